@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Numeric database id as it appears in paths and bodies. */
+export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const IdParams = z.strictObject({ id: Id });
+
+/** One style for every list: page (1-based), pageSize (≤ 100), sort (`field` or `-field`), q. */
+export const ListQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  sort: z
+    .string()
+    .regex(/^-?[a-zA-Z][a-zA-Z0-9]{0,39}$/)
+    .optional(),
+  q: z.string().trim().max(100).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+
+export const ErrorIssue = z.object({
+  path: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type ErrorIssue = z.infer<typeof ErrorIssue>;
+
+/** The one error envelope every route answers with. */
+export const ErrorEnvelope = z.object({
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string().optional(),
+  issues: z.array(ErrorIssue).optional(),
+});
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+/** Abilities the actor has on a record; the UI enables buttons from these. */
+export const Abilities = z.array(z.string());
+
+export const Lang = z.enum(['zh-CN', 'en']);
+export type Lang = z.infer<typeof Lang>;
+
+/**
+ * A bilingual validation message for custom checks in the contract: the server picks the half
+ * for the request's language (see platform/errors/issues.ts), the web app does the same.
+ */
+export const msg = (zh: string, en: string) => `${zh}||${en}`;
+export function pickMsg(message: string, lang: 'zh' | 'en'): string {
+  const i = message.indexOf('||');
+  if (i < 0) return message;
+  return lang === 'zh' ? message.slice(0, i) : message.slice(i + 2);
+}

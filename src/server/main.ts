@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MODULES } from './modules/index.js';
+import { boot } from './platform/boot.js';
+import { loadConfig } from './platform/config.js';
+import { DataDirLockedError } from './platform/db/embedded.js';
+import { buildApp } from './platform/http/app.js';
+
+async function main() {
+  const config = loadConfig();
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const webDir = process.env.WEB_DIR ?? path.resolve(here, '../web');
+  const console_ = { info: console.log, warn: console.warn, error: console.error };
+  let runtime: Awaited<ReturnType<typeof boot>>;
+  try {
+    runtime = await boot(config, { log: console_ });
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(`\n  ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const app = await buildApp(runtime.services, MODULES, {
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+    },
+    webDir,
+  });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close().catch(() => {});
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Jiayuan is running at http://localhost:${config.port} (${config.mode} mode)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Conn } from '../../platform/db/index.js';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  areaId: number;
+  areaName: string;
+  areaPath: string;
+  status: 'active' | 'disabled';
+  locked: boolean;
+  totpEnabled: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  version: number;
+  roles: {
+    assignmentId: number;
+    role: string;
+    roleName: string;
+    roleNameEn: string;
+    areaId: number;
+    areaName: string;
+    adminKind: string | null;
+  }[];
+}
+
+const escapeLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function accountsRepo(db: Conn) {
+  const base = (now: Date) =>
+    db
+      .selectFrom('users as u')
+      .innerJoin('areas as h', 'h.id', 'u.areaId')
+      .select([
+        'u.id',
+        'u.username',
+        'u.displayName',
+        'u.areaId',
+        'h.name as areaName',
+        sql<string>`h.path::text`.as('areaPath'),
+        'u.status',
+        sql<boolean>`EXISTS (SELECT 1 FROM login_throttle t WHERE t.kind = 'account' AND t.key = lower(u.username) AND t.locked_until > ${now})`.as(
+          'locked',
+        ),
+        'u.totpEnabled',
+        'u.lastLoginAt',
+        'u.createdAt',
+        'u.version',
+        sql<UserRecord['roles']>`coalesce((
+          SELECT json_agg(json_build_object('assignmentId', ur.id, 'role', r.code, 'roleName', r.name_zh, 'roleNameEn', r.name_en,
+                                            'areaId', a.id, 'areaName', a.name, 'adminKind', r.admin_kind) ORDER BY ur.id)
+          FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
+          WHERE ur.user_id = u.id), '[]'::json)`.as('roles'),
+      ]);
+
+  return {
+    async find(
+      id: number,
+      scope: Expression<SqlBool>,
+      now: Date,
+      forUpdate = false,
+    ): Promise<UserRecord | undefined> {
+      let q = base(now).where('u.id', '=', id).where(scope);
+      if (forUpdate) q = q.forUpdate('u');
+      return (await q.executeTakeFirst()) as UserRecord | undefined;
+    },
+
+    async list(opts: {
+      scope: Expression<SqlBool>;
+      now: Date;
+      q?: string;
+      status?: string;
+      role?: string;
+      areaId?: number;
+      sort: { column: 'username' | 'displayName' | 'createdAt' | 'lastLoginAt'; desc: boolean };
+      limit: number;
+      offset: number;
+    }): Promise<{ rows: UserRecord[]; total: number }> {
+      let q = db.selectFrom('users as u').innerJoin('areas as h', 'h.id', 'u.areaId').where(opts.scope);
+      if (opts.q) {
+        const like = escapeLike(opts.q);
+        q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));
+      }
+      if (opts.status) q = q.where('u.status', '=', opts.status);
+      if (opts.areaId)
+        q = q.where(sql<SqlBool>`h.path <@ (SELECT path FROM areas WHERE id = ${opts.areaId})`);
+      if (opts.role) {
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('userRoles as ur')
+              .innerJoin('roles as r', 'r.id', 'ur.roleId')
+              .select('ur.id')
+              .whereRef('ur.userId', '=', 'u.id')
+              .where('r.code', '=', opts.role!),
+          ),
+        );
+      }
+      const total = (await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+      const ids = q.select('u.id');
+      const rows = await base(opts.now)
+        .where('u.id', 'in', ids)
+        .orderBy(`u.${opts.sort.column}`, opts.sort.desc ? 'desc' : 'asc')
+        .orderBy('u.id')
+        .limit(opts.limit)
+        .offset(opts.offset)
+        .execute();
+      return { rows: rows as UserRecord[], total };
+    },
+
+    async usernameTaken(username: string): Promise<boolean> {
+      return !!(await db
+        .selectFrom('users')
+        .select('id')
+        .where(sql<SqlBool>`lower(username) = ${username.toLowerCase()}`)
+        .executeTakeFirst());
+    },
+
+    roles() {
+      return db
+        .selectFrom('roles as r')
+        .select([
+          'r.id',
+          'r.code',
+          'r.nameZh',
+          'r.nameEn',
+          'r.builtin',
+          'r.adminKind',
+          'r.version',
+          sql<
+            string[]
+          >`coalesce((SELECT array_agg(permission ORDER BY permission) FROM role_permissions rp WHERE rp.role_id = r.id), '{}')`.as(
+            'permissions',
+          ),
+          sql<number>`(SELECT count(DISTINCT user_id)::int FROM user_roles ur WHERE ur.role_id = r.id)`.as(
+            'userCount',
+          ),
+        ])
+        .orderBy('r.builtin', 'desc')
+        .orderBy('r.id');
+    },
+  };
+}

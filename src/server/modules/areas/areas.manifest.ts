@@ -1,0 +1,28 @@
+import { type ModuleManifest, perm } from '../../platform/module.js';
+import { areasRoutes } from './areas.routes.js';
+import { seedDemoStreet } from './areas.seed.js';
+
+const P = (name: string, zh: string, en: string) => perm('areas', name, zh, en);
+
+export const areasModule: ModuleManifest = {
+  name: 'areas',
+  permissions: [
+    P('area.read', '查看区域', 'View areas'),
+    P('area.create', '新增区域节点', 'Add area nodes'),
+    P('area.update', '编辑区域节点与边界', 'Edit area nodes and boundaries'),
+    P('area.archive', '归档/恢复区域节点', 'Archive and restore area nodes'),
+    P('area.delete', '删除区域节点', 'Delete area nodes'),
+    P('area.staff', '指派网格员、小区组长、楼栋长', 'Assign grid workers, compound and building heads'),
+  ],
+  grants: {
+    street_admin: ['area.read', 'area.create', 'area.update', 'area.archive', 'area.delete', 'area.staff'],
+    community_secretary: ['area.read', 'area.create', 'area.update', 'area.archive', 'area.staff'],
+    community_worker: ['area.read', 'area.update'],
+    grid_worker: ['area.read'],
+    compound_head: ['area.read'],
+    building_head: ['area.read'],
+    sys_admin: ['area.read', 'area.create', 'area.update', 'area.archive', 'area.delete'],
+  },
+  routes: areasRoutes,
+  seedDemo: seedDemoStreet,
+};

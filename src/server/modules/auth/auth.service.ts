@@ -1,0 +1,266 @@
+import type { Me } from '../../../contract/auth.js';
+import type { Actor } from '../../platform/access/actor.js';
+import { writeAudit } from '../../platform/audit/audit.js';
+import {
+  checkPasswordPolicy,
+  dummyHash,
+  hashPassword,
+  verifyPassword,
+} from '../../platform/auth/password.js';
+import {
+  createSession,
+  passwordState,
+  revokeSession,
+  type SessionInfo,
+} from '../../platform/auth/sessions.js';
+import { clearFailures, lockedFor, recordFailure, throttleKeys } from '../../platform/auth/throttle.js';
+import { newTotpSecret, totpUri, verifyTotp } from '../../platform/auth/totp.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { type Ctx, inTx, type Services } from '../../platform/services.js';
+
+export interface LoginMeta {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string;
+  lang: 'zh' | 'en';
+}
+
+export function authService(s: Services) {
+  /** Failures and lockouts are audited in their own transaction: the login itself changes nothing. */
+  async function auditLogin(
+    meta: LoginMeta,
+    userId: number | null,
+    username: string,
+    action: string,
+    success: boolean,
+    detail?: Record<string, unknown>,
+  ) {
+    await s.db
+      .transaction()
+      .execute((trx) =>
+        writeAudit(
+          trx,
+          { actorId: userId, actorName: username.slice(0, 64), ip: meta.ip, requestId: meta.requestId },
+          { action, entityType: 'user', entityId: userId, success, detail: detail ?? null },
+          s.clock.now(),
+        ),
+      );
+  }
+
+  return {
+    async login(username: string, password: string, meta: LoginMeta) {
+      const settings = await s.settings.security();
+      const now = s.clock.now();
+      const keys = throttleKeys(username, meta.ip);
+      const minutes = await lockedFor(s.db, keys, now);
+      if (minutes > 0) {
+        await auditLogin(meta, null, username, 'auth.login', false, { reason: 'locked' });
+        throw new AppError('ACCOUNT_LOCKED', { minutes });
+      }
+      const user = await s.db
+        .selectFrom('users')
+        .select([
+          'id',
+          'username',
+          'passwordHash',
+          'status',
+          'totpEnabled',
+          'isDemo',
+          'mustChangePassword',
+          'passwordChangedAt',
+        ])
+        .where((eb) => eb(eb.fn('lower', ['username']), '=', username.trim().toLowerCase()))
+        .executeTakeFirst();
+      // Verify against a dummy hash when there is no such account: the timing does not tell.
+      const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
+      if (!user || !ok || user.status !== 'active') {
+        const locked = await recordFailure(s.db, keys, now, settings);
+        await auditLogin(meta, user?.id ?? null, username, 'auth.login', false, {
+          reason: !user ? 'unknown_account' : !ok ? 'bad_password' : 'disabled',
+        });
+        if (locked) {
+          await auditLogin(meta, user?.id ?? null, username, 'auth.lockout', true, {
+            minutes: settings.lockoutMinutes,
+          });
+          throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
+        }
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      await clearFailures(
+        s.db,
+        keys.filter((k) => k.kind === 'account'),
+      );
+      const session = await createSession(s.db, {
+        userId: user.id,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        mfaPending: user.totpEnabled,
+        now,
+        settings,
+      });
+      await inTx(
+        s,
+        { audit: { actorId: user.id, actorName: user.username, ip: meta.ip, requestId: meta.requestId } },
+        async (trx, audit) => {
+          if (!user.totpEnabled)
+            await trx.updateTable('users').set({ lastLoginAt: now }).where('id', '=', user.id).execute();
+          await audit({
+            action: 'auth.login',
+            entityType: 'user',
+            entityId: user.id,
+            detail: { mfaPending: user.totpEnabled },
+          });
+        },
+      );
+      const { mustChange } = passwordState(user, settings, now);
+      return { ...session, mfaPending: user.totpEnabled, mustChangePassword: mustChange, userId: user.id };
+    },
+
+    async verifyMfa(ctx: Ctx, session: SessionInfo, code: string) {
+      const user = await s.db
+        .selectFrom('users')
+        .select(['totpSecretEnc', 'totpEnabled'])
+        .where('id', '=', ctx.actor.userId)
+        .executeTakeFirstOrThrow();
+      if (!user.totpEnabled || !user.totpSecretEnc) throw new AppError('TOTP_NOT_SET_UP');
+      const settings = await s.settings.security();
+      const keys = throttleKeys(ctx.actor.username, ctx.audit.ip);
+      const now = s.clock.now();
+      if ((await lockedFor(s.db, keys, now)) > 0)
+        throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
+      if (!verifyTotp(s.keyring.decrypt(user.totpSecretEnc), code, now.getTime())) {
+        await recordFailure(s.db, keys, now, settings);
+        await inTx(s, ctx, async (_trx, audit) =>
+          audit({ action: 'auth.mfa', entityType: 'user', entityId: ctx.actor.userId, success: false }),
+        );
+        throw new AppError('INVALID_TOTP');
+      }
+      await inTx(s, ctx, async (trx, audit) => {
+        await trx.updateTable('sessions').set({ mfaPending: false }).where('id', '=', session.id).execute();
+        await trx.updateTable('users').set({ lastLoginAt: now }).where('id', '=', ctx.actor.userId).execute();
+        await audit({ action: 'auth.mfa', entityType: 'user', entityId: ctx.actor.userId });
+      });
+    },
+
+    async logout(ctx: Ctx, session: SessionInfo) {
+      await inTx(s, ctx, async (trx, audit) => {
+        await revokeSession(trx, session.id);
+        await audit({ action: 'auth.logout', entityType: 'user', entityId: ctx.actor.userId });
+      });
+    },
+
+    async me(actor: Actor, session: SessionInfo, lang: 'zh' | 'en'): Promise<Me> {
+      const settings = await s.settings.security();
+      return {
+        user: {
+          id: actor.userId,
+          username: actor.username,
+          displayName: actor.displayName,
+          mustChangePassword: session.mustChangePassword,
+          passwordExpiresAt: session.passwordExpiresAt?.toISOString() ?? null,
+          totpEnabled: session.totpEnabled,
+          mfaPending: session.mfaPending,
+        },
+        roles: actor.assignments.map((a) => ({
+          assignmentId: a.assignmentId,
+          role: a.role,
+          roleName: lang === 'zh' ? a.roleNameZh : a.roleNameEn,
+          areaId: a.areaId,
+          areaName: a.areaName,
+          areaKind: a.areaKind as Me['roles'][number]['areaKind'],
+        })),
+        permissions: actor.permissions,
+        session: {
+          idleTimeoutSeconds: settings.idleTimeoutMinutes * 60,
+          expiresAt: session.expiresAt.toISOString(),
+        },
+      };
+    },
+
+    async changePassword(ctx: Ctx, session: SessionInfo, current: string, next: string) {
+      const settings = await s.settings.security();
+      const user = await s.db
+        .selectFrom('users')
+        .select(['passwordHash', 'username'])
+        .where('id', '=', ctx.actor.userId)
+        .executeTakeFirstOrThrow();
+      if (!(await verifyPassword(user.passwordHash, current))) throw new AppError('WRONG_PASSWORD');
+      const issues = checkPasswordPolicy(next, settings.passwordPolicy, ctx.lang, {
+        username: user.username,
+      });
+      if (current === next) {
+        issues.push({
+          path: 'newPassword',
+          code: 'same_as_current',
+          message: ctx.lang === 'zh' ? '新密码不能与当前密码相同' : 'must differ from the current password',
+        });
+      }
+      if (issues.length > 0) throw new AppError('PASSWORD_POLICY', {}, issues);
+      const hash = await hashPassword(next);
+      await inTx(s, ctx, async (trx, audit) => {
+        await trx
+          .updateTable('users')
+          .set({
+            passwordHash: hash,
+            passwordChangedAt: s.clock.now(),
+            mustChangePassword: false,
+            updatedAt: s.clock.now(),
+          })
+          .where('id', '=', ctx.actor.userId)
+          .execute();
+        // Other sessions of this account end: whoever knew the old password is signed out.
+        await trx
+          .deleteFrom('sessions')
+          .where('userId', '=', ctx.actor.userId)
+          .where('id', '<>', session.id)
+          .execute();
+        await audit({ action: 'auth.password_change', entityType: 'user', entityId: ctx.actor.userId });
+      });
+    },
+
+    async totpSetup(ctx: Ctx) {
+      const user = await s.db
+        .selectFrom('users')
+        .select(['totpEnabled'])
+        .where('id', '=', ctx.actor.userId)
+        .executeTakeFirstOrThrow();
+      if (user.totpEnabled)
+        throw new AppError('CONFLICT', {
+          reason: ctx.lang === 'zh' ? '已启用动态验证码' : 'two-factor sign-in is already on',
+        });
+      const secret = newTotpSecret();
+      await inTx(s, ctx, async (trx, audit) => {
+        await trx
+          .updateTable('users')
+          .set({ totpSecretEnc: s.keyring.encrypt(secret) })
+          .where('id', '=', ctx.actor.userId)
+          .execute();
+        await audit({ action: 'auth.totp_setup', entityType: 'user', entityId: ctx.actor.userId });
+      });
+      return { secret, uri: totpUri(secret, ctx.actor.username) };
+    },
+
+    async totpEnable(ctx: Ctx, code: string, enable: boolean) {
+      const user = await s.db
+        .selectFrom('users')
+        .select(['totpSecretEnc', 'totpEnabled'])
+        .where('id', '=', ctx.actor.userId)
+        .executeTakeFirstOrThrow();
+      if (!user.totpSecretEnc || (!enable && !user.totpEnabled)) throw new AppError('TOTP_NOT_SET_UP');
+      if (!verifyTotp(s.keyring.decrypt(user.totpSecretEnc), code, s.clock.now().getTime()))
+        throw new AppError('INVALID_TOTP');
+      await inTx(s, ctx, async (trx, audit) => {
+        await trx
+          .updateTable('users')
+          .set(enable ? { totpEnabled: true } : { totpEnabled: false, totpSecretEnc: null })
+          .where('id', '=', ctx.actor.userId)
+          .execute();
+        await audit({
+          action: enable ? 'auth.totp_enable' : 'auth.totp_disable',
+          entityType: 'user',
+          entityId: ctx.actor.userId,
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { SecuritySettings } from '../../../contract/auth.js';
+import { Actor, loadAssignments } from '../access/actor.js';
+import type { Db } from '../db/index.js';
+
+export const SESSION_COOKIE = 'jy_sid';
+export const CSRF_COOKIE = 'jy_csrf';
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface SessionInfo {
+  id: string;
+  userId: number;
+  csrfToken: string;
+  mfaPending: boolean;
+  mustChangePassword: boolean;
+  passwordExpiresAt: Date | null;
+  expiresAt: Date;
+  totpEnabled: boolean;
+}
+
+export async function createSession(
+  db: Db,
+  opts: {
+    userId: number;
+    ip: string | null;
+    userAgent: string | null;
+    mfaPending: boolean;
+    now: Date;
+    settings: SecuritySettings;
+  },
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(opts.now.getTime() + opts.settings.absoluteLifetimeHours * 3600_000);
+  await db
+    .insertInto('sessions')
+    .values({
+      id: tokenId(token),
+      userId: opts.userId,
+      csrfToken,
+      lastSeenAt: opts.now,
+      expiresAt,
+      ip: opts.ip,
+      userAgent: opts.userAgent?.slice(0, 300) ?? null,
+      mfaPending: opts.mfaPending,
+    })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+/**
+ * Resolves a cookie token to its live session and actor in two indexed queries. Expired (idle
+ * or absolute) sessions and sessions of disabled users are refused and removed.
+ */
+export async function resolveSession(
+  db: Db,
+  token: string,
+  now: Date,
+  settings: SecuritySettings,
+): Promise<{ session: SessionInfo; actor: Actor } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const id = tokenId(token);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.userId')
+    .where('s.id', '=', id)
+    .select([
+      's.id',
+      's.userId',
+      's.csrfToken',
+      's.mfaPending',
+      's.lastSeenAt',
+      's.expiresAt',
+      'u.username',
+      'u.displayName',
+      'u.status',
+      'u.mustChangePassword',
+      'u.passwordChangedAt',
+      'u.isDemo',
+      'u.totpEnabled',
+    ])
+    .executeTakeFirst();
+  if (!row) return null;
+  const idleLimit = row.lastSeenAt.getTime() + settings.idleTimeoutMinutes * 60_000;
+  if (row.status !== 'active' || row.expiresAt <= now || idleLimit <= now.getTime()) {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    return null;
+  }
+  // Touch at most once a minute: idle timeout needs no finer grain, and reads stay read-only.
+  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ lastSeenAt: now }).where('id', '=', id).execute();
+  }
+  const { passwordExpiresAt, mustChange } = passwordState(row, settings, now);
+  const assignments = row.mfaPending ? [] : await loadAssignments(db, row.userId);
+  return {
+    session: {
+      id,
+      userId: row.userId,
+      csrfToken: row.csrfToken,
+      mfaPending: row.mfaPending,
+      mustChangePassword: mustChange,
+      passwordExpiresAt,
+      expiresAt: row.expiresAt,
+      totpEnabled: row.totpEnabled,
+    },
+    actor: new Actor(row.userId, row.username, row.displayName, assignments, id),
+  };
+}
+
+/** Whether the user must change their password now (first login, or expired), per the policy. */
+export function passwordState(
+  u: { isDemo: boolean; mustChangePassword: boolean; passwordChangedAt: Date },
+  settings: SecuritySettings,
+  now: Date,
+): { passwordExpiresAt: Date | null; mustChange: boolean } {
+  const policy = settings.passwordPolicy;
+  const passwordExpiresAt =
+    u.isDemo || policy.expiryDays === 0
+      ? null
+      : new Date(u.passwordChangedAt.getTime() + policy.expiryDays * 86400_000);
+  const mustChange =
+    !u.isDemo &&
+    ((u.mustChangePassword && policy.forceChangeOnFirstLogin) ||
+      (passwordExpiresAt !== null && passwordExpiresAt <= now));
+  return { passwordExpiresAt, mustChange };
+}
+
+export async function revokeSession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function purgeExpiredSessions(db: Db, now: Date, settings: SecuritySettings): Promise<number> {
+  const idleCut = new Date(now.getTime() - settings.idleTimeoutMinutes * 60_000);
+  const r = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expiresAt', '<=', now), eb('lastSeenAt', '<=', idleCut)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export { sql };

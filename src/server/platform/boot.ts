@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import { allMigrations, MODULES } from '../modules/index.js';
+import { AccessRegistry } from './access/registry.js';
+import { writeAudit } from './audit/audit.js';
+import { generatePassword, hashPassword } from './auth/password.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { createKeyring, loadMasterKey } from './crypto/keys.js';
+import { type EmbeddedHandle, lockDataDir, startEmbedded } from './db/embedded.js';
+import { createDb, type Db } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Services } from './services.js';
+import { SettingsStore } from './settings.js';
+
+type Log = Services['log'];
+
+export interface Runtime {
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Opens the database (embedded or external), migrates, syncs roles and seeds: everything but HTTP. */
+export async function boot(
+  config: Config,
+  opts: { log: Log; clock?: Clock; db?: Db } = { log: console },
+): Promise<Runtime> {
+  const log = opts.log;
+  let release: (() => void) | null = null;
+  let embedded: EmbeddedHandle | null = null;
+  let db = opts.db ?? null;
+  try {
+    if (!db) {
+      let url = config.databaseUrl;
+      if (!url) {
+        release = lockDataDir(config.dataDir);
+        const t0 = Date.now();
+        embedded = await startEmbedded({
+          dataDir: config.dataDir,
+          port: config.embeddedPgPort,
+          log: () => {},
+        });
+        log.info(
+          `embedded PostgreSQL 17 ready on 127.0.0.1:${config.embeddedPgPort} (${Date.now() - t0} ms), data in ${config.dataDir}/pg`,
+        );
+        url = embedded.url;
+      }
+      db = createDb(url, { log: (e) => log.warn(`database connection error: ${e.message}`) });
+    }
+    const version = (await sql<{ v: string }>`SHOW server_version_num`.execute(db)).rows[0]!.v;
+    if (Number(version) < 150000)
+      throw new Error(`PostgreSQL ${version} is too old: Jiayuan needs 15 or later`);
+    const applied = await migrateToLatest(db, allMigrations());
+    if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
+    const registry = new AccessRegistry(MODULES);
+    await registry.syncBuiltinRoles(db);
+    const keyring = createKeyring(loadMasterKey({ keyFile: config.keyFile, mode: config.mode }));
+    const services: Services = {
+      config,
+      db,
+      clock: opts.clock ?? systemClock,
+      keyring,
+      registry,
+      settings: new SettingsStore(db),
+      log,
+    };
+    if (config.mode === 'demo' && config.seedDemo) {
+      const t0 = Date.now();
+      let seeded = false;
+      for (const m of MODULES) {
+        if (!m.seedDemo) continue;
+        const before = await db
+          .selectFrom('auditLog')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirst();
+        await m.seedDemo(services);
+        const after = await db
+          .selectFrom('auditLog')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirst();
+        seeded ||= (after?.n ?? 0) > (before?.n ?? 0);
+      }
+      if (seeded) log.info(`demo street seeded in ${Date.now() - t0} ms`);
+    } else if (config.mode === 'production') {
+      await bootstrapProduction(services);
+    }
+    const finalDb = db;
+    return {
+      services,
+      async close() {
+        await finalDb.destroy().catch(() => {});
+        if (embedded) await embedded.stop().catch(() => {});
+        release?.();
+      },
+    };
+  } catch (e) {
+    await db?.destroy().catch(() => {});
+    if (embedded) await embedded.stop().catch(() => {});
+    release?.();
+    throw e;
+  }
+}
+
+/**
+ * A production database starts with one root area and one security administrator whose
+ * one-time password is printed once; everything else is created through the app.
+ */
+async function bootstrapProduction(s: Services): Promise<void> {
+  const any = await s.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return;
+  const rootName = process.env.JIAYUAN_ROOT_NAME ?? '本区';
+  const rootCode = process.env.JIAYUAN_ROOT_CODE ?? '000000';
+  if (!/^\d{6}$/.test(rootCode)) throw new Error('JIAYUAN_ROOT_CODE must be a 6-digit GB/T 2260 code');
+  const password = generatePassword();
+  const hash = await hashPassword(password);
+  await s.db.transaction().execute(async (trx) => {
+    let root = await trx
+      .selectFrom('areas')
+      .select('id')
+      .where('parentId', 'is', null)
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!root) {
+      root = (
+        await sql<{ id: number }>`
+          WITH nid AS (SELECT nextval(pg_get_serial_sequence('areas', 'id')) AS id)
+          INSERT INTO areas (id, kind, code, name, path, depth)
+          SELECT nid.id, 'district', ${rootCode}, ${rootName}, nid.id::text::ltree, 1 FROM nid RETURNING id`.execute(
+          trx,
+        )
+      ).rows[0]!;
+    }
+    const user = await trx
+      .insertInto('users')
+      .values({
+        username: 'security_admin',
+        displayName: '安全管理员',
+        areaId: root.id,
+        passwordHash: hash,
+        mustChangePassword: true,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const role = await trx
+      .selectFrom('roles')
+      .select('id')
+      .where('code', '=', 'security_admin')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('userRoles').values({ userId: user.id, roleId: role.id, areaId: root.id }).execute();
+    await writeAudit(
+      trx,
+      { actorId: null, actorName: 'system', ip: null, requestId: null },
+      { action: 'system.bootstrap', entityType: 'user', entityId: user.id },
+      s.clock.now(),
+    );
+  });
+  // Printed once, never stored in clear: the first sign-in forces a change.
+  process.stdout.write(
+    `\n  First start: security administrator "security_admin", one-time password: ${password}\n  (shown once; you must change it at first sign-in)\n\n`,
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Every coded error the API answers with. docs/errors.md is generated from this table and a test
+ * keeps the two in step. Messages take {placeholders} filled from the error's params.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '请求内容有误：{fields}', en: 'Invalid request: {fields}' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  BODY_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    zh: '用户名或密码错误',
+    en: 'Wrong username or password',
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '登录失败次数过多，请 {minutes} 分钟后再试',
+    en: 'Too many failed sign-ins; try again in {minutes} minutes',
+  },
+  MFA_REQUIRED: { status: 403, zh: '请输入动态验证码', en: 'Enter your one-time code' },
+  INVALID_TOTP: { status: 400, zh: '动态验证码错误', en: 'Wrong one-time code' },
+  TOTP_NOT_SET_UP: { status: 409, zh: '尚未设置动态验证码', en: 'Two-factor sign-in is not set up' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '请先修改密码',
+    en: 'You must change your password first',
+  },
+  PASSWORD_POLICY: {
+    status: 400,
+    zh: '新密码不符合密码策略',
+    en: 'The new password does not meet the policy',
+  },
+  WRONG_PASSWORD: { status: 400, zh: '当前密码错误', en: 'The current password is wrong' },
+  CSRF_FAILED: {
+    status: 403,
+    zh: '请求来源校验失败，请刷新页面后重试',
+    en: 'Request check failed; reload the page',
+  },
+  FORBIDDEN: { status: 403, zh: '没有权限执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '记录不存在或无权访问', en: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持的请求方法', en: 'Method not allowed' },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    zh: '修改时须携带 If-Match 版本号',
+    en: 'An If-Match header with the record version is required',
+  },
+  STALE_VERSION: {
+    status: 412,
+    zh: '记录已被他人修改，请刷新后重试',
+    en: 'The record was changed by someone else; reload and retry',
+  },
+  CONFLICT: { status: 409, zh: '操作冲突：{reason}', en: 'Conflict: {reason}' },
+  DUPLICATE: { status: 409, zh: '{field} 已存在', en: '{field} already exists' },
+  AREA_BAD_PARENT: {
+    status: 400,
+    zh: '{kind}不能放在{parentKind}之下',
+    en: 'A {kind} cannot be placed under a {parentKind}',
+  },
+  AREA_CYCLE: {
+    status: 400,
+    zh: '不能把节点移到它自己的下级',
+    en: 'A node cannot move under its own descendant',
+  },
+  AREA_BAD_CODE: { status: 400, zh: '编码不符合规则：{reason}', en: 'Invalid code: {reason}' },
+  AREA_HAS_CHILDREN: {
+    status: 409,
+    zh: '该节点有下级节点，不能删除，可以归档',
+    en: 'This node has children: it cannot be deleted, archive it instead',
+  },
+  AREA_IN_USE: {
+    status: 409,
+    zh: '该节点仍被引用（{what}），不能删除，可以归档',
+    en: 'This node is still referenced ({what}): archive it instead',
+  },
+  AREA_ARCHIVED: { status: 409, zh: '该节点已归档', en: 'This node is archived' },
+  AREA_BAD_STAFF_ROLE: {
+    status: 400,
+    zh: '该类节点不能指派此角色',
+    en: 'This role cannot be assigned to this kind of node',
+  },
+  ADMIN_ROLES_EXCLUSIVE: {
+    status: 409,
+    zh: '系统管理员、安全管理员、审计管理员三种角色不能由同一账户兼任',
+    en: 'No account may hold two of the system, security and audit administrator roles',
+  },
+  ROLE_BUILTIN: {
+    status: 409,
+    zh: '内置角色不能修改或删除',
+    en: 'Built-in roles cannot be changed or deleted',
+  },
+  ROLE_IN_USE: {
+    status: 409,
+    zh: '角色仍有账户在用，不能删除',
+    en: 'The role is still assigned: it cannot be deleted',
+  },
+  UNKNOWN_PERMISSION: { status: 400, zh: '未知权限：{permission}', en: 'Unknown permission: {permission}' },
+  CANNOT_DISABLE_SELF: { status: 409, zh: '不能停用自己的账户', en: 'You cannot disable your own account' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
+  DB_UNAVAILABLE: {
+    status: 503,
+    zh: '数据库暂时不可用，请稍后再试',
+    en: 'The database is unavailable; try again shortly',
+  },
+  INTERNAL: {
+    status: 500,
+    zh: '服务器内部错误（请求号 {requestId}）',
+    en: 'Internal error (request {requestId})',
+  },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { resolveSession, SESSION_COOKIE } from '../auth/sessions.js';
+import { AppError } from '../errors/app-error.js';
+import type { ModuleManifest } from '../module.js';
+import type { Services } from '../services.js';
+import { RequestValidationError, sendError } from './errors.js';
+import './types.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+let counter = 0;
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Directory of the built web app; served with SPA fallback when it exists. */
+  webDir?: string | null;
+}
+
+function langOf(header: string | undefined): 'zh' | 'en' {
+  if (!header) return 'zh';
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
+}
+
+export async function buildApp(
+  services: Services,
+  modules: ModuleManifest[],
+  opts: AppOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: services.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+      return `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    },
+    routerOptions: { maxParamLength: 200 },
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler<z.ZodType>(({ schema, httpPart }) => (data) => {
+    const r = schema.safeParse(data);
+    if (r.success) return { value: r.data };
+    return { error: new RequestValidationError(r.error.issues, httpPart ?? 'body') };
+  });
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorateRequest('lang', 'zh');
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('ctx', function (this: import('fastify').FastifyRequest) {
+    if (!this.actor) throw new AppError('AUTH_REQUIRED');
+    return {
+      actor: this.actor,
+      lang: this.lang,
+      audit: {
+        actorId: this.actor.userId,
+        actorName: this.actor.username,
+        ip: this.ip ?? null,
+        requestId: this.id,
+      },
+    };
+  });
+
+  await app.register(cookie);
+
+  // Every /api route must say who may call it.
+  const undeclared: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    if (route.method === 'HEAD') return;
+    const permission = route.config?.permission;
+    if (!permission) undeclared.push(`${route.method} ${route.url}`);
+    else if (
+      permission !== 'public' &&
+      permission !== 'authenticated' &&
+      !services.registry.has(permission)
+    ) {
+      undeclared.push(`${route.method} ${route.url} (unknown permission ${permission})`);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Jiayuan API',
+        version: '0.1.0',
+        description: 'Community governance platform. Errors: docs/errors.md. Lists: page, pageSize, sort, q.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.lang = langOf(request.headers['accept-language']);
+    reply.header('x-request-id', request.id);
+    const token = request.cookies[SESSION_COOKIE];
+    if (token && request.url.startsWith('/api/')) {
+      const resolved = await resolveSession(
+        services.db,
+        token,
+        services.clock.now(),
+        await services.settings.security(),
+      );
+      if (resolved) {
+        request.actor = resolved.actor;
+        request.session = resolved.session;
+      }
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const config = request.routeOptions.config;
+    const permission = config?.permission;
+    if (!permission || permission === 'public') return;
+    const session = request.session;
+    if (!request.actor || !session) throw new AppError('AUTH_REQUIRED');
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || sent !== session.csrfToken) throw new AppError('CSRF_FAILED');
+    }
+    if (session.mfaPending && !config.duringMfa) throw new AppError('MFA_REQUIRED');
+    if (session.mustChangePassword && !config.duringPasswordChange)
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    if (permission !== 'authenticated' && !request.actor.can(permission)) throw new AppError('FORBIDDEN');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('permissions-policy', 'geolocation=(self), camera=(self), microphone=()');
+    if (request.protocol === 'https')
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (request.url.startsWith('/api/docs')) {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      );
+    } else {
+      const tile = services.config.tileUrl
+        ? ` ${new URL(services.config.tileUrl.replace(/[{}]/g, '')).origin}`
+        : '';
+      reply.header(
+        'content-security-policy',
+        `default-src 'self'; img-src 'self' data: blob:${tile}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`,
+      );
+    }
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+
+  // Modules' routes under /api.
+  for (const m of modules) {
+    if (m.routes) await app.register(m.routes, { prefix: '/api', services });
+  }
+
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  const webDir = opts.webDir === undefined ? path.resolve('dist/web') : opts.webDir;
+  const hasWeb = webDir !== null && existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDir!,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders(res, filePath) {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+          res.header('cache-control', 'public, max-age=31536000, immutable');
+        } else res.header('cache-control', 'no-cache');
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url;
+    if (
+      url.startsWith('/api/') ||
+      url === '/api' ||
+      url.startsWith('/open311/') ||
+      !hasWeb ||
+      request.method !== 'GET'
+    ) {
+      return sendError(new AppError('ROUTE_NOT_FOUND'), request, reply);
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+
+  await app.ready();
+  if (undeclared.length > 0) {
+    throw new Error(`routes without a declared permission:\n  ${undeclared.join('\n  ')}`);
+  }
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Migration } from 'kysely';
+import type { PermissionDef } from '../../contract/roles.js';
+import type { Services } from './services.js';
+
+/**
+ * The contract every module follows (docs/modules.md). A module is one folder under
+ * src/server/modules/<name>/ whose manifest is listed in src/server/modules/index.ts.
+ */
+export interface ModuleManifest {
+  name: string;
+  /** Permissions this module defines: `resource.action`. */
+  permissions: PermissionDef[];
+  /** Which of this module's permissions each built-in role gets. */
+  grants?: Partial<Record<string, string[]>>;
+  /** Frozen migrations, keyed `<yyyymmddhhmm>_<module>_<what>`. */
+  migrations?: Record<string, Migration>;
+  /** Fastify plugin with the module's routes; registered under /api. */
+  routes?: FastifyPluginAsync<{ services: Services }>;
+  /** Seeds the demo street (demo mode, first start), in dependency order of `modules/index.ts`. */
+  seedDemo?: (services: Services) => Promise<void>;
+}
+
+export function perm(module: string, name: string, zh: string, en: string, sensitive = false): PermissionDef {
+  return { name, module, zh, en, sensitive };
+}
