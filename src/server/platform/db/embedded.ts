@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -95,6 +97,9 @@ export async function startEmbedded(opts: {
   }
   const password = readFileSync(credFile, 'utf8').trim();
   const isRoot = process.getuid?.() === 0;
+  // Run as root, PostgreSQL runs as the `postgres` user, who must be able to reach its directory.
+  mkdirSync(opts.dataDir, { recursive: true });
+  if (isRoot) chmodSync(opts.dataDir, statSync(opts.dataDir).mode | 0o711);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,

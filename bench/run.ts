@@ -1,0 +1,10 @@
+// `npm run bench [name]`: runs the benchmarks and prints their figures (never asserted in tests).
+import { benchFoundation } from './foundation.js';
+
+const benches: Record<string, () => Promise<void>> = { foundation: benchFoundation };
+const only = process.argv[2];
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  console.log(`\n# bench: ${name}`);
+  await run();
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { MODULES } from '../../src/server/modules/index.js';
+import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
+import { boot } from '../../src/server/platform/boot.js';
+import { TestClock } from '../../src/server/platform/clock.js';
+import { loadConfig } from '../../src/server/platform/config.js';
+import { createDb, type Db } from '../../src/server/platform/db/index.js';
+import { buildApp } from '../../src/server/platform/http/app.js';
+import type { Services } from '../../src/server/platform/services.js';
+
+export function dbUrl(name: string): string {
+  const u = new URL(inject('adminUrl'));
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh database cloned from the seeded template. */
+export async function cloneDatabase(): Promise<string> {
+  const name = `jy_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: inject('adminUrl') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`);
+  } finally {
+    await admin.end();
+  }
+  return name;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  db: Db;
+  clock: TestClock;
+  dbName: string;
+  /** Signs in and returns a client that carries the session cookie and CSRF header. */
+  login(username: string, password?: string): Promise<Client>;
+  anon(): Client;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  username: string | null;
+  request(opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  get(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  patch(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  put(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  del(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+}
+
+export async function createTestApp(opts: { clock?: Date } = {}): Promise<TestApp> {
+  const dbName = await cloneDatabase();
+  const db = createDb(dbUrl(dbName), { max: 10 });
+  const clock = new TestClock(opts.clock ?? new Date());
+  const config = { ...loadConfig({}), databaseUrl: dbUrl(dbName), keyFile: inject('keyFile') };
+  const runtime = await boot(config, { log: { info() {}, warn() {}, error() {} }, db, clock });
+  const app = await buildApp(runtime.services, MODULES, { webDir: null });
+
+  function client(cookies: Record<string, string>, csrf: string | null, username: string | null): Client {
+    const headers = () => ({
+      cookie: Object.entries(cookies)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
+      ...(csrf ? { 'x-csrf-token': csrf } : {}),
+    });
+    const c: Client = {
+      username,
+      request: (o) => app.inject({ ...o, headers: { ...headers(), ...(o.headers ?? {}) } }),
+      get: (url, h) => c.request({ method: 'GET', url, headers: h }),
+      post: (url, body, h) => c.request({ method: 'POST', url, payload: body as never, headers: h }),
+      patch: (url, body, h) => c.request({ method: 'PATCH', url, payload: body as never, headers: h }),
+      put: (url, body, h) => c.request({ method: 'PUT', url, payload: body as never, headers: h }),
+      del: (url, h) => c.request({ method: 'DELETE', url, headers: h }),
+    };
+    return c;
+  }
+
+  return {
+    app,
+    services: runtime.services,
+    db,
+    clock,
+    dbName,
+    anon: () => client({}, null, null),
+    async login(username, password = DEMO_PASSWORD) {
+      const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+      if (r.statusCode !== 200) throw new Error(`login ${username} failed: ${r.statusCode} ${r.body}`);
+      const cookies: Record<string, string> = {};
+      for (const ck of r.cookies) cookies[ck.name] = ck.value;
+      return client(cookies, cookies.jy_csrf ?? null, username);
+    },
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** Row counts of every table: a rejected request must leave them all unchanged. */
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const { sql } = await import('kysely');
+  const tables = await sql<{ t: string }>`
+    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schema_migrations%' ORDER BY 1`.execute(db);
+  const out: Record<string, number> = {};
+  for (const { t } of tables.rows) {
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)}`.execute(db);
+    out[t] = r.rows[0]!.n;
+  }
+  return out;
+}
