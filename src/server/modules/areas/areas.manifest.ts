@@ -22,6 +22,8 @@ export const areasModule: ModuleManifest = {
     compound_head: ['area.read'],
     building_head: ['area.read'],
     sys_admin: ['area.read', 'area.create', 'area.update', 'area.archive', 'area.delete'],
+    // The security administrator binds roles to nodes of the tree: it reads the tree, never edits it.
+    security_admin: ['area.read'],
   },
   routes: areasRoutes,
   seedDemo: seedDemoStreet,

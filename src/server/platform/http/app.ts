@@ -7,14 +7,20 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { msg } from '../../../contract/common.js';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions.js';
 import { AppError } from '../errors/app-error.js';
 import type { ModuleManifest } from '../module.js';
 import type { Services } from '../services.js';
 import { RequestValidationError, sendError } from './errors.js';
+import { unstorableTextPath } from './text.js';
 import './types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const UNSTORABLE = msg(
+  '含有无法保存的字符（空字符或不成对的代理项）',
+  'contains characters that cannot be stored (NUL or unpaired surrogates)',
+);
 let counter = 0;
 
 export interface AppOptions {
@@ -45,9 +51,20 @@ export async function buildApp(
     },
     routerOptions: { maxParamLength: 200 },
     ajv: undefined,
+    // Malformed URLs (bad percent-encoding, over-long parameters) get the envelope too.
+    frameworkErrors: (err, request, reply) => {
+      request.lang = langOf(request.headers['accept-language']);
+      reply.header('x-request-id', request.id);
+      sendError(err, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler<z.ZodType>(({ schema, httpPart }) => (data) => {
+    const bad = unstorableTextPath(data);
+    if (bad) {
+      const issue = { code: 'custom', path: bad, input: undefined, message: UNSTORABLE } as const;
+      return { error: new RequestValidationError([issue], httpPart ?? 'body') };
+    }
     const r = schema.safeParse(data);
     if (r.success) return { value: r.data };
     return { error: new RequestValidationError(r.error.issues, httpPart ?? 'body') };
@@ -181,7 +198,7 @@ export async function buildApp(
     await app.register(fastifyStatic, {
       root: webDir!,
       prefix: '/',
-      wildcard: false,
+      wildcard: true,
       index: ['index.html'],
       setHeaders(res, filePath) {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) {

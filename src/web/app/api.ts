@@ -1,0 +1,205 @@
+import type { FormInstance } from 'antd';
+import type { ErrorIssue } from '../../contract/common.js';
+import { getLang, translate } from './i18n.js';
+
+/** An error answered by the server (its envelope) or a failure to reach it (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly issues: ErrorIssue[];
+
+  constructor(status: number, code: string, message: string, requestId?: string, issues?: ErrorIssue[]) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.issues = issues ?? [];
+  }
+}
+
+export function isApiError(e: unknown, code?: string): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+/** The message to show for any error (the server's text, already in the UI language). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message || translate('error.generic');
+  if (e instanceof Error && e.message) return e.message;
+  return translate('error.generic');
+}
+
+export type AuthRedirect = 'login' | 'change_password' | 'mfa';
+let authRedirect: ((kind: AuthRedirect) => void) | null = null;
+
+/** The shell registers how to reach the login pages (the router lives there). */
+export function setAuthRedirectHandler(handler: (kind: AuthRedirect) => void) {
+  authRedirect = handler;
+}
+
+export function readCookie(name: string): string | null {
+  if (typeof document === 'undefined') return null;
+  for (const part of document.cookie.split(';')) {
+    const [k, ...rest] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+export type Query = Record<string, QueryValue>;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: Query;
+  body?: unknown;
+  /** The record's version: sent as `If-Match: "<version>"`. */
+  ifMatch?: number | string;
+  signal?: AbortSignal;
+  /** Do not send the user to the login page on 401 (the login calls themselves). */
+  noAuthRedirect?: boolean;
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  if (!query) return path;
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    sp.set(k, String(v));
+  }
+  const s = sp.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': getLang(),
+  };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (method !== 'GET') {
+    const csrf = readCookie('jy_csrf');
+    if (csrf) headers['x-csrf-token'] = csrf;
+  }
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK_ERROR', translate('error.network'));
+  }
+
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) return data as T;
+
+  const env = (data ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown; issues?: unknown };
+  const code = typeof env.code === 'string' ? env.code : `HTTP_${res.status}`;
+  const message =
+    typeof env.message === 'string' && env.message
+      ? env.message
+      : res.status >= 500 || res.status === 0
+        ? translate('error.server', { status: res.status })
+        : translate('error.generic');
+  const err = new ApiError(
+    res.status,
+    code,
+    message,
+    typeof env.requestId === 'string' ? env.requestId : (res.headers.get('x-request-id') ?? undefined),
+    Array.isArray(env.issues) ? (env.issues as ErrorIssue[]) : undefined,
+  );
+  if (!opts.noAuthRedirect && authRedirect) {
+    if (res.status === 401) authRedirect('login');
+    else if (res.status === 403 && code === 'PASSWORD_CHANGE_REQUIRED') authRedirect('change_password');
+    else if (res.status === 403 && code === 'MFA_REQUIRED') authRedirect('mfa');
+  }
+  throw err;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, opts?: Omit<RequestOptions, 'method' | 'query'>) =>
+    request<T>(path, { ...opts, method: 'GET', query }),
+  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'POST', body: body ?? {} }),
+  put: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'PUT', body }),
+  patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'PATCH', body }),
+  del: <T = void>(path: string, opts?: Omit<RequestOptions, 'method'>) =>
+    request<T>(path, { ...opts, method: 'DELETE' }),
+};
+
+/**
+ * An issue path as the server writes it (`body.passwordPolicy.minLength`, `name`, `roles.0.areaId`) as
+ * an antd name path (`['passwordPolicy', 'minLength']`). The request part (body/query/params) goes.
+ */
+export function issuePathToName(path: string): (string | number)[] {
+  const parts = path
+    .split(/[.[\]/]+/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (parts.length > 1 && (parts[0] === 'body' || parts[0] === 'query' || parts[0] === 'params')) {
+    parts.shift();
+  }
+  return parts;
+}
+
+/**
+ * Put the error's issues on the form's fields. Returns the issues that matched no field of the form
+ * (the caller shows those with the message).
+ */
+export function applyIssuesToForm(form: FormInstance, err: unknown): ErrorIssue[] {
+  if (!(err instanceof ApiError) || err.issues.length === 0) return [];
+  const known = new Set(form.getFieldsError().map((f) => JSON.stringify(f.name)));
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+  const rest: ErrorIssue[] = [];
+  for (const issue of err.issues) {
+    let name = issuePathToName(issue.path);
+    // An issue on a nested part (e.g. `coordinates.0`) goes to the nearest field that exists.
+    while (name.length > 0 && !known.has(JSON.stringify(name))) name = name.slice(0, -1);
+    if (name.length === 0) {
+      rest.push(issue);
+      continue;
+    }
+    const key = JSON.stringify(name);
+    const entry = byField.get(key) ?? { name, errors: [] };
+    entry.errors.push(issue.message);
+    byField.set(key, entry);
+  }
+  form.setFields([...byField.values()]);
+  return rest;
+}
+
+/** Text for a toast: the message and, if any, the issues that are not shown on a field. */
+export function describeError(err: unknown, unplacedIssues?: ErrorIssue[]): string {
+  const base = errorMessage(err);
+  const issues = unplacedIssues ?? (err instanceof ApiError ? err.issues : []);
+  if (issues.length === 0) return base;
+  const extra = issues
+    .slice(0, 3)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join('; ');
+  return `${base} (${extra})`;
+}

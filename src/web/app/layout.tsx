@@ -1,0 +1,311 @@
+import {
+  AuditOutlined,
+  DownOutlined,
+  EnvironmentOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import {
+  Avatar,
+  Button,
+  Drawer,
+  Dropdown,
+  Layout,
+  Menu,
+  type MenuProps,
+  Segmented,
+  Spin,
+  Typography,
+} from 'antd';
+import { type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import type { Me } from '../../contract/auth.js';
+import { isApiError } from './api.js';
+import { useLogout, useMe } from './auth.js';
+import { type MessageKey, useI18n } from './i18n.js';
+import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
+
+export interface NavItem {
+  key: 'home' | 'areas' | 'users' | 'roles' | 'security' | 'audit' | 'profile';
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Shown when the user holds this permission; none: everyone signed in. */
+  permission?: string;
+}
+
+/** docs/api-draft.md "Permissions that drive the menu". */
+export const NAV_ITEMS: NavItem[] = [
+  { key: 'home', path: '/', label: 'nav.home', icon: <HomeOutlined /> },
+  {
+    key: 'areas',
+    path: '/areas',
+    label: 'nav.areas',
+    icon: <EnvironmentOutlined />,
+    permission: 'area.read',
+  },
+  { key: 'users', path: '/users', label: 'nav.users', icon: <TeamOutlined />, permission: 'user.read' },
+  {
+    key: 'roles',
+    path: '/roles',
+    label: 'nav.roles',
+    icon: <SafetyCertificateOutlined />,
+    permission: 'role.read',
+  },
+  {
+    key: 'security',
+    path: '/settings/security',
+    label: 'nav.security',
+    icon: <SettingOutlined />,
+    permission: 'setting.security',
+  },
+  { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+  { key: 'profile', path: '/profile', label: 'nav.profile', icon: <UserOutlined /> },
+];
+
+export function visibleNav(me: Me | undefined): NavItem[] {
+  return NAV_ITEMS.filter((n) => !n.permission || (me?.permissions.includes(n.permission) ?? false));
+}
+
+function activeKey(pathname: string): string {
+  const hit = NAV_ITEMS.filter((n) => n.path !== '/' && pathname.startsWith(n.path)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
+  return hit?.key ?? (pathname === '/' ? 'home' : '');
+}
+
+function SideMenu({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
+  const { t } = useI18n();
+  const { pathname } = useLocation();
+  const items: MenuProps['items'] = visibleNav(me).map((n) => ({
+    key: n.key,
+    icon: n.icon,
+    label: (
+      <Link to={n.path} data-testid={`menu-${n.key}`} onClick={onNavigate}>
+        {t(n.label)}
+      </Link>
+    ),
+  }));
+  return (
+    <Menu mode="inline" selectedKeys={[activeKey(pathname)]} items={items} style={{ borderInlineEnd: 0 }} />
+  );
+}
+
+function LangSwitch({ compact }: { compact: boolean }) {
+  const { lang, setLang } = useI18n();
+  if (compact) {
+    return (
+      <Button
+        size="small"
+        type="text"
+        data-testid="lang-switch"
+        onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+        aria-label={lang === 'zh-CN' ? 'English' : '中文'}
+      >
+        {lang === 'zh-CN' ? 'EN' : '中'}
+      </Button>
+    );
+  }
+  return (
+    <Segmented
+      size="small"
+      data-testid="lang-switch"
+      value={lang}
+      onChange={(v) => setLang(v as 'zh-CN' | 'en')}
+      options={[
+        { label: '中文', value: 'zh-CN' },
+        { label: 'English', value: 'en' },
+      ]}
+    />
+  );
+}
+
+function roleScopes(me: Me): string {
+  return me.roles.map((r) => `${r.roleName} · ${r.areaName}`).join('，');
+}
+
+function UserMenu({ me, mobile }: { me: Me; mobile: boolean }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const items: MenuProps['items'] = [
+    ...(mobile
+      ? [
+          {
+            key: 'who',
+            disabled: true,
+            label: (
+              <div style={{ maxWidth: 240 }}>
+                <div style={{ fontWeight: 600 }}>{me.user.displayName}</div>
+                <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
+                  {roleScopes(me) || t('home.noRoles')}
+                </Typography.Text>
+              </div>
+            ),
+          },
+          { type: 'divider' as const },
+        ]
+      : []),
+    {
+      key: 'profile',
+      icon: <UserOutlined />,
+      label: <span data-testid="user-menu-profile">{t('nav.profile')}</span>,
+    },
+    { key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{t('auth.logout')}</span> },
+  ];
+  const onClick: MenuProps['onClick'] = async ({ key }) => {
+    if (key === 'profile') navigate('/profile');
+    if (key === 'logout') {
+      await logout();
+      navigate('/login', { replace: true });
+    }
+  };
+  return (
+    <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomRight">
+      <Button type="text" data-testid="user-menu" className="jy-user-trigger">
+        <Avatar size="small" style={{ background: '#1f6feb' }} icon={<UserOutlined />} />
+        {mobile ? null : (
+          <span className="jy-user-text">
+            <span className="jy-user-name">{me.user.displayName}</span>
+            <span className="jy-user-scope">{roleScopes(me)}</span>
+          </span>
+        )}
+        <DownOutlined style={{ fontSize: 10 }} />
+      </Button>
+    </Dropdown>
+  );
+}
+
+function FullPageSpin() {
+  return (
+    <div className="jy-fullpage-center">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+export function PageFallback() {
+  return (
+    <div style={{ padding: 48, textAlign: 'center' }}>
+      <Spin />
+    </div>
+  );
+}
+
+/** The signed-in shell: guards the session, then header, menu and the page. */
+export function AppLayout() {
+  const { t } = useI18n();
+  const mobile = useIsMobile();
+  const location = useLocation();
+  const meQuery = useMe();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [collapsed, setCollapsed] = useState(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the drawer whenever the page changes
+  useEffect(() => setDrawerOpen(false), [location.pathname]);
+
+  const here = `${location.pathname}${location.search}`;
+  const redirect = useMemo(() => encodeURIComponent(here), [here]);
+
+  if (meQuery.isPending) return <FullPageSpin />;
+  if (meQuery.error) {
+    if (isApiError(meQuery.error) && meQuery.error.status === 401) {
+      return <Navigate to={`/login?redirect=${redirect}`} replace />;
+    }
+    if (isApiError(meQuery.error, 'PASSWORD_CHANGE_REQUIRED')) {
+      return <Navigate to={`/login/change-password?redirect=${redirect}`} replace />;
+    }
+    if (isApiError(meQuery.error, 'MFA_REQUIRED')) {
+      return <Navigate to={`/login?step=mfa&redirect=${redirect}`} replace />;
+    }
+    return (
+      <div className="jy-fullpage-center">
+        <ErrorState error={meQuery.error} onRetry={() => void meQuery.refetch()} />
+      </div>
+    );
+  }
+  const me = meQuery.data;
+  if (me.user.mfaPending) return <Navigate to={`/login?step=mfa&redirect=${redirect}`} replace />;
+  if (me.user.mustChangePassword) {
+    return <Navigate to={`/login/change-password?redirect=${redirect}`} replace />;
+  }
+
+  const brand = (
+    <Link to="/" className="jy-brand">
+      <span className="jy-brand-logo">家</span>
+      <span>{t('app.name')}</span>
+    </Link>
+  );
+
+  return (
+    <Layout className="jy-shell">
+      {mobile ? (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={260}
+          title={brand}
+          styles={{ body: { padding: 0 } }}
+          data-testid="mobile-drawer"
+        >
+          <SideMenu me={me} onNavigate={() => setDrawerOpen(false)} />
+        </Drawer>
+      ) : (
+        <Layout.Sider
+          theme="light"
+          width={208}
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          className="jy-sider"
+        >
+          <div className="jy-sider-brand">
+            {collapsed ? (
+              <Link to="/" className="jy-brand">
+                <span className="jy-brand-logo">家</span>
+              </Link>
+            ) : (
+              brand
+            )}
+          </div>
+          <SideMenu me={me} />
+        </Layout.Sider>
+      )}
+      <Layout>
+        <Layout.Header className="jy-header">
+          <div className="jy-header-left">
+            {mobile ? (
+              <>
+                <Button
+                  type="text"
+                  icon={<MenuOutlined />}
+                  onClick={() => setDrawerOpen(true)}
+                  data-testid="mobile-menu"
+                  aria-label={t('nav.openMenu')}
+                />
+                {brand}
+              </>
+            ) : null}
+          </div>
+          <div className="jy-header-right">
+            <LangSwitch compact={mobile} />
+            <UserMenu me={me} mobile={mobile} />
+          </div>
+        </Layout.Header>
+        <Layout.Content className="jy-content">
+          <ErrorBoundary key={location.pathname}>
+            <Suspense fallback={<PageFallback />}>
+              <Outlet />
+            </Suspense>
+          </ErrorBoundary>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

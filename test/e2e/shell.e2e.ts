@@ -1,0 +1,87 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE, launch, login, newPage, shot } from './browser.js';
+
+const MENU = ['home', 'areas', 'users', 'roles', 'security', 'audit', 'profile'] as const;
+
+/** Which menu entries each kind of user must see (and, by omission, must not). */
+const CASES: { username: string; menu: (typeof MENU)[number][]; mobile?: boolean }[] = [
+  { username: 'street_admin', menu: ['home', 'areas', 'profile'] },
+  { username: 'community_admin', menu: ['home', 'areas', 'profile'] },
+  { username: 'security_admin', menu: ['home', 'areas', 'users', 'roles', 'security', 'profile'] },
+  { username: 'audit_admin', menu: ['home', 'audit', 'profile'] },
+  { username: 'sys_admin', menu: ['home', 'areas', 'profile'] },
+  { username: 'resident', menu: ['home', 'profile'] },
+  { username: 'grid_a', menu: ['home', 'areas', 'profile'], mobile: true },
+];
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openMenu(page: Page, mobile: boolean) {
+  if (mobile) await page.getByTestId('mobile-menu').click();
+}
+
+async function logout(page: Page, mobile: boolean) {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('logout').click();
+  await page.waitForURL((u) => u.pathname.startsWith('/login'));
+  void mobile;
+}
+
+describe('the shell, as each kind of user', () => {
+  for (const c of CASES) {
+    it(`${c.username} sees the right menu${c.mobile ? ' on a phone' : ''}, opens the tree and logs out`, async () => {
+      const page = await newPage(browser, c.mobile);
+      await login(page, c.username);
+      await openMenu(page, !!c.mobile);
+      for (const key of MENU) {
+        const visible = await page.getByTestId(`menu-${key}`).isVisible();
+        expect({ key, visible }).toEqual({ key, visible: c.menu.includes(key) });
+      }
+      if (c.menu.includes('areas')) {
+        await page.getByTestId('menu-areas').click();
+        const tree = page.getByTestId('area-tree');
+        await tree.waitFor({ timeout: 20_000 });
+        const text = await tree.innerText();
+        if (c.username === 'grid_a') {
+          expect(text).toContain('第一网格');
+          expect(text).not.toContain('第二网格');
+          expect(text).not.toContain('城关街道');
+        }
+        if (c.username === 'street_admin') {
+          expect(text).toContain('城关街道');
+          expect(text).toContain('友谊河社区');
+        }
+        await page.waitForTimeout(300);
+        await shot(page, `${c.username}-areas`);
+      } else {
+        await shot(page, `${c.username}-home`);
+      }
+      await logout(page, !!c.mobile);
+      // Signed out: the API no longer knows the session.
+      const me = await page.request.get(`${BASE}/api/auth/me`);
+      expect(me.status()).toBe(401);
+      await page.context().close();
+    });
+  }
+
+  it('shows the lockout message after five wrong passwords, without telling whether the account exists', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${BASE}/login`);
+    for (let i = 0; i < 5; i++) {
+      await page.getByTestId('login-username').fill('nobody_here');
+      await page.getByTestId('login-password').fill(`wrong-${i}`);
+      await page.getByTestId('login-submit').click();
+      await page.waitForTimeout(400);
+    }
+    await expect.poll(async () => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/分钟后再试/);
+    await shot(page, 'login-locked');
+    await page.context().close();
+  });
+});
