@@ -27,11 +27,10 @@ async function openMenu(page: Page, mobile: boolean) {
   if (mobile) await page.getByTestId('mobile-menu').click();
 }
 
-async function logout(page: Page, mobile: boolean) {
+async function logout(page: Page) {
   await page.getByTestId('user-menu').click();
   await page.getByTestId('logout').click();
   await page.waitForURL((u) => u.pathname.startsWith('/login'));
-  void mobile;
 }
 
 describe('the shell, as each kind of user', () => {
@@ -40,6 +39,7 @@ describe('the shell, as each kind of user', () => {
       const page = await newPage(browser, c.mobile);
       await login(page, c.username);
       await openMenu(page, !!c.mobile);
+      await page.getByTestId('menu-home').waitFor({ timeout: 20_000 });
       for (const key of MENU) {
         const visible = await page.getByTestId(`menu-${key}`).isVisible();
         expect({ key, visible }).toEqual({ key, visible: c.menu.includes(key) });
@@ -48,7 +48,7 @@ describe('the shell, as each kind of user', () => {
         await page.getByTestId('menu-areas').click();
         const tree = page.getByTestId('area-tree');
         await tree.waitFor({ timeout: 20_000 });
-        const text = await tree.innerText();
+        const text = (await tree.textContent()) ?? '';
         if (c.username === 'grid_a') {
           expect(text).toContain('第一网格');
           expect(text).not.toContain('第二网格');
@@ -63,7 +63,7 @@ describe('the shell, as each kind of user', () => {
       } else {
         await shot(page, `${c.username}-home`);
       }
-      await logout(page, !!c.mobile);
+      await logout(page);
       // Signed out: the API no longer knows the session.
       const me = await page.request.get(`${BASE}/api/auth/me`);
       expect(me.status()).toBe(401);
@@ -80,7 +80,9 @@ describe('the shell, as each kind of user', () => {
       await page.getByTestId('login-submit').click();
       await page.waitForTimeout(400);
     }
-    await expect.poll(async () => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/分钟后再试/);
+    await expect
+      .poll(async () => page.locator('body').textContent(), { timeout: 10_000 })
+      .toMatch(/分钟后再试/);
     await shot(page, 'login-locked');
     await page.context().close();
   });
