@@ -15,10 +15,21 @@ import Fastify from 'fastify';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
-function startServer(dataDir: string, port: number, pgPort: number): { proc: ChildProcess; ready: Promise<number> } {
+function startServer(
+  dataDir: string,
+  port: number,
+  pgPort: number,
+): { proc: ChildProcess; ready: Promise<number> } {
   const t0 = performance.now();
   const proc = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const ready = (async () => {
@@ -45,7 +56,8 @@ async function load(url: string, headers: Record<string, string> = {}) {
 }
 
 export async function benchFoundation() {
-  if (!existsSync('dist/.build-stamp')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (!existsSync('dist/.build-stamp'))
+    spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiayuan-bench-'));
   const port = 3900;
   const pgPort = 55900;
@@ -78,7 +90,9 @@ export async function benchFoundation() {
     const tree = await load(`http://127.0.0.1:${port}/api/areas/tree`, { cookie });
     await stop(s.proc);
 
-    console.log(`\n## Throughput on loopback (${connections} connections, ${seconds} s each, 2 cores shared with PostgreSQL)`);
+    console.log(
+      `\n## Throughput on loopback (${connections} connections, ${seconds} s each, 2 cores shared with PostgreSQL)`,
+    );
     console.log('route                      req/s    p50 ms  p99 ms  errors  ratio to bare');
     const row = (name: string, r: Awaited<ReturnType<typeof load>>) =>
       console.log(

@@ -7,7 +7,9 @@ import path from 'node:path';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.error(`No chromium at ${chromium}: apt-get install -y chromium fonts-wqy-zenhei (or set CHROMIUM_PATH)`);
+  console.error(
+    `No chromium at ${chromium}: apt-get install -y chromium fonts-wqy-zenhei (or set CHROMIUM_PATH)`,
+  );
   process.exit(1);
 }
 if (!process.env.E2E_SKIP_BUILD) {
@@ -18,7 +20,14 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'jiayuan-e2e-'));
 const port = 3400 + Math.floor(Math.random() * 500);
 const pgPort = 55000 + Math.floor(Math.random() * 500);
 const server = spawn(process.execPath, ['dist/server/main.js'], {
-  env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    DATABASE_URL: '',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: 'warn',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 let code = 1;

@@ -17,8 +17,11 @@ const stamp = 'dist/.build-stamp';
 const stale =
   !existsSync(stamp) ||
   !existsSync('dist/web/index.html') ||
-  Math.max(newest('src'), statSync('package.json').mtimeMs, existsSync('vite.config.ts') ? statSync('vite.config.ts').mtimeMs : 0) >
-    statSync(stamp).mtimeMs;
+  Math.max(
+    newest('src'),
+    statSync('package.json').mtimeMs,
+    existsSync('vite.config.ts') ? statSync('vite.config.ts').mtimeMs : 0,
+  ) > statSync(stamp).mtimeMs;
 if (stale) {
   console.log('building (first start or sources changed) …');
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });

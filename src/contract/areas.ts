@@ -64,9 +64,13 @@ export const GeoPolygon = z
   })
   .refine(
     (p) => {
-      const ring = p.coordinates[0]!;
-      const a = ring[0]!;
-      const b = ring[ring.length - 1]!;
+      // zod runs this refinement even when the shape checks above failed: a malformed ring is
+      // reported by those, never by a TypeError here (which would be a 500).
+      const ring: unknown = Array.isArray(p.coordinates) ? p.coordinates[0] : undefined;
+      if (!Array.isArray(ring) || ring.length === 0) return true;
+      const a: unknown = ring[0];
+      const b: unknown = ring[ring.length - 1];
+      if (!Array.isArray(a) || !Array.isArray(b)) return true;
       return a[0] === b[0] && a[1] === b[1];
     },
     {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { MODULES } from '../../src/server/modules/index.js';
@@ -38,18 +38,20 @@ export interface TestApp {
   dbName: string;
   /** Signs in and returns a client that carries the session cookie and CSRF header. */
   login(username: string, password?: string): Promise<Client>;
+  /** A client carrying the cookies a login response set (for logins the test makes itself). */
+  fromLogin(res: LightMyRequestResponse): Client;
   anon(): Client;
   close(): Promise<void>;
 }
 
 export interface Client {
   username: string | null;
-  request(opts: InjectOptions): ReturnType<FastifyInstance['inject']>;
-  get(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  patch(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  put(url: string, body: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
-  del(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  request(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  patch(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  put(url: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  del(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
 export async function createTestApp(opts: { clock?: Date } = {}): Promise<TestApp> {
@@ -86,6 +88,12 @@ export async function createTestApp(opts: { clock?: Date } = {}): Promise<TestAp
     clock,
     dbName,
     anon: () => client({}, null, null),
+    fromLogin(res) {
+      const cookies: Record<string, string> = {};
+      for (const ck of res.cookies) cookies[ck.name] = ck.value;
+      if (!cookies.jy_sid) throw new Error(`no session cookie in the answer: ${res.statusCode} ${res.body}`);
+      return client(cookies, cookies.jy_csrf ?? null, null);
+    },
     async login(username, password = DEMO_PASSWORD) {
       const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
       if (r.statusCode !== 200) throw new Error(`login ${username} failed: ${r.statusCode} ${r.body}`);
@@ -104,7 +112,9 @@ export async function createTestApp(opts: { clock?: Date } = {}): Promise<TestAp
 export async function tableCounts(db: Db): Promise<Record<string, number>> {
   const { sql } = await import('kysely');
   const tables = await sql<{ t: string }>`
-    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schema_migrations%' ORDER BY 1`.execute(db);
+    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schema_migrations%' ORDER BY 1`.execute(
+    db,
+  );
   const out: Record<string, number> = {};
   for (const { t } of tables.rows) {
     const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)}`.execute(db);

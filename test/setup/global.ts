@@ -5,8 +5,8 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { boot } from '../../src/server/platform/boot.js';
 import { loadConfig } from '../../src/server/platform/config.js';
-import { createDb } from '../../src/server/platform/db/index.js';
 import { type EmbeddedHandle, startEmbedded } from '../../src/server/platform/db/embedded.js';
+import { createDb } from '../../src/server/platform/db/index.js';
 
 /**
  * One PostgreSQL for the run: the embedded one (fresh, in a temp dir) or DATABASE_URL's server.
@@ -52,7 +52,8 @@ export default async function setup(project: TestProject) {
       `SELECT datname FROM pg_database WHERE datname LIKE 'jy_t_%' OR datname = $1`,
       [template],
     );
-    for (const r of dbs.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => {});
+    for (const r of dbs.rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => {});
     await admin.end();
     rmSync(keyDir, { recursive: true, force: true });
     if (embedded) await embedded.stop();

@@ -78,8 +78,11 @@ export function areasRepo(db: Conn) {
       if (opts.kind) q = q.where('a.kind', '=', opts.kind);
       if (opts.status) q = q.where('a.status', '=', opts.status);
       if (opts.q) {
-        const like = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q = q.where((eb) => eb.or([eb('a.name', 'ilike', like), eb('a.code', 'like', `${opts.q}%`)]));
+        // Search text is literal: LIKE's wildcards and escape are escaped, for the code prefix too.
+        const escaped = opts.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+        q = q.where((eb) =>
+          eb.or([eb('a.name', 'ilike', `%${escaped}%`), eb('a.code', 'like', `${escaped}%`)]),
+        );
       }
       const totalRow = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
       const rows = await base()

@@ -29,13 +29,13 @@ function auditView(a: AreaRecord) {
   };
 }
 
-function checkBoundary(b: AreaCreate['boundary']) {
+function checkBoundary(b: AreaCreate['boundary'], lang: 'zh' | 'en') {
   if (b && selfIntersects(b)) {
     throw new AppError('VALIDATION_FAILED', {}, [
       {
         path: 'boundary.coordinates',
         code: 'self_intersection',
-        message: '边界自相交 / the ring crosses itself',
+        message: lang === 'zh' ? '边界自相交' : 'the ring crosses itself',
       },
     ]);
   }
@@ -112,7 +112,7 @@ export function areasService(s: Services) {
     },
 
     async create(ctx: Ctx, input: AreaCreate): Promise<AreaRecord> {
-      checkBoundary(input.boundary);
+      checkBoundary(input.boundary, ctx.lang);
       return inTx(s, ctx, async (trx, audit) => {
         const repo = areasRepo(trx);
         let parent: AreaRecord | null = null;
@@ -167,7 +167,7 @@ export function areasService(s: Services) {
     },
 
     async update(ctx: Ctx, id: number, version: number, input: AreaUpdate): Promise<AreaRecord> {
-      checkBoundary(input.boundary);
+      checkBoundary(input.boundary, ctx.lang);
       return inTx(s, ctx, async (trx, audit) => {
         const repo = areasRepo(trx);
         const before = await forAction(ctx, id, 'area.update', trx);

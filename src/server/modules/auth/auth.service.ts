@@ -14,7 +14,7 @@ import {
   type SessionInfo,
 } from '../../platform/auth/sessions.js';
 import { clearFailures, lockedFor, recordFailure, throttleKeys } from '../../platform/auth/throttle.js';
-import { newTotpSecret, totpUri, verifyTotp } from '../../platform/auth/totp.js';
+import { matchTotpStep, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 
@@ -45,6 +45,17 @@ export function authService(s: Services) {
           s.clock.now(),
         ),
       );
+  }
+
+  /** Marks a TOTP step used; false when it (or a later one) was used already — a replayed code. */
+  async function claimTotpStep(userId: number, step: number): Promise<boolean> {
+    const r = await s.db
+      .updateTable('users')
+      .set({ totpLastStep: step })
+      .where('id', '=', userId)
+      .where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', step)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   return {
@@ -119,7 +130,7 @@ export function authService(s: Services) {
     async verifyMfa(ctx: Ctx, session: SessionInfo, code: string) {
       const user = await s.db
         .selectFrom('users')
-        .select(['totpSecretEnc', 'totpEnabled'])
+        .select(['totpSecretEnc', 'totpEnabled', 'totpLastStep'])
         .where('id', '=', ctx.actor.userId)
         .executeTakeFirstOrThrow();
       if (!user.totpEnabled || !user.totpSecretEnc) throw new AppError('TOTP_NOT_SET_UP');
@@ -128,7 +139,13 @@ export function authService(s: Services) {
       const now = s.clock.now();
       if ((await lockedFor(s.db, keys, now)) > 0)
         throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
-      if (!verifyTotp(s.keyring.decrypt(user.totpSecretEnc), code, now.getTime())) {
+      const step = matchTotpStep(
+        s.keyring.decrypt(user.totpSecretEnc),
+        code,
+        now.getTime(),
+        user.totpLastStep ?? -1,
+      );
+      if (step === null || !(await claimTotpStep(ctx.actor.userId, step))) {
         await recordFailure(s.db, keys, now, settings);
         await inTx(s, ctx, async (_trx, audit) =>
           audit({ action: 'auth.mfa', entityType: 'user', entityId: ctx.actor.userId, success: false }),
@@ -243,12 +260,17 @@ export function authService(s: Services) {
     async totpEnable(ctx: Ctx, code: string, enable: boolean) {
       const user = await s.db
         .selectFrom('users')
-        .select(['totpSecretEnc', 'totpEnabled'])
+        .select(['totpSecretEnc', 'totpEnabled', 'totpLastStep'])
         .where('id', '=', ctx.actor.userId)
         .executeTakeFirstOrThrow();
       if (!user.totpSecretEnc || (!enable && !user.totpEnabled)) throw new AppError('TOTP_NOT_SET_UP');
-      if (!verifyTotp(s.keyring.decrypt(user.totpSecretEnc), code, s.clock.now().getTime()))
-        throw new AppError('INVALID_TOTP');
+      const step = matchTotpStep(
+        s.keyring.decrypt(user.totpSecretEnc),
+        code,
+        s.clock.now().getTime(),
+        user.totpLastStep ?? -1,
+      );
+      if (step === null || !(await claimTotpStep(ctx.actor.userId, step))) throw new AppError('INVALID_TOTP');
       await inTx(s, ctx, async (trx, audit) => {
         await trx
           .updateTable('users')

@@ -51,14 +51,24 @@ export function totpCode(secret: string, timeMs: number, stepOffset = 0): string
   return bin.toString().padStart(6, '0');
 }
 
-/** Accepts the current code and one step either side (clock drift). */
-export function verifyTotp(secret: string, code: string, timeMs: number): boolean {
+/**
+ * The time step a code belongs to — the current one or one either side (clock drift) — or null.
+ * Steps at or before `usedStep` are refused: a code is good once (RFC 6238 §5.2).
+ */
+export function matchTotpStep(secret: string, code: string, timeMs: number, usedStep = -1): number | null {
+  const current = Math.floor(timeMs / 1000 / 30);
   for (const offset of [0, -1, 1]) {
     const expected = Buffer.from(totpCode(secret, timeMs, offset));
     const given = Buffer.from(code);
-    if (given.length === expected.length && timeSafe(given, expected)) return true;
+    if (given.length === expected.length && timeSafe(given, expected)) {
+      return current + offset > usedStep ? current + offset : null;
+    }
   }
-  return false;
+  return null;
+}
+
+export function verifyTotp(secret: string, code: string, timeMs: number): boolean {
+  return matchTotpStep(secret, code, timeMs) !== null;
 }
 
 function timeSafe(a: Buffer, b: Buffer): boolean {

@@ -38,6 +38,8 @@ export interface UsersTable {
   status: ColumnType<string, string | undefined, string>;
   totpSecretEnc: string | null;
   totpEnabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Last TOTP time step accepted: a code is never accepted twice. */
+  totpLastStep: number | null;
   lastLoginAt: Date | null;
   version: ColumnType<number, number | undefined, number>;
   createdAt: CreatedAt;

@@ -139,7 +139,8 @@ export async function buildApp(
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // Before validation: who may call comes first, so a stranger learns nothing from input errors.
+  app.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config;
     const permission = config?.permission;
     if (!permission || permission === 'public') return;

@@ -43,6 +43,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled')),
       totp_secret_enc text,
       totp_enabled boolean NOT NULL DEFAULT false,
+      totp_last_step bigint,
       last_login_at timestamptz,
       version integer NOT NULL DEFAULT 1,
       created_at timestamptz NOT NULL DEFAULT now(),

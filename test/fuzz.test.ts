@@ -1,0 +1,786 @@
+import fc from 'fast-check';
+import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { type Client, createTestApp, type TestApp, tableCounts } from './helpers/app.js';
+import { areaIdByCode, fingerprint } from './helpers/db.js';
+import { type RouteInfo, routeTable } from './helpers/routes.js';
+
+/**
+ * Hostile input for every /api route. Whatever comes in, the API must answer below 500, in the
+ * error envelope, without stack traces or SQL, and a refused request must write nothing.
+ *
+ * Phase 1 (every route, signed in as the street administrator, and anonymously for a few): the
+ * generators are built so that no state-changing request can succeed — ids in paths of such routes
+ * never name an existing record, numbers never coerce to one, bodiless routes (logout, TOTP setup)
+ * only get bodies that cannot be parsed — so the whole database must be unchanged at the end, and
+ * every single refused request is checked on its own too.
+ * Phase 2: hostile text in otherwise valid requests, so it reaches the services and the database;
+ * those may succeed, a refused one must still write nothing (sign-in failures excepted: they are
+ * audited and counted by design).
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+/** Time per test, for FUZZ_RUNS raised well above the default. */
+const TIMEOUT = Math.max(30_000, RUNS * 1500);
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Routes whose body is ignored: any parsable body would let them succeed. */
+const NO_INPUT = new Set(['POST /api/auth/logout', 'POST /api/auth/totp/setup']);
+const LOGIN = 'POST /api/auth/login';
+
+let t: TestApp;
+let street: Client;
+let routes: RouteInfo[];
+let countSql: string;
+const tally = new Map<string, { cases: number; statuses: Map<number, number> }>();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  street = await t.login('street_admin');
+  routes = (await routeTable(t.services)).filter(
+    (r) =>
+      r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && ['GET', ...MUTATING].includes(r.method),
+  );
+  const tables = Object.keys(await tableCounts(t.db));
+  countSql = `SELECT ${tables.map((x) => `(SELECT count(*) FROM "${x}")::int AS "${x}"`).join(', ')}`;
+});
+afterAll(async () => {
+  let total = 0;
+  const lines = [...tally.entries()].map(([route, { cases, statuses }]) => {
+    total += cases;
+    const s = [...statuses.entries()].sort(([a], [b]) => a - b).map(([k, n]) => `${k}×${n}`);
+    return `  ${route.padEnd(72)} ${String(cases).padStart(5)}  ${s.join(' ')}`;
+  });
+  console.log(
+    `fuzz cases per route (FUZZ_RUNS=${RUNS}):\n${lines.join('\n')}\n  total: ${total} cases on ${tally.size} routes`,
+  );
+  await t.close();
+});
+
+async function counts(): Promise<Record<string, number>> {
+  return (await sql.raw<Record<string, number>>(countSql).execute(t.db)).rows[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators
+
+/** A value that could coerce to an existing record id (true → 1, "5", [5], " 5 ", "0x5" …). */
+function couldBeRealId(v: unknown): boolean {
+  if (v === null || (typeof v === 'object' && !Array.isArray(v))) return false;
+  try {
+    const n = Number(v as never);
+    return Number.isInteger(n) && n >= 1 && n <= 100_000_000;
+  } catch {
+    return false; // an array holding a prototype-less object: not a number either
+  }
+}
+
+const PAYLOADS = [
+  "' OR 1=1 --",
+  "'; DROP TABLE users; --",
+  '" OR ""="',
+  '1; SELECT pg_sleep(5)',
+  "=cmd|' /C calc'!A0",
+  '+SUM(1+1)*cmd|"/C calc"!A0',
+  '@SUM(1+1)',
+  '-2+3+cmd|" /C calc"!A0',
+  '1***************2X',
+  '430***********1234',
+  '138****1234',
+  'NaN',
+  '-NaN',
+  'Infinity',
+  '-Infinity',
+  'undefined',
+  'null',
+  'true',
+  '1e309',
+  '-1',
+  '0',
+  '-0',
+  '9999999999999999999',
+  '1.5',
+  '0x10',
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '%00',
+  '%2e%2e%2f',
+  '\u202e\u0645\u0631\u062d\u0628\u0627 RTL', // right-to-left override + Arabic
+  '\u05e9\u05dc\u05d5\u05dd',
+  '\ufeffBOM',
+  '\u200b\u200c\u200d',
+  'Z\u0351\u0360\u0345a\u0338l\u0327g\u0300o',
+  '𝕏𝔂𝔃😀👩‍👩‍👧',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, on purpose
+  '${7*7}',
+  '{{7*7}}',
+  '\\',
+  '%',
+  '_',
+  '__proto__',
+  'constructor',
+  ' ',
+  '',
+  '\t\n\r',
+];
+
+const hostileString: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.constantFrom(...PAYLOADS), weight: 5 },
+  // Any UTF-16 code units, lone surrogates and NUL included.
+  {
+    arbitrary: fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      maxLength: 40,
+    }),
+    weight: 3,
+  },
+  { arbitrary: fc.constantFrom('\ud800', 'a\udfffb', '\u0000', 'x\u0000y', '\udbff\udbff'), weight: 1 },
+  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1000, max: 20_000 }), fc.constantFrom('A', '汉', '😀', "'", '%'))
+      .map(([n, ch]) => ch.repeat(Math.ceil(n / ch.length))),
+    weight: 1,
+  },
+);
+
+const hostileNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(
+    -1,
+    0,
+    -0,
+    0.5,
+    1.5,
+    -(2 ** 31),
+    2 ** 31,
+    2 ** 53,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    1e308,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    1e-7,
+    2 ** 64,
+  ),
+  fc.double({ noNaN: true }),
+  fc.integer({ min: -1_000_000, max: 0 }),
+  fc.integer({ min: 100_000_001, max: Number.MAX_SAFE_INTEGER }),
+);
+
+function valueArb(keys: string[]): fc.Arbitrary<unknown> {
+  const key = keys.length ? fc.oneof(fc.constantFrom(...keys), hostileString) : hostileString;
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      hostileString,
+      hostileNumber,
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    ),
+  }));
+  return value.filter((v) => !couldBeRealId(v));
+}
+
+/** Objects with the route's own keys and hostile values: these get past the first checks. */
+function objectArb(keys: string[]): fc.Arbitrary<Record<string, unknown>> {
+  const v = valueArb(keys);
+  return keys.length
+    ? fc.record(Object.fromEntries(keys.map((k) => [k, v])), { requiredKeys: [] })
+    : fc.dictionary(hostileString, v, { maxKeys: 4 });
+}
+
+const deepJson = fc
+  .tuple(fc.integer({ min: 50, max: 5000 }), fc.boolean())
+  .map(([d, arr]) => (arr ? '['.repeat(d) + ']'.repeat(d) : `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`));
+
+const malformedJson = fc.oneof(
+  fc.constantFrom(
+    '{',
+    '{"a":',
+    '{a:1}',
+    "{'a':1}",
+    '[1,2',
+    'NaN',
+    '{"a":1}}',
+    '\u0000',
+    'nul',
+    '{"__proto__":{"x":1}}x',
+    '\ufeff{',
+  ),
+  fc.string({ minLength: 1, maxLength: 50 }).filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  }),
+);
+
+interface BodyCase {
+  payload?: string;
+  contentType?: string;
+}
+
+const jsonBody = (v: unknown): BodyCase => ({
+  payload: JSON.stringify(v) ?? 'null',
+  contentType: 'application/json',
+});
+
+/** Bodies that can never be parsed: for routes that would accept any parsable body. */
+const unparsableBody: fc.Arbitrary<BodyCase> = fc.oneof(
+  malformedJson.map((payload) => ({ payload, contentType: 'application/json' })),
+  fc.constant({ payload: '', contentType: 'application/json' }),
+  fc
+    .tuple(
+      fc.string({ minLength: 1, maxLength: 200 }),
+      fc.constantFrom(
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'image/png',
+        'application/yaml',
+      ),
+    )
+    .map(([payload, contentType]) => ({ payload, contentType })),
+);
+
+function bodyArb(route: RouteInfo): fc.Arbitrary<BodyCase> {
+  if (NO_INPUT.has(`${route.method} ${route.url}`)) return unparsableBody;
+  const keys = keysOf(route.schema.body);
+  return fc.oneof(
+    { arbitrary: objectArb(keys).map(jsonBody), weight: 6 },
+    { arbitrary: valueArb(keys).map(jsonBody), weight: 3 },
+    { arbitrary: fc.array(objectArb(keys), { maxLength: 3 }).map(jsonBody), weight: 1 },
+    { arbitrary: deepJson.map((payload) => ({ payload, contentType: 'application/json' })), weight: 1 },
+    { arbitrary: unparsableBody, weight: 2 },
+    { arbitrary: hostileString.map((payload) => ({ payload, contentType: 'text/plain' })), weight: 1 },
+    { arbitrary: fc.constant<BodyCase>({}), weight: 1 },
+    {
+      arbitrary: fc.constant({ payload: `"${'x'.repeat(1_100_000)}"`, contentType: 'application/json' }),
+      weight: 1,
+    },
+  );
+}
+
+/**
+ * encodeURIComponent, except that a lone surrogate (which it refuses) is sent as the bytes
+ * WTF-8 would give it: percent-encoding that does not decode to valid UTF-8.
+ */
+function enc(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      const bytes = [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+      out += bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
+function keysOf(schema: z.ZodType | undefined): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+const rawSegments = [
+  '-1',
+  '0',
+  '9999999999999999999',
+  'abc',
+  '1.5',
+  '%',
+  '%E0%A4%A',
+  '..',
+  '%2e%2e',
+  'a%2Fb',
+  '%00',
+  'x'.repeat(300),
+];
+
+function paramArb(mutating: boolean): fc.Arbitrary<string> {
+  const encoded = hostileString.filter((s) => !(mutating && couldBeRealId(s))).map(enc);
+  const numbers = hostileNumber.map(String).filter((s) => !(mutating && couldBeRealId(s)));
+  const choices: fc.Arbitrary<string>[] = [fc.constantFrom(...rawSegments), encoded, numbers];
+  // Reads also get real ids, to reach the handlers with hostile queries.
+  if (!mutating) choices.push(fc.integer({ min: 1, max: 3000 }).map(String));
+  return fc.oneof(...choices);
+}
+
+function queryArb(route: RouteInfo): fc.Arbitrary<string> {
+  const keys = keysOf(route.schema.querystring);
+  const key = keys.length ? fc.oneof(fc.constantFrom(...keys), hostileString) : hostileString;
+  const value = fc.oneof(
+    hostileString,
+    hostileNumber.map(String),
+    fc.constantFrom('true', 'false', '1', '100', '101', '-name', 'password'),
+  );
+  const pairs = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((ps) =>
+    ps
+      .filter(
+        ([k, v]) => !(MUTATING.has(route.method) && couldBeRealId(v) && k !== 'page' && k !== 'pageSize'),
+      )
+      .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+      .join('&'),
+  );
+  // Only the route's own parameters, hostile values: these get past the unknown-key check.
+  const own = keys.length
+    ? fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length }).map((d) =>
+        Object.entries(d)
+          .filter(
+            ([k, v]) => !(MUTATING.has(route.method) && couldBeRealId(v) && k !== 'page' && k !== 'pageSize'),
+          )
+          .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+          .join('&'),
+      )
+    : pairs;
+  return fc.oneof(
+    { arbitrary: pairs, weight: 4 },
+    { arbitrary: own, weight: 4 },
+    {
+      arbitrary: fc.constantFrom(
+        '%ZZ=1',
+        'a=%E0%A4%A',
+        '&&&=&',
+        'a[b]=1',
+        '__proto__[x]=1',
+        'constructor[prototype][x]=1',
+        'page=1&page=2',
+        'q',
+      ),
+      weight: 1,
+    },
+  );
+}
+
+const headerValue = fc.string({ unit: 'grapheme-ascii', maxLength: 40 });
+
+interface Case {
+  url: string;
+  body: BodyCase;
+  ifMatch: string | null;
+  lang: string | null;
+}
+
+function caseArb(route: RouteInfo): fc.Arbitrary<Case> {
+  const mutating = MUTATING.has(route.method);
+  const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  return fc
+    .record({
+      params: fc.tuple(...names.map(() => paramArb(mutating))),
+      query: fc.option(queryArb(route), { freq: 2 }),
+      body: MUTATING.has(route.method) ? bodyArb(route) : fc.constant<BodyCase>({}),
+      ifMatch: fc.option(fc.oneof(headerValue, fc.constantFrom('"1"', 'W/"1"', '*', '"999999999999"')), {
+        freq: 2,
+      }),
+      lang: fc.option(fc.oneof(headerValue, fc.constantFrom('en', 'en-US,en;q=0.9', 'zh-CN', 'fr')), {
+        freq: 3,
+      }),
+    })
+    .map(({ params, query, body, ifMatch, lang }) => {
+      let i = 0;
+      const path = route.url.replace(/:(\w+)/g, () => params[i++]!);
+      return { url: query ? `${path}?${query}` : path, body, ifMatch, lang };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+const LEAKS: [RegExp, string][] = [
+  [/\bat .*[/\\][^ ]*\.(?:[cm]?js|ts):\d+/, 'stack trace'],
+  [/node_modules/, 'node_modules path'],
+  [/\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b/, 'SQL text'],
+  [/syntax error at/, 'SQL error'],
+  [/relation "/, 'SQL error'],
+  [/Error:/, '"Error:"'],
+];
+
+/** Strings the fuzz stored (phase 2): answers may show them back without leaking anything. */
+const stored = new Set<string>();
+
+function leaves(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      leaves(x, out);
+    }
+  }
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Every piece of text a request carried, as the server would decode it. */
+function inputsOf(c: Case): string[] {
+  const [path, query = ''] = c.url.split(/\?(.*)/s);
+  const out = path!.split('/').map(safeDecode);
+  for (const part of query.split('&'))
+    out.push(...part.split('=').map((x) => safeDecode(x.replace(/\+/g, ' '))));
+  if (c.body.payload !== undefined) {
+    out.push(c.body.payload);
+    try {
+      leaves(JSON.parse(c.body.payload), out);
+    } catch {
+      /* not JSON */
+    }
+  }
+  return out;
+}
+
+/**
+ * Leak patterns in the answer's text, after taking out what the request itself sent (an unknown
+ * field named `' OR 1=1; SELECT …` is rightly named back in the issues) and what the fuzz stored.
+ * Inputs shorter than the shortest pattern cannot hold one, and are not taken out.
+ */
+function leaksIn(body: string, c: Case): string[] {
+  let texts: string[];
+  try {
+    texts = leaves(JSON.parse(body));
+  } catch {
+    texts = [body];
+  }
+  const echoes = [...inputsOf(c), ...stored]
+    .flatMap((x) => [x, x.trim()])
+    .filter((x) => x.length >= 6)
+    .sort((a, b) => b.length - a.length);
+  const found: string[] = [];
+  for (let text of texts) {
+    for (const e of echoes) if (text.includes(e)) text = text.split(e).join(' ');
+    for (const [re, name] of LEAKS) if (re.test(text)) found.push(`${name}: ${text.slice(0, 200)}`);
+  }
+  return found;
+}
+
+async function send(client: Client, route: RouteInfo, c: Case, remoteAddress?: string) {
+  const headers: Record<string, string> = {};
+  if (c.body.contentType) headers['content-type'] = c.body.contentType;
+  if (c.ifMatch !== null) headers['if-match'] = c.ifMatch;
+  if (c.lang !== null) headers['accept-language'] = c.lang;
+  const opts: InjectOptions = {
+    method: route.method as 'GET',
+    url: c.url,
+    headers,
+    ...(remoteAddress ? { remoteAddress } : {}),
+  };
+  if (c.body.payload !== undefined) opts.payload = c.body.payload;
+  return client.request(opts);
+}
+
+function describeCase(route: RouteInfo, c: Case, status: number, body: string) {
+  const payload =
+    c.body.payload === undefined ? '' : ` body(${c.body.contentType}): ${c.body.payload.slice(0, 300)}`;
+  return `${route.method} ${c.url.slice(0, 300)}${payload} → ${status} ${body.slice(0, 300)}`;
+}
+
+/** Sends one case and checks the answer; returns the status. */
+async function check(client: Client, route: RouteInfo, c: Case, opts: { mayWrite: boolean; label?: string }) {
+  const before = await counts();
+  const r = await send(client, route, c);
+  const what = describeCase(route, c, r.statusCode, r.body);
+  const key = `${route.method} ${route.url}${opts.label ?? ''}`;
+  const entry = tally.get(key) ?? { cases: 0, statuses: new Map() };
+  entry.cases++;
+  entry.statuses.set(r.statusCode, (entry.statuses.get(r.statusCode) ?? 0) + 1);
+  tally.set(key, entry);
+
+  expect(r.statusCode, what).toBeLessThan(500);
+  expect(leaksIn(r.body, c), what).toEqual([]);
+  if (r.statusCode >= 400) {
+    expect(r.headers['content-type'], what).toMatch(/^application\/json/);
+    const b = r.json();
+    expect(typeof b.code === 'string' && /^[A-Z_]+$/.test(b.code), what).toBe(true);
+    expect(typeof b.message === 'string' && b.message.length > 0, what).toBe(true);
+    expect(b.requestId, what).toBe(r.headers['x-request-id']);
+    if (b.issues !== undefined) {
+      expect(Array.isArray(b.issues), what).toBe(true);
+      for (const i of b.issues)
+        expect(
+          typeof i.path === 'string' && typeof i.code === 'string' && typeof i.message === 'string',
+          what,
+        ).toBe(true);
+    }
+    expect(
+      Object.keys(b).filter((k) => !['code', 'message', 'requestId', 'issues'].includes(k)),
+      what,
+    ).toEqual([]);
+    // A refused request leaves every table as it was.
+    expect(await counts(), `rows written by ${what}`).toEqual(before);
+  } else if (MUTATING.has(route.method) && !opts.mayWrite) {
+    expect.fail(`a state-changing request with generated input succeeded: ${what}`);
+  }
+  return r.statusCode;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('fuzz: every route, hostile input, nothing written', () => {
+  let start: Record<string, string>;
+  beforeAll(async () => {
+    start = await fingerprint(t.db);
+  });
+
+  it('covers the whole route table', () => {
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.some((r) => r.url === '/api/areas/:id/staff/:assignmentId')).toBe(true);
+  });
+
+  it(
+    'answers every route signed in as the street administrator',
+    async () => {
+      for (const route of routes) {
+        if (`${route.method} ${route.url}` === LOGIN) continue; // phase 2: failures are audited by design
+        await fc.assert(
+          fc.asyncProperty(caseArb(route), async (c) => {
+            await check(street, route, c, { mayWrite: false });
+          }),
+          { numRuns: RUNS },
+        );
+      }
+      // The session survived everything (logout only ever got bodies it cannot parse).
+      expect((await street.get('/api/auth/me')).statusCode).toBe(200);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'answers anonymous callers',
+    async () => {
+      const anon = t.anon();
+      const some = routes.filter((r) =>
+        [
+          '/api/health',
+          '/api/meta',
+          '/api/areas',
+          '/api/areas/:id',
+          '/api/users',
+          '/api/audit',
+          '/api/auth/password',
+          '/api/settings/security',
+        ].includes(r.url),
+      );
+      expect(some.length).toBeGreaterThanOrEqual(8);
+      for (const route of some) {
+        await fc.assert(
+          fc.asyncProperty(caseArb(route), async (c) => {
+            await check(anon, route, c, { mayWrite: false });
+          }),
+          { numRuns: Math.max(10, Math.round(RUNS / 2)) },
+        );
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'left the database exactly as it was',
+    async () => {
+      expect(await fingerprint(t.db)).toEqual(start);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('fuzz: hostile text inside otherwise valid requests', () => {
+  const find = (method: string, url: string) => routes.find((r) => r.method === method && r.url === url)!;
+  let youyi: number;
+  let grid4: number;
+  beforeAll(async () => {
+    youyi = await areaIdByCode(t.db, '430681001001');
+    grid4 = await areaIdByCode(t.db, '430681001001004');
+  });
+
+  it(
+    'creates and renames areas with it, storing exactly what was sent',
+    async () => {
+      const create = find('POST', '/api/areas');
+      await fc.assert(
+        fc.asyncProperty(hostileString, async (name) => {
+          const c: Case = {
+            url: '/api/areas',
+            body: jsonBody({ parentId: grid4, kind: 'group', name }),
+            ifMatch: null,
+            lang: null,
+          };
+          stored.add(name);
+          if (
+            (await check(street, create, c, { mayWrite: true, label: ' (valid + hostile text)' })) === 201
+          ) {
+            const id = (await street.get(`/api/areas?q=${enc(name.trim())}&kind=group&pageSize=100`)).json();
+            expect(
+              id.items.some((a: { name: string }) => a.name === name.trim()),
+              `stored name of ${JSON.stringify(name)}`,
+            ).toBe(true);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      const patch = find('PATCH', '/api/areas/:id');
+      await fc.assert(
+        fc.asyncProperty(hostileString, async (name) => {
+          const v = (await street.get(`/api/areas/${grid4}`)).json().version;
+          const c: Case = {
+            url: `/api/areas/${grid4}`,
+            body: jsonBody({ name }),
+            ifMatch: `"${v}"`,
+            lang: null,
+          };
+          stored.add(name);
+          if ((await check(street, patch, c, { mayWrite: true, label: ' (valid + hostile text)' })) === 200) {
+            expect((await street.get(`/api/areas/${grid4}`)).json().name).toBe(name.trim());
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'searches with it',
+    async () => {
+      const auditor = await t.login('audit_admin');
+      const sec = await t.login('security_admin');
+      const reads: [Client, string, (h: string) => string][] = [
+        [street, '/api/areas', (h) => `/api/areas?q=${enc(h)}`],
+        [
+          street,
+          '/api/areas/:id/staff/candidates',
+          (h) => `/api/areas/${youyi}/staff/candidates?q=${enc(h)}`,
+        ],
+        [sec, '/api/users', (h) => `/api/users?q=${enc(h)}&role=${enc(h)}`],
+        [
+          auditor,
+          '/api/audit',
+          (h) =>
+            `/api/audit?${['actor', 'action', 'entityType', 'entityId', 'q'].map((k) => `${k}=${enc(h)}`).join('&')}`,
+        ],
+      ];
+      for (const [client, url, make] of reads) {
+        await fc.assert(
+          fc.asyncProperty(hostileString, async (h) => {
+            const c: Case = { url: make(h), body: {}, ifMatch: null, lang: null };
+            const status = await check(client, find('GET', url), c, {
+              mayWrite: false,
+              label: ' (hostile search text)',
+            });
+            expect([200, 400], make(h)).toContain(status);
+          }),
+          { numRuns: RUNS },
+        );
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'creates accounts and roles with it',
+    async () => {
+      const sec = await t.login('security_admin');
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(hostileString, fc.option(hostileString), async (displayName, password) => {
+          const body = {
+            username: `fuzz_user_${n++}`,
+            displayName,
+            areaId: youyi,
+            ...(password === null ? {} : { password }),
+          };
+          stored.add(displayName);
+          await check(
+            sec,
+            find('POST', '/api/users'),
+            { url: '/api/users', body: jsonBody(body), ifMatch: null, lang: null },
+            { mayWrite: true, label: ' (valid + hostile text)' },
+          );
+        }),
+        { numRuns: RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          hostileString,
+          fc.oneof(fc.constant('area.read'), hostileString),
+          async (name, permission) => {
+            const body = { code: `fuzz_role_${n++}`, nameZh: name, nameEn: name, permissions: [permission] };
+            stored.add(name);
+            await check(
+              sec,
+              find('POST', '/api/roles'),
+              { url: '/api/roles', body: jsonBody(body), ifMatch: null, lang: null },
+              { mayWrite: true, label: ' (valid + hostile text)' },
+            );
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'signs in with it: refused, and only the audit log and the throttle change',
+    async () => {
+      const login = find('POST', '/api/auth/login');
+      const anon = t.anon();
+      const credentials = fc.oneof(
+        fc.record({ username: hostileString, password: hostileString }).map(jsonBody),
+        bodyArb(login),
+      );
+      const untouched = async () => {
+        const { audit_log: _a, audit_chain: _c, login_throttle: _t, ...rest } = await fingerprint(t.db);
+        return rest;
+      };
+      const start = await untouched();
+      // From many addresses: the fuzz must not lock 127.0.0.1, which the other tests sign in from.
+      await fc.assert(
+        fc.asyncProperty(credentials, fc.ipV4(), async (body, ip) => {
+          const before = await counts();
+          const c: Case = { url: '/api/auth/login', body, ifMatch: null, lang: null };
+          const status = await send(anon, login, c, ip).then(async (r) => {
+            const what = describeCase(login, c, r.statusCode, r.body);
+            expect(r.statusCode, what).toBeLessThan(500);
+            expect([400, 401, 413, 415, 423], what).toContain(r.statusCode);
+            expect(leaksIn(r.body, c), what).toEqual([]);
+            expect(r.json().requestId, what).toBe(r.headers['x-request-id']);
+            return r.statusCode;
+          });
+          const after = await counts();
+          const key = `${LOGIN} (anonymous, many addresses)`;
+          const entry = tally.get(key) ?? { cases: 0, statuses: new Map() };
+          entry.cases++;
+          entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
+          tally.set(key, entry);
+          // (counts() names tables in camelCase, through the database layer's plugin)
+          for (const table of Object.keys(before)) {
+            if (table === 'auditLog') expect(after[table]! - before[table]!).toBeLessThanOrEqual(2);
+            else if (table !== 'loginThrottle') expect(after[table], table).toBe(before[table]);
+          }
+        }),
+        { numRuns: RUNS * 2 },
+      );
+      // No row of any other table changed either (no session, no account touched); the audit
+      // log, its chain head and the failure counters are the only ones a refused sign-in writes.
+      expect(await untouched()).toEqual(start);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps the audit chain intact through all of it',
+    async () => {
+      const v = await (await t.login('audit_admin')).post('/api/audit/verify');
+      expect(v.json()).toMatchObject({ ok: true });
+    },
+    TIMEOUT,
+  );
+});
