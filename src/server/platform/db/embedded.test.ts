@@ -71,3 +71,44 @@ describe('data directory lock', () => {
     }
   });
 });
+
+describe('embedded PostgreSQL watchdog', () => {
+  it('restarts PostgreSQL killed under the app, and the pool reconnects', async () => {
+    const { startEmbedded } = await import('./embedded.js');
+    const { createDb, isDbUnavailable } = await import('./index.js');
+    const { sql } = await import('kysely');
+    const dir = mkdtempSync(path.join(tmpdir(), 'jiayuan-watchdog-'));
+    const events: string[] = [];
+    const pg = await startEmbedded({
+      dataDir: dir,
+      port: 56100 + (process.pid % 300),
+      notify: (m) => events.push(m),
+    });
+    const db = createDb(pg.url, { max: 2 });
+    try {
+      expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows[0]?.one).toBe(1);
+      const pid = Number(readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      // While it is down, queries fail as "unavailable" (the API answers 503), never hang.
+      const down = await sql`SELECT 1`.execute(db).then(
+        () => null,
+        (e) => e,
+      );
+      if (down) expect(isDbUnavailable(down)).toBe(true);
+      let back = false;
+      for (let i = 0; i < 60 && !back; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        back = await sql`SELECT 1`.execute(db).then(
+          () => true,
+          () => false,
+        );
+      }
+      expect(back).toBe(true);
+      expect(events.some((e) => e.includes('restarting'))).toBe(true);
+    } finally {
+      await db.destroy();
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

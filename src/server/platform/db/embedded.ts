@@ -97,9 +97,13 @@ export async function startEmbedded(opts: {
   dataDir: string;
   port: number;
   database?: string;
+  /** PostgreSQL's own output. */
   log?: (m: string) => void;
+  /** What the app should see: orphan stops, restarts. */
+  notify?: (m: string) => void;
 }): Promise<EmbeddedHandle> {
   const log = opts.log ?? (() => {});
+  const notify = opts.notify ?? log;
   const pgDir = path.join(opts.dataDir, 'pg');
   const credFile = path.join(opts.dataDir, 'pg-password');
   const fresh = !existsSync(path.join(pgDir, 'PG_VERSION'));
@@ -142,7 +146,7 @@ export async function startEmbedded(opts: {
     onError: (m) => log(String(m)),
   });
   if (fresh) await pg.initialise();
-  else await stopOrphan(pgDir, log);
+  else await stopOrphan(pgDir, notify);
   await pg.start();
   const database = opts.database ?? 'jiayuan';
   const client = pg.getPgClient('postgres', '127.0.0.1');
@@ -153,8 +157,37 @@ export async function startEmbedded(opts: {
   } finally {
     await client.end();
   }
+
+  // Watchdog: if PostgreSQL dies under us (killed, crashed), start it again; requests meanwhile
+  // answer 503 and the pool reconnects by itself once it is back.
+  let stopping = false;
+  const watch = () => {
+    const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
+    child?.once('exit', (code, signal) => {
+      if (stopping) return;
+      notify(`embedded PostgreSQL exited (${signal ?? code}); restarting`);
+      const retry = async (delay: number) => {
+        await new Promise((r) => setTimeout(r, delay));
+        if (stopping) return;
+        try {
+          await stopOrphan(pgDir, notify);
+          await pg.start();
+          notify('embedded PostgreSQL restarted');
+          watch();
+        } catch (e) {
+          notify(`restart failed: ${(e as Error)?.message ?? e}`);
+          void retry(Math.min(delay * 2, 10_000));
+        }
+      };
+      void retry(500);
+    });
+  };
+  watch();
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      stopping = true;
+      await pg.stop();
+    },
   };
 }

@@ -22,6 +22,8 @@ export function createDb(url: string, opts: { max?: number; log?: (e: Error) => 
   });
   // A connection dropped by the server (restart, kill) must not crash the process.
   pool.on('error', (e) => opts.log?.(e));
+  // …nor may one that is checked out when the server goes away (restart, shutdown, kill).
+  pool.on('connect', (client) => client.on('error', (e) => opts.log?.(e)));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
