@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Conn } from '../db/index.js';
 
 export interface Assignment {
   assignmentId: number;
@@ -76,30 +75,17 @@ export function outermost(paths: string[]): string[] {
   return kept;
 }
 
-export async function loadAssignments(db: Conn, userId: number): Promise<Assignment[]> {
-  const rows = await db
-    .selectFrom('userRoles as ur')
-    .innerJoin('roles as r', 'r.id', 'ur.roleId')
-    .innerJoin('areas as a', 'a.id', 'ur.areaId')
-    .where('ur.userId', '=', userId)
-    .select([
-      'ur.id as assignmentId',
-      'r.id as roleId',
-      'r.code as role',
-      'r.nameZh as roleNameZh',
-      'r.nameEn as roleNameEn',
-      'r.adminKind',
-      'a.id as areaId',
-      'a.name as areaName',
-      'a.kind as areaKind',
-      sql<string>`a.path::text`.as('areaPath'),
-      sql<
-        string[]
-      >`coalesce((SELECT array_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id), '{}')`.as(
-        'permissions',
-      ),
-    ])
-    .orderBy('ur.id')
-    .execute();
-  return rows;
+/**
+ * The user's assignments as one JSON value, for embedding in the session query: resolving a
+ * request costs one round trip.
+ */
+export function assignmentsJson(userIdColumn: string) {
+  return sql<Assignment[]>`coalesce((
+    SELECT json_agg(json_build_object(
+      'assignmentId', ur.id, 'roleId', r.id, 'role', r.code, 'roleNameZh', r.name_zh, 'roleNameEn', r.name_en,
+      'adminKind', r.admin_kind, 'areaId', a.id, 'areaName', a.name, 'areaKind', a.kind, 'areaPath', a.path::text,
+      'permissions', coalesce((SELECT json_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id), '[]'::json)
+    ) ORDER BY ur.id)
+    FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
+    WHERE ur.user_id = ${sql.ref(userIdColumn)}), '[]'::json)`;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
-import { Actor, loadAssignments } from '../access/actor.js';
+import { Actor, assignmentsJson } from '../access/actor.js';
 import type { Db } from '../db/index.js';
 
 export const SESSION_COOKIE = 'jy_sid';
@@ -80,6 +80,7 @@ export async function resolveSession(
       'u.passwordChangedAt',
       'u.isDemo',
       'u.totpEnabled',
+      assignmentsJson('s.userId').as('assignments'),
     ])
     .executeTakeFirst();
   if (!row) return null;
@@ -93,7 +94,7 @@ export async function resolveSession(
     await db.updateTable('sessions').set({ lastSeenAt: now }).where('id', '=', id).execute();
   }
   const { passwordExpiresAt, mustChange } = passwordState(row, settings, now);
-  const assignments = row.mfaPending ? [] : await loadAssignments(db, row.userId);
+  const assignments = row.mfaPending ? [] : row.assignments;
   return {
     session: {
       id,
