@@ -1,7 +1,8 @@
 // `npm run bench [name]`: runs the benchmarks and prints their figures (never asserted in tests).
 import { benchFoundation } from './foundation.js';
+import { benchRegistry } from './registry.js';
 
-const benches: Record<string, () => Promise<void>> = { foundation: benchFoundation };
+const benches: Record<string, () => Promise<void>> = { foundation: benchFoundation, registry: benchRegistry };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

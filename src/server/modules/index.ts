@@ -4,10 +4,18 @@ import { accountsModule } from './accounts/accounts.manifest.js';
 import { areasModule } from './areas/areas.manifest.js';
 import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
+import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */
-export const MODULES: ModuleManifest[] = [systemModule, authModule, areasModule, accountsModule, auditModule];
+export const MODULES: ModuleManifest[] = [
+  systemModule,
+  authModule,
+  areasModule,
+  accountsModule,
+  registryModule,
+  auditModule,
+];
 
 export function allMigrations() {
   return [kernelMigrations, ...MODULES.map((m) => m.migrations ?? {})];

@@ -83,6 +83,7 @@ export async function boot(
     } else if (config.mode === 'production') {
       await bootstrapProduction(services);
     }
+    for (const m of MODULES) if (m.onStart) await m.onStart(services);
     const finalDb = db;
     return {
       services,

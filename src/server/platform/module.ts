@@ -19,6 +19,8 @@ export interface ModuleManifest {
   routes?: FastifyPluginAsync<{ services: Services }>;
   /** Seeds the demo street (demo mode, first start), in dependency order of `modules/index.ts`. */
   seedDemo?: (services: Services) => Promise<void>;
+  /** Runs once at every start, after migrations and seeding (e.g. to fail jobs a crash left behind). */
+  onStart?: (services: Services) => Promise<void>;
 }
 
 export function perm(module: string, name: string, zh: string, en: string, sensitive = false): PermissionDef {

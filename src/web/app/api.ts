@@ -59,6 +59,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not send the user to the login page on 401 (the login calls themselves). */
   noAuthRedirect?: boolean;
+  /** Called with the headers of a successful response (e.g. `x-total-capped`). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -78,8 +80,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     Accept: 'application/json',
     'Accept-Language': getLang(),
   };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (opts.body instanceof FormData) {
+    // multipart: the browser writes the Content-Type with its boundary
+    body = opts.body;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -103,8 +108,21 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     throw new ApiError(0, 'NETWORK_ERROR', translate('error.network'));
   }
 
+  if (!res.ok) throw await toApiError(res, opts.noAuthRedirect);
+  opts.onHeaders?.(res.headers);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
+  if (!text) return null as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null as T;
+  }
+}
+
+/** The error envelope of a failed response as an ApiError (and the login redirect for 401/403). */
+async function toApiError(res: Response, noAuthRedirect?: boolean): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
   let data: unknown = null;
   if (text) {
     try {
@@ -113,8 +131,6 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
       data = null;
     }
   }
-  if (res.ok) return data as T;
-
   const env = (data ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown; issues?: unknown };
   const code = typeof env.code === 'string' ? env.code : `HTTP_${res.status}`;
   const message =
@@ -130,12 +146,55 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     typeof env.requestId === 'string' ? env.requestId : (res.headers.get('x-request-id') ?? undefined),
     Array.isArray(env.issues) ? (env.issues as ErrorIssue[]) : undefined,
   );
-  if (!opts.noAuthRedirect && authRedirect) {
+  if (!noAuthRedirect && authRedirect) {
     if (res.status === 401) authRedirect('login');
     else if (res.status === 403 && code === 'PASSWORD_CHANGE_REQUIRED') authRedirect('change_password');
     else if (res.status === 403 && code === 'MFA_REQUIRED') authRedirect('mfa');
   }
-  throw err;
+  return err;
+}
+
+/** The file name of a download (Content-Disposition, RFC 5987 `filename*` first). */
+function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain?.[1] ?? null;
+}
+
+/**
+ * Download a file the API serves (GET: no CSRF token needed) and hand it to the browser as a
+ * download. Errors arrive as the usual envelope and are thrown as ApiError.
+ */
+export async function download(path: string, query?: Query, fallbackName = 'download'): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), {
+      headers: { 'Accept-Language': getLang() },
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', translate('error.network'));
+  }
+  if (!res.ok) throw await toApiError(res);
+  const blob = await res.blob();
+  const name = dispositionName(res.headers.get('content-disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
 }
 
 export const api = {

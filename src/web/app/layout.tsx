@@ -3,10 +3,12 @@ import {
   DownOutlined,
   EnvironmentOutlined,
   HomeOutlined,
+  IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
+  ShopOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -31,7 +33,7 @@ import { type MessageKey, useI18n } from './i18n.js';
 import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
 
 export interface NavItem {
-  key: 'home' | 'areas' | 'users' | 'roles' | 'security' | 'audit' | 'profile';
+  key: 'home' | 'areas' | 'people' | 'organisations' | 'users' | 'roles' | 'security' | 'audit' | 'profile';
   path: string;
   label: MessageKey;
   icon: ReactNode;
@@ -48,6 +50,20 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.areas',
     icon: <EnvironmentOutlined />,
     permission: 'area.read',
+  },
+  {
+    key: 'people',
+    path: '/people',
+    label: 'nav.people',
+    icon: <IdcardOutlined />,
+    permission: 'person.read',
+  },
+  {
+    key: 'organisations',
+    path: '/organisations',
+    label: 'nav.organisations',
+    icon: <ShopOutlined />,
+    permission: 'org.read',
   },
   { key: 'users', path: '/users', label: 'nav.users', icon: <TeamOutlined />, permission: 'user.read' },
   {

@@ -8,6 +8,11 @@ const LoginPage = lazy(() => import('../pages/auth/LoginPage.js'));
 const ChangePasswordPage = lazy(() => import('../pages/auth/ChangePasswordPage.js'));
 const HomePage = lazy(() => import('../pages/home/HomePage.js'));
 const AreasPage = lazy(() => import('../pages/areas/AreasPage.js'));
+const PeoplePage = lazy(() => import('../pages/registry/PeoplePage.js'));
+const PersonPage = lazy(() => import('../pages/registry/PersonPage.js'));
+const HousePage = lazy(() => import('../pages/registry/HousePage.js'));
+const ImportPage = lazy(() => import('../pages/registry/ImportPage.js'));
+const OrganisationsPage = lazy(() => import('../pages/registry/OrganisationsPage.js'));
 const UsersPage = lazy(() => import('../pages/users/UsersPage.js'));
 const RolesPage = lazy(() => import('../pages/users/RolesPage.js'));
 const SecuritySettingsPage = lazy(() => import('../pages/settings/SecuritySettingsPage.js'));
@@ -60,6 +65,46 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="area.read">
                 <AreasPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'people',
+            element: (
+              <Require permission="person.read">
+                <PeoplePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'people/import',
+            element: (
+              <Require permission="person.import">
+                <ImportPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'people/:id',
+            element: (
+              <Require permission="person.read">
+                <PersonPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'houses/:id',
+            element: (
+              <Require permission="house.read">
+                <HousePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'organisations',
+            element: (
+              <Require permission="org.read">
+                <OrganisationsPage />
               </Require>
             ),
           },

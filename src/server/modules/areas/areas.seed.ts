@@ -5,8 +5,10 @@ import type { Services } from '../../platform/services.js';
 /**
  * The demo street, modelled on the seeds: 汨罗市 → 城关街道 with 9 communities. 友谊河 [004] is
  * detailed: 4 grids bounded by roads, 11 residential + 4 scattered + 10 unit compounds, their
- * buildings, units and houses (≈1,700 houses for its 1,565 households). The other communities
- * have grids, compounds and buildings. Deterministic; inserted in bulk with ids assigned here.
+ * buildings, units and houses (1,700 houses for its 1,565 resident households). The other
+ * communities have grids, compounds, buildings of 2–3 units and 6–8 floors, and houses (≈19,500
+ * in all), enough for the street's ≈63,000 people (registry.seed.ts fills them). Deterministic;
+ * inserted in bulk with ids assigned here (友谊河's ids come first and do not move).
  */
 export const DEMO = {
   district: { code: '430681', name: '汨罗市' },
@@ -141,7 +143,7 @@ export function buildDemoTree(): Node[] {
       const grid = add(community, 'grid', community.code + seq(g + 1, 3), gname, g, gbox);
 
       // Compounds of this grid.
-      const compounds: { name: string; buildings: number; units: number }[] = [];
+      const compounds: { name: string; buildings: number; units: number; floors?: number }[] = [];
       if (detailed) {
         // 11 residential, 4 scattered, 10 unit compounds spread over the 4 grids.
         for (const [i, n] of RES_COMPOUNDS.entries())
@@ -155,7 +157,8 @@ export function buildDemoTree(): Node[] {
           compounds.push({
             name: `${cname.replace('社区', '')}${OTHER_COMPOUNDS[(g + i) % OTHER_COMPOUNDS.length]}${i > 2 ? i : ''}`,
             buildings: 3 + ((ci + g + i) % 4),
-            units: 0,
+            units: 2 + ((ci + g + i) % 2),
+            floors: 6 + ((ci + i) % 3),
           });
         }
       }
@@ -177,8 +180,11 @@ export function buildDemoTree(): Node[] {
           for (let u = 1; u <= c.units; u++) {
             const unit = add(building, 'unit', building.code + seq(u, 2), `${u}单元`, u);
             let h = 0;
-            for (let floor = 1; floor <= 5; floor++) {
-              for (let door = 1; door <= 2; door++) {
+            // 友谊河: 5 floors × 2 doors; elsewhere 6–8 floors of 2 or 3 doors.
+            const floors = c.floors ?? 5;
+            const doors = detailed ? 2 : 2 + ((g + i + b + u) % 2);
+            for (let floor = 1; floor <= floors; floor++) {
+              for (let door = 1; door <= doors; door++) {
                 h++;
                 add(unit, 'house', unit.code + seq(h, 4), `${floor}0${door}室`, h);
               }

@@ -85,7 +85,11 @@ describe('sign-in', () => {
         areaName: '第一网格（建设路—高泉南路）',
       }),
     ]);
-    expect(body.permissions).toEqual(['area.read']);
+    // The grid worker's grants (areas, registry): no export, import, mental-health or correction tags.
+    expect(body.permissions).toContain('area.read');
+    expect(body.permissions).toContain('person.read');
+    for (const p of ['person.export', 'person.import', 'tag.mental', 'tag.correction', 'org.manage'])
+      expect(body.permissions).not.toContain(p);
     expect(body.session.idleTimeoutSeconds).toBe(30 * 60);
 
     const admin = await (await t.login('street_admin')).get('/api/auth/me', { 'accept-language': 'en' });

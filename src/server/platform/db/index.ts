@@ -11,6 +11,8 @@ export type Conn = Kysely<DB>;
 pg.types.setTypeParser(20, (v) => Number(v));
 // numeric as number
 pg.types.setTypeParser(1700, (v) => Number(v));
+// date as its ISO text (YYYY-MM-DD): a calendar date has no time zone to shift it.
+pg.types.setTypeParser(1082, (v) => v);
 
 export function createDb(url: string, opts: { max?: number; log?: (e: Error) => void } = {}): Db {
   const pool = new pg.Pool({

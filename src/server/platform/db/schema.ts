@@ -123,6 +123,132 @@ export interface AuditChainTable {
   hash: Buffer;
 }
 
+// —— registry (modules/registry/migrations/202611210100_registry_init.ts) ——
+
+export interface HouseInfoTable {
+  areaId: number;
+  use: string | null;
+  ownerPersonId: number | null;
+  floorArea: number | null;
+  note: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  updatedAt: Timestamp;
+}
+
+export interface HouseholdsTable {
+  id: Generated<number>;
+  areaId: number;
+  kind: ColumnType<string, string | undefined, string>;
+  headPersonId: number | null;
+  version: ColumnType<number, number | undefined, number>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  areaId: number;
+  householdId: number | null;
+  relationToHead: string | null;
+  name: string;
+  namePinyin: ColumnType<string, string | undefined, string>;
+  nameInitials: ColumnType<string, string | undefined, string>;
+  idEnc: string | null;
+  idHash: string | null;
+  idTail: string | null;
+  phoneEnc: string | null;
+  phoneHash: string | null;
+  phoneTail: string | null;
+  sex: string | null;
+  birthDate: ColumnType<string | null, string | null | undefined, string | null>;
+  ethnicity: string | null;
+  education: string | null;
+  politicalStatus: string | null;
+  employer: string | null;
+  residenceType: string;
+  registeredAddress: string | null;
+  currentAddress: string | null;
+  floatingRegisteredOn: ColumnType<string | null, string | null | undefined, string | null>;
+  floatingExpiresOn: ColumnType<string | null, string | null | undefined, string | null>;
+  inflowReason: string | null;
+  floatingResidenceKind: string | null;
+  healthArchive: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<string, string | undefined, string>;
+  note: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface PersonTagsTable {
+  id: Generated<number>;
+  personId: number;
+  tag: string;
+  fieldsEnc: string | null;
+  startDate: ColumnType<string | null, string | null | undefined, string | null>;
+  endDate: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+}
+
+export interface RentalsTable {
+  id: Generated<number>;
+  houseId: number;
+  landlordPersonId: number | null;
+  use: string;
+  startDate: ColumnType<string, string, string>;
+  endDate: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+}
+
+export interface RentalTenantsTable {
+  rentalId: number;
+  personId: number;
+}
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  areaId: number;
+  name: string;
+  kind: string;
+  creditCode: string | null;
+  address: string | null;
+  contactName: string | null;
+  contactPhoneEnc: string | null;
+  contactPhoneTail: string | null;
+  note: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  userId: number;
+  areaId: number | null;
+  fileName: string;
+  status: string;
+  headerRow: ColumnType<number, number | undefined, number>;
+  columns: ColumnType<unknown, string | undefined, string>;
+  mapping: ColumnType<unknown, string | null | undefined, string | null>;
+  residenceType: string | null;
+  total: ColumnType<number, number | undefined, number>;
+  processed: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  warnings: ColumnType<unknown, string | undefined, string>;
+  createdAt: CreatedAt;
+  finishedAt: Timestamp | null;
+}
+
+export interface ImportRowsTable {
+  importId: number;
+  rowNo: number;
+  cellsEnc: string;
+}
+
 export interface DB {
   areas: AreasTable;
   users: UsersTable;
@@ -134,6 +260,15 @@ export interface DB {
   settings: SettingsTable;
   auditLog: AuditLogTable;
   auditChain: AuditChainTable;
+  houseInfo: HouseInfoTable;
+  households: HouseholdsTable;
+  people: PeopleTable;
+  personTags: PersonTagsTable;
+  rentals: RentalsTable;
+  rentalTenants: RentalTenantsTable;
+  organisations: OrganisationsTable;
+  imports: ImportsTable;
+  importRows: ImportRowsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -97,6 +97,16 @@ export const ERRORS = {
   },
   UNKNOWN_PERMISSION: { status: 400, zh: '未知权限：{permission}', en: 'Unknown permission: {permission}' },
   CANNOT_DISABLE_SELF: { status: 409, zh: '不能停用自己的账户', en: 'You cannot disable your own account' },
+  IMPORT_BAD_FILE: {
+    status: 400,
+    zh: '无法读取上传的文件：{reason}',
+    en: 'The uploaded file cannot be read: {reason}',
+  },
+  IMPORT_NOT_READY: {
+    status: 409,
+    zh: '该导入任务当前状态为“{status}”，不能执行此操作',
+    en: 'The import is {status}: this cannot be done now',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,

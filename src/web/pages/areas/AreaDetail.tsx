@@ -4,12 +4,15 @@ import {
   InboxOutlined,
   PlusOutlined,
   RollbackOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Breadcrumb, Button, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { Area } from '../../../contract/areas.js';
 import { api } from '../../app/api.js';
+import { useCan } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { AreaStatusTag, KindTag, kindLabel } from '../../app/labels.js';
 import { useNotify } from '../../app/ui.js';
@@ -39,6 +42,7 @@ export function AreaDetail({
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState(false);
   const can = (a: string) => area.abilities.includes(a);
+  const canUser = useCan();
   const childKinds = childKindsOf(area.kind);
   const hasStaff = staffRolesFor(area).length > 0;
 
@@ -77,7 +81,9 @@ export function AreaDetail({
     });
   };
 
+  const showHouse = area.kind === 'house' && canUser('house.read');
   const hasActions =
+    showHouse ||
     (can('create') && childKinds.length > 0) ||
     can('update') ||
     (can('archive') && area.status === 'active') ||
@@ -85,6 +91,13 @@ export function AreaDetail({
     can('delete');
   const actions = (
     <Space wrap size={[8, 8]}>
+      {showHouse ? (
+        <Link to={`/houses/${area.id}`}>
+          <Button type="primary" icon={<TeamOutlined />} data-testid="area-house-residents">
+            {t('areas.viewResidents')}
+          </Button>
+        </Link>
+      ) : null}
       {can('create') && childKinds.length > 0 ? (
         <Button
           type="primary"

@@ -10,6 +10,8 @@ import { QueryState, RowList } from '../../app/ui.js';
 
 const NAV_DESC = {
   areas: 'home.desc.areas',
+  people: 'home.desc.people',
+  organisations: 'home.desc.organisations',
   users: 'home.desc.users',
   roles: 'home.desc.roles',
   security: 'home.desc.security',

@@ -1,0 +1,64 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { ImportErrorT } from './normalize.js';
+
+/**
+ * The rows that failed, as an .xlsx the user fixes and imports again: the original columns
+ * (header in row 1, so the importer finds it), then 原行号 and 错误原因. The original columns
+ * are text cells (numFmt '@'), so an ID number keeps its 18 digits when edited and re-imported.
+ * Values are written back exactly as read (no export quoting), so a fixed row re-imports as is.
+ */
+export async function writeErrorSheet(
+  headers: string[],
+  rows: { rowNo: number; cells: (string | null)[]; errors: ImportErrorT[] }[],
+): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  wb.creator = 'Jiayuan (家园)';
+  wb.created = new Date();
+  const ws = wb.addWorksheet('导入失败的行', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const n = headers.length;
+  ws.columns = [
+    ...headers.map((h, i) => ({
+      key: `c${i}`,
+      width: Math.min(40, Math.max(10, Array.from(h).length * 2 + 4)),
+      style: { numFmt: '@' },
+    })),
+    { key: 'rowNo', width: 8 },
+    { key: 'reason', width: 60 },
+  ];
+
+  const head = ws.addRow([...headers, '原行号', '错误原因']);
+  head.font = { bold: true };
+  head.eachCell((c) => {
+    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  });
+  head.commit();
+
+  for (const r of rows) {
+    const cells: (string | number | null)[] = [];
+    for (let i = 0; i < n; i++) cells.push(r.cells[i] ?? null);
+    const reason = r.errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；');
+    const row = ws.addRow([...cells, r.rowNo, reason]);
+    for (let i = 1; i <= n; i++) row.getCell(i).numFmt = '@';
+    const rc = row.getCell(n + 2);
+    rc.font = { color: { argb: 'FFC00000' } };
+    rc.alignment = { wrapText: true, vertical: 'top' };
+    row.commit();
+  }
+  ws.commit();
+  await wb.commit();
+  await done;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LedgerError, type LedgerRow, numberText, readLedger } from './read.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'jy-ledger-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function collect(rows: AsyncIterable<LedgerRow>): Promise<LedgerRow[]> {
+  const out: LedgerRow[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+}
+
+async function xlsx(build: (ws: ExcelJS.Worksheet, wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  build(wb.addWorksheet('Sheet1'), wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('numberText', () => {
+  it('shows numbers as Excel does; lost precision in scientific form', () => {
+    expect(numberText(13812345678)).toBe('13812345678');
+    expect(numberText(430681560312013)).toBe('430681560312013');
+    expect(numberText(9007199254740991)).toBe('9007199254740991');
+    expect(numberText(Number('410105199001011234'))).toBe('4.10105E+17');
+    expect(numberText(Number('430602199001011200'))).toBe('4.30602E+17');
+    expect(numberText(1e20)).toBe('1E+20');
+    expect(numberText(0.1 + 0.2)).toBe('0.3');
+    expect(numberText(-5)).toBe('-5');
+  });
+});
+
+describe('readLedger: xlsx', () => {
+  it('finds the header below title rows, converts every kind of cell, skips blank rows', async () => {
+    const buf = await xlsx((ws) => {
+      ws.getCell('A1').value = '某社区台账';
+      ws.mergeCells('A1:F1');
+      ws.getRow(3).values = ['姓名', '身份证号', '出生日期', '电话', '备注', '序号'];
+      ws.getRow(4).values = [
+        { richText: [{ text: '张' }, { text: '三' }] },
+        Number('410105199001011234'),
+        new Date(Date.UTC(1990, 0, 1)),
+        13812345678,
+        true,
+        { formula: 'ROW()', result: 4 },
+      ];
+      ws.getCell('C4').numFmt = 'yyyy"年"m"月"d"日"';
+      ws.getRow(6).values = [null, null, '   '];
+      ws.getRow(7).values = [
+        '李四',
+        '430681560312013',
+        20526.0,
+        null,
+        { formula: 'A7&"x"', result: '李四x' },
+      ];
+      ws.getCell('C7').numFmt = 'yyyy-mm-dd';
+    });
+    const ledger = await readLedger({ buffer: buf }, 'a.XLSX');
+    expect(ledger.headerRow).toBe(3);
+    expect(ledger.headers).toEqual(['姓名', '身份证号', '出生日期', '电话', '备注', '序号']);
+    const rows = await collect(ledger.rows());
+    expect(rows).toEqual([
+      { rowNo: 4, cells: ['张三', '4.10105E+17', '1990-01-01', '13812345678', 'TRUE', '4'] },
+      { rowNo: 7, cells: ['李四', '430681560312013', '1956-03-12', null, '李四x', null] },
+    ]);
+  });
+
+  it('reads from a path, and rows() can be read twice', async () => {
+    const buf = await xlsx((ws) => {
+      ws.addRow(['姓名', '证件号码']);
+      for (let i = 0; i < 50; i++) ws.addRow([`人${i}`, String(i)]);
+    });
+    const file = path.join(dir, 'b.xlsx');
+    writeFileSync(file, buf);
+    const ledger = await readLedger({ path: file }, 'b.xlsx');
+    const a = await collect(ledger.rows());
+    const b = await collect(ledger.rows());
+    expect(a.length).toBe(50);
+    expect(b).toEqual(a);
+    expect(a[0]).toEqual({ rowNo: 2, cells: ['人0', '0'] });
+    // stopping early is fine
+    for await (const _ of ledger.rows()) break;
+  });
+
+  it('only the first worksheet; no known header → the first non-blank row', async () => {
+    const buf = await xlsx((ws, wb) => {
+      ws.getRow(2).values = ['甲', '乙'];
+      ws.getRow(3).values = ['1', '2'];
+      wb.addWorksheet('second').addRow(['姓名', '身份证号']);
+    });
+    const ledger = await readLedger({ buffer: buf }, 'c.xlsx');
+    expect(ledger.headerRow).toBe(2);
+    expect(ledger.headers).toEqual(['甲', '乙']);
+    expect(await collect(ledger.rows())).toEqual([{ rowNo: 3, cells: ['1', '2'] }]);
+  });
+
+  it('refuses other formats and empty or broken files', async () => {
+    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.xls')).rejects.toBeInstanceOf(LedgerError);
+    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.pdf')).rejects.toMatchObject({
+      code: 'unsupported_format',
+    });
+    await expect(readLedger({ buffer: Buffer.from('not a zip') }, 'a.xlsx')).rejects.toMatchObject({
+      code: 'unreadable',
+    });
+    await expect(readLedger({ buffer: Buffer.from('\n\n,,\n') }, 'a.csv')).rejects.toMatchObject({
+      code: 'empty_file',
+    });
+  });
+});
+
+describe('readLedger: csv', () => {
+  it('UTF-8 with BOM, quoted fields, CRLF, blank lines keep record numbers', async () => {
+    const text =
+      '\ufeff姓名,身份证号,地址\r\n张三,"110105194912310021","A栋, 1单元"\r\n\r\n"李""四",x,"多\n行"\r\n';
+    const ledger = await readLedger({ buffer: Buffer.from(text, 'utf8') }, 'a.csv');
+    expect(ledger.headerRow).toBe(1);
+    expect(ledger.headers).toEqual(['姓名', '身份证号', '地址']);
+    expect(await collect(ledger.rows())).toEqual([
+      { rowNo: 2, cells: ['张三', '110105194912310021', 'A栋, 1单元'] },
+      { rowNo: 4, cells: ['李"四', 'x', '多\n行'] },
+    ]);
+  });
+
+  it('GB18030 bytes are detected, also from a path; tab-separated files work', async () => {
+    // 姓名\t身份证号\n王五\t1 in GBK
+    const gbk = Buffer.from([
+      0xd0, 0xd5, 0xc3, 0xfb, 0x09, 0xc9, 0xed, 0xb7, 0xdd, 0xd6, 0xa4, 0xba, 0xc5, 0x0a, 0xcd, 0xf5, 0xce,
+      0xe5, 0x09, 0x31, 0x0a,
+    ]);
+    const file = path.join(dir, 'g.csv');
+    writeFileSync(file, gbk);
+    for (const src of [{ buffer: gbk }, { path: file }]) {
+      const ledger = await readLedger(src, 'g.csv');
+      expect(ledger.headers).toEqual(['姓名', '身份证号']);
+      expect(await collect(ledger.rows())).toEqual([{ rowNo: 2, cells: ['王五', '1'] }]);
+    }
+  });
+
+  it('short rows are padded to the header width', async () => {
+    const ledger = await readLedger({ buffer: Buffer.from('姓名,身份证号,电话\n张三\n') }, 'p.csv');
+    expect(await collect(ledger.rows())).toEqual([{ rowNo: 2, cells: ['张三', null, null] }]);
+  });
+});

@@ -1,0 +1,582 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type SqlBool, sql } from 'kysely';
+import { z } from 'zod';
+import { Id, IdParams, ListQuery, pageOf } from '../../../contract/common.js';
+import {
+  HistoryEntry,
+  House,
+  Household,
+  HouseholdCreate,
+  HouseUpdate,
+  ImportConfirm,
+  ImportJob,
+  ImportPreview,
+  Organisation,
+  OrganisationCreate,
+  OrganisationListQuery,
+  OrganisationUpdate,
+  Person,
+  PersonCreate,
+  PersonListItem,
+  PersonListQuery,
+  PersonMove,
+  PersonUpdate,
+  RentalCreate,
+  RevealBody,
+  RevealResult,
+  TagAssign,
+} from '../../../contract/registry.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
+import type { Ctx, Services } from '../../platform/services.js';
+import { importService } from './import.service.js';
+import { exportPeople } from './registry.export.js';
+import { ageOn } from './registry.policy.js';
+import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
+import { COUNT_CAP, type PersonRecord } from './registry.repository.js';
+import { registryService } from './registry.service.js';
+
+const tags = ['registry'];
+/** The tag filter is checked against the tags the actor may see (an unseen tag is an unknown value). */
+const PeopleQuery = PersonListQuery.extend({ tag: z.string().max(40).optional() });
+const ExportQuery = PeopleQuery.omit({ page: true, pageSize: true });
+const PageQuery = ListQuery.pick({ page: true, pageSize: true });
+const TagBody = TagAssign.extend({ tag: z.string().trim().min(1).max(40) });
+const HouseholdUpdate = z.strictObject({ headPersonId: Id.nullable() });
+const MAX_UPLOAD = 30 * 1024 * 1024;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
+  const svc = registryService(s);
+  const imports = importService(s);
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, parts: 11 } });
+
+  async function present(_ctx: Ctx, rows: PersonRecord[]) {
+    const names = await svc.namesFor(rows.map((r) => r.areaPath));
+    const tagRows = await svc.loadTags(rows.map((r) => r.id));
+    const today = svc.today();
+    return { names, tagRows, today };
+  }
+  async function person(ctx: Ctx, p: PersonRecord) {
+    const { names, tagRows, today } = await present(ctx, [p]);
+    return presentPerson(p, { actor: ctx.actor, keyring: s.keyring, names, tags: tagRows, today });
+  }
+  async function listItems(ctx: Ctx, rows: PersonRecord[]) {
+    const { names, tagRows, today } = await present(ctx, rows);
+    return rows.map((p) =>
+      presentListItem(p, { actor: ctx.actor, keyring: s.keyring, names, tags: tagRows, today }),
+    );
+  }
+
+  async function household(
+    ctx: Ctx,
+    h: {
+      id: number;
+      areaId: number;
+      kind: string;
+      headPersonId: number | null;
+      version: number;
+      areaPath: string;
+    },
+  ) {
+    const names = await svc.namesFor([h.areaPath]);
+    const canRead = ctx.actor.canAt('person.read', h.areaPath);
+    const members = canRead ? await svc.repo().members([h.id]) : [];
+    const today = svc.today();
+    return {
+      id: h.id,
+      houseId: h.areaId,
+      address: addressOf(h.areaPath, names),
+      headPersonId: h.headPersonId,
+      kind: h.kind as 'registered' | 'resident',
+      members: members.map((m) => ({
+        personId: m.id,
+        name: m.name,
+        relationToHead: m.relationToHead,
+        sex: m.sex as 'M' | 'F' | null,
+        age: ageOn(m.birthDate, today),
+      })),
+      version: h.version,
+      abilities: ctx.actor.canAt('person.update', h.areaPath) ? ['update'] : [],
+    };
+  }
+
+  /** 以房管人: the house with its facts, households and members, residents and rentals. */
+  async function house(ctx: Ctx, houseId: number): Promise<z.infer<typeof House>> {
+    const a = await svc.house(ctx, houseId);
+    const repo = svc.repo();
+    const info = await repo.houseInfo(houseId);
+    const canRead = ctx.actor.canAt('person.read', a.path);
+    const names = await svc.namesFor([a.path]);
+    const hh = canRead ? await repo.householdsAt(houseId) : [];
+    const residents = canRead ? await repo.residentsAt(houseId) : [];
+    const owner =
+      canRead && info?.ownerPersonId ? await repo.find(info.ownerPersonId, sql<SqlBool>`true`) : null;
+    const abilities: string[] = [];
+    if (ctx.actor.canAt('house.update', a.path)) abilities.push('update', 'rental');
+    if (ctx.actor.canAt('person.update', a.path)) abilities.push('household');
+    return {
+      id: a.id,
+      name: a.name,
+      address: addressOf(a.path, names),
+      use: (info?.use ?? null) as z.infer<typeof House>['use'],
+      ownerPersonId: info?.ownerPersonId ?? null,
+      ownerName: owner?.name ?? null,
+      floorArea: info?.floorArea ?? null,
+      note: info?.note ?? null,
+      households: await Promise.all(hh.map((h) => household(ctx, { ...h, areaPath: a.path }))),
+      residents: await listItems(ctx, residents),
+      rentals: canRead ? await repo.rentalsAt(houseId) : [],
+      version: info?.version ?? 0,
+      abilities,
+    };
+  }
+
+  // —— people ——
+
+  app.get(
+    '/people',
+    {
+      config: { permission: 'person.read' },
+      schema: {
+        tags,
+        summary: 'List and search people',
+        querystring: PeopleQuery,
+        response: { 200: pageOf(PersonListItem) },
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      svc.checkTagFilter(ctx, req.query.tag);
+      const { rows, total, capped } = await svc.list(ctx, req.query as never);
+      // A total above COUNT_CAP is not counted: it answers COUNT_CAP + 1 and says so.
+      if (capped) reply.header('x-total-capped', String(COUNT_CAP));
+      return { items: await listItems(ctx, rows), total, page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
+
+  app.get(
+    '/people/export',
+    {
+      config: { permission: 'person.export' },
+      schema: { tags, summary: 'Export people as .xlsx (masked, audited)', querystring: ExportQuery },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      svc.checkTagFilter(ctx, req.query.tag);
+      const r = await exportPeople(s, svc, ctx, req.query as never);
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', r.disposition)
+        .header('x-export-rows', String(r.rows));
+      if (r.capped) reply.header('x-export-capped', 'true');
+      return reply.send(r.stream);
+    },
+  );
+
+  app.get(
+    '/people/:id',
+    { config: { permission: 'person.read' }, schema: { tags, params: IdParams, response: { 200: Person } } },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const p = await svc.get(ctx, req.params.id);
+      setEtag(reply, p.version);
+      return person(ctx, p);
+    },
+  );
+
+  app.post(
+    '/people',
+    {
+      config: { permission: 'person.create' },
+      schema: { tags, body: PersonCreate, response: { 201: Person } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const p = await svc.create(ctx, req.body);
+      setEtag(reply, p.version);
+      reply.code(201);
+      return person(ctx, p);
+    },
+  );
+
+  app.patch(
+    '/people/:id',
+    {
+      config: { permission: 'person.update' },
+      schema: { tags, params: IdParams, body: PersonUpdate, response: { 200: Person } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const p = await svc.update(ctx, req.params.id, ifMatchVersion(req), req.body);
+      setEtag(reply, p.version);
+      return person(ctx, p);
+    },
+  );
+
+  app.post(
+    '/people/:id/move',
+    {
+      config: { permission: 'person.update' },
+      schema: {
+        tags,
+        summary: 'Move in, between houses, or out',
+        params: IdParams,
+        body: PersonMove,
+        response: { 200: Person },
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const version = req.headers['if-match'] ? ifMatchVersion(req) : null;
+      const p = await svc.move(ctx, req.params.id, version, req.body);
+      setEtag(reply, p.version);
+      return person(ctx, p);
+    },
+  );
+
+  app.post(
+    '/people/:id/reveal',
+    {
+      config: { permission: 'person.reveal' },
+      schema: {
+        tags,
+        summary: 'Reveal a full identifier once (audited)',
+        params: IdParams,
+        body: RevealBody,
+        response: { 200: RevealResult },
+      },
+    },
+    async (req) => svc.reveal(req.ctx(), req.params.id, req.body),
+  );
+
+  app.post(
+    '/people/:id/tags',
+    {
+      config: { permission: 'person.read' },
+      schema: {
+        tags,
+        summary: 'Add or update a care/attention tag',
+        params: IdParams,
+        body: TagBody,
+        response: { 200: Person },
+      },
+    },
+    async (req) => {
+      const ctx = req.ctx();
+      await svc.assignTag(ctx, req.params.id, req.body);
+      return person(ctx, await svc.get(ctx, req.params.id));
+    },
+  );
+
+  app.delete(
+    '/people/:id/tags/:tagId',
+    {
+      config: { permission: 'person.read' },
+      schema: { tags, params: z.strictObject({ id: Id, tagId: Id }) },
+    },
+    async (req, reply) => {
+      await svc.removeTag(req.ctx(), req.params.id, req.params.tagId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/people/:id/history',
+    {
+      config: { permission: 'person.read' },
+      schema: { tags, params: IdParams, querystring: PageQuery, response: { 200: pageOf(HistoryEntry) } },
+    },
+    async (req) => {
+      const r = await svc.history(req.ctx(), req.params.id, req.query.page, req.query.pageSize);
+      return { ...r, page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
+
+  // —— import ——
+
+  app.post(
+    '/people/import',
+    {
+      config: { permission: 'person.import' },
+      schema: {
+        tags,
+        summary: 'Upload a ledger (.xlsx or .csv, multipart, ≤ 30 MB) for preview',
+        response: { 200: ImportPreview },
+      },
+    },
+    async (req) => {
+      const ctx = req.ctx();
+      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const bad = (e: unknown) => {
+        const err = e as { statusCode?: number; code?: string };
+        if (e instanceof AppError) return e;
+        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
+          return new AppError('BODY_TOO_LARGE');
+        return new AppError('IMPORT_BAD_FILE', {
+          reason: ctx.lang === 'zh' ? '上传内容不完整' : 'incomplete upload',
+        });
+      };
+      const dir = await mkdtemp(path.join(tmpdir(), 'jiayuan-import-'));
+      try {
+        let part: Awaited<ReturnType<typeof req.file>>;
+        try {
+          part = await req.file();
+        } catch (e) {
+          throw bad(e);
+        }
+        if (!part)
+          throw new AppError('IMPORT_BAD_FILE', { reason: ctx.lang === 'zh' ? '没有文件' : 'no file' });
+        const file = path.join(dir, 'upload');
+        try {
+          await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+        } catch (e) {
+          throw bad(e);
+        }
+        if (part.file.truncated) throw new AppError('BODY_TOO_LARGE');
+        const kind = await sniff(file);
+        if (!kind) {
+          throw new AppError('IMPORT_BAD_FILE', {
+            reason: ctx.lang === 'zh' ? '请上传 .xlsx 或 .csv 文件' : 'upload an .xlsx or .csv file',
+          });
+        }
+        const given =
+          path
+            .basename((part.filename || 'ledger').replace(/\\/g, '/'))
+            .replace(/\p{Cc}/gu, '')
+            .trim() || 'ledger';
+        const base = given.replace(/\.(xlsx|xls|csv|txt)$/i, '') || 'ledger';
+        return await imports.upload(ctx, { path: file }, `${base}.${kind}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.get(
+    '/imports',
+    {
+      config: { permission: 'person.import' },
+      schema: { tags, summary: 'My imports', querystring: PageQuery, response: { 200: pageOf(ImportJob) } },
+    },
+    async (req) => imports.mine(req.ctx(), req.query.page, req.query.pageSize),
+  );
+
+  app.get(
+    '/imports/:id',
+    {
+      config: { permission: 'person.import' },
+      schema: { tags, params: IdParams, response: { 200: ImportJob } },
+    },
+    async (req) => imports.get(req.ctx(), req.params.id),
+  );
+
+  app.post(
+    '/imports/:id/confirm',
+    {
+      config: { permission: 'person.import' },
+      schema: {
+        tags,
+        summary: 'Confirm the mapping and start the import',
+        params: IdParams,
+        body: ImportConfirm,
+        response: { 202: ImportJob },
+      },
+    },
+    async (req, reply) => {
+      const job = await imports.confirm(req.ctx(), req.params.id, req.body);
+      reply.code(202);
+      return job;
+    },
+  );
+
+  app.get(
+    '/imports/:id/errors.xlsx',
+    {
+      config: { permission: 'person.import' },
+      schema: { tags, summary: 'The failed rows as a workbook', params: IdParams },
+    },
+    async (req, reply) => {
+      const r = await imports.errorSheet(req.ctx(), req.params.id);
+      const name = `${r.fileName}-错误行.xlsx`;
+      return reply
+        .header('content-type', XLSX_TYPE)
+        .header(
+          'content-disposition',
+          `attachment; filename="import-errors.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
+        .send(r.body);
+    },
+  );
+
+  // —— houses and households ——
+
+  app.get(
+    '/houses/:id',
+    { config: { permission: 'house.read' }, schema: { tags, params: IdParams, response: { 200: House } } },
+    async (req, reply) => {
+      const h = await house(req.ctx(), req.params.id);
+      setEtag(reply, h.version);
+      return h;
+    },
+  );
+
+  app.patch(
+    '/houses/:id',
+    {
+      config: { permission: 'house.update' },
+      schema: { tags, params: IdParams, body: HouseUpdate, response: { 200: House } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      await svc.updateHouse(ctx, req.params.id, ifMatchVersion(req), req.body);
+      const h = await house(ctx, req.params.id);
+      setEtag(reply, h.version);
+      return h;
+    },
+  );
+
+  app.post(
+    '/houses/:id/rentals',
+    {
+      config: { permission: 'house.update' },
+      schema: { tags, params: IdParams, body: RentalCreate, response: { 201: House } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      await svc.addRental(ctx, req.params.id, req.body);
+      const h = await house(ctx, req.params.id);
+      setEtag(reply, h.version);
+      reply.code(201);
+      return h;
+    },
+  );
+
+  app.post(
+    '/households',
+    {
+      config: { permission: 'person.update' },
+      schema: { tags, body: HouseholdCreate, response: { 201: Household } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const h = await svc.createHousehold(ctx, req.body);
+      setEtag(reply, h.version);
+      reply.code(201);
+      return household(ctx, h);
+    },
+  );
+
+  app.get(
+    '/households/:id',
+    {
+      config: { permission: 'person.read' },
+      schema: { tags, params: IdParams, response: { 200: Household } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const h = await svc.household(ctx, req.params.id);
+      setEtag(reply, h.version);
+      return household(ctx, h);
+    },
+  );
+
+  app.patch(
+    '/households/:id',
+    {
+      config: { permission: 'person.update' },
+      schema: { tags, params: IdParams, body: HouseholdUpdate, response: { 200: Household } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const h = await svc.updateHousehold(ctx, req.params.id, ifMatchVersion(req), req.body);
+      setEtag(reply, h.version);
+      return household(ctx, h);
+    },
+  );
+
+  // —— organisations ——
+
+  app.get(
+    '/organisations',
+    {
+      config: { permission: 'org.read' },
+      schema: { tags, querystring: OrganisationListQuery, response: { 200: pageOf(Organisation) } },
+    },
+    async (req) => {
+      const ctx = req.ctx();
+      const { rows, total } = await svc.organisations(ctx, req.query);
+      return {
+        items: rows.map((o) => presentOrganisation(o, ctx.actor, s.keyring)),
+        total,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
+    },
+  );
+
+  app.get(
+    '/organisations/:id',
+    {
+      config: { permission: 'org.read' },
+      schema: { tags, params: IdParams, response: { 200: Organisation } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const o = await svc.organisation(ctx, req.params.id);
+      setEtag(reply, o.version);
+      return presentOrganisation(o, ctx.actor, s.keyring);
+    },
+  );
+
+  app.post(
+    '/organisations',
+    {
+      config: { permission: 'org.manage' },
+      schema: { tags, body: OrganisationCreate, response: { 201: Organisation } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const o = await svc.createOrganisation(ctx, req.body);
+      setEtag(reply, o.version);
+      reply.code(201);
+      return presentOrganisation(o, ctx.actor, s.keyring);
+    },
+  );
+
+  app.patch(
+    '/organisations/:id',
+    {
+      config: { permission: 'org.manage' },
+      schema: { tags, params: IdParams, body: OrganisationUpdate, response: { 200: Organisation } },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const o = await svc.updateOrganisation(ctx, req.params.id, ifMatchVersion(req), req.body);
+      setEtag(reply, o.version);
+      return presentOrganisation(o, ctx.actor, s.keyring);
+    },
+  );
+};
+
+/** What the upload is, by content: an .xlsx is a zip (PK\x03\x04); a .csv is text (no NUL, no other magic). */
+async function sniff(file: string): Promise<'xlsx' | 'csv' | null> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (bytesRead === 0) return null;
+    if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
+    if (head.includes(0)) return null; // binary: old .xls (OLE), images, archives …
+    return 'csv';
+  } finally {
+    await fh.close();
+  }
+}
