@@ -27,6 +27,9 @@ const server = spawn(process.execPath, ['dist/server/main.js'], {
     PORT: String(port),
     EMBEDDED_PG_PORT: String(pgPort),
     LOG_LEVEL: 'warn',
+    // The lockout journey signs in from a forwarded address of its own, so it locks only that one.
+    TRUST_PROXY: '1',
+    SECURE_COOKIES: 'false',
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });

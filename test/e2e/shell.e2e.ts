@@ -72,7 +72,11 @@ describe('the shell, as each kind of user', () => {
   }
 
   it('shows the lockout message after five wrong passwords, without telling whether the account exists', async () => {
-    const page = await newPage(browser);
+    const ctx = await browser.newContext({
+      locale: 'zh-CN',
+      extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    const page = await ctx.newPage();
     await page.goto(`${BASE}/login`);
     for (let i = 0; i < 5; i++) {
       await page.getByTestId('login-username').fill('nobody_here');
