@@ -63,7 +63,9 @@ describe('registry, as a community worker', () => {
 
     // Pinyin initials find the imported people: 禤晓秋 → xxq.
     await page.getByTestId('menu-people').click();
-    const search = page.locator('[data-testid="people-search"] input, input[data-testid="people-search"]').first();
+    const search = page
+      .locator('[data-testid="people-search"] input, input[data-testid="people-search"]')
+      .first();
     await search.fill('xxq');
     await search.press('Enter');
     await expect

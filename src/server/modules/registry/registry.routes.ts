@@ -39,7 +39,7 @@ import { importService } from './import.service.js';
 import { exportPeople } from './registry.export.js';
 import { ageOn } from './registry.policy.js';
 import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
-import { COUNT_CAP, type PersonRecord } from './registry.repository.js';
+import type { PersonRecord } from './registry.repository.js';
 import { registryService } from './registry.service.js';
 
 const tags = ['registry'];
@@ -155,8 +155,8 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const ctx = req.ctx();
       svc.checkTagFilter(ctx, req.query.tag);
       const { rows, total, capped } = await svc.list(ctx, req.query as never);
-      // A total above COUNT_CAP is not counted: it answers COUNT_CAP + 1 and says so.
-      if (capped) reply.header('x-total-capped', String(COUNT_CAP));
+      // A total above the cap (COUNT_CAP, or SEARCH_COUNT_CAP for a search) is not counted: say so.
+      if (capped) reply.header('x-total-capped', String(capped));
       return { items: await listItems(ctx, rows), total, page: req.query.page, pageSize: req.query.pageSize };
     },
   );
