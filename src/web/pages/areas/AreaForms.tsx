@@ -1,11 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Form, Input, InputNumber, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { Form, Input, InputNumber, Select } from 'antd';
 import { AREA_KINDS, AREA_PARENT_KINDS, type Area, type AreaKind } from '../../../contract/areas.js';
 import { api, isApiError } from '../../app/api.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
 import { kindLabel } from '../../app/labels.js';
-import { useNotify } from '../../app/ui.js';
 import { areaKeys } from './queries.js';
 
 /** The kinds a child of `parent` may have (AREA_PARENT_KINDS); a null parent: the root kinds. */
@@ -36,14 +35,12 @@ export function CreateAreaModal({
 }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<CreateValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const kinds = childKindsOf(parent?.kind ?? null);
 
   const onFinish = async (v: CreateValues) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       const created = await api.post<Area>('/api/areas', {
         parentId: parent?.id ?? null,
         kind: v.kind,
@@ -55,62 +52,51 @@ export function CreateAreaModal({
       await qc.invalidateQueries({ queryKey: areaKeys.all });
       form.resetFields();
       onCreated(created);
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<CreateValues>
       open={open}
       title={parent ? t('areas.addChildTitle', { name: parent.name }) : t('areas.addRootTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      initialValues={{ kind: kinds.length === 1 ? kinds[0] : undefined }}
+      busy={busy}
     >
-      <Form<CreateValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{ kind: kinds.length === 1 ? kinds[0] : undefined }}
+      <Form.Item
+        name="kind"
+        label={t('areas.kind')}
+        rules={[{ required: true, message: t('form.required') }]}
       >
-        <Form.Item
-          name="kind"
-          label={t('areas.kind')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <Select
-            options={kinds.map((k) => ({ value: k, label: kindLabel(t, k) }))}
-            data-testid="area-create-kind"
-          />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('areas.name')}
-          rules={[
-            { required: true, whitespace: true, message: t('form.required') },
-            { max: 60, message: t('form.maxLength', { n: 60 }) },
-          ]}
-        >
-          <Input maxLength={60} data-testid="area-create-name" />
-        </Form.Item>
-        <Form.Item
-          name="code"
-          label={t('areas.code')}
-          extra={t('areas.codeHint')}
-          rules={[{ pattern: /^\d{6,24}$/, message: t('areas.codeInvalid') }]}
-        >
-          <Input inputMode="numeric" maxLength={24} />
-        </Form.Item>
-        <Form.Item name="sortOrder" label={t('areas.sortOrder')}>
-          <InputNumber min={0} max={1_000_000} precision={0} style={{ width: '100%' }} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Select
+          options={kinds.map((k) => ({ value: k, label: kindLabel(t, k) }))}
+          data-testid="area-create-kind"
+        />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('areas.name')}
+        rules={[
+          { required: true, whitespace: true, message: t('form.required') },
+          { max: 60, message: t('form.maxLength', { n: 60 }) },
+        ]}
+      >
+        <Input maxLength={60} data-testid="area-create-name" />
+      </Form.Item>
+      <Form.Item
+        name="code"
+        label={t('areas.code')}
+        extra={t('areas.codeHint')}
+        rules={[{ pattern: /^\d{6,24}$/, message: t('areas.codeInvalid') }]}
+      >
+        <Input inputMode="numeric" maxLength={24} />
+      </Form.Item>
+      <Form.Item name="sortOrder" label={t('areas.sortOrder')}>
+        <InputNumber min={0} max={1_000_000} precision={0} style={{ width: '100%' }} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -122,9 +108,8 @@ interface EditValues {
 export function EditAreaModal({ area, open, onClose }: { area: Area; open: boolean; onClose: () => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<EditValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
 
   const onFinish = async (v: EditValues) => {
     const patch: Partial<EditValues> = {};
@@ -134,52 +119,44 @@ export function EditAreaModal({ area, open, onClose }: { area: Area; open: boole
       onClose();
       return;
     }
-    setBusy(true);
-    try {
-      await api.patch<Area>(`/api/areas/${area.id}`, patch, { ifMatch: area.version });
-      ok(t('common.saved'));
-      await qc.invalidateQueries({ queryKey: areaKeys.all });
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412) {
-        await qc.invalidateQueries({ queryKey: areaKeys.detail(area.id) });
-      }
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await api.patch<Area>(`/api/areas/${area.id}`, patch, { ifMatch: area.version });
+        ok(t('common.saved'));
+        await qc.invalidateQueries({ queryKey: areaKeys.all });
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412) {
+          await qc.invalidateQueries({ queryKey: areaKeys.detail(area.id) });
+        }
+      },
+    );
   };
 
   return (
-    <Modal
+    <FormModal<EditValues>
       open={open}
       title={t('areas.editTitle', { name: area.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      initialValues={{ name: area.name, sortOrder: area.sortOrder }}
+      busy={busy}
     >
-      <Form<EditValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{ name: area.name, sortOrder: area.sortOrder }}
+      <Form.Item
+        name="name"
+        label={t('areas.name')}
+        rules={[
+          { required: true, whitespace: true, message: t('form.required') },
+          { max: 60, message: t('form.maxLength', { n: 60 }) },
+        ]}
       >
-        <Form.Item
-          name="name"
-          label={t('areas.name')}
-          rules={[
-            { required: true, whitespace: true, message: t('form.required') },
-            { max: 60, message: t('form.maxLength', { n: 60 }) },
-          ]}
-        >
-          <Input maxLength={60} />
-        </Form.Item>
-        <Form.Item name="sortOrder" label={t('areas.sortOrder')} rules={[{ required: true }]}>
-          <InputNumber min={0} max={1_000_000} precision={0} style={{ width: '100%' }} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input maxLength={60} />
+      </Form.Item>
+      <Form.Item name="sortOrder" label={t('areas.sortOrder')} rules={[{ required: true }]}>
+        <InputNumber min={0} max={1_000_000} precision={0} style={{ width: '100%' }} />
+      </Form.Item>
+    </FormModal>
   );
 }

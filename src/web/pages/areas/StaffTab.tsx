@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Modal, Popconfirm, Select, Table, Tag } from 'antd';
+import { Button, Form, Popconfirm, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { AREA_STAFF_ROLES, type Area, type AreaStaff } from '../../../contract/areas.js';
 import { api } from '../../app/api.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
 import { staffRoleLabel } from '../../app/labels.js';
 import { ErrorState, emptyText, useDebounced, useNotify } from '../../app/ui.js';
@@ -16,71 +17,58 @@ export function staffRolesFor(area: Pick<Area, 'kind'>): readonly string[] {
 function AddStaffModal({ area, open, onClose }: { area: Area; open: boolean; onClose: () => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<{ userId: number; role: string }>();
   const [search, setSearch] = useState('');
   const q = useDebounced(search, 300);
   const candidates = useStaffCandidates(area.id, q, open);
   const roles = staffRolesFor(area);
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
 
   const onFinish = async (v: { userId: number; role: string }) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.post(`/api/areas/${area.id}/staff`, v);
       ok(t('staff.added'));
       await qc.invalidateQueries({ queryKey: areaKeys.staff(area.id) });
       form.resetFields();
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('staff.addTitle', { name: area.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      initialValues={{ role: roles.length === 1 ? roles[0] : undefined }}
+      busy={busy}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        initialValues={{ role: roles.length === 1 ? roles[0] : undefined }}
-        preserve={false}
+      <Form.Item
+        name="userId"
+        label={t('staff.user')}
+        rules={[{ required: true, message: t('form.required') }]}
       >
-        <Form.Item
-          name="userId"
-          label={t('staff.user')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <Select
-            showSearch={{ filterOption: false, onSearch: setSearch }}
-            placeholder={t('staff.userPlaceholder')}
-            loading={candidates.isFetching}
-            notFoundContent={candidates.isFetching ? t('common.loading') : t('staff.noCandidates')}
-            options={(candidates.data?.items ?? []).map((c) => ({
-              value: c.id,
-              label: `${c.displayName} (${c.username})`,
-            }))}
-            data-testid="staff-user"
-          />
-        </Form.Item>
-        <Form.Item
-          name="role"
-          label={t('staff.role')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <Select options={roles.map((r) => ({ value: r, label: staffRoleLabel(t, r) }))} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Select
+          showSearch={{ filterOption: false, onSearch: setSearch }}
+          placeholder={t('staff.userPlaceholder')}
+          loading={candidates.isFetching}
+          notFoundContent={candidates.isFetching ? t('common.loading') : t('staff.noCandidates')}
+          options={(candidates.data?.items ?? []).map((c) => ({
+            value: c.id,
+            label: `${c.displayName} (${c.username})`,
+          }))}
+          data-testid="staff-user"
+        />
+      </Form.Item>
+      <Form.Item
+        name="role"
+        label={t('staff.role')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
+        <Select options={roles.map((r) => ({ value: r, label: staffRoleLabel(t, r) }))} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

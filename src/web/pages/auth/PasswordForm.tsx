@@ -1,8 +1,7 @@
 import { Button, Form, Input } from 'antd';
-import { useState } from 'react';
 import { api } from '../../app/api.js';
+import { useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { useNotify } from '../../app/ui.js';
 
 interface Values {
   currentPassword: string;
@@ -14,20 +13,14 @@ interface Values {
 export function PasswordForm({ onDone, submitText }: { onDone: () => void; submitText?: string }) {
   const t = useT();
   const [form] = Form.useForm<Values>();
-  const { fail } = useNotify();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit(form);
 
   const onFinish = async ({ currentPassword, newPassword }: Values) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.post('/api/auth/password', { currentPassword, newPassword });
       form.resetFields();
       onDone();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -17,7 +17,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Radio,
   Row,
   Select,
@@ -32,8 +31,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { HOUSE_USES, RELATIONS, RENTAL_USES, SEXES } from '../../../contract/codes.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { emptyText, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
+import { emptyText, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { PersonFormDrawer } from './PersonForms.js';
 import {
   type House,
@@ -69,9 +69,8 @@ function EditHouseModal({ house, open, onClose }: { house: House; open: boolean;
   const t = useT();
   const codes = useCodes();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<FactsValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const known = [
     ...(house.ownerPersonId && house.ownerName ? [{ id: house.ownerPersonId, name: house.ownerName }] : []),
     ...house.residents.map((r) => ({ id: r.id, name: r.name, address: r.address, age: r.age })),
@@ -88,56 +87,48 @@ function EditHouseModal({ house, open, onClose }: { house: House; open: boolean;
       onClose();
       return;
     }
-    setBusy(true);
-    try {
-      await api.patch(`/api/houses/${house.id}`, patch, { ifMatch: house.version });
-      ok(t('common.saved'));
-      await qc.invalidateQueries({ queryKey: registryKeys.house(house.id) });
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412)
+    await run(
+      async () => {
+        await api.patch(`/api/houses/${house.id}`, patch, { ifMatch: house.version });
+        ok(t('common.saved'));
         await qc.invalidateQueries({ queryKey: registryKeys.house(house.id) });
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412)
+          await qc.invalidateQueries({ queryKey: registryKeys.house(house.id) });
+      },
+    );
   };
 
   return (
-    <Modal
+    <FormModal<FactsValues>
       open={open}
       title={t('house.editTitle', { name: house.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      busy={busy}
+      initialValues={{
+        use: house.use ?? undefined,
+        ownerPersonId: house.ownerPersonId,
+        floorArea: house.floorArea,
+        note: house.note ?? undefined,
+      }}
     >
-      <Form<FactsValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{
-          use: house.use ?? undefined,
-          ownerPersonId: house.ownerPersonId,
-          floorArea: house.floorArea,
-          note: house.note ?? undefined,
-        }}
-      >
-        <Form.Item name="use" label={t('house.use')}>
-          <Radio.Group optionType="button" options={codes.options(HOUSE_USES)} data-testid="house-use" />
-        </Form.Item>
-        <Form.Item name="ownerPersonId" label={t('house.owner')} extra={t('house.ownerHint')}>
-          <PersonSelect known={known} />
-        </Form.Item>
-        <Form.Item name="floorArea" label={t('house.floorArea')}>
-          <InputNumber min={0} max={100000} precision={2} style={{ width: '100%' }} suffix="m²" />
-        </Form.Item>
-        <Form.Item name="note" label={fieldLabel(t, 'note')} rules={[{ max: 500 }]}>
-          <Input.TextArea rows={3} maxLength={500} showCount />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="use" label={t('house.use')}>
+        <Radio.Group optionType="button" options={codes.options(HOUSE_USES)} data-testid="house-use" />
+      </Form.Item>
+      <Form.Item name="ownerPersonId" label={t('house.owner')} extra={t('house.ownerHint')}>
+        <PersonSelect known={known} />
+      </Form.Item>
+      <Form.Item name="floorArea" label={t('house.floorArea')}>
+        <InputNumber min={0} max={100000} precision={2} style={{ width: '100%' }} suffix="m²" />
+      </Form.Item>
+      <Form.Item name="note" label={fieldLabel(t, 'note')} rules={[{ max: 500 }]}>
+        <Input.TextArea rows={3} maxLength={500} showCount />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -152,17 +143,15 @@ function RentalModal({ house, open, onClose }: { house: House; open: boolean; on
   const t = useT();
   const codes = useCodes();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<RentalValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const known = house.residents.map((r) => ({ id: r.id, name: r.name, address: r.address, age: r.age }));
   const owner =
     house.ownerPersonId && house.ownerName ? [{ id: house.ownerPersonId, name: house.ownerName }] : [];
 
   const onFinish = async (v: RentalValues) => {
     const [from, to] = v.period ?? [null, null];
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.post(`/api/houses/${house.id}/rentals`, {
         landlordPersonId: v.landlordPersonId ?? undefined,
         use: v.use,
@@ -173,57 +162,42 @@ function RentalModal({ house, open, onClose }: { house: House; open: boolean; on
       ok(t('rental.added'));
       await qc.invalidateQueries({ queryKey: registryKeys.house(house.id) });
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<RentalValues>
       open={open}
       title={t('rental.addTitle', { name: house.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      busy={busy}
+      initialValues={{ use: 'housing', landlordPersonId: house.ownerPersonId ?? undefined }}
     >
-      <Form<RentalValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{ use: 'housing', landlordPersonId: house.ownerPersonId ?? undefined }}
+      <Form.Item name="landlordPersonId" label={t('rental.landlord')}>
+        <PersonSelect known={[...owner, ...known]} />
+      </Form.Item>
+      <Form.Item name="use" label={t('rental.use')} rules={[{ required: true, message: t('form.required') }]}>
+        <Select options={codes.options(RENTAL_USES)} />
+      </Form.Item>
+      <Form.Item
+        name="period"
+        label={t('rental.period')}
+        extra={t('rental.periodHint')}
+        rules={[
+          {
+            validator: (_, v?: [Dayjs | null, Dayjs | null] | null) =>
+              v?.[0] ? Promise.resolve() : Promise.reject(new Error(t('rental.startRequired'))),
+          },
+        ]}
       >
-        <Form.Item name="landlordPersonId" label={t('rental.landlord')}>
-          <PersonSelect known={[...owner, ...known]} />
-        </Form.Item>
-        <Form.Item
-          name="use"
-          label={t('rental.use')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <Select options={codes.options(RENTAL_USES)} />
-        </Form.Item>
-        <Form.Item
-          name="period"
-          label={t('rental.period')}
-          extra={t('rental.periodHint')}
-          rules={[
-            {
-              validator: (_, v?: [Dayjs | null, Dayjs | null] | null) =>
-                v?.[0] ? Promise.resolve() : Promise.reject(new Error(t('rental.startRequired'))),
-            },
-          ]}
-        >
-          <DatePicker.RangePicker style={{ width: '100%' }} allowEmpty={[false, true]} />
-        </Form.Item>
-        <Form.Item name="tenantPersonIds" label={t('rental.tenants')}>
-          <PersonSelect multiple known={known} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <DatePicker.RangePicker style={{ width: '100%' }} allowEmpty={[false, true]} />
+      </Form.Item>
+      <Form.Item name="tenantPersonIds" label={t('rental.tenants')}>
+        <PersonSelect multiple known={known} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -246,14 +220,12 @@ function HouseholdModal({
 }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<HouseholdValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const known = house.residents.map((r) => ({ id: r.id, name: r.name, address: r.address, age: r.age }));
 
   const onFinish = async (v: HouseholdValues) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       if (household) {
         // a household's kind is fixed once created: only its head changes
         const patch: Record<string, unknown> = {};
@@ -275,52 +247,41 @@ function HouseholdModal({
       await qc.invalidateQueries({ queryKey: registryKeys.house(house.id) });
       await qc.invalidateQueries({ queryKey: registryKeys.people });
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<HouseholdValues>
       open={open}
       title={household ? t('household.editTitle') : t('household.createTitle', { name: house.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      busy={busy}
+      initialValues={{
+        kind: household?.kind ?? 'resident',
+        headPersonId: household?.headPersonId ?? undefined,
+      }}
     >
-      <Form<HouseholdValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{
-          kind: household?.kind ?? 'resident',
-          headPersonId: household?.headPersonId ?? undefined,
-        }}
-      >
-        <Form.Item name="kind" label={t('household.kind')}>
-          <Radio.Group
-            optionType="button"
-            disabled={household !== null}
-            options={[
-              { value: 'registered', label: t('household.kindRegistered') },
-              { value: 'resident', label: t('household.kindResident') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="headPersonId" label={t('household.head')}>
-          <PersonSelect
-            known={[
-              ...(household?.members.map((m) => ({ id: m.personId, name: m.name, age: m.age })) ?? []),
-              ...known,
-            ]}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="kind" label={t('household.kind')}>
+        <Radio.Group
+          optionType="button"
+          disabled={household !== null}
+          options={[
+            { value: 'registered', label: t('household.kindRegistered') },
+            { value: 'resident', label: t('household.kindResident') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item name="headPersonId" label={t('household.head')}>
+        <PersonSelect
+          known={[
+            ...(household?.members.map((m) => ({ id: m.personId, name: m.name, age: m.age })) ?? []),
+            ...known,
+          ]}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,12 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Col, Form, Input, Modal, Row, Select, Table, Tag, Typography } from 'antd';
+import { Button, Col, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { ORG_KINDS } from '../../../contract/codes.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
+import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { creditCodeError, isMasked, phoneError } from './format.js';
 import { type Organisation, registryKeys, useOrganisations } from './queries.js';
@@ -44,9 +45,8 @@ function OrganisationModal({
   const t = useT();
   const codes = useCodes();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<OrgValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
 
   const initial: OrgValues = org
     ? {
@@ -68,147 +68,139 @@ function OrganisationModal({
       if (raw === undefined || raw === null) continue;
       clean[k] = typeof raw === 'string' ? (k === 'creditCode' ? raw.trim().toUpperCase() : raw.trim()) : raw;
     }
-    setBusy(true);
-    try {
-      if (org) {
-        const before = initial as unknown as Record<string, unknown>;
-        const patch: Record<string, unknown> = {};
-        for (const k of new Set([...Object.keys(before), ...Object.keys(clean)])) {
-          const a = before[k] ?? '';
-          const b = clean[k] ?? '';
-          if (a === b) continue;
-          if (k === 'contactPhone' && b === '') continue;
-          if (k === 'areaId' && b === '') continue;
-          patch[k] = b;
+    await run(
+      async () => {
+        if (org) {
+          const before = initial as unknown as Record<string, unknown>;
+          const patch: Record<string, unknown> = {};
+          for (const k of new Set([...Object.keys(before), ...Object.keys(clean)])) {
+            const a = before[k] ?? '';
+            const b = clean[k] ?? '';
+            if (a === b) continue;
+            if (k === 'contactPhone' && b === '') continue;
+            if (k === 'areaId' && b === '') continue;
+            patch[k] = b;
+          }
+          if (Object.keys(patch).length === 0) {
+            onClose();
+            return;
+          }
+          await api.patch(`/api/organisations/${org.id}`, patch, { ifMatch: org.version });
+          ok(t('common.saved'));
+        } else {
+          const body = Object.fromEntries(Object.entries(clean).filter(([, x]) => x !== ''));
+          await api.post('/api/organisations', body);
+          ok(t('org.created', { name: v.name.trim() }));
         }
-        if (Object.keys(patch).length === 0) {
-          onClose();
-          return;
-        }
-        await api.patch(`/api/organisations/${org.id}`, patch, { ifMatch: org.version });
-        ok(t('common.saved'));
-      } else {
-        const body = Object.fromEntries(Object.entries(clean).filter(([, x]) => x !== ''));
-        await api.post('/api/organisations', body);
-        ok(t('org.created', { name: v.name.trim() }));
-      }
-      await qc.invalidateQueries({ queryKey: registryKeys.organisations });
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412)
         await qc.invalidateQueries({ queryKey: registryKeys.organisations });
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412)
+          await qc.invalidateQueries({ queryKey: registryKeys.organisations });
+      },
+    );
   };
 
   return (
-    <Modal
+    <FormModal<OrgValues>
       open={open}
       title={org ? t('org.editTitle', { name: org.name }) : t('org.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
       width={640}
+      form={form}
+      onFinish={onFinish}
+      initialValues={initial}
+      busy={busy}
     >
-      <Form<OrgValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={initial}
-      >
-        <Row gutter={12}>
-          <Col xs={24} sm={16}>
-            <Form.Item
-              name="name"
-              label={t('org.name')}
-              rules={[
-                { required: true, whitespace: true, message: t('form.required') },
-                { max: 100, message: t('form.maxLength', { n: 100 }) },
-              ]}
-            >
-              <Input maxLength={100} data-testid="org-name" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={8}>
-            <Form.Item
-              name="kind"
-              label={t('org.kind')}
-              rules={[{ required: true, message: t('form.required') }]}
-            >
-              <Select options={codes.options(ORG_KINDS)} data-testid="org-kind" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item
-              name="creditCode"
-              label={t('org.creditCode')}
-              extra={t('org.creditCodeHint')}
-              validateTrigger={['onChange', 'onBlur']}
-              rules={[
-                {
-                  validator: (_, v?: string) => {
-                    const err = v?.trim() ? creditCodeError(v) : null;
-                    return err ? Promise.reject(new Error(err)) : Promise.resolve();
-                  },
+      <Row gutter={12}>
+        <Col xs={24} sm={16}>
+          <Form.Item
+            name="name"
+            label={t('org.name')}
+            rules={[
+              { required: true, whitespace: true, message: t('form.required') },
+              { max: 100, message: t('form.maxLength', { n: 100 }) },
+            ]}
+          >
+            <Input maxLength={100} data-testid="org-name" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={8}>
+          <Form.Item
+            name="kind"
+            label={t('org.kind')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Select options={codes.options(ORG_KINDS)} data-testid="org-kind" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item
+            name="creditCode"
+            label={t('org.creditCode')}
+            extra={t('org.creditCodeHint')}
+            validateTrigger={['onChange', 'onBlur']}
+            rules={[
+              {
+                validator: (_, v?: string) => {
+                  const err = v?.trim() ? creditCodeError(v) : null;
+                  return err ? Promise.reject(new Error(err)) : Promise.resolve();
                 },
-              ]}
-            >
-              <Input
-                maxLength={18}
-                autoComplete="off"
-                style={{ textTransform: 'uppercase' }}
-                data-testid="org-credit-code"
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item
-              name="areaId"
-              label={t('org.area')}
-              rules={[{ required: true, message: t('form.required') }]}
-            >
-              <AreaTreeSelect data-testid="org-area" />
-            </Form.Item>
-          </Col>
-          <Col xs={24}>
-            <Form.Item name="address" label={t('org.address')} rules={[{ max: 200 }]}>
-              <Input maxLength={200} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="contactName" label={t('org.contactName')} rules={[{ max: 40 }]}>
-              <Input maxLength={40} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item
-              name="contactPhone"
-              label={t('org.contactPhone')}
-              extra={org?.contactPhone ? t('person.keepMasked', { value: org.contactPhone }) : undefined}
-              rules={[
-                {
-                  validator: (_, v?: string) => {
-                    const err = v?.trim() ? phoneError(v) : null;
-                    return err ? Promise.reject(new Error(err)) : Promise.resolve();
-                  },
+              },
+            ]}
+          >
+            <Input
+              maxLength={18}
+              autoComplete="off"
+              style={{ textTransform: 'uppercase' }}
+              data-testid="org-credit-code"
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item
+            name="areaId"
+            label={t('org.area')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <AreaTreeSelect data-testid="org-area" />
+          </Form.Item>
+        </Col>
+        <Col xs={24}>
+          <Form.Item name="address" label={t('org.address')} rules={[{ max: 200 }]}>
+            <Input maxLength={200} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="contactName" label={t('org.contactName')} rules={[{ max: 40 }]}>
+            <Input maxLength={40} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item
+            name="contactPhone"
+            label={t('org.contactPhone')}
+            extra={org?.contactPhone ? t('person.keepMasked', { value: org.contactPhone }) : undefined}
+            rules={[
+              {
+                validator: (_, v?: string) => {
+                  const err = v?.trim() ? phoneError(v) : null;
+                  return err ? Promise.reject(new Error(err)) : Promise.resolve();
                 },
-              ]}
-            >
-              <Input maxLength={20} inputMode="tel" autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col xs={24}>
-            <Form.Item name="note" label={t('org.note')} rules={[{ max: 500 }]}>
-              <Input.TextArea rows={2} maxLength={500} showCount />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+              },
+            ]}
+          >
+            <Input maxLength={20} inputMode="tel" autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24}>
+          <Form.Item name="note" label={t('org.note')} rules={[{ max: 500 }]}>
+            <Input.TextArea rows={2} maxLength={500} showCount />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }
 

@@ -9,7 +9,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Radio,
   Row,
   Select,
@@ -17,7 +16,7 @@ import {
   Switch,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import type { z } from 'zod';
 import {
   CORRECTION_CATEGORIES,
@@ -35,8 +34,9 @@ import {
 } from '../../../contract/codes.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import { api, isApiError } from '../../app/api.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
-import { useIsMobile, useNotify } from '../../app/ui.js';
+import { useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { idNumberError, idNumberFacts, isMasked, phoneError } from './format.js';
 import { PERSON_STATUSES, type Person, registryKeys } from './queries.js';
@@ -159,9 +159,8 @@ export function PersonFormDrawer({
   const codes = useCodes();
   const qc = useQueryClient();
   const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<PersonValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const editing = !!person;
   const residenceType = Form.useWatch('residenceType', form);
 
@@ -180,35 +179,34 @@ export function PersonFormDrawer({
   );
 
   const onFinish = async (v: PersonValues) => {
-    setBusy(true);
-    try {
-      let saved: Person;
-      if (person) {
-        const patch = changedFields(toBody(initial), toBody(v));
-        if (Object.keys(patch).length === 0) {
-          onClose();
-          return;
+    await run(
+      async () => {
+        let saved: Person;
+        if (person) {
+          const patch = changedFields(toBody(initial), toBody(v));
+          if (Object.keys(patch).length === 0) {
+            onClose();
+            return;
+          }
+          saved = await api.patch<Person>(`/api/people/${person.id}`, patch, { ifMatch: person.version });
+          ok(t('common.saved'));
+        } else {
+          const { status: _status, ...body } = toBody(v);
+          saved = await api.post<Person>('/api/people', body);
+          ok(t('person.created', { name: saved.name }));
         }
-        saved = await api.patch<Person>(`/api/people/${person.id}`, patch, { ifMatch: person.version });
-        ok(t('common.saved'));
-      } else {
-        const { status: _status, ...body } = toBody(v);
-        saved = await api.post<Person>('/api/people', body);
-        ok(t('person.created', { name: saved.name }));
-      }
-      await qc.invalidateQueries({ queryKey: registryKeys.people });
-      await qc.invalidateQueries({ queryKey: registryKeys.houses });
-      form.resetFields();
-      onSaved?.(saved);
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412 && person) {
-        await qc.invalidateQueries({ queryKey: registryKeys.person(person.id) });
-      }
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+        await qc.invalidateQueries({ queryKey: registryKeys.people });
+        await qc.invalidateQueries({ queryKey: registryKeys.houses });
+        form.resetFields();
+        onSaved?.(saved);
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412 && person) {
+          await qc.invalidateQueries({ queryKey: registryKeys.person(person.id) });
+        }
+      },
+    );
   };
 
   const onIdChange = (raw: string) => {
@@ -473,14 +471,12 @@ export function MoveModal({ person, open, onClose }: { person: Person; open: boo
   const t = useT();
   const codes = useCodes();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<MoveValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const direction = Form.useWatch('direction', form);
 
   const onFinish = async (v: MoveValues) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> =
         v.direction === 'out'
           ? { status: 'moved_out' }
@@ -492,66 +488,55 @@ export function MoveModal({ person, open, onClose }: { person: Person; open: boo
       await qc.invalidateQueries({ queryKey: registryKeys.people });
       await qc.invalidateQueries({ queryKey: registryKeys.houses });
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<MoveValues>
       open={open}
       title={t('move.title', { name: person.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      initialValues={{ direction: 'in', date: dayjs() }}
+      busy={busy}
     >
-      <Form<MoveValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={{ direction: 'in', date: dayjs() }}
-      >
-        <Form.Item name="direction" label={t('move.direction')}>
-          <Radio.Group
-            optionType="button"
-            options={[
-              { value: 'in', label: t('move.in') },
-              { value: 'out', label: t('move.out'), disabled: person.status === 'moved_out' },
-            ]}
-            data-testid="move-direction"
-          />
-        </Form.Item>
-        {direction !== 'out' ? (
-          <>
-            <Form.Item
-              name="areaId"
-              label={t('move.house')}
-              rules={[{ required: true, message: t('form.required') }]}
-            >
-              <HousePicker
-                data-testid="move-house"
-                near={person.areaPath.filter((a) => a.kind !== 'house').map((a) => a.id)}
-              />
-            </Form.Item>
-            <Form.Item name="relationToHead" label={fieldLabel(t, 'relationToHead')}>
-              <Select allowClear options={codes.options(RELATIONS)} />
-            </Form.Item>
-          </>
-        ) : (
-          <div style={{ marginBottom: 16, color: 'rgba(0,0,0,0.65)' }}>{t('move.outHint')}</div>
-        )}
-        <Form.Item name="date" label={t('move.date')}>
-          <DatePicker style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="note" label={fieldLabel(t, 'note')} rules={[{ max: 200 }]}>
-          <Input.TextArea rows={2} maxLength={200} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="direction" label={t('move.direction')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'in', label: t('move.in') },
+            { value: 'out', label: t('move.out'), disabled: person.status === 'moved_out' },
+          ]}
+          data-testid="move-direction"
+        />
+      </Form.Item>
+      {direction !== 'out' ? (
+        <>
+          <Form.Item
+            name="areaId"
+            label={t('move.house')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <HousePicker
+              data-testid="move-house"
+              near={person.areaPath.filter((a) => a.kind !== 'house').map((a) => a.id)}
+            />
+          </Form.Item>
+          <Form.Item name="relationToHead" label={fieldLabel(t, 'relationToHead')}>
+            <Select allowClear options={codes.options(RELATIONS)} />
+          </Form.Item>
+        </>
+      ) : (
+        <div style={{ marginBottom: 16, color: 'rgba(0,0,0,0.65)' }}>{t('move.outHint')}</div>
+      )}
+      <Form.Item name="date" label={t('move.date')}>
+        <DatePicker style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item name="note" label={fieldLabel(t, 'note')} rules={[{ max: 200 }]}>
+        <Input.TextArea rows={2} maxLength={200} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -640,9 +625,8 @@ export function TagModal({
   const codes = useCodes();
   const qc = useQueryClient();
   const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<TagValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const tag = Form.useWatch('tag', form);
   const fields = tag ? tagFieldsOf(tag) : [];
 
@@ -668,123 +652,117 @@ export function TagModal({
       );
       return;
     }
-    setBusy(true);
-    try {
+    const picked = v.tag; // narrowed above; keep it narrowed inside the closure
+    await run(async () => {
       await api.post(`/api/people/${person.id}/tags`, {
-        tag: v.tag,
+        tag: picked,
         fields: values,
         startDate: v.startDate ? v.startDate.format('YYYY-MM-DD') : undefined,
         endDate: v.endDate ? v.endDate.format('YYYY-MM-DD') : undefined,
       });
-      ok(t('tags.added', { tag: codes.tag(v.tag) }));
+      ok(t('tags.added', { tag: codes.tag(picked) }));
       await qc.invalidateQueries({ queryKey: registryKeys.people });
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<TagValues>
       open={open}
       title={t('tags.addTitle', { name: person.name })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      busy={busy}
     >
-      <Form<TagValues> form={form} layout="vertical" onFinish={onFinish} preserve={false}>
-        <Form.Item name="tag" label={t('tags.tag')} rules={[{ required: true, message: t('form.required') }]}>
-          <Select
-            options={allowed.map((c) => ({ value: c, label: codes.tag(c) }))}
-            data-testid="tag-pick"
-            notFoundContent={t('tags.noneToAdd')}
-          />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col xs={12}>
-            <Form.Item name="startDate" label={t('tags.startDate')}>
-              <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
-            </Form.Item>
-          </Col>
-          <Col xs={12}>
-            <Form.Item
-              name="endDate"
-              label={t('tags.endDate')}
-              dependencies={['startDate']}
-              rules={[
-                ({ getFieldValue }) => ({
-                  validator: (_, v?: Dayjs | null) => {
-                    const from = getFieldValue('startDate') as Dayjs | null | undefined;
-                    return !v || !from || !v.isBefore(from)
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('tags.endBeforeStart')));
-                  },
-                }),
-              ]}
-            >
-              <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
-            </Form.Item>
-          </Col>
-        </Row>
-        {fields.map(([key, schema]) => {
-          const d = describeTagField(schema);
-          const name = ['fields', key];
-          const label = tagFieldLabel(t, key);
-          if (d.kind === 'date') {
-            return (
-              <Form.Item key={key} name={name} label={label}>
-                <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
-              </Form.Item>
-            );
-          }
-          if (d.kind === 'number') {
-            return (
-              <Form.Item key={key} name={name} label={label}>
-                <InputNumber
-                  style={{ width: '100%' }}
-                  min={d.min}
-                  max={d.max}
-                  precision={d.int ? 0 : undefined}
-                />
-              </Form.Item>
-            );
-          }
-          if (d.kind === 'boolean') {
-            return (
-              <Form.Item key={key} name={name} valuePropName="checked">
-                <Checkbox>{label}</Checkbox>
-              </Form.Item>
-            );
-          }
-          if (d.kind === 'code') {
-            return (
-              <Form.Item key={key} name={name} label={label}>
-                <Select
-                  allowClear
-                  options={d.table ? codes.options(d.table) : d.options.map((o) => ({ value: o, label: o }))}
-                />
-              </Form.Item>
-            );
-          }
+      <Form.Item name="tag" label={t('tags.tag')} rules={[{ required: true, message: t('form.required') }]}>
+        <Select
+          options={allowed.map((c) => ({ value: c, label: codes.tag(c) }))}
+          data-testid="tag-pick"
+          notFoundContent={t('tags.noneToAdd')}
+        />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col xs={12}>
+          <Form.Item name="startDate" label={t('tags.startDate')}>
+            <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
+          </Form.Item>
+        </Col>
+        <Col xs={12}>
+          <Form.Item
+            name="endDate"
+            label={t('tags.endDate')}
+            dependencies={['startDate']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_, v?: Dayjs | null) => {
+                  const from = getFieldValue('startDate') as Dayjs | null | undefined;
+                  return !v || !from || !v.isBefore(from)
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('tags.endBeforeStart')));
+                },
+              }),
+            ]}
+          >
+            <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
+          </Form.Item>
+        </Col>
+      </Row>
+      {fields.map(([key, schema]) => {
+        const d = describeTagField(schema);
+        const name = ['fields', key];
+        const label = tagFieldLabel(t, key);
+        if (d.kind === 'date') {
           return (
-            <Form.Item
-              key={key}
-              name={name}
-              label={label}
-              rules={d.max ? [{ max: d.max, message: t('form.maxLength', { n: d.max }) }] : undefined}
-            >
-              {d.max && d.max > 100 ? (
-                <Input.TextArea rows={3} maxLength={d.max} showCount />
-              ) : (
-                <Input maxLength={d.max} />
-              )}
+            <Form.Item key={key} name={name} label={label}>
+              <DatePicker style={{ width: '100%' }} inputReadOnly={mobile} />
             </Form.Item>
           );
-        })}
-      </Form>
-    </Modal>
+        }
+        if (d.kind === 'number') {
+          return (
+            <Form.Item key={key} name={name} label={label}>
+              <InputNumber
+                style={{ width: '100%' }}
+                min={d.min}
+                max={d.max}
+                precision={d.int ? 0 : undefined}
+              />
+            </Form.Item>
+          );
+        }
+        if (d.kind === 'boolean') {
+          return (
+            <Form.Item key={key} name={name} valuePropName="checked">
+              <Checkbox>{label}</Checkbox>
+            </Form.Item>
+          );
+        }
+        if (d.kind === 'code') {
+          return (
+            <Form.Item key={key} name={name} label={label}>
+              <Select
+                allowClear
+                options={d.table ? codes.options(d.table) : d.options.map((o) => ({ value: o, label: o }))}
+              />
+            </Form.Item>
+          );
+        }
+        return (
+          <Form.Item
+            key={key}
+            name={name}
+            label={label}
+            rules={d.max ? [{ max: d.max, message: t('form.maxLength', { n: d.max }) }] : undefined}
+          >
+            {d.max && d.max > 100 ? (
+              <Input.TextArea rows={3} maxLength={d.max} showCount />
+            ) : (
+              <Input maxLength={d.max} />
+            )}
+          </Form.Item>
+        );
+      })}
+    </FormModal>
   );
 }

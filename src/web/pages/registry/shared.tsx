@@ -1,14 +1,15 @@
 import { EyeOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Radio, Select, Space, Tag, Tooltip, TreeSelect, Typography } from 'antd';
+import { Button, Form, Input, Radio, Select, Space, Tag, Tooltip, TreeSelect, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { type Code, label as codeLabel, RESIDENCE_TYPES } from '../../../contract/codes.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import { api, errorMessage } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { kindLabel } from '../../app/labels.js';
-import { useDebounced, useNotify } from '../../app/ui.js';
+import { useDebounced } from '../../app/ui.js';
 import { useAreaNodes } from '../areas/queries.js';
 import { type PersonListItem, type ResidenceType, type RevealResult, usePersonSearch } from './queries.js';
 
@@ -297,61 +298,53 @@ export function RevealModal({
   onRevealed: (r: RevealResult) => void;
 }) {
   const t = useT();
-  const { fail } = useNotify();
   const [form] = Form.useForm<{ quick?: string; purpose: string }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit(form);
   const submit = async (v: { purpose: string }) => {
     if (!field) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await api.post<RevealResult>(`/api/people/${personId}/reveal`, {
         field,
         purpose: v.purpose.trim(),
       });
       onRevealed(r);
       onClose();
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
-    <Modal
+    <FormModal
       open={field !== null}
       title={field ? t('reveal.title', { field: fieldLabel(t, field) }) : ''}
-      onCancel={onClose}
-      onOk={() => form.submit()}
+      onClose={onClose}
       okText={t('reveal.show')}
-      confirmLoading={busy}
-      destroyOnHidden
       width={420}
+      form={form}
+      onFinish={submit}
+      busy={busy}
+      before={<Typography.Paragraph type="secondary">{t('reveal.hint')}</Typography.Paragraph>}
     >
-      <Typography.Paragraph type="secondary">{t('reveal.hint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
-        <Form.Item label={t('reveal.quick')}>
-          <Radio.Group
-            optionType="button"
-            onChange={(e) =>
-              form.setFieldsValue({ purpose: t(`reveal.purpose.${e.target.value as 'verify'}`) })
-            }
-            options={PURPOSES.map((p) => ({ value: p, label: t(`reveal.purpose.${p}`) }))}
-            data-testid="reveal-quick"
-          />
-        </Form.Item>
-        <Form.Item
-          name="purpose"
-          label={t('reveal.purpose')}
-          rules={[
-            { required: true, whitespace: true, message: t('reveal.purposeRequired') },
-            { min: 2, message: t('reveal.purposeRequired') },
-            { max: 200, message: t('form.maxLength', { n: 200 }) },
-          ]}
-        >
-          <Input.TextArea rows={2} maxLength={200} showCount data-testid="reveal-purpose" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item label={t('reveal.quick')}>
+        <Radio.Group
+          optionType="button"
+          onChange={(e) =>
+            form.setFieldsValue({ purpose: t(`reveal.purpose.${e.target.value as 'verify'}`) })
+          }
+          options={PURPOSES.map((p) => ({ value: p, label: t(`reveal.purpose.${p}`) }))}
+          data-testid="reveal-quick"
+        />
+      </Form.Item>
+      <Form.Item
+        name="purpose"
+        label={t('reveal.purpose')}
+        rules={[
+          { required: true, whitespace: true, message: t('reveal.purposeRequired') },
+          { min: 2, message: t('reveal.purposeRequired') },
+          { max: 200, message: t('form.maxLength', { n: 200 }) },
+        ]}
+      >
+        <Input.TextArea rows={2} maxLength={200} showCount data-testid="reveal-purpose" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

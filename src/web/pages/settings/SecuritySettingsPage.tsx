@@ -1,19 +1,19 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Form, InputNumber, Row, Space, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import { api } from '../../app/api.js';
+import { useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { PageHeader, QueryState, useNotify } from '../../app/ui.js';
+import { PageHeader, QueryState } from '../../app/ui.js';
 
 const key = ['settings', 'security'] as const;
 
 export default function SecuritySettingsPage() {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<SecuritySettings>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
   const query = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => api.get<SecuritySettings>('/api/settings/security', undefined, { signal }),
@@ -24,16 +24,11 @@ export default function SecuritySettingsPage() {
   }, [query.data, form]);
 
   const onFinish = async (v: SecuritySettings) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       const saved = await api.put<SecuritySettings>('/api/settings/security', v);
       qc.setQueryData(key, saved ?? v);
       ok(t('common.saved'));
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const num = (min: number, max: number, unit?: string) => (

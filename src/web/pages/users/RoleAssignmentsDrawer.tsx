@@ -5,9 +5,10 @@ import { useEffect, useState } from 'react';
 import type { UserSummary } from '../../../contract/users.js';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
+import { useSubmit } from '../../app/forms.js';
 import { useI18n } from '../../app/i18n.js';
 import { adminKindLabel } from '../../app/labels.js';
-import { RowList, useIsMobile, useNotify } from '../../app/ui.js';
+import { RowList, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { USER_ABILITY, useRoles, userKeys } from './queries.js';
 
@@ -21,10 +22,9 @@ export function RoleAssignmentsDrawer({ user, onClose }: { user: UserSummary | n
   const qc = useQueryClient();
   const can = useCan();
   const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
   const [current, setCurrent] = useState<UserSummary | null>(user);
   const [form] = Form.useForm<AddValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok, fail } = useSubmit(form);
   const roles = useRoles(user !== null && can('role.read'));
 
   useEffect(() => setCurrent(user), [user]);
@@ -33,18 +33,13 @@ export function RoleAssignmentsDrawer({ user, onClose }: { user: UserSummary | n
 
   const add = async (v: AddValues) => {
     if (!current) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const u = await api.post<UserSummary>(`/api/users/${current.id}/roles`, v);
       setCurrent(u);
       ok(t('users.roleAdded'));
       form.resetFields();
       await qc.invalidateQueries({ queryKey: userKeys.all });
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const remove = async (assignmentId: number) => {

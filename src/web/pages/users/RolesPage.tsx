@@ -10,7 +10,6 @@ import {
   Empty,
   Form,
   Input,
-  Modal,
   Row,
   Skeleton,
   Space,
@@ -23,6 +22,7 @@ import { useMemo, useState } from 'react';
 import type { PermissionDef, Role } from '../../../contract/roles.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useI18n } from '../../app/i18n.js';
 import { adminKindLabel } from '../../app/labels.js';
 import { ErrorState, emptyText, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
@@ -134,97 +134,88 @@ function RoleModal({
   const { t } = useI18n();
   const qc = useQueryClient();
   const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<RoleValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
 
   const onFinish = async (v: RoleValues) => {
-    setBusy(true);
-    try {
-      if (role) {
-        await api.patch<Role>(
-          `/api/roles/${role.id}`,
-          { nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), permissions: v.permissions ?? [] },
-          { ifMatch: role.version },
-        );
-      } else {
-        await api.post<Role>('/api/roles', {
-          code: v.code.trim(),
-          nameZh: v.nameZh.trim(),
-          nameEn: v.nameEn.trim(),
-          permissions: v.permissions ?? [],
-        });
-      }
-      ok(t('common.saved'));
-      await qc.invalidateQueries({ queryKey: roleKeys.all });
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412) await qc.invalidateQueries({ queryKey: roleKeys.all });
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        if (role) {
+          await api.patch<Role>(
+            `/api/roles/${role.id}`,
+            { nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), permissions: v.permissions ?? [] },
+            { ifMatch: role.version },
+          );
+        } else {
+          await api.post<Role>('/api/roles', {
+            code: v.code.trim(),
+            nameZh: v.nameZh.trim(),
+            nameEn: v.nameEn.trim(),
+            permissions: v.permissions ?? [],
+          });
+        }
+        ok(t('common.saved'));
+        await qc.invalidateQueries({ queryKey: roleKeys.all });
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412) await qc.invalidateQueries({ queryKey: roleKeys.all });
+      },
+    );
   };
 
   return (
-    <Modal
+    <FormModal<RoleValues>
       open={open}
       title={role ? t('roles.editTitle', { name: role.nameZh }) : t('roles.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
+      onClose={onClose}
       width={mobile ? '100%' : 760}
-      destroyOnHidden
+      form={form}
+      onFinish={onFinish}
+      initialValues={
+        role
+          ? { code: role.code, nameZh: role.nameZh, nameEn: role.nameEn, permissions: role.permissions }
+          : { permissions: [] }
+      }
+      busy={busy}
     >
-      <Form<RoleValues>
-        form={form}
-        layout="vertical"
-        onFinish={onFinish}
-        preserve={false}
-        initialValues={
-          role
-            ? { code: role.code, nameZh: role.nameZh, nameEn: role.nameEn, permissions: role.permissions }
-            : { permissions: [] }
-        }
-      >
-        <Row gutter={12}>
-          <Col xs={24} md={8}>
-            <Form.Item
-              name="code"
-              label={t('roles.code')}
-              extra={role ? undefined : t('roles.codeHint')}
-              rules={[
-                { required: true, message: t('form.required') },
-                { pattern: /^[a-z][a-z0-9_]{2,39}$/, message: t('roles.codeInvalid') },
-              ]}
-            >
-              <Input disabled={role !== null} maxLength={40} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={8}>
-            <Form.Item
-              name="nameZh"
-              label={t('roles.nameZh')}
-              rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-            >
-              <Input maxLength={40} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={8}>
-            <Form.Item
-              name="nameEn"
-              label={t('roles.nameEn')}
-              rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-            >
-              <Input maxLength={60} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="permissions" label={t('roles.permissions')}>
-          <PermissionPicker perms={perms} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Row gutter={12}>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="code"
+            label={t('roles.code')}
+            extra={role ? undefined : t('roles.codeHint')}
+            rules={[
+              { required: true, message: t('form.required') },
+              { pattern: /^[a-z][a-z0-9_]{2,39}$/, message: t('roles.codeInvalid') },
+            ]}
+          >
+            <Input disabled={role !== null} maxLength={40} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="nameZh"
+            label={t('roles.nameZh')}
+            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+          >
+            <Input maxLength={40} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="nameEn"
+            label={t('roles.nameEn')}
+            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+          >
+            <Input maxLength={60} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="permissions" label={t('roles.permissions')}>
+        <PermissionPicker perms={perms} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,10 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import type { UserSummary } from '../../../contract/users.js';
 import { api, isApiError } from '../../app/api.js';
+import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { useNotify } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { userKeys } from './queries.js';
 
@@ -25,13 +24,11 @@ export function CreateUserModal({
 }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail } = useNotify();
   const [form] = Form.useForm<CreateValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit(form);
 
   const onFinish = async (v: CreateValues) => {
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await api.post<{ user: UserSummary; initialPassword: string | null }>('/api/users', {
         username: v.username.trim(),
         displayName: v.displayName.trim(),
@@ -40,54 +37,48 @@ export function CreateUserModal({
       await qc.invalidateQueries({ queryKey: userKeys.all });
       form.resetFields();
       onCreated(r.user, r.initialPassword);
-    } catch (e) {
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal
+    <FormModal<CreateValues>
       open={open}
       title={t('users.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
+      onClose={onClose}
+      form={form}
+      onFinish={onFinish}
+      busy={busy}
     >
-      <Form<CreateValues> form={form} layout="vertical" onFinish={onFinish} preserve={false}>
-        <Form.Item
-          name="username"
-          label={t('auth.username')}
-          extra={t('users.usernameHint')}
-          rules={[
-            { required: true, message: t('form.required') },
-            { pattern: /^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$/, message: t('users.usernameInvalid') },
-          ]}
-        >
-          <Input autoComplete="off" maxLength={32} data-testid="user-username" />
-        </Form.Item>
-        <Form.Item
-          name="displayName"
-          label={t('users.displayName')}
-          rules={[
-            { required: true, whitespace: true, message: t('form.required') },
-            { max: 40, message: t('form.maxLength', { n: 40 }) },
-          ]}
-        >
-          <Input maxLength={40} data-testid="user-display-name" />
-        </Form.Item>
-        <Form.Item
-          name="areaId"
-          label={t('users.homeArea')}
-          extra={t('users.homeAreaHint')}
-          rules={[{ required: true, message: t('form.required') }]}
-        >
-          <AreaTreeSelect data-testid="user-area" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="username"
+        label={t('auth.username')}
+        extra={t('users.usernameHint')}
+        rules={[
+          { required: true, message: t('form.required') },
+          { pattern: /^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$/, message: t('users.usernameInvalid') },
+        ]}
+      >
+        <Input autoComplete="off" maxLength={32} data-testid="user-username" />
+      </Form.Item>
+      <Form.Item
+        name="displayName"
+        label={t('users.displayName')}
+        rules={[
+          { required: true, whitespace: true, message: t('form.required') },
+          { max: 40, message: t('form.maxLength', { n: 40 }) },
+        ]}
+      >
+        <Input maxLength={40} data-testid="user-display-name" />
+      </Form.Item>
+      <Form.Item
+        name="areaId"
+        label={t('users.homeArea')}
+        extra={t('users.homeAreaHint')}
+        rules={[{ required: true, message: t('form.required') }]}
+      >
+        <AreaTreeSelect data-testid="user-area" />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -99,9 +90,8 @@ interface EditValues {
 export function EditUserModal({ user, onClose }: { user: UserSummary | null; onClose: () => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const { fail, ok } = useNotify();
   const [form] = Form.useForm<EditValues>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run, ok } = useSubmit(form);
 
   const onFinish = async (v: EditValues) => {
     if (!user) return;
@@ -112,18 +102,17 @@ export function EditUserModal({ user, onClose }: { user: UserSummary | null; onC
       onClose();
       return;
     }
-    setBusy(true);
-    try {
-      await api.patch<UserSummary>(`/api/users/${user.id}`, patch, { ifMatch: user.version });
-      ok(t('common.saved'));
-      await qc.invalidateQueries({ queryKey: userKeys.all });
-      onClose();
-    } catch (e) {
-      if (isApiError(e) && e.status === 412) await qc.invalidateQueries({ queryKey: userKeys.all });
-      fail(e, form);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await api.patch<UserSummary>(`/api/users/${user.id}`, patch, { ifMatch: user.version });
+        ok(t('common.saved'));
+        await qc.invalidateQueries({ queryKey: userKeys.all });
+        onClose();
+      },
+      async (e) => {
+        if (isApiError(e) && e.status === 412) await qc.invalidateQueries({ queryKey: userKeys.all });
+      },
+    );
   };
 
   return (
