@@ -71,6 +71,8 @@ export const SecuritySettings = z.strictObject({
     .min(1)
     .max(24 * 14),
   lockoutThreshold: z.number().int().min(3).max(20),
+  /** Failures from one source address before it is locked; raise it for an office behind one NAT. */
+  ipLockoutThreshold: z.number().int().min(3).max(500).default(5),
   lockoutMinutes: z
     .number()
     .int()

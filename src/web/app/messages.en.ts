@@ -314,6 +314,8 @@ export const en: Record<MessageKey, string> = {
   'security.absolute': 'Maximum session length',
   'security.lockout': 'Lockout',
   'security.threshold': 'Failed attempts',
+  'security.ipThreshold': 'Failed attempts per source address',
+  'security.ipThresholdHint': 'Raise it when an office shares one outgoing address',
   'security.lockMinutes': 'Lock duration',
 
   'audit.filters': 'Filters',

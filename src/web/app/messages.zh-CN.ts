@@ -305,6 +305,8 @@ export const zh = {
   'security.absolute': '会话最长有效期',
   'security.lockout': '登录锁定',
   'security.threshold': '连续失败次数',
+  'security.ipThreshold': '同一来源地址失败次数',
+  'security.ipThresholdHint': '同一办公网络共用一个出口地址时可适当调高',
   'security.lockMinutes': '锁定时长',
 
   'audit.filters': '筛选',

@@ -191,6 +191,30 @@ describe('lockout', () => {
     expect((await attempt('compound_head', DEMO_PASSWORD, '10.6.0.3')).statusCode).toBe(200);
   });
 
+  it('locks a source address after its own threshold, configurable for offices behind one NAT', async () => {
+    const sec = await t.login('security_admin');
+    const current = (await sec.get('/api/settings/security')).json();
+    expect(current.ipLockoutThreshold).toBe(5);
+    expect((await sec.put('/api/settings/security', { ...current, ipLockoutThreshold: 8 })).statusCode).toBe(
+      200,
+    );
+    const ip = '10.6.1.1';
+    const names = [
+      'resident',
+      'cobuild_unit',
+      'grid_b',
+      'no_one_1',
+      'no_one_2',
+      'no_one_3',
+      'no_one_4',
+      'no_one_5',
+    ];
+    const statuses = [];
+    for (const n of names) statuses.push((await attempt(n, 'Wrong#pass1', ip)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 423]);
+    expect((await sec.put('/api/settings/security', current)).statusCode).toBe(200);
+  });
+
   it('counts failures within the lockout window only', async () => {
     for (let i = 0; i < 4; i++) {
       expect((await attempt('sys_admin', 'Wrong#pass1', `10.7.0.${i}`)).statusCode).toBe(401);

@@ -49,7 +49,7 @@ export async function recordFailure(
         first_failure_at = CASE WHEN login_throttle.first_failure_at < ${windowStart} THEN ${now} ELSE login_throttle.first_failure_at END
       RETURNING failures, locked_until AS "lockedUntil"`.execute(db);
     const failures = r.rows[0]?.failures ?? 0;
-    if (failures >= s.lockoutThreshold) {
+    if (failures >= (k.kind === 'ip' ? s.ipLockoutThreshold : s.lockoutThreshold)) {
       await db
         .updateTable('loginThrottle')
         .set({ lockedUntil: lockUntil, failures: 0, firstFailureAt: now })

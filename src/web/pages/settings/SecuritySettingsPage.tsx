@@ -121,6 +121,16 @@ export default function SecuritySettingsPage() {
                     </Form.Item>
                   </Col>
                   <Col xs={24} sm={12}>
+                    <Form.Item
+                      name="ipLockoutThreshold"
+                      label={t('security.ipThreshold')}
+                      extra={t('security.ipThresholdHint')}
+                      rules={range(3, 500)}
+                    >
+                      {num(3, 500, t('unit.times'))}
+                    </Form.Item>
+                  </Col>
+                  <Col xs={24} sm={12}>
                     <Form.Item name="lockoutMinutes" label={t('security.lockMinutes')} rules={range(1, 1440)}>
                       {num(1, 1440, t('unit.minutes'))}
                     </Form.Item>
