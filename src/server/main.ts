@@ -4,6 +4,7 @@ import { MODULES } from './modules/index.js';
 import { boot } from './platform/boot.js';
 import { loadConfig } from './platform/config.js';
 import { DataDirLockedError } from './platform/db/embedded.js';
+import { startHousekeeping } from './platform/housekeeping.js';
 import { buildApp } from './platform/http/app.js';
 
 async function main() {
@@ -28,6 +29,7 @@ async function main() {
     },
     webDir,
   });
+  const stopHousekeeping = startHousekeeping(runtime.services);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -35,6 +37,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    stopHousekeeping();
     await app.close().catch(() => {});
     await runtime.close();
     process.exit(0);

@@ -64,22 +64,11 @@ export async function boot(
       log,
     };
     if (config.mode === 'demo' && config.seedDemo) {
+      // Each module's seed is idempotent; the tree being empty says this is the first start.
+      const fresh = !(await db.selectFrom('areas').select('id').limit(1).executeTakeFirst());
       const t0 = Date.now();
-      let seeded = false;
-      for (const m of MODULES) {
-        if (!m.seedDemo) continue;
-        const before = await db
-          .selectFrom('auditLog')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .executeTakeFirst();
-        await m.seedDemo(services);
-        const after = await db
-          .selectFrom('auditLog')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .executeTakeFirst();
-        seeded ||= (after?.n ?? 0) > (before?.n ?? 0);
-      }
-      if (seeded) log.info(`demo street seeded in ${Date.now() - t0} ms`);
+      for (const m of MODULES) if (m.seedDemo) await m.seedDemo(services);
+      if (fresh) log.info(`demo street seeded in ${Date.now() - t0} ms`);
     } else if (config.mode === 'production') {
       await bootstrapProduction(services);
     }

@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import type { Conn } from '../../platform/db/index.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
 
 export interface UserRecord {
   id: number;
@@ -25,7 +25,7 @@ export interface UserRecord {
   }[];
 }
 
-const escapeLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const contains = (q: string) => `%${escapeLike(q)}%`;
 
 export function accountsRepo(db: Conn) {
   const base = (now: Date) =>
@@ -79,7 +79,7 @@ export function accountsRepo(db: Conn) {
     }): Promise<{ rows: UserRecord[]; total: number }> {
       let q = db.selectFrom('users as u').innerJoin('areas as h', 'h.id', 'u.areaId').where(opts.scope);
       if (opts.q) {
-        const like = escapeLike(opts.q);
+        const like = contains(opts.q);
         q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));
       }
       if (opts.status) q = q.where('u.status', '=', opts.status);

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { AreaKind } from '../../../contract/areas.js';
-import type { Conn } from '../../platform/db/index.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
 
 export interface AreaRecord {
   id: number;
@@ -79,7 +79,7 @@ export function areasRepo(db: Conn) {
       if (opts.status) q = q.where('a.status', '=', opts.status);
       if (opts.q) {
         // Search text is literal: LIKE's wildcards and escape are escaped, for the code prefix too.
-        const escaped = opts.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+        const escaped = escapeLike(opts.q);
         q = q.where((eb) =>
           eb.or([eb('a.name', 'ilike', `%${escaped}%`), eb('a.code', 'like', `${escaped}%`)]),
         );
@@ -287,7 +287,7 @@ export function areasRepo(db: Conn) {
         .where('u.status', '=', 'active')
         .where(sql<SqlBool>`h.path <@ ${scopePath}::ltree`);
       if (q) {
-        const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const like = `%${escapeLike(q)}%`;
         query = query.where((eb) =>
           eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]),
         );

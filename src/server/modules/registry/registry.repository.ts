@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Keyring } from '../../platform/crypto/keys.js';
-import type { Conn } from '../../platform/db/index.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { nameKeys } from './pinyin.js';
 import type { SearchKind } from './registry.policy.js';
 
@@ -89,8 +89,6 @@ export type PersonSort = { key: 'name' | 'birthDate' | 'updatedAt' | 'id'; desc:
 export const COUNT_CAP = 10_000;
 /** A search matching more than this many people is a search to refine, not a total to count. */
 export const SEARCH_COUNT_CAP = 1_000;
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const personColumns = [
   'p.id',

@@ -26,7 +26,7 @@ import type {
 import { TAGS, type TagCode, tagPermission } from '../../../contract/tags.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import { diff } from '../../platform/audit/audit.js';
-import type { Conn } from '../../platform/db/index.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { toIssues } from '../../platform/errors/issues.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
@@ -787,7 +787,7 @@ export function registryService(s: Services) {
     async organisations(ctx: Ctx, q: z.infer<typeof OrganisationListQuery>) {
       let base = orgQuery(s.db).where(areaIdInScope(ctx.actor, 'org.read', 'o.areaId'));
       if (q.q) {
-        const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const like = `%${escapeLike(q.q)}%`;
         base = base.where((eb) =>
           eb.or([eb('o.name', 'ilike', like), eb('o.creditCode', '=', q.q!.toUpperCase())]),
         );

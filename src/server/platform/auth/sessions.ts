@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import { Actor, assignmentsJson } from '../access/actor.js';
 import type { Db } from '../db/index.js';
@@ -140,5 +139,3 @@ export async function purgeExpiredSessions(db: Db, now: Date, settings: Security
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
-
-export { sql };

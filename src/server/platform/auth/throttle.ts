@@ -67,3 +67,14 @@ export async function clearFailures(db: Db, keys: ThrottleKey[]): Promise<void> 
     await db.deleteFrom('loginThrottle').where('kind', '=', k.kind).where('key', '=', k.key).execute();
   }
 }
+
+/** Drops counters whose lock has ended and whose failure window has passed. */
+export async function purgeStaleThrottles(db: Db, now: Date, s: SecuritySettings): Promise<number> {
+  const windowStart = new Date(now.getTime() - s.lockoutMinutes * 60_000);
+  const r = await db
+    .deleteFrom('loginThrottle')
+    .where('firstFailureAt', '<', windowStart)
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

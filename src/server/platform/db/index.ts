@@ -45,3 +45,8 @@ export function isDbUnavailable(e: unknown): boolean {
     m.includes('Client has encountered a connection error')
   );
 }
+
+/** Text as a literal inside a LIKE pattern: its wildcards and the escape character escaped. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -50,7 +50,6 @@ export async function buildApp(
       return `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     },
     routerOptions: { maxParamLength: 200 },
-    ajv: undefined,
     // Malformed URLs (bad percent-encoding, over-long parameters) get the envelope too.
     frameworkErrors: (err, request, reply) => {
       request.lang = langOf(request.headers['accept-language']);
