@@ -1,8 +1,15 @@
 // `npm run bench [name]`: runs the benchmarks and prints their figures (never asserted in tests).
+import { benchCases } from './cases.js';
 import { benchFoundation } from './foundation.js';
 import { benchRegistry } from './registry.js';
+import { benchVisits } from './visits.js';
 
-const benches: Record<string, () => Promise<void>> = { foundation: benchFoundation, registry: benchRegistry };
+const benches: Record<string, () => Promise<void>> = {
+  foundation: benchFoundation,
+  registry: benchRegistry,
+  cases: benchCases,
+  visits: benchVisits,
+};
 const only = process.argv[2];
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -19,13 +19,19 @@ import { type RouteInfo, routeTable } from './helpers/routes.js';
  * Phase 2: hostile text in otherwise valid requests, so it reaches the services and the database;
  * those may succeed, a refused one must still write nothing (sign-in failures excepted: they are
  * audited and counted by design).
+ * Open311 (/open311/v2, outside /api): the same rules, but errors come in the GeoReport
+ * specification's own format (an `errors` list, XML or JSON by the path's suffix).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 /** Time per test, for FUZZ_RUNS raised well above the default. */
-const TIMEOUT = Math.max(30_000, RUNS * 4000);
+const TIMEOUT = Math.max(60_000, RUNS * 10_000);
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes whose body is ignored: any parsable body would let them succeed. */
-const NO_INPUT = new Set(['POST /api/auth/logout', 'POST /api/auth/totp/setup']);
+const NO_INPUT = new Set([
+  'POST /api/auth/logout',
+  'POST /api/auth/totp/setup',
+  'POST /api/notifications/read-all',
+]);
 const LOGIN = 'POST /api/auth/login';
 /** Reads that write an audit entry when they succeed (exports): fuzzed apart, where only the audit log may grow. */
 const AUDITED_READS = new Set(['GET /api/people/export']);
@@ -33,16 +39,19 @@ const AUDITED_READS = new Set(['GET /api/people/export']);
 let t: TestApp;
 let street: Client;
 let routes: RouteInfo[];
+let geoRoutes: RouteInfo[];
 let countSql: string;
 const tally = new Map<string, { cases: number; statuses: Map<number, number> }>();
 
 beforeAll(async () => {
   t = await createTestApp();
   street = await t.login('street_admin');
-  routes = (await routeTable(t.services)).filter(
+  const table = await routeTable(t.services);
+  routes = table.filter(
     (r) =>
       r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && ['GET', ...MUTATING].includes(r.method),
   );
+  geoRoutes = table.filter((r) => r.url.startsWith('/open311/') && ['GET', ...MUTATING].includes(r.method));
   const tables = Object.keys(await tableCounts(t.db));
   countSql = `SELECT ${tables.map((x) => `(SELECT count(*) FROM "${x}")::int AS "${x}"`).join(', ')}`;
 });
@@ -805,6 +814,283 @@ describe('fuzz: hostile text inside otherwise valid requests', () => {
     async () => {
       const v = await (await t.login('audit_admin')).post('/api/audit/verify');
       expect(v.json()).toMatchObject({ ok: true });
+    },
+    TIMEOUT,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Open311 GeoReport v2: public routes outside /api, with their own error format.
+
+const GEO_QUERY_KEYS = [
+  'service_request_id',
+  'service_code',
+  'start_date',
+  'end_date',
+  'status',
+  'jurisdiction_id',
+  'api_key',
+];
+const GEO_FORM_KEYS = [
+  'api_key',
+  'service_code',
+  'lat',
+  'long',
+  'address_string',
+  'address_id',
+  'description',
+  'email',
+  'first_name',
+  'last_name',
+  'phone',
+  'media_url',
+  'attribute[urgency]',
+  'attribute[hazard_level]',
+  'attribute[hazard_level][]',
+  'attribute',
+  'attribute[',
+];
+const geoValue = fc.oneof(
+  hostileString,
+  hostileNumber.map(String),
+  fc.constantFrom(
+    'open',
+    'closed',
+    'open,closed',
+    'event.fire.exit',
+    'dispute.0101',
+    '2026-11-01',
+    '2026-01-01T00:00:00Z',
+    '2026-11-30T23:59:59+08:00',
+    '28.8',
+    '113.1',
+    'urgent',
+    'high',
+  ),
+);
+const pairsArb = (keys: string[]) =>
+  fc.array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...keys), weight: 4 }, hostileString), geoValue), {
+    maxLength: 8,
+  });
+const formBody = (pairs: [string, string][]): BodyCase => ({
+  payload: pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
+  contentType: 'application/x-www-form-urlencoded',
+});
+
+function geoCaseArb(route: RouteInfo): fc.Arbitrary<Case> {
+  const file = fc
+    .tuple(
+      fc.oneof(
+        paramArb(false),
+        fc.constantFrom('event.fire.exit', 'request.help.repair', 'dispute.0101', 'a/b', '', '..'),
+      ),
+      fc.constantFrom('.json', '.xml', '', '.html', '.JSON', '.xml.json'),
+    )
+    .map(([name, suffix]) => name + suffix);
+  const query = fc.oneof(
+    pairsArb(GEO_QUERY_KEYS).map((ps) => ps.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')),
+    queryArb(route),
+  );
+  const body =
+    route.method === 'POST'
+      ? fc.oneof(
+          { arbitrary: pairsArb(GEO_FORM_KEYS).map(formBody), weight: 3 },
+          { arbitrary: bodyArb(route), weight: 1 },
+        )
+      : fc.constant<BodyCase>({});
+  return fc
+    .record({
+      file,
+      query: fc.option(query, { freq: 2 }),
+      body,
+      lang: fc.option(fc.constantFrom('en', 'zh-CN', 'fr'), { freq: 2 }),
+    })
+    .map(({ file, query, body, lang }) => {
+      const path = route.url.replace('*', file);
+      return { url: query ? `${path}?${query}` : path, body, ifMatch: null, lang };
+    });
+}
+
+/** Percent-encoding that does not decode: the router refuses it before any route (platform envelope). */
+function badlyEncoded(url: string): boolean {
+  try {
+    decodeURIComponent(url.split('?')[0]!);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Well-formed XML as GeoReport answers it: tags, text with only the five entities, one root. */
+function wellFormedXml(body: string): boolean {
+  const decl = '<?xml version="1.0" encoding="utf-8"?>\n';
+  if (!body.startsWith(decl)) return false;
+  const rest = body.slice(decl.length).trimEnd();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in XML: finding them is the point
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(rest)) return false;
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(rest)) return false;
+  const stack: string[] = [];
+  let roots = 0;
+  for (const m of rest.matchAll(/<(\/?)([A-Za-z_][\w.-]*)(\/?)>|([^<]+)|(<)/g)) {
+    if (m[5]) return false;
+    if (m[4] !== undefined) {
+      if (!stack.length || /&(?!(amp|lt|gt|quot|apos);)/.test(m[4]) || m[4].includes('>')) return false;
+    } else if (m[1]) {
+      if (stack.pop() !== m[2]) return false;
+    } else {
+      if (!stack.length) roots++;
+      if (!m[3]) stack.push(m[2]!);
+    }
+  }
+  return stack.length === 0 && roots === 1;
+}
+
+async function checkGeo(route: RouteInfo, c: Case, opts: { mayWrite: boolean; label?: string }) {
+  const before = await counts();
+  const r = await send(t.anon(), route, c);
+  const what = describeCase(route, c, r.statusCode, r.body);
+  const key = `${route.method} ${route.url}${opts.label ?? ''}`;
+  const entry = tally.get(key) ?? { cases: 0, statuses: new Map() };
+  entry.cases++;
+  entry.statuses.set(r.statusCode, (entry.statuses.get(r.statusCode) ?? 0) + 1);
+  tally.set(key, entry);
+
+  expect(r.statusCode, what).toBeLessThan(500);
+  expect([200, 400, 403, 404], what).toContain(r.statusCode);
+  expect(leaksIn(r.body, c), what).toEqual([]);
+  const json = /\.json$/i.test(c.url.split('?')[0]!);
+  const type = String(r.headers['content-type'] ?? '');
+  if (r.statusCode >= 400 && badlyEncoded(c.url) && type?.startsWith('application/json')) {
+    // Refused by the router before any route: the platform's envelope (docs/open311.md).
+    expect(r.json().code, what).toBe('VALIDATION_FAILED');
+  } else if (json) {
+    expect(type, what).toBe('application/json; charset=utf-8');
+    if (r.statusCode >= 400)
+      expect(r.json(), what).toEqual([{ code: r.statusCode, description: expect.any(String) }]);
+    else expect(() => r.json(), what).not.toThrow();
+  } else {
+    expect(type, what).toBe('text/xml; charset=utf-8');
+    expect(wellFormedXml(r.body), what).toBe(true);
+    if (r.statusCode >= 400)
+      expect(r.body, what).toMatch(
+        new RegExp(
+          `^[^]*<errors><error><code>${r.statusCode}</code><description>[^<]+</description></error></errors>\\n$`,
+        ),
+      );
+  }
+  if (r.statusCode >= 400) expect(await counts(), `rows written by ${what}`).toEqual(before);
+  else if (MUTATING.has(route.method) && !opts.mayWrite)
+    expect.fail(`a state-changing request with generated input succeeded: ${what}`);
+  return r;
+}
+
+describe('fuzz: Open311 GeoReport v2 (/open311/v2, outside /api)', () => {
+  let apiKey: string;
+  let start: Record<string, string>;
+  beforeAll(async () => {
+    // A live key: reads then reach the street's cases, and phase 2 can create requests.
+    const sec = await t.login('security_admin');
+    const r = await sec.post('/api/open311/keys', {
+      name: 'fuzz client',
+      areaId: await areaIdByCode(t.db, '430681001'),
+    });
+    apiKey = r.json().key;
+    start = await fingerprint(t.db);
+  });
+
+  it('covers every GeoReport route', () => {
+    const names = geoRoutes.map((r) => `${r.method} ${r.url}`);
+    for (const n of [
+      'GET /open311/v2/discovery.xml',
+      'GET /open311/v2/services.json',
+      'GET /open311/v2/services/*',
+      'GET /open311/v2/requests.xml',
+      'POST /open311/v2/requests.json',
+      'GET /open311/v2/requests/*',
+      'GET /open311/v2/tokens/*',
+    ])
+      expect(names).toContain(n);
+  });
+
+  it(
+    'answers every route anonymously, in the specification format, writing nothing',
+    async () => {
+      for (const route of geoRoutes) {
+        await fc.assert(
+          fc.asyncProperty(geoCaseArb(route), async (c) => {
+            await checkGeo(route, c, { mayWrite: false });
+          }),
+          { numRuns: RUNS },
+        );
+      }
+      expect(await fingerprint(t.db)).toEqual(start);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'creates requests with hostile text under a valid key, and shows them back as valid XML and JSON',
+    async () => {
+      const fields = fc.record(
+        {
+          description: hostileString,
+          address_string: hostileString,
+          first_name: hostileString,
+          last_name: hostileString,
+          // mostly valid, so that most requests get through and store the hostile text above
+          email: fc.oneof(
+            { arbitrary: hostileString, weight: 1 },
+            { arbitrary: fc.constant('a@example.com'), weight: 5 },
+          ),
+          phone: fc.oneof(
+            { arbitrary: hostileString, weight: 1 },
+            { arbitrary: fc.constant('13800138000'), weight: 5 },
+          ),
+          media_url: fc.oneof(
+            { arbitrary: hostileString, weight: 1 },
+            { arbitrary: fc.constant('https://example.com/x.jpg?a=1&b=<2>'), weight: 5 },
+          ),
+          'attribute[urgency]': fc.oneof(
+            { arbitrary: hostileString, weight: 1 },
+            { arbitrary: fc.constantFrom('normal', 'urgent'), weight: 5 },
+          ),
+        },
+        { requiredKeys: ['address_string'] },
+      );
+      for (const format of ['json', 'xml'] as const) {
+        const route = geoRoutes.find(
+          (r) => r.method === 'POST' && r.url === `/open311/v2/requests.${format}`,
+        )!;
+        await fc.assert(
+          fc.asyncProperty(fields, async (f) => {
+            const pairs: [string, string][] = [
+              ['api_key', apiKey],
+              ['service_code', 'request.help.repair'],
+              ...Object.entries(f),
+            ];
+            for (const [, v] of pairs) stored.add(v);
+            const c: Case = {
+              url: `/open311/v2/requests.${format}`,
+              body: formBody(pairs),
+              ifMatch: null,
+              lang: null,
+            };
+            const r = await checkGeo(route, c, { mayWrite: true, label: ' (valid key + hostile text)' });
+            if (r.statusCode !== 200) return;
+            const no =
+              format === 'json'
+                ? r.json()[0].service_request_id
+                : /<service_request_id>([^<]+)<\/service_request_id>/.exec(r.body)![1];
+            for (const fmt of ['json', 'xml']) {
+              const shown = await t.anon().get(`/open311/v2/requests/${no}.${fmt}`);
+              expect(shown.statusCode, shown.body).toBe(200);
+              if (fmt === 'xml') expect(wellFormedXml(shown.body), shown.body).toBe(true);
+              else expect(shown.json()[0].service_request_id).toBe(no);
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      }
     },
     TIMEOUT,
   );

@@ -60,3 +60,14 @@ export function pickMsg(message: string, lang: 'zh' | 'en'): string {
   if (i < 0) return message;
   return lang === 'zh' ? message.slice(0, i) : message.slice(i + 2);
 }
+
+/** The Idempotency-Key header of creates (STANDARDS: same key and body → the same record). */
+export const IdempotencyKey = z
+  .string()
+  .trim()
+  .min(8)
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9._:-]+$/,
+    msg('Idempotency-Key 只能包含字母、数字和 . _ : -', 'Idempotency-Key: letters, digits and . _ : - only'),
+  );

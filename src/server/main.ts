@@ -30,6 +30,7 @@ async function main() {
     webDir,
   });
   const stopHousekeeping = startHousekeeping(runtime.services);
+  const stopJobs = MODULES.flatMap((m) => (m.jobs ? [m.jobs(runtime.services)] : []));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -38,6 +39,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     stopHousekeeping();
+    for (const stop of stopJobs) stop();
     await app.close().catch(() => {});
     await runtime.close();
     process.exit(0);

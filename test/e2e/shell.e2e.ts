@@ -2,17 +2,28 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, launch, login, newPage, shot } from './browser.js';
 
-const MENU = ['home', 'areas', 'users', 'roles', 'security', 'audit', 'profile'] as const;
+const MENU = [
+  'home',
+  'cases',
+  'areas',
+  'users',
+  'roles',
+  'security',
+  'calendar',
+  'open311',
+  'audit',
+  'profile',
+] as const;
 
 /** Which menu entries each kind of user must see (and, by omission, must not). */
 const CASES: { username: string; menu: (typeof MENU)[number][]; mobile?: boolean }[] = [
-  { username: 'street_admin', menu: ['home', 'areas', 'profile'] },
-  { username: 'community_admin', menu: ['home', 'areas', 'profile'] },
-  { username: 'security_admin', menu: ['home', 'areas', 'users', 'roles', 'security', 'profile'] },
+  { username: 'street_admin', menu: ['home', 'cases', 'areas', 'calendar', 'profile'] },
+  { username: 'community_admin', menu: ['home', 'cases', 'areas', 'profile'] },
+  { username: 'security_admin', menu: ['home', 'areas', 'users', 'roles', 'security', 'open311', 'profile'] },
   { username: 'audit_admin', menu: ['home', 'audit', 'profile'] },
-  { username: 'sys_admin', menu: ['home', 'areas', 'profile'] },
-  { username: 'resident', menu: ['home', 'profile'] },
-  { username: 'grid_a', menu: ['home', 'areas', 'profile'], mobile: true },
+  { username: 'sys_admin', menu: ['home', 'areas', 'calendar', 'profile'] },
+  { username: 'resident', menu: ['home', 'cases', 'profile'] },
+  { username: 'grid_a', menu: ['home', 'cases', 'areas', 'profile'], mobile: true },
 ];
 
 let browser: Browser;

@@ -122,3 +122,29 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
   }
   return out;
 }
+
+/**
+ * A client that signs in again when its session expired (tests that move the clock by days pass
+ * the idle timeout): the same calls as `Client`, for tests that travel in time.
+ */
+export function stayLoggedIn(t: TestApp, username: string): Client {
+  let c: Client | null = null;
+  const send = async (f: (c: Client) => Promise<LightMyRequestResponse>) => {
+    c ??= await t.login(username);
+    let r = await f(c);
+    if (r.statusCode === 401) {
+      c = await t.login(username);
+      r = await f(c);
+    }
+    return r;
+  };
+  return {
+    username,
+    request: (o) => send((x) => x.request(o)),
+    get: (u, h) => send((x) => x.get(u, h)),
+    post: (u, b, h) => send((x) => x.post(u, b, h)),
+    patch: (u, b, h) => send((x) => x.patch(u, b, h)),
+    put: (u, b, h) => send((x) => x.put(u, b, h)),
+    del: (u, h) => send((x) => x.del(u, h)),
+  };
+}

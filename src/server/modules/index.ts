@@ -4,8 +4,11 @@ import { accountsModule } from './accounts/accounts.manifest.js';
 import { areasModule } from './areas/areas.manifest.js';
 import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
+import { casesModule } from './cases/cases.manifest.js';
+import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
+import { visitsModule } from './visits/visits.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */
 export const MODULES: ModuleManifest[] = [
@@ -14,6 +17,9 @@ export const MODULES: ModuleManifest[] = [
   areasModule,
   accountsModule,
   registryModule,
+  casesModule,
+  open311Module,
+  visitsModule,
   auditModule,
 ];
 

@@ -62,6 +62,7 @@ export async function boot(
       registry,
       settings: new SettingsStore(db),
       log,
+      hooks: { personChanged: MODULES.flatMap((m) => m.hooks?.personChanged ?? []) },
     };
     if (config.mode === 'demo' && config.seedDemo) {
       // Each module's seed is idempotent; the tree being empty says this is the first start.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Migration } from 'kysely';
 import type { PermissionDef } from '../../contract/roles.js';
-import type { Services } from './services.js';
+import type { Hooks, Services } from './services.js';
 
 /**
  * The contract every module follows (docs/modules.md). A module is one folder under
@@ -21,6 +21,12 @@ export interface ModuleManifest {
   seedDemo?: (services: Services) => Promise<void>;
   /** Runs once at every start, after migrations and seeding (e.g. to fail jobs a crash left behind). */
   onStart?: (services: Services) => Promise<void>;
+  /** Background work of a running server (e.g. the case sweep); returns its stop function. */
+  jobs?: (services: Services) => () => void;
+  /** Reactions to other modules' changes, run in their transaction (see `Hooks`). */
+  hooks?: Partial<Hooks>;
+  /** Routes outside /api (e.g. /open311/v2); their permission checks are their own. */
+  rootRoutes?: FastifyPluginAsync<{ services: Services }>;
 }
 
 export function perm(module: string, name: string, zh: string, en: string, sensitive = false): PermissionDef {

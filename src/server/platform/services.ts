@@ -13,8 +13,23 @@ export interface Log {
   error(message: unknown): void;
 }
 
+/**
+ * Reactions of modules to changes in other modules, run inside the changing transaction (e.g.
+ * visit plans follow a person's tags). Declared in manifests (`hooks`), collected at boot.
+ */
+export interface Hooks {
+  /** People whose tags, status or place changed. */
+  personChanged: ((trx: Tx, s: Services, personIds: number[]) => Promise<void>)[];
+}
+
+export async function personChanged(s: Services, trx: Tx, personIds: number[]): Promise<void> {
+  if (personIds.length === 0) return;
+  for (const h of s.hooks?.personChanged ?? []) await h(trx, s, personIds);
+}
+
 /** What every service gets: built once at start, passed down, never imported as a global. */
 export interface Services {
+  hooks?: Hooks;
   config: Config;
   db: Db;
   clock: Clock;

@@ -61,6 +61,8 @@ export interface RequestOptions {
   noAuthRedirect?: boolean;
   /** Called with the headers of a successful response (e.g. `x-total-capped`). */
   onHeaders?: (headers: Headers) => void;
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -77,6 +79,7 @@ export function buildUrl(path: string, query?: Query): string {
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = {
+    ...opts.headers,
     Accept: 'application/json',
     'Accept-Language': getLang(),
   };
@@ -195,6 +198,50 @@ export async function download(path: string, query?: Query, fallbackName = 'down
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
+}
+
+/**
+ * Upload one file as multipart/form-data (field `file`) with progress (XMLHttpRequest: fetch has no
+ * upload progress). Errors arrive as the usual envelope and are thrown as ApiError.
+ */
+export function uploadFile<T>(
+  path: string,
+  file: Blob,
+  opts: { fileName?: string; onProgress?: (percent: number) => void; signal?: AbortSignal } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', getLang());
+    const csrf = readCookie('jy_csrf');
+    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) opts.onProgress?.(Math.min(99, Math.round((e.loaded / e.total) * 100)));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK_ERROR', translate('error.network')));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        opts.onProgress?.(100);
+        try {
+          resolve((xhr.responseText ? JSON.parse(xhr.responseText) : null) as T);
+        } catch {
+          resolve(null as T);
+        }
+        return;
+      }
+      const headers = new Headers();
+      const rid = xhr.getResponseHeader('x-request-id');
+      if (rid) headers.set('x-request-id', rid);
+      void toApiError(new Response(xhr.responseText, { status: xhr.status, headers })).then(reject);
+    };
+    opts.signal?.addEventListener('abort', () => xhr.abort());
+    const form = new FormData();
+    form.append('file', file, opts.fileName ?? (file instanceof File ? file.name : 'file'));
+    xhr.send(form);
+  });
 }
 
 export const api = {

@@ -1,14 +1,25 @@
 import {
+  ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  CarryOutOutlined,
+  ClockCircleOutlined,
   DownOutlined,
   EnvironmentOutlined,
+  FileTextOutlined,
+  FundOutlined,
+  HistoryOutlined,
   HomeOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
+  PushpinOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   ShopOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -27,23 +38,107 @@ import {
 import { type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../../contract/auth.js';
+import { NotificationBell } from '../pages/cases/NotificationBell.js';
+import { PatrolPill } from '../pages/visits/PatrolPill.js';
 import { isApiError } from './api.js';
 import { useLogout, useMe } from './auth.js';
 import { type MessageKey, useI18n } from './i18n.js';
+import { OutboxButton, OutboxRunner } from './outbox.js';
 import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
 
 export interface NavItem {
-  key: 'home' | 'areas' | 'people' | 'organisations' | 'users' | 'roles' | 'security' | 'audit' | 'profile';
+  key:
+    | 'home'
+    | 'cases'
+    | 'caseMap'
+    | 'disputes'
+    | 'caseIndicators'
+    | 'visits'
+    | 'visitLog'
+    | 'visitStats'
+    | 'visitRules'
+    | 'areas'
+    | 'people'
+    | 'organisations'
+    | 'users'
+    | 'roles'
+    | 'security'
+    | 'calendar'
+    | 'caseLimits'
+    | 'open311'
+    | 'audit'
+    | 'profile';
   path: string;
   label: MessageKey;
   icon: ReactNode;
   /** Shown when the user holds this permission; none: everyone signed in. */
   permission?: string;
+  /** Shown when the user holds any of these. */
+  anyPermission?: string[];
+  /** Other paths that belong to the entry (the menu marks it there too). */
+  also?: string[];
 }
+
+/** Any permission to read or report a case type: the case module's menu entries. */
+export const CASE_READ = ['event.read', 'dispute.read', 'request.read'];
+export const CASE_ACCESS = [...CASE_READ, 'event.report', 'dispute.report', 'request.report'];
+/** Any permission of the visits module that opens a visit or a patrol. */
+export const VISIT_ACCESS = ['visit.read', 'visit.record'];
 
 /** docs/api-draft.md "Permissions that drive the menu". */
 export const NAV_ITEMS: NavItem[] = [
   { key: 'home', path: '/', label: 'nav.home', icon: <HomeOutlined /> },
+  {
+    key: 'cases',
+    path: '/cases',
+    label: 'nav.cases',
+    icon: <FileTextOutlined />,
+    anyPermission: CASE_ACCESS,
+  },
+  {
+    key: 'caseMap',
+    path: '/cases/map',
+    label: 'nav.caseMap',
+    icon: <PushpinOutlined />,
+    anyPermission: CASE_READ,
+  },
+  {
+    key: 'disputes',
+    path: '/disputes',
+    label: 'nav.disputes',
+    icon: <SolutionOutlined />,
+    permission: 'dispute.read',
+  },
+  {
+    key: 'caseIndicators',
+    path: '/cases/indicators',
+    label: 'nav.caseIndicators',
+    icon: <BarChartOutlined />,
+    anyPermission: CASE_READ,
+  },
+  {
+    key: 'visits',
+    path: '/visits/my-day',
+    label: 'nav.visits',
+    icon: <CarryOutOutlined />,
+    permission: 'visit.record',
+    also: ['/visits/new', '/patrols'],
+  },
+  {
+    key: 'visitLog',
+    path: '/visits',
+    label: 'nav.visitLog',
+    icon: <HistoryOutlined />,
+    permission: 'visit.read',
+  },
+  {
+    key: 'visitStats',
+    path: '/visits/stats',
+    label: 'nav.visitStats',
+    icon: <FundOutlined />,
+    permission: 'visit.read',
+    also: ['/visits/plans'],
+  },
   {
     key: 'areas',
     path: '/areas',
@@ -80,19 +175,55 @@ export const NAV_ITEMS: NavItem[] = [
     icon: <SettingOutlined />,
     permission: 'setting.security',
   },
+  {
+    key: 'calendar',
+    path: '/settings/calendar',
+    label: 'nav.calendar',
+    icon: <CalendarOutlined />,
+    permission: 'case.configure',
+  },
+  {
+    key: 'caseLimits',
+    path: '/settings/case-limits',
+    label: 'nav.caseLimits',
+    icon: <ClockCircleOutlined />,
+    permission: 'case.configure',
+  },
+  {
+    key: 'visitRules',
+    path: '/settings/visit-rules',
+    label: 'nav.visitRules',
+    icon: <ScheduleOutlined />,
+    permission: 'visit.manage',
+    also: ['/settings/visit-pairs'],
+  },
+  {
+    key: 'open311',
+    path: '/settings/open311',
+    label: 'nav.open311',
+    icon: <ApiOutlined />,
+    permission: 'open311.manage',
+  },
   { key: 'audit', path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
   { key: 'profile', path: '/profile', label: 'nav.profile', icon: <UserOutlined /> },
 ];
 
 export function visibleNav(me: Me | undefined): NavItem[] {
-  return NAV_ITEMS.filter((n) => !n.permission || (me?.permissions.includes(n.permission) ?? false));
+  const perms = me?.permissions ?? [];
+  return NAV_ITEMS.filter((n) => {
+    if (n.permission && !perms.includes(n.permission)) return false;
+    if (n.anyPermission && !n.anyPermission.some((p) => perms.includes(p))) return false;
+    return true;
+  });
 }
 
 function activeKey(pathname: string): string {
-  const hit = NAV_ITEMS.filter((n) => n.path !== '/' && pathname.startsWith(n.path)).sort(
-    (a, b) => b.path.length - a.path.length,
-  )[0];
-  return hit?.key ?? (pathname === '/' ? 'home' : '');
+  const hits = NAV_ITEMS.flatMap((n) =>
+    [n.path, ...(n.also ?? [])]
+      .filter((p) => p !== '/' && pathname.startsWith(p))
+      .map((p) => ({ key: n.key, len: p.length })),
+  ).sort((a, b) => b.len - a.len);
+  return hits[0]?.key ?? (pathname === '/' ? 'home' : '');
 }
 
 function SideMenu({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
@@ -310,6 +441,10 @@ export function AppLayout() {
             ) : null}
           </div>
           <div className="jy-header-right">
+            <OutboxRunner userId={me.user.id} />
+            {me.permissions.includes('visit.record') ? <PatrolPill userId={me.user.id} /> : null}
+            <OutboxButton />
+            <NotificationBell />
             <LangSwitch compact={mobile} />
             <UserMenu me={me} mobile={mobile} />
           </div>

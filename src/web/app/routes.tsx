@@ -1,7 +1,7 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, useRouteError } from 'react-router';
 import { useCan } from './auth.js';
-import { AppLayout, PageFallback } from './layout.js';
+import { AppLayout, CASE_READ, PageFallback, VISIT_ACCESS } from './layout.js';
 import { CrashResult, Forbidden } from './ui.js';
 
 const LoginPage = lazy(() => import('../pages/auth/LoginPage.js'));
@@ -18,12 +18,41 @@ const RolesPage = lazy(() => import('../pages/users/RolesPage.js'));
 const SecuritySettingsPage = lazy(() => import('../pages/settings/SecuritySettingsPage.js'));
 const AuditPage = lazy(() => import('../pages/audit/AuditPage.js'));
 const ProfilePage = lazy(() => import('../pages/profile/ProfilePage.js'));
+const CasesPage = lazy(() => import('../pages/cases/CasesPage.js'));
+const CasePage = lazy(() => import('../pages/cases/CasePage.js'));
+const ReportPage = lazy(() => import('../pages/cases/ReportPage.js'));
+const CaseMapPage = lazy(() => import('../pages/cases/CaseMapPage.js'));
+const DisputesPage = lazy(() => import('../pages/cases/DisputesPage.js'));
+const IndicatorsPage = lazy(() => import('../pages/cases/IndicatorsPage.js'));
+const NotificationsPage = lazy(() => import('../pages/cases/NotificationsPage.js'));
+const CalendarPage = lazy(() => import('../pages/settings/CalendarPage.js'));
+const CaseLimitsPage = lazy(() => import('../pages/settings/CaseLimitsPage.js'));
+const Open311Page = lazy(() => import('../pages/settings/Open311Page.js'));
+const MyDayPage = lazy(() => import('../pages/visits/MyDayPage.js'));
+const VisitFormPage = lazy(() => import('../pages/visits/VisitFormPage.js'));
+const VisitsPage = lazy(() => import('../pages/visits/VisitsPage.js'));
+const VisitPage = lazy(() => import('../pages/visits/VisitPage.js'));
+const PlansPage = lazy(() => import('../pages/visits/PlansPage.js'));
+const VisitStatsPage = lazy(() => import('../pages/visits/StatsPage.js'));
+const PatrolPage = lazy(() => import('../pages/visits/PatrolPage.js'));
+const VisitRulesPage = lazy(() => import('../pages/visits/RulesPage.js'));
+const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
-function Require({ permission, children }: { permission: string; children: ReactNode }) {
+function Require({
+  permission,
+  anyOf,
+  children,
+}: {
+  permission?: string;
+  /** Enough to hold one of these. */
+  anyOf?: string[];
+  children: ReactNode;
+}) {
   const can = useCan();
-  return can(permission) ? children : <Forbidden />;
+  const ok = (!permission || can(permission)) && (!anyOf || anyOf.some((p) => can(p)));
+  return ok ? children : <Forbidden />;
 }
 
 function RouteError() {
@@ -60,6 +89,133 @@ export const router = createBrowserRouter([
         element: <AppLayout />,
         children: [
           { index: true, element: <HomePage /> },
+          // The inbox and a case are open to everyone signed in: a handler may hold no case permission
+          // (a volunteer, a co-building unit); the server answers only with what they may see.
+          { path: 'cases', element: <CasesPage /> },
+          { path: 'cases/new', element: <ReportPage /> },
+          {
+            path: 'cases/map',
+            element: (
+              <Require anyOf={CASE_READ}>
+                <CaseMapPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'cases/indicators',
+            element: (
+              <Require anyOf={CASE_READ}>
+                <IndicatorsPage />
+              </Require>
+            ),
+          },
+          { path: 'cases/:id', element: <CasePage /> },
+          {
+            path: 'disputes',
+            element: (
+              <Require permission="dispute.read">
+                <DisputesPage />
+              </Require>
+            ),
+          },
+          { path: 'notifications', element: <NotificationsPage /> },
+          {
+            path: 'visits/my-day',
+            element: (
+              <Require permission="visit.record">
+                <MyDayPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'visits/new',
+            element: (
+              <Require permission="visit.record">
+                <VisitFormPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'visits/plans',
+            element: (
+              <Require permission="visit.read">
+                <PlansPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'visits/stats',
+            element: (
+              <Require permission="visit.read">
+                <VisitStatsPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'visits',
+            element: (
+              <Require permission="visit.read">
+                <VisitsPage />
+              </Require>
+            ),
+          },
+          // The visitor reads their own visit without visit.read (the server decides).
+          {
+            path: 'visits/:id',
+            element: (
+              <Require anyOf={VISIT_ACCESS}>
+                <VisitPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'patrols/:id',
+            element: (
+              <Require anyOf={VISIT_ACCESS}>
+                <PatrolPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'settings/visit-rules',
+            element: (
+              <Require permission="visit.manage">
+                <VisitRulesPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'settings/visit-pairs',
+            element: (
+              <Require permission="visit.manage">
+                <VisitPairsPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'settings/calendar',
+            element: (
+              <Require permission="case.configure">
+                <CalendarPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'settings/case-limits',
+            element: (
+              <Require permission="case.configure">
+                <CaseLimitsPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'settings/open311',
+            element: (
+              <Require permission="open311.manage">
+                <Open311Page />
+              </Require>
+            ),
+          },
           {
             path: 'areas',
             element: (

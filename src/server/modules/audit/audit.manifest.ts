@@ -1,3 +1,4 @@
+import { sealAudit, startAuditSealer } from '../../platform/audit/audit.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { auditRoutes } from './audit.routes.js';
 
@@ -10,4 +11,9 @@ export const auditModule: ModuleManifest = {
   ],
   grants: { audit_admin: ['audit.read', 'audit.verify'] },
   routes: auditRoutes,
+  // Entries are chained shortly after commit (platform/audit/audit.ts): at start, then every second.
+  onStart: async (s) => {
+    await sealAudit(s.db);
+  },
+  jobs: (s) => startAuditSealer(s.db, s.log),
 };

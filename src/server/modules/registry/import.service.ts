@@ -6,7 +6,7 @@ import { areaIdInScope } from '../../platform/access/scope.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
-import type { Ctx, Services } from '../../platform/services.js';
+import { type Ctx, personChanged, type Services } from '../../platform/services.js';
 import { writeErrorSheet } from './import/errorsheet.js';
 import { guessMapping } from './import/headers.js';
 import { dedupeKey, duplicateError, type NormalizedPerson, normalizeRow } from './import/normalize.js';
@@ -242,6 +242,7 @@ export function importService(s: Services) {
     counts: { created: number; updated: number; unchanged: number },
     fail: (e: RowError) => void,
   ) {
+    const updatedIds: number[] = [];
     const hashes = chunk.map((c) => (c.person.idNumber ? s.keyring.lookupHash(c.person.idNumber) : null));
     const known = hashes.filter((h): h is string => !!h);
     const existing = known.length
@@ -299,6 +300,7 @@ export function importService(s: Services) {
             .where('id', '=', current.id)
             .execute();
           counts.updated++;
+          updatedIds.push(current.id);
         }
         continue;
       }
@@ -326,6 +328,8 @@ export function importService(s: Services) {
         .insertInto('people')
         .values(inserts as never)
         .execute();
+    // People whose facts changed (a birth date, a move): other modules follow (visit plans).
+    await personChanged(s, trx, updatedIds);
   }
 
   /** Only fields the ledger gives a value for, and only where it differs from what is stored. */

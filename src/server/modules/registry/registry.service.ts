@@ -29,7 +29,7 @@ import { diff } from '../../platform/audit/audit.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { toIssues } from '../../platform/errors/issues.js';
-import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { type Ctx, inTx, personChanged, type Services } from '../../platform/services.js';
 import { AGE_BANDS, birthRange, classifySearch, visibleTags } from './registry.policy.js';
 import type { OrganisationRecord } from './registry.presenter.js';
 import {
@@ -370,6 +370,7 @@ export function registryService(s: Services) {
         const after = (await r.find(personId, sql<SqlBool>`true`))!;
         const changes = diff(auditView(s, before), auditView(s, after));
         if (Object.keys(changes).length > 0) {
+          await personChanged(s, trx, [personId]);
           await audit({
             action: set.areaId !== undefined ? 'person.move' : 'person.update',
             entityType: 'person',
@@ -428,6 +429,7 @@ export function registryService(s: Services) {
         }
         await r.updatePerson(personId, set);
         const after = (await r.find(personId, sql<SqlBool>`true`))!;
+        await personChanged(s, trx, [personId]);
         await audit({
           action: 'person.move',
           entityType: 'person',
@@ -516,6 +518,7 @@ export function registryService(s: Services) {
             .execute();
         }
         // The tag's fields are sensitive: the audit names the tag and its dates, not the fields.
+        await personChanged(s, trx, [personId]);
         await audit({
           action: existing ? 'person.tag.update' : 'person.tag.add',
           entityType: 'person',
@@ -543,6 +546,7 @@ export function registryService(s: Services) {
           .executeTakeFirst();
         if (!row || !ctx.actor.canAt(tagPermission(row.tag as TagCode), p.areaPath)) throw notFound();
         await trx.deleteFrom('personTags').where('id', '=', tagId).execute();
+        await personChanged(s, trx, [personId]);
         await audit({
           action: 'person.tag.remove',
           entityType: 'person',

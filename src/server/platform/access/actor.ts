@@ -89,3 +89,13 @@ export function assignmentsJson(userIdColumn: string) {
     FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
     WHERE ur.user_id = ${sql.ref(userIdColumn)}), '[]'::json)`;
 }
+
+/** The actor of a user by id (jobs, seeds, tests): the same assignments a session would carry. */
+export async function loadActor(db: import('../db/index.js').Conn, userId: number): Promise<Actor | null> {
+  const row = await db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.username', 'u.displayName', assignmentsJson('u.id').as('assignments')])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  return row ? new Actor(row.id, row.username, row.displayName, row.assignments) : null;
+}

@@ -36,7 +36,8 @@ export class AccessRegistry {
     for (const m of modules) {
       for (const p of m.permissions) {
         if (seen.has(p.name)) throw new Error(`permission ${p.name} declared twice`);
-        if (!/^[a-z][a-z_]*\.[a-z][a-z_]*$/.test(p.name)) throw new Error(`bad permission name ${p.name}`);
+        if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(p.name))
+          throw new Error(`bad permission name ${p.name}`);
         seen.set(p.name, p);
       }
     }

@@ -17,3 +17,8 @@ export function areaIdInScope(actor: Actor, permission: string, column: string):
   if (paths.length === 0) return sql<SqlBool>`false`;
   return sql<SqlBool>`${sql.ref(column)} IN (SELECT s.id FROM areas s WHERE s.path <@ ${sql.val(paths)}::ltree[])`;
 }
+
+/** Records under the node `areaId` (its subtree), by an ltree column; no node, no records. */
+export function inSubtree(column: string, areaId: number): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} <@ (SELECT s.path FROM areas s WHERE s.id = ${areaId})`;
+}

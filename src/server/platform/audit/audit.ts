@@ -66,44 +66,98 @@ export function chainHash(prev: Buffer, seq: number, payload: string): Buffer {
 }
 
 /**
- * Appends one entry to the hash chain inside the caller's transaction: the chain head row is
- * locked until commit, so entries are chained in commit order and a rolled-back change leaves
- * no entry. Call it last in a transaction to keep the lock short.
+ * Appends one entry inside the caller's transaction: a plain insert (its transaction id comes
+ * with it), so writers never queue on the chain. A rolled-back change leaves no entry; the
+ * committed ones are linked into the hash chain by `sealAudit` shortly after.
  */
 export async function writeAudit(conn: Conn, ctx: AuditContext, input: AuditInput, at: Date): Promise<void> {
-  const head = await sql<{
-    seq: number;
-    hash: Buffer;
-  }>`SELECT seq, hash FROM audit_chain WHERE id = 1 FOR UPDATE`.execute(conn);
-  const prev = head.rows[0];
-  if (!prev) throw new Error('audit chain head missing');
-  const row = {
-    at,
-    actorId: ctx.actorId,
-    actorName: ctx.actorName,
-    action: input.action,
-    entityType: input.entityType ?? null,
-    entityId: input.entityId == null ? null : String(input.entityId),
-    success: input.success ?? true,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    changes: input.changes && Object.keys(input.changes).length > 0 ? input.changes : null,
-    detail: input.detail ?? null,
-  };
-  const seq = Number(prev.seq) + 1;
-  const hash = chainHash(prev.hash, seq, payloadOf(row));
+  const changes = input.changes && Object.keys(input.changes).length > 0 ? input.changes : null;
   await conn
     .insertInto('auditLog')
     .values({
-      ...row,
-      seq,
-      changes: row.changes ? JSON.stringify(row.changes) : null,
-      detail: row.detail ? JSON.stringify(row.detail) : null,
-      prevHash: prev.hash,
-      hash,
+      at,
+      actorId: ctx.actorId,
+      actorName: ctx.actorName,
+      action: input.action,
+      entityType: input.entityType ?? null,
+      entityId: input.entityId == null ? null : String(input.entityId),
+      success: input.success ?? true,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      changes: changes ? JSON.stringify(changes) : null,
+      detail: input.detail ? JSON.stringify(input.detail) : null,
     })
     .execute();
-  await conn.updateTable('auditChain').set({ seq, hash }).where('id', '=', 1).execute();
+}
+
+/**
+ * Links committed entries into the hash chain: those whose transactions have all ended (xid below
+ * the oldest transaction still running, so no entry can still appear before them), in
+ * (transaction, seq) order, numbered by `chain_no`. The chain head row is locked while sealing,
+ * so sealers in several instances take turns. Returns how many entries it sealed.
+ */
+export async function sealAudit(db: Db, batch = 5000): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const head = (
+        await sql<{
+          seq: number;
+          hash: Buffer;
+        }>`SELECT seq, hash FROM audit_chain WHERE id = 1 FOR UPDATE`.execute(trx)
+      ).rows[0];
+      if (!head) throw new Error('audit chain head missing');
+      const rows = await sql<Record<string, unknown> & { id: number }>`
+        SELECT id, at, actor_id, actor_name, action, entity_type, entity_id, success, ip, request_id, changes, detail
+        FROM audit_log
+        WHERE chain_no IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY xid, seq LIMIT ${batch}`.execute(trx);
+      if (rows.rows.length === 0) return 0;
+      let prev = Buffer.from(head.hash);
+      let no = Number(head.seq);
+      const ids: number[] = [];
+      const nos: number[] = [];
+      const prevs: Buffer[] = [];
+      const hashes: Buffer[] = [];
+      for (const r of rows.rows) {
+        no++;
+        const h = chainHash(prev, no, payloadOf(r as never));
+        ids.push(r.id);
+        nos.push(no);
+        prevs.push(prev);
+        hashes.push(h);
+        prev = Buffer.from(h);
+      }
+      await sql`
+        UPDATE audit_log a SET chain_no = x.no, prev_hash = x.prev, hash = x.hash
+        FROM unnest(${ids}::bigint[], ${nos}::bigint[], ${prevs}::bytea[], ${hashes}::bytea[]) AS x(id, no, prev, hash)
+        WHERE a.id = x.id`.execute(trx);
+      await trx.updateTable('auditChain').set({ seq: no, hash: prev }).where('id', '=', 1).execute();
+      return rows.rows.length;
+    });
+    sealed += n;
+    if (n < batch) return sealed;
+  }
+}
+
+/** Seals now and every `everyMs`; returns the stop function. */
+export function startAuditSealer(db: Db, log: { warn(m: string): void }, everyMs = 1000): () => void {
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sealAudit(db);
+    } catch (e) {
+      log.warn(`audit sealing failed: ${(e as Error)?.message ?? e}`);
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Changed fields between two versions of a record (only keys present in `after`). */
@@ -126,30 +180,37 @@ export interface VerifyResult {
   reason: string | null;
 }
 
-/** Walks the whole chain in seq order, in batches; names the first row that does not verify. */
+/**
+ * Seals what is ready, then walks the whole chain in chain order, in batches; names the first
+ * entry (by its seq) that does not verify. Entries of transactions still running are not part
+ * of the chain yet and are counted as `pending`.
+ */
 export async function verifyChain(db: Db): Promise<VerifyResult> {
+  await sealAudit(db);
   const genesis = await sql<{ h: Buffer }>`SELECT sha256('jiayuan-audit-genesis'::bytea) AS h`.execute(db);
   let prev = genesis.rows[0]!.h;
-  let expectedSeq = 1;
+  let expected = 1;
   let checked = 0;
   for (;;) {
     const rows = await db
       .selectFrom('auditLog')
       .selectAll()
-      .where('seq', '>=', expectedSeq)
-      .orderBy('seq')
+      .where('chainNo', '>=', expected)
+      .orderBy('chainNo')
       .limit(5000)
       .execute();
     if (rows.length === 0) break;
     for (const r of rows) {
+      const no = Number(r.chainNo);
       const seq = Number(r.seq);
-      if (seq !== expectedSeq) return broken(checked, expectedSeq, `entry ${expectedSeq} is missing`);
-      if (!Buffer.from(r.prevHash).equals(prev))
+      if (no !== expected) return broken(checked, expected, `chain entry ${expected} is missing`);
+      if (!r.prevHash || !Buffer.from(r.prevHash).equals(prev))
         return broken(checked, seq, 'previous-hash link does not match');
-      const h = chainHash(prev, seq, payloadOf(r as never));
-      if (!h.equals(Buffer.from(r.hash))) return broken(checked, seq, 'content does not match its hash');
+      const h = chainHash(prev, no, payloadOf(r as never));
+      if (!r.hash || !h.equals(Buffer.from(r.hash)))
+        return broken(checked, seq, 'content does not match its hash');
       prev = h;
-      expectedSeq++;
+      expected++;
       checked++;
     }
   }
@@ -158,8 +219,8 @@ export async function verifyChain(db: Db): Promise<VerifyResult> {
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  if (head && Number(head.seq) !== expectedSeq - 1) {
-    return broken(checked, expectedSeq, `chain head says ${head.seq} entries, found ${expectedSeq - 1}`);
+  if (head && Number(head.seq) !== expected - 1) {
+    return broken(checked, expected, `chain head says ${head.seq} entries, found ${expected - 1}`);
   }
   return { ok: true, checked, firstBrokenSeq: null, reason: null };
 }

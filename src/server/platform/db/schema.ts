@@ -101,7 +101,11 @@ export interface SettingsTable {
 
 export interface AuditLogTable {
   id: Generated<number>;
-  seq: number;
+  /** Insertion order (a sequence). */
+  seq: Generated<number>;
+  /** Position in the hash chain, set when the entry is sealed. */
+  chainNo: ColumnType<number | null, never, number>;
+  xid: ColumnType<string, never, never>;
   at: Timestamp;
   actorId: number | null;
   actorName: string | null;
@@ -113,8 +117,8 @@ export interface AuditLogTable {
   requestId: string | null;
   changes: ColumnType<unknown, string | null, never>;
   detail: ColumnType<unknown, string | null, never>;
-  prevHash: Buffer;
-  hash: Buffer;
+  prevHash: ColumnType<Buffer | null, never, Buffer>;
+  hash: ColumnType<Buffer | null, never, Buffer>;
 }
 
 export interface AuditChainTable {
@@ -249,6 +253,226 @@ export interface ImportRowsTable {
   cellsEnc: string;
 }
 
+type Opt<T> = ColumnType<T, T | undefined, T>;
+type TsNull = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface WorkCalendarTable {
+  day: ColumnType<string, string, string>;
+  kind: string;
+  name: string;
+}
+
+export interface CalendarYearsTable {
+  year: number;
+  status: string;
+  source: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface CaseLimitsTable {
+  id: Generated<number>;
+  type: string;
+  category: string;
+  urgency: string;
+  stage: string;
+  amount: number;
+  unit: string;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  no: string;
+  type: string;
+  category: string;
+  urgency: string;
+  state: string;
+  title: string;
+  description: Opt<string>;
+  areaId: number;
+  areaPath: string;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  channel: string;
+  reporterUserId: number | null;
+  reporterPersonId: number | null;
+  contactName: string | null;
+  contactPhoneEnc: string | null;
+  contactPhoneTail: string | null;
+  contactEmailEnc: string | null;
+  ownerUserId: number | null;
+  assigneeUserId: number | null;
+  organisationId: number | null;
+  department: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  outcome: string | null;
+  reportedAt: Timestamp;
+  acceptDueAt: Timestamp;
+  acceptedAt: TsNull;
+  dispatchedAt: TsNull;
+  resolvedAt: TsNull;
+  closedAt: TsNull;
+  dueAt: Timestamp;
+  stageStartedAt: TsNull;
+  stageDueAt: TsNull;
+  slaLevel: Opt<number>;
+  slaNextAt: TsNull;
+  supervisionLevel: Opt<number>;
+  reworkCount: Opt<number>;
+  extensionCount: Opt<number>;
+  reopenCount: Opt<number>;
+  pendingExtension: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  rating: number | null;
+  mediatedAt: TsNull;
+  mergedIntoId: number | null;
+  externalToken: string | null;
+  sourceKind: ColumnType<string | null, string | null | undefined, string | null>;
+  sourceId: ColumnType<number | null, number | null | undefined, number | null>;
+  version: Opt<number>;
+  updatedAt: Timestamp;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  caseId: number;
+  at: Timestamp;
+  actorUserId: number | null;
+  actorName: string;
+  kind: string;
+  fromState: string | null;
+  toState: string | null;
+  comment: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  lat: number | null;
+  lng: number | null;
+}
+
+export interface CaseAttachmentsTable {
+  id: Generated<number>;
+  caseId: number | null;
+  eventId: number | null;
+  visitId: ColumnType<number | null, number | null | undefined, number | null>;
+  uploadedBy: number;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  createdAt: CreatedAt;
+}
+
+export interface DisputePartiesTable {
+  id: Generated<number>;
+  caseId: number;
+  role: string;
+  personId: number | null;
+  name: string;
+  idEnc: string | null;
+  idHash: string | null;
+  idTail: string | null;
+  phoneEnc: string | null;
+  phoneTail: string | null;
+  address: string | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  userId: number;
+  caseId: number | null;
+  kind: string;
+  titleZh: string;
+  titleEn: string;
+  bodyZh: Opt<string>;
+  bodyEn: Opt<string>;
+  createdAt: ColumnType<Date, Date | string, never>;
+  readAt: TsNull;
+}
+
+export interface Open311KeysTable {
+  id: Generated<number>;
+  name: string;
+  keyHash: string;
+  tail: string;
+  areaId: number;
+  createdBy: number | null;
+  createdAt: CreatedAt;
+  revokedAt: TsNull;
+}
+
+export interface IdempotencyKeysTable {
+  userId: number;
+  key: string;
+  bodyHash: string;
+  entityId: number;
+  createdAt: CreatedAt;
+}
+
+export interface VisitRulesTable {
+  id: Generated<number>;
+  areaId: number;
+  name: string;
+  tags: string[];
+  minAge: number | null;
+  intervalCount: number;
+  intervalUnit: string;
+  mustVisit: Opt<boolean>;
+  visitor: Opt<string>;
+  form: ColumnType<unknown, string | undefined, string>;
+  active: Opt<boolean>;
+  version: Opt<number>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface VisitPairsTable {
+  id: Generated<number>;
+  personId: number;
+  userId: number;
+  note: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface VisitPlansTable {
+  id: Generated<number>;
+  personId: number;
+  ruleId: number;
+  since: ColumnType<string, string, string>;
+  lastVisitOn: ColumnType<string | null, string | null | undefined, string | null>;
+  dueOn: ColumnType<string, string, string>;
+}
+
+export interface VisitsTable {
+  id: Generated<number>;
+  personId: number;
+  ruleId: number | null;
+  areaId: number;
+  areaPath: string;
+  tags: string[];
+  visitorUserId: number;
+  visitedAt: Timestamp;
+  dueOn: ColumnType<string | null, string | null | undefined, string | null>;
+  method: string;
+  met: string;
+  findings: Opt<string>;
+  form: ColumnType<Record<string, unknown>, string | undefined, string>;
+  lat: number | null;
+  lng: number | null;
+  createdAt: CreatedAt;
+}
+
+export interface PatrolsTable {
+  id: Generated<number>;
+  areaId: number;
+  areaPath: string;
+  userId: number;
+  startedAt: Timestamp;
+  endedAt: TsNull;
+  route: ColumnType<[number, number, string][], string | undefined, string>;
+  distanceM: Opt<number>;
+  note: string | null;
+  version: Opt<number>;
+}
+
 export interface DB {
   areas: AreasTable;
   users: UsersTable;
@@ -269,6 +493,21 @@ export interface DB {
   organisations: OrganisationsTable;
   imports: ImportsTable;
   importRows: ImportRowsTable;
+  workCalendar: WorkCalendarTable;
+  calendarYears: CalendarYearsTable;
+  caseLimits: CaseLimitsTable;
+  cases: CasesTable;
+  caseEvents: CaseEventsTable;
+  caseAttachments: CaseAttachmentsTable;
+  disputeParties: DisputePartiesTable;
+  notifications: NotificationsTable;
+  open311Keys: Open311KeysTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  visitRules: VisitRulesTable;
+  visitPairs: VisitPairsTable;
+  visitPlans: VisitPlansTable;
+  visits: VisitsTable;
+  patrols: PatrolsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -107,6 +107,27 @@ export const ERRORS = {
     zh: '该导入任务当前状态为“{status}”，不能执行此操作',
     en: 'The import is {status}: this cannot be done now',
   },
+  CASE_CONFLICT: {
+    status: 409,
+    zh: '该件已被他人处理，当前状态为“{state}”，请刷新后再试',
+    en: 'Someone else acted on this case first; it is now "{state}". Reload and retry',
+  },
+  CASE_RULE: { status: 409, zh: '{zh}', en: '{en}' },
+  CASE_NO_AREA: {
+    status: 400,
+    zh: '所选位置不在您可上报的网格内，请选择所属区域',
+    en: 'The location is not in a grid you may report in; choose the area',
+  },
+  IDEMPOTENCY_MISMATCH: {
+    status: 422,
+    zh: '同一个 Idempotency-Key 已用于不同的请求内容',
+    en: 'This Idempotency-Key was already used with a different request body',
+  },
+  ATTACHMENT_BAD_FILE: {
+    status: 400,
+    zh: '附件无效：{reason}',
+    en: 'Invalid attachment: {reason}',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,

@@ -186,6 +186,7 @@ export async function buildApp(
   // Modules' routes under /api.
   for (const m of modules) {
     if (m.routes) await app.register(m.routes, { prefix: '/api', services });
+    if (m.rootRoutes) await app.register(m.rootRoutes, { services });
   }
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>

@@ -1,6 +1,7 @@
 import { AimOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Tooltip } from 'antd';
 import {
+  type ReactNode,
   type PointerEvent as ReactPointerEvent,
   useCallback,
   useEffect,
@@ -23,6 +24,18 @@ export interface MapShape {
   base?: boolean;
 }
 
+/** A point drawn over the shapes (cases on the map, a chosen location). */
+export interface MapMarker {
+  id: number;
+  at: LngLat;
+  color: string;
+  title?: string;
+  /** Drawn larger, on top, with a halo. */
+  selected?: boolean;
+  /** `pin`: a drop pin (a chosen location); `dot` (default): a small circle. */
+  kind?: 'dot' | 'pin';
+}
+
 export interface AreaMapProps {
   shapes: MapShape[];
   selectedId?: number | null;
@@ -38,6 +51,17 @@ export interface AreaMapProps {
   tileUrl?: string | null;
   /** Changes of this value re-fit the view to the shapes. */
   fitKey?: string | number;
+  markers?: MapMarker[];
+  onMarkerClick?: (id: number) => void;
+  /** A click on the map (not on a marker, not while drawing) reports its point; shapes are not selected. */
+  onPick?: (p: LngLat) => void;
+  /** A walked route (a patrol), drawn as a solid line from its start to its end. */
+  route?: LngLat[];
+  /** Height of the map box in px (default: the stylesheet's). */
+  height?: number;
+  /** Overlays inside the map box (e.g. a popup for the selected marker). */
+  children?: ReactNode;
+  'data-testid'?: string;
 }
 
 const TILE = 256;
@@ -102,6 +126,13 @@ export function AreaMap({
   fallbackCenter,
   tileUrl,
   fitKey,
+  markers,
+  onMarkerClick,
+  onPick,
+  route,
+  height,
+  children,
+  'data-testid': testId,
 }: AreaMapProps) {
   const t = useT();
   const boxRef = useRef<HTMLDivElement>(null);
@@ -114,6 +145,7 @@ export function AreaMap({
     view: View;
     moved: boolean;
     targetId: number | null;
+    markerId: number | null;
     pointerId: number;
   } | null>(null);
 
@@ -131,6 +163,11 @@ export function AreaMap({
     [shapes],
   );
   const draftPts = useMemo(() => (draft?.points ?? []).map(project) as [number, number][], [draft]);
+  const routePts = useMemo(() => (route ?? []).map(project) as [number, number][], [route]);
+  const markerPts = useMemo(
+    () => (markers ?? []).map((m) => ({ ...m, pt: project(m.at) as [number, number] })),
+    [markers],
+  );
 
   const fit = useCallback(() => {
     if (size.w === 0) return;
@@ -138,8 +175,18 @@ export function AreaMap({
     const all = own.length > 0 ? own : projected.flatMap((s) => s.pts);
     // With surroundings to show, leave room for them around the subject.
     const fill = own.length > 0 && projected.some((s) => s.context) ? 0.45 : 0.86;
-    setView(fitView([...all, ...draftPts], size.w, size.h, fallbackCenter ?? null, fill));
-  }, [projected, draftPts, size.w, size.h, fallbackCenter]);
+    const next = fitView(
+      [...all, ...draftPts, ...routePts, ...markerPts.map((m) => m.pt)],
+      size.w,
+      size.h,
+      fallbackCenter ?? null,
+      fill,
+    );
+    // Points alone (no shape): not closer than street level.
+    if (all.length === 0 && draftPts.length === 0 && (markerPts.length > 0 || routePts.length > 0))
+      next.zoom = Math.min(next.zoom, 17);
+    setView(next);
+  }, [projected, draftPts, routePts, markerPts, size.w, size.h, fallbackCenter]);
 
   // Re-fit when the subject changes (fitKey) or the box gets its size; not on every draft vertex.
   const fitRef = useRef(fit);
@@ -205,12 +252,14 @@ export function AreaMap({
     if (!view || e.button !== 0) return;
     const target = e.target as Element;
     const idAttr = target.getAttribute('data-area-id');
+    const markerAttr = target.getAttribute('data-marker-id');
     drag.current = {
       x: e.clientX,
       y: e.clientY,
       view,
       moved: false,
       targetId: idAttr ? Number(idAttr) : null,
+      markerId: markerAttr ? Number(markerAttr) : null,
       pointerId: e.pointerId,
     };
   };
@@ -239,6 +288,15 @@ export function AreaMap({
         if (Math.hypot(lx - sx, ly - sy) < 5) return; // the second click of a double-click
       }
       onAddPoint?.(unproject(toWorld(sx, sy)));
+      return;
+    }
+    if (d.markerId !== null && onMarkerClick) {
+      onMarkerClick(d.markerId);
+      return;
+    }
+    if (onPick) {
+      const [sx, sy] = local(e);
+      onPick(unproject(toWorld(sx, sy)));
       return;
     }
     if (d.targetId !== null) onSelect?.(d.targetId);
@@ -295,13 +353,19 @@ export function AreaMap({
     return out;
   }, [projected, toScreen]);
   const draftScreen = draftPts.map(toScreen);
+  const routeScreen = routePts.map(toScreen);
   // Own outline at the bottom, then context, then the rest; the selected shape on top.
   const rank = (s: { id: number; base?: boolean; context?: boolean }) =>
     s.base ? 0 : s.context ? 1 : s.id === selectedId ? 3 : 2;
   const ordered = [...screenShapes].sort((a, b) => rank(a) - rank(b));
 
   return (
-    <div ref={boxRef} className={`jy-map${drawing ? ' drawing' : ''}`} data-testid="area-map">
+    <div
+      ref={boxRef}
+      className={`jy-map${drawing ? ' drawing' : ''}${onPick ? ' picking' : ''}`}
+      data-testid={testId ?? 'area-map'}
+      style={height ? { height } : undefined}
+    >
       <svg
         ref={svgRef}
         role="img"
@@ -405,6 +469,83 @@ export function AreaMap({
             ))}
           </g>
         ) : null}
+        {routeScreen.length > 0 ? (
+          <g data-testid="map-route">
+            {routeScreen.length > 1 ? (
+              <polyline
+                points={routeScreen.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}
+                fill="none"
+                stroke="#1f6feb"
+                strokeWidth={3.5}
+                strokeLinejoin="round"
+                strokeLinecap="round"
+              />
+            ) : null}
+            <circle
+              cx={routeScreen[0]![0]}
+              cy={routeScreen[0]![1]}
+              r={5}
+              fill="#52c41a"
+              stroke="#fff"
+              strokeWidth={2}
+            />
+            <circle
+              cx={routeScreen[routeScreen.length - 1]![0]}
+              cy={routeScreen[routeScreen.length - 1]![1]}
+              r={6}
+              fill="#1f6feb"
+              stroke="#fff"
+              strokeWidth={2}
+            />
+          </g>
+        ) : null}
+        {markerPts.length > 0 ? (
+          <g>
+            {[...markerPts]
+              .sort((a, b) => Number(!!a.selected) - Number(!!b.selected))
+              .map((m) => {
+                const [x, y] = toScreen(m.pt);
+                const clickable = !!onMarkerClick;
+                if (m.kind === 'pin') {
+                  return (
+                    <g key={`m${m.id}`} transform={`translate(${x.toFixed(1)},${y.toFixed(1)})`}>
+                      <path
+                        d="M0,0 C-3,-8 -10,-12 -10,-20 A10,10 0 1 1 10,-20 C10,-12 3,-8 0,0 Z"
+                        fill={m.color}
+                        stroke="#fff"
+                        strokeWidth={2}
+                        data-marker-id={clickable ? m.id : undefined}
+                        data-testid={`map-marker-${m.id}`}
+                      >
+                        {m.title ? <title>{m.title}</title> : null}
+                      </path>
+                      <circle cx={0} cy={-20} r={3.5} fill="#fff" pointerEvents="none" />
+                    </g>
+                  );
+                }
+                return (
+                  <g key={`m${m.id}`}>
+                    {m.selected ? (
+                      <circle cx={x} cy={y} r={15} fill={m.color} opacity={0.25} pointerEvents="none" />
+                    ) : null}
+                    <circle
+                      cx={x}
+                      cy={y}
+                      r={m.selected ? 9 : 7}
+                      fill={m.color}
+                      stroke="#fff"
+                      strokeWidth={2}
+                      className={clickable ? 'jy-map-marker' : undefined}
+                      data-marker-id={clickable ? m.id : undefined}
+                      data-testid={`map-marker-${m.id}`}
+                    >
+                      {m.title ? <title>{m.title}</title> : null}
+                    </circle>
+                  </g>
+                );
+              })}
+          </g>
+        ) : null}
       </svg>
       <div className="jy-map-controls">
         <Tooltip title={t('map.zoomIn')} placement="left">
@@ -428,6 +569,7 @@ export function AreaMap({
         </Tooltip>
       </div>
       {tileUrl ? <div className="jy-map-attrib">{safeHost(tileUrl)}</div> : null}
+      {children}
     </div>
   );
 }

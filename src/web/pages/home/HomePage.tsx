@@ -9,6 +9,13 @@ import { visibleNav } from '../../app/layout.js';
 import { QueryState, RowList } from '../../app/ui.js';
 
 const NAV_DESC = {
+  cases: 'home.desc.cases',
+  caseMap: 'home.desc.caseMap',
+  disputes: 'home.desc.disputes',
+  caseIndicators: 'home.desc.caseIndicators',
+  calendar: 'home.desc.calendar',
+  caseLimits: 'home.desc.caseLimits',
+  open311: 'home.desc.open311',
   areas: 'home.desc.areas',
   people: 'home.desc.people',
   organisations: 'home.desc.organisations',

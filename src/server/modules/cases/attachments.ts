@@ -1,0 +1,126 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Ctx, Services } from '../../platform/services.js';
+import { visitVisible } from '../visits/visits.service.js';
+import type { CasesService } from './cases.service.js';
+
+export const MAX_ATTACHMENT = 10 * 1024 * 1024;
+
+/** The type of a file from its first bytes; the name and the declared type are not trusted. */
+export function sniffType(head: Buffer): { mime: string; ext: string } | null {
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { mime: 'image/jpeg', ext: 'jpg' };
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return { mime: 'image/png', ext: 'png' };
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return { mime: 'image/webp', ext: 'webp' };
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: 'application/pdf', ext: 'pdf' };
+  return null;
+}
+
+/**
+ * Photos and documents of cases on local disk (DATA_DIR/uploads, not served statically): an
+ * upload is stored first, unlinked, then claimed by the create or transition that names it;
+ * reading one goes through the case's scope.
+ */
+export function attachmentStore(s: Services, cases: CasesService) {
+  const root = path.join(s.config.dataDir, 'uploads');
+  const bad = (ctx: Ctx, zh: string, en: string) =>
+    new AppError('ATTACHMENT_BAD_FILE', { reason: ctx.lang === 'zh' ? zh : en });
+
+  return {
+    async upload(ctx: Ctx, req: FastifyRequest) {
+      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      let part: Awaited<ReturnType<typeof req.file>>;
+      try {
+        part = await req.file();
+      } catch (e) {
+        const err = e as { statusCode?: number; code?: string };
+        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError('BODY_TOO_LARGE');
+        throw bad(ctx, '上传内容不完整', 'incomplete upload');
+      }
+      if (!part) throw bad(ctx, '没有文件', 'no file');
+      const day = new Date().toISOString().slice(0, 7);
+      const dir = path.join(root, day);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const key = `${day}/${randomBytes(16).toString('hex')}`;
+      const tmp = path.join(root, `${key}.part`);
+      const hash = createHash('sha256');
+      let size = 0;
+      try {
+        part.file.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          size += chunk.length;
+        });
+        await pipeline(part.file, createWriteStream(tmp, { mode: 0o600 }));
+        if (part.file.truncated) throw new AppError('BODY_TOO_LARGE');
+        if (size === 0) throw bad(ctx, '文件为空', 'empty file');
+        const fh = await open(tmp, 'r');
+        const head = Buffer.alloc(16);
+        await fh.read(head, 0, 16, 0);
+        await fh.close();
+        const type = sniffType(head);
+        if (!type)
+          throw bad(
+            ctx,
+            '只接受 JPEG、PNG、WebP 图片或 PDF 文件',
+            'only JPEG, PNG, WebP images or PDF files',
+          );
+        await rename(tmp, path.join(root, key));
+        const name =
+          path
+            .basename((part.filename || `file.${type.ext}`).replace(/\\/g, '/'))
+            .replace(/\p{Cc}/gu, '')
+            .trim()
+            .slice(0, 100) || `file.${type.ext}`;
+        const row = await s.db
+          .insertInto('caseAttachments')
+          .values({
+            uploadedBy: ctx.actor.userId,
+            name,
+            mime: type.mime,
+            size,
+            sha256: hash.digest('hex'),
+            storageKey: key,
+          })
+          .returning(['id', 'name', 'mime', 'size'])
+          .executeTakeFirstOrThrow();
+        return { ...row, url: `/api/cases/attachments/${row.id}` };
+      } catch (e) {
+        await rm(tmp, { force: true });
+        if (e instanceof AppError) throw e;
+        const err = e as { statusCode?: number; code?: string };
+        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError('BODY_TOO_LARGE');
+        throw e;
+      }
+    },
+
+    /** The file of an attachment the actor may see: their own unclaimed upload, or one of a visible case. */
+    async open(ctx: Ctx, id: number) {
+      const a = await s.db.selectFrom('caseAttachments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!a) throw new AppError('NOT_FOUND');
+      if (a.caseId !== null) await cases.find(s.db, ctx, a.caseId);
+      else if (a.visitId !== null) {
+        const v = await s.db
+          .selectFrom('visits as v')
+          .select('v.id')
+          .where('v.id', '=', a.visitId)
+          .where(visitVisible(ctx.actor))
+          .executeTakeFirst();
+        if (!v) throw new AppError('NOT_FOUND');
+      } else if (a.uploadedBy !== ctx.actor.userId) throw new AppError('NOT_FOUND');
+      const file = path.join(root, a.storageKey);
+      await stat(file).catch(() => {
+        throw new AppError('NOT_FOUND');
+      });
+      return { stream: createReadStream(file), mime: a.mime, name: a.name, size: a.size };
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import type { Selectable } from 'kysely';
+import type { Category, Limit } from '../../../../contract/case-codes.js';
+import type { CaseAction, CaseState, CaseType, Stage } from '../../../../contract/cases.js';
+import type { CasesTable } from '../../../platform/db/schema.js';
+
+export type CaseRow = Selectable<CasesTable>;
+
+/** How the actor stands to a case. `supervisor`: holds `<type>.supervise` over the case's area. */
+export type Relation = 'reporter' | 'owner' | 'assignee' | 'supervisor';
+
+/** The per-type permissions a case type defines: `<type>.<suffix>`. */
+export const PERMISSION_SUFFIXES = ['read', 'report', 'accept', 'verify', 'supervise'] as const;
+export type PermSuffix = (typeof PERMISSION_SUFFIXES)[number];
+
+/**
+ * Who may take an action: any rule matching is enough. A rule with both a permission and a
+ * relation needs both (e.g. the reporter who also holds `verify`).
+ */
+export interface Rule {
+  perm?: PermSuffix;
+  relation?: Relation;
+}
+
+/** A reason an action cannot be taken now, in both languages. */
+export interface Refusal {
+  zh: string;
+  en: string;
+}
+
+export interface ActionDef {
+  /** States the action may start from. */
+  from: readonly CaseState[];
+  /** The state after; 'same' for actions that record something without moving the case. */
+  to: CaseState | 'same';
+  who: readonly Rule[];
+  /** A further condition on the case (e.g. only one pending extension). */
+  guard?: (c: CaseRow, now: Date) => Refusal | null;
+}
+
+export interface StageDefaults {
+  accept: { normal: Limit; urgent: Limit };
+  dispatch: { normal: Limit; urgent: Limit };
+  sign: { normal: Limit; urgent: Limit };
+  verify: { normal: Limit; urgent: Limit };
+}
+
+/**
+ * A case type, declared in code (docs/modules.md "Cases"): its categories with their handling
+ * limits, the actions it allows and who may take them, the stage limits, and whether its
+ * records are sensitive. The engine does the rest: validation, one transaction with timeline
+ * and audit, deadlines on the working-day calendar, the sweep, notifications, indicators.
+ */
+export interface CaseTypeDef {
+  code: CaseType;
+  /** Case number prefix: SJ 事件, JF 纠纷, SQ 诉求. */
+  prefix: string;
+  zh: string;
+  en: string;
+  categories: Category[];
+  actions: Partial<Record<CaseAction, ActionDef>>;
+  stages: StageDefaults;
+  /** Days after closing within which the case may be reopened. */
+  reopenDays: number;
+  /** Indicator keys this type reports (engine/indicators.ts). */
+  indicators: readonly string[];
+}
+
+export const perm = (type: CaseType, suffix: PermSuffix) => `${type}.${suffix}`;
+
+/** The stage a state waits on, if any. */
+export function stageOf(state: CaseState): Stage | null {
+  switch (state) {
+    case 'reported':
+      return 'accept';
+    case 'accepted':
+      return 'dispatch';
+    case 'dispatched':
+      return 'sign';
+    case 'handling':
+      return 'handle';
+    case 'feedback':
+      return 'verify';
+    default:
+      return null;
+  }
+}
+
+const refuse = (zh: string, en: string): Refusal => ({ zh, en });
+
+/**
+ * The common flow after the national digital urban-management model (STANDARDS.md): report →
+ * accept (or reject) → dispatch → sign (or return) → handle → feedback → verify (pass: close;
+ * fail: back to handling, rework) → rate; with extension, suspension (挂账), supervision,
+ * reminders and reopening. Case types take it as it is or adjust it.
+ */
+export function commonFlow(reopenDays: number): Partial<Record<CaseAction, ActionDef>> {
+  const OPEN: CaseState[] = ['reported', 'accepted', 'dispatched', 'handling', 'feedback', 'pending'];
+  return {
+    accept: { from: ['reported'], to: 'accepted', who: [{ perm: 'accept' }] },
+    reject: { from: ['reported', 'accepted'], to: 'rejected', who: [{ perm: 'accept' }] },
+    dispatch: { from: ['accepted'], to: 'dispatched', who: [{ perm: 'accept' }] },
+    sign: { from: ['dispatched'], to: 'handling', who: [{ relation: 'assignee' }] },
+    return: { from: ['dispatched', 'handling'], to: 'accepted', who: [{ relation: 'assignee' }] },
+    feedback: { from: ['handling'], to: 'feedback', who: [{ relation: 'assignee' }] },
+    verify: {
+      from: ['feedback'],
+      to: 'same', // decided by `passed`
+      who: [{ perm: 'verify' }, { perm: 'supervise' }],
+    },
+    rate: {
+      from: ['closed'],
+      to: 'same',
+      who: [{ relation: 'reporter' }, { perm: 'verify' }],
+      guard: (c) => (c.rating !== null ? refuse('该件已评价', 'This case has been rated already') : null),
+    },
+    extend_request: {
+      from: ['handling'],
+      to: 'same',
+      who: [{ relation: 'assignee' }],
+      guard: (c) =>
+        c.pendingExtension
+          ? refuse('已有一个延期申请待审批', 'An extension request is already waiting for a decision')
+          : null,
+    },
+    extend_decide: {
+      from: ['handling', 'feedback'],
+      to: 'same',
+      who: [{ perm: 'supervise' }],
+      guard: (c) =>
+        c.pendingExtension ? null : refuse('没有待审批的延期申请', 'There is no extension request'),
+    },
+    suspend: {
+      from: ['handling'],
+      to: 'pending',
+      who: [{ perm: 'supervise' }],
+      guard: (c) =>
+        c.extensionCount > 0
+          ? null
+          : refuse('挂账前须先批准过延期', 'Only a case already extended can be put on the pending list'),
+    },
+    resume: { from: ['pending'], to: 'handling', who: [{ perm: 'supervise' }] },
+    supervise: {
+      from: OPEN,
+      to: 'same',
+      who: [{ perm: 'supervise' }],
+      guard: (c) =>
+        c.supervisionLevel >= 3 ? refuse('督办已到最高级别', 'Supervision is at its highest level') : null,
+    },
+    remind: {
+      from: OPEN,
+      to: 'same',
+      who: [{ perm: 'supervise' }, { relation: 'reporter' }, { relation: 'owner' }],
+    },
+    reopen: {
+      from: ['closed'],
+      to: 'handling',
+      who: [{ perm: 'supervise' }, { relation: 'reporter' }],
+      guard: (c, now) =>
+        c.closedAt && now.getTime() - c.closedAt.getTime() <= reopenDays * 86_400_000
+          ? null
+          : refuse(`结案超过 ${reopenDays} 天，不能重新办理`, `Closed more than ${reopenDays} days ago`),
+    },
+    comment: {
+      from: [...OPEN, 'closed'],
+      to: 'same',
+      who: [
+        { perm: 'accept' },
+        { perm: 'supervise' },
+        { relation: 'reporter' },
+        { relation: 'assignee' },
+        { relation: 'owner' },
+      ],
+    },
+  };
+}

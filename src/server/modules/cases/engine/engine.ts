@@ -1,0 +1,648 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type SqlBool, sql } from 'kysely';
+import { leaves } from '../../../../contract/case-codes.js';
+import {
+  type CaseAction,
+  type CaseCreate,
+  type CaseState,
+  type CaseTransition,
+  STATE_LABELS,
+  type TimelineKind,
+} from '../../../../contract/cases.js';
+import { checkIdNumber, checkPhone } from '../../../../contract/identifiers.js';
+import { areaIdInScope, pathInScope } from '../../../platform/access/scope.js';
+import type { AuditInput } from '../../../platform/audit/audit.js';
+import type { Tx } from '../../../platform/db/index.js';
+import { AppError } from '../../../platform/errors/app-error.js';
+import { type Ctx, inTx, type Services } from '../../../platform/services.js';
+import { areasRepo } from '../../areas/areas.repository.js';
+import { CASE_TYPE_DEFS } from '../types/index.js';
+import { chinaDate } from './calendar.js';
+import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
+import { ancestorsOf, holdersAt, levelNode, notify } from './notify.js';
+import { relationsOf, verdict, visibleTo } from './rules.js';
+import { slaThresholds, type Timing, type TimingStore } from './timing.js';
+
+/** Who the engine acts for when no user does: the sweep, Open311 clients. */
+export interface Origin {
+  channel?: 'open311';
+  /** Scope for locating the grid (Open311: the key's area). */
+  areaPath?: string;
+  areaId?: number;
+  contactEmail?: string;
+  token?: string;
+}
+
+const field = (path: string, zh: string, en: string, lang: 'zh' | 'en') =>
+  new AppError('VALIDATION_FAILED', { fields: path }, [
+    { path, code: 'custom', message: lang === 'zh' ? zh : en },
+  ]);
+
+export function defOf(type: string): CaseTypeDef {
+  const def = CASE_TYPE_DEFS[type as CaseTypeDef['code']];
+  if (!def) throw new Error(`unknown case type ${type}`);
+  return def;
+}
+
+function caseNo(def: CaseTypeDef, id: number, at: Date): string {
+  return `${def.prefix}${chinaDate(at).replaceAll('-', '')}${String(id).padStart(7, '0')}`;
+}
+
+function hashBody(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+/**
+ * Stage clock fields for a case entering `state` at `at`. The level starts at 0 and the next
+ * check is the first threshold: when the stage is entered already late (a late dispatch, a
+ * reopened case), that instant has passed and the sweep escalates it at once, with its timeline
+ * entry and notifications, like any other.
+ */
+function stageFields(
+  timing: Timing,
+  def: CaseTypeDef,
+  c: Pick<CaseRow, 'category' | 'urgency' | 'dueAt' | 'acceptDueAt'>,
+  state: CaseState,
+  at: Date,
+) {
+  const due = timing.stageDue(def, c, state, at);
+  if (!due) return { stageStartedAt: null, stageDueAt: null, slaLevel: 0, slaNextAt: null };
+  const t = slaThresholds(timing.calendar, state, at, due);
+  return { stageStartedAt: at, stageDueAt: due, slaLevel: 0, slaNextAt: t[0] ?? null };
+}
+
+export function caseEngine(s: Services, timings: TimingStore) {
+  /** Links uploaded attachments (the uploader's own, not yet used) to a case and timeline entry. */
+  async function link(trx: Tx, ctx: Ctx, ids: number[] | undefined, caseId: number, eventId: number) {
+    if (!ids || ids.length === 0) return;
+    const r = await trx
+      .updateTable('caseAttachments')
+      .set({ caseId, eventId })
+      .where('id', 'in', ids)
+      .where('uploadedBy', '=', ctx.actor.userId)
+      .where('caseId', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== new Set(ids).size)
+      throw field('attachmentIds', '附件不存在或已被使用', 'Unknown or already used attachment', ctx.lang);
+  }
+
+  async function timeline(
+    trx: Tx,
+    ctx: Ctx,
+    caseId: number,
+    kind: TimelineKind,
+    at: Date,
+    e: {
+      from?: CaseState | null;
+      to?: CaseState | null;
+      comment?: string | null;
+      data?: Record<string, unknown>;
+      location?: { lat: number; lng: number } | undefined;
+      actorName?: string;
+    },
+  ): Promise<number> {
+    const row = await trx
+      .insertInto('caseEvents')
+      .values({
+        caseId,
+        at,
+        actorUserId: ctx.actor.userId > 0 ? ctx.actor.userId : null,
+        actorName: e.actorName ?? ctx.actor.displayName,
+        kind,
+        fromState: e.from ?? null,
+        toState: e.to ?? null,
+        comment: e.comment ?? null,
+        data: JSON.stringify(e.data ?? {}),
+        lat: e.location?.lat ?? null,
+        lng: e.location?.lng ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** The node a new case belongs to: the given one (in scope), or the grid found from the point. */
+  async function placeOf(trx: Tx, ctx: Ctx, def: CaseTypeDef, input: CaseCreate, origin?: Origin) {
+    const reportPerm = perm(def.code, 'report');
+    const scope = origin?.areaPath
+      ? sql<SqlBool>`a.path <@ ${origin.areaPath}::ltree`
+      : pathInScope(ctx.actor, reportPerm, 'a.path');
+    if (input.areaId !== undefined) {
+      const a = await trx
+        .selectFrom('areas as a')
+        .select(['a.id', 'a.path'])
+        .where('a.id', '=', input.areaId)
+        .where('a.status', '=', 'active')
+        .where(scope)
+        .executeTakeFirst();
+      if (!a)
+        throw field(
+          'areaId',
+          '所选区域不存在或不在您的范围内',
+          'Unknown area or outside your scope',
+          ctx.lang,
+        );
+      return a;
+    }
+    if (input.location) {
+      const a = await areasRepo(trx).locate(input.location.lng, input.location.lat, scope);
+      if (a) return { id: a.id, path: a.path };
+    }
+    // An Open311 request without a point is filed at the key's area; a point outside its grids is refused.
+    if (origin?.areaId && origin.areaPath && !input.location)
+      return { id: origin.areaId, path: origin.areaPath };
+    // One place to report in (a resident's home, a grid worker's only grid): use it.
+    const paths = ctx.actor.pathsFor(reportPerm);
+    if (paths.length === 1 && !input.location) {
+      const id = Number(paths[0]!.split('.').pop());
+      return { id, path: paths[0]! };
+    }
+    throw new AppError('CASE_NO_AREA', {}, [
+      { path: 'areaId', code: 'custom', message: ctx.lang === 'zh' ? '请选择所属区域' : 'Choose the area' },
+    ]);
+  }
+
+  function encryptParty(ctx: Ctx, p: Extract<CaseCreate, { type: 'dispute' }>['parties'][number], i: number) {
+    let idEnc: string | null = null;
+    let idHash: string | null = null;
+    let idTail: string | null = null;
+    if (p.idNumber) {
+      const r = checkIdNumber(p.idNumber, s.clock.now());
+      if (!r.ok) throw field(`parties.${i}.idNumber`, r.message.zh, r.message.en, ctx.lang);
+      idEnc = s.keyring.encrypt(r.value);
+      idHash = s.keyring.lookupHash(r.value);
+      idTail = r.value.slice(-6);
+    }
+    let phoneEnc: string | null = null;
+    let phoneTail: string | null = null;
+    if (p.phone) {
+      const r = checkPhone(p.phone);
+      if (!r.ok) throw field(`parties.${i}.phone`, r.message.zh, r.message.en, ctx.lang);
+      phoneEnc = s.keyring.encrypt(r.value);
+      phoneTail = r.value.slice(-4);
+    }
+    return { idEnc, idHash, idTail, phoneEnc, phoneTail };
+  }
+
+  return {
+    timings,
+
+    /** 上报: a new case in `reported`, its deadlines, timeline, notifications and audit in one transaction. */
+    async create(ctx: Ctx, input: CaseCreate, opts: { idempotencyKey?: string; origin?: Origin } = {}) {
+      const def = defOf(input.type);
+      const origin = opts.origin;
+      if (!origin && !ctx.actor.can(perm(def.code, 'report'))) throw new AppError('FORBIDDEN');
+      if (!leaves(def.categories).some((c) => c.code === input.category))
+        throw field('category', '请选择具体的分类', 'Choose a category from the list', ctx.lang);
+      const isStaff = !origin && ctx.actor.can(perm(def.code, 'accept'));
+      if (!isStaff && (input.channel === 'window' || input.channel === 'phone' || input.reporterPersonId))
+        throw field(
+          'channel',
+          '只有工作人员可以代居民登记',
+          'Only staff register on behalf of residents',
+          ctx.lang,
+        );
+      let phone: string | null = null;
+      if (input.contactPhone) {
+        const r = checkPhone(input.contactPhone);
+        if (!r.ok) throw field('contactPhone', r.message.zh, r.message.en, ctx.lang);
+        phone = r.value;
+      }
+      const timing = await timings.get();
+      const bodyHash = opts.idempotencyKey ? hashBody(input) : null;
+
+      return inTx(s, ctx, async (trx, audit) => {
+        if (opts.idempotencyKey) {
+          // A retry sent while the first submission is still being written waits for it here and
+          // then replays it (without the lock both insert a case and one fails on the key: 500).
+          await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:idem:${ctx.actor.userId}:${opts.idempotencyKey}`}))`.execute(
+            trx,
+          );
+          const prior = await trx
+            .selectFrom('idempotencyKeys')
+            .select(['bodyHash', 'entityId'])
+            .where('userId', '=', ctx.actor.userId)
+            .where('key', '=', opts.idempotencyKey)
+            .executeTakeFirst();
+          if (prior) {
+            if (prior.bodyHash !== bodyHash) throw new AppError('IDEMPOTENCY_MISMATCH');
+            return { id: prior.entityId, replayed: true };
+          }
+        }
+        const now = s.clock.now();
+        const place = await placeOf(trx, ctx, def, input, origin);
+        // People linked from the registry must be ones the actor may see.
+        const linked: [string, number][] = [];
+        if (input.reporterPersonId) linked.push(['reporterPersonId', input.reporterPersonId]);
+        if (input.type === 'dispute')
+          input.parties.forEach((p, i) => {
+            if (p.personId) linked.push([`parties.${i}.personId`, p.personId]);
+          });
+        for (const [path, personId] of linked) {
+          const p = await trx
+            .selectFrom('people as p')
+            .select('p.id')
+            .where('p.id', '=', personId)
+            .where(areaIdInScope(ctx.actor, 'person.read', 'p.areaId'))
+            .executeTakeFirst();
+          if (!p)
+            throw field(
+              path,
+              '登记的人员不存在或不在您的范围内',
+              'Unknown person or outside your scope',
+              ctx.lang,
+            );
+        }
+        const { acceptDueAt, dueAt } = timing.plan(def, { ...input, reportedAt: now });
+        const idRow = await sql<{
+          id: number;
+        }>`SELECT nextval(pg_get_serial_sequence('cases', 'id'))::bigint AS id`.execute(trx);
+        const id = Number(idRow.rows[0]!.id);
+        // A finding of a visit or patrol: the actor's own, or one they may read.
+        if (input.source) {
+          const own =
+            input.source.kind === 'visit'
+              ? await trx
+                  .selectFrom('visits')
+                  .select('id')
+                  .where('id', '=', input.source.id)
+                  .where(
+                    sql<SqlBool>`(visitor_user_id = ${ctx.actor.userId} OR area_path <@ ${sql.val(ctx.actor.pathsFor('visit.read'))}::ltree[])`,
+                  )
+                  .executeTakeFirst()
+              : await trx
+                  .selectFrom('patrols')
+                  .select('id')
+                  .where('id', '=', input.source.id)
+                  .where('userId', '=', ctx.actor.userId)
+                  .executeTakeFirst();
+          if (!own) throw field('source.id', '来源的走访或巡查不存在', 'No such visit or patrol', ctx.lang);
+        }
+        const channel =
+          origin?.channel ??
+          input.channel ??
+          (input.source?.kind === 'visit' ? 'visit' : undefined) ??
+          (isStaff ? 'staff' : ctx.actor.can('person.update') ? 'grid' : 'resident');
+        const ownsFirst = isStaff && ctx.actor.canAt(perm(def.code, 'accept'), place.path);
+        const base = { category: input.category, urgency: input.urgency, dueAt, acceptDueAt };
+        const row = await trx
+          .insertInto('cases')
+          .values({
+            id,
+            no: caseNo(def, id, now),
+            type: def.code,
+            category: input.category,
+            urgency: input.urgency,
+            state: 'reported',
+            title: input.title,
+            description: input.description,
+            areaId: place.id,
+            areaPath: place.path,
+            lat: input.location?.lat ?? null,
+            lng: input.location?.lng ?? null,
+            address: input.address ?? null,
+            channel,
+            reporterUserId: origin ? null : ctx.actor.userId,
+            reporterPersonId: input.reporterPersonId ?? null,
+            contactName: input.contactName ?? null,
+            contactPhoneEnc: phone ? s.keyring.encrypt(phone) : null,
+            contactPhoneTail: phone ? phone.slice(-4) : null,
+            contactEmailEnc: origin?.contactEmail ? s.keyring.encrypt(origin.contactEmail) : null,
+            // 首问: staff who take a case own it until someone else accepts it.
+            ownerUserId: ownsFirst ? ctx.actor.userId : null,
+            detail: JSON.stringify(input.detail ?? {}),
+            reportedAt: now,
+            acceptDueAt,
+            dueAt,
+            externalToken: origin?.token ?? null,
+            sourceKind: input.source?.kind ?? null,
+            sourceId: input.source?.id ?? null,
+            ...stageFields(timing, def, base, 'reported', now),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (input.type === 'dispute') {
+          await trx
+            .insertInto('disputeParties')
+            .values(
+              input.parties.map((p, i) => ({
+                caseId: id,
+                role: p.role,
+                personId: p.personId ?? null,
+                name: p.name,
+                address: p.address ?? null,
+                ...encryptParty(ctx, p, i),
+              })),
+            )
+            .execute();
+        }
+        const eventId = await timeline(trx, ctx, id, 'report', now, {
+          to: 'reported',
+          comment: input.description || null,
+          data: { channel },
+          location: input.location,
+          actorName: origin?.channel === 'open311' ? (ctx.audit.actorName ?? 'Open311') : undefined,
+        });
+        await link(trx, ctx, input.attachmentIds, id, eventId);
+        // Those who accept cases where it was reported hear of it (grid and community level).
+        const ancestors = await ancestorsOf(trx, place.path);
+        const levels = ancestors.filter((a) => !['street', 'district'].includes(a.kind)).map((a) => a.id);
+        const acceptors = await holdersAt(trx, perm(def.code, 'accept'), levels);
+        await notify(trx, row, acceptors, ctx.actor.userId, { kind: 'report', state: 'reported' }, now);
+        if (opts.idempotencyKey) {
+          await trx
+            .insertInto('idempotencyKeys')
+            .values({ userId: ctx.actor.userId, key: opts.idempotencyKey, bodyHash: bodyHash!, entityId: id })
+            .execute();
+        }
+        await audit({
+          action: 'case.report',
+          entityType: 'case',
+          entityId: id,
+          detail: { no: row.no, type: def.code, category: input.category, channel },
+        });
+        return { id, replayed: false };
+      });
+    },
+
+    /** One step of the flow, validated and applied in one transaction (row lock: one wins). */
+    async transition(ctx: Ctx, caseId: number, input: CaseTransition, ifMatch?: number) {
+      const timing = await timings.get();
+      return inTx(s, ctx, async (trx, audit) => {
+        const c = await trx
+          .selectFrom('cases as c')
+          .selectAll('c')
+          .where('c.id', '=', caseId)
+          .where(visibleTo(ctx.actor))
+          .forUpdate()
+          .executeTakeFirst();
+        if (!c) throw new AppError('NOT_FOUND');
+        if (ifMatch !== undefined && ifMatch !== c.version) throw new AppError('STALE_VERSION');
+        const def = defOf(c.type);
+        const now = s.clock.now();
+        const v = verdict(ctx.actor, c, def, input.action, now);
+        if (!v.ok) {
+          if (v.why === 'unknown')
+            throw field('action', '此类案件没有该操作', 'This kind of case has no such action', ctx.lang);
+          if (v.why === 'state')
+            throw new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
+          if (v.why === 'forbidden') throw new AppError('FORBIDDEN');
+          if (v.why === 'rule') throw new AppError('CASE_RULE', { zh: v.refusal.zh, en: v.refusal.en });
+          throw new AppError('FORBIDDEN');
+        }
+        const eff = await effects(trx, ctx, c, def, input, now, timing);
+        const to =
+          eff.to ??
+          (def.actions[input.action]!.to === 'same'
+            ? (c.state as CaseState)
+            : (def.actions[input.action]!.to as CaseState));
+        const moved = to !== c.state;
+        const patch: Record<string, unknown> = { ...eff.patch };
+        if (moved || eff.restartStage) {
+          Object.assign(
+            patch,
+            stageFields(timing, def, { ...c, ...(eff.patch as Partial<CaseRow>) }, to, now),
+          );
+        } else if (eff.patch.dueAt && stageOf(to) === 'handle') {
+          // An approved extension moves the running handling stage's deadline.
+          Object.assign(
+            patch,
+            stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
+          );
+        }
+        const updated = await trx
+          .updateTable('cases')
+          .set({ ...patch, state: to, version: c.version + 1, updatedAt: now } as never)
+          .where('id', '=', c.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const eventId = await timeline(trx, ctx, c.id, input.action, now, {
+          from: c.state as CaseState,
+          to: moved ? to : null,
+          comment: input.comment ?? null,
+          data: eff.data,
+          location: input.location,
+        });
+        await link(trx, ctx, input.attachmentIds, c.id, eventId);
+        await notify(trx, updated, eff.notify, ctx.actor.userId, { kind: input.action, state: to }, now);
+        const audited: AuditInput = {
+          action: `case.${input.action}`,
+          entityType: 'case',
+          entityId: c.id,
+          detail: { no: c.no, from: c.state, to, ...eff.data },
+        };
+        await audit(audited);
+        return updated;
+      });
+    },
+  };
+
+  /**
+   * What each action does to the case. Pure bookkeeping of the common flow; who may act and from
+   * which state was settled by the type's declaration before this runs.
+   */
+  async function effects(
+    trx: Tx,
+    ctx: Ctx,
+    c: CaseRow,
+    def: CaseTypeDef,
+    input: CaseTransition,
+    now: Date,
+    timing: Timing,
+  ): Promise<{
+    patch: Record<string, unknown>;
+    data: Record<string, unknown>;
+    notify: (number | null)[];
+    to?: CaseState;
+    restartStage?: boolean;
+  }> {
+    const parties = [c.reporterUserId, c.ownerUserId, c.assigneeUserId];
+    const supervisorsOf = async () => {
+      const anc = await ancestorsOf(trx, c.areaPath);
+      const community = levelNode(anc, 'community');
+      return holdersAt(trx, perm(def.code, 'supervise'), community ? [community] : []);
+    };
+    switch (input.action) {
+      case 'accept':
+        return {
+          patch: { acceptedAt: now, ownerUserId: ctx.actor.userId },
+          data: {},
+          notify: [c.reporterUserId, c.ownerUserId],
+        };
+      case 'reject': {
+        let mergedIntoId: number | null = null;
+        if (input.reason === 'duplicate') {
+          if (!input.duplicateOfId)
+            throw field('duplicateOfId', '请指明重复的案件', 'Say which case this duplicates', ctx.lang);
+          const target = await trx
+            .selectFrom('cases as c')
+            .select(['c.id', 'c.no', 'c.type'])
+            .where('c.id', '=', input.duplicateOfId)
+            .where('c.id', '!=', c.id)
+            .where(visibleTo(ctx.actor))
+            .executeTakeFirst();
+          if (!target || target.type !== c.type)
+            throw field('duplicateOfId', '重复的案件不存在或不可见', 'No such case to merge into', ctx.lang);
+          mergedIntoId = target.id;
+          await timeline(trx, ctx, target.id, 'merge', now, { data: { mergedId: c.id, mergedNo: c.no } });
+        }
+        return {
+          patch: { mergedIntoId, closedAt: null },
+          data: { reason: input.reason, duplicateOfId: mergedIntoId },
+          notify: [c.reporterUserId, c.ownerUserId],
+        };
+      }
+      case 'dispatch': {
+        const target = await trx
+          .selectFrom('users')
+          .select(['id', 'displayName'])
+          .where('id', '=', input.assigneeUserId)
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (!target)
+          throw field('assigneeUserId', '处置人不存在或已停用', 'Unknown or disabled assignee', ctx.lang);
+        return {
+          patch: {
+            dispatchedAt: now,
+            assigneeUserId: target.id,
+            organisationId: input.organisationId ?? null,
+            department: input.department ?? null,
+            // A case dispatched straight from the reported list is accepted by the dispatcher.
+            acceptedAt: c.acceptedAt ?? now,
+            ownerUserId: c.ownerUserId ?? ctx.actor.userId,
+          },
+          data: {
+            assigneeUserId: target.id,
+            assignee: target.displayName,
+            department: input.department ?? null,
+          },
+          notify: [target.id, c.reporterUserId],
+        };
+      }
+      case 'sign':
+        return { patch: {}, data: {}, notify: [c.reporterUserId, c.ownerUserId] };
+      case 'return':
+        return {
+          patch: { assigneeUserId: null, organisationId: null, department: null },
+          data: { returnedBy: ctx.actor.userId },
+          notify: [c.ownerUserId],
+        };
+      case 'feedback':
+        return { patch: { resolvedAt: now }, data: {}, notify: [c.reporterUserId, c.ownerUserId] };
+      case 'conclude': {
+        const mediated = input.outcome === 'agreement' || input.outcome === 'failed';
+        return {
+          patch: {
+            resolvedAt: now,
+            outcome: input.outcome,
+            mediatedAt: mediated ? now : c.mediatedAt,
+            detail: JSON.stringify({
+              ...(c.detail ?? {}),
+              agreement: input.agreement ?? null,
+              referredTo: input.referredTo ?? null,
+            }),
+          },
+          data: {
+            outcome: input.outcome,
+            agreement: input.agreement ?? null,
+            referredTo: input.referredTo ?? null,
+          },
+          notify: [c.reporterUserId, c.ownerUserId],
+        };
+      }
+      case 'mediate':
+        return {
+          patch: {},
+          data: {
+            date: input.date,
+            place: input.place,
+            method: input.method,
+            participants: input.participants,
+            notes: input.notes,
+          },
+          notify: [c.ownerUserId],
+        };
+      case 'follow_up':
+        return { patch: {}, data: {}, notify: [c.ownerUserId] };
+      case 'verify':
+        if (input.passed)
+          return { patch: { closedAt: now }, data: { passed: true }, notify: parties, to: 'closed' };
+        return {
+          patch: { reworkCount: c.reworkCount + 1, resolvedAt: null },
+          data: { passed: false },
+          notify: parties,
+          to: 'handling',
+        };
+      case 'rate':
+        return {
+          patch: { rating: input.rating },
+          data: { rating: input.rating, onBehalf: !relationsOf(ctx.actor, c).has('reporter') },
+          notify: [c.assigneeUserId, c.ownerUserId],
+        };
+      case 'extend_request':
+        return {
+          patch: {
+            pendingExtension: JSON.stringify({
+              amount: input.amount,
+              unit: input.unit,
+              reason: input.comment,
+              by: ctx.actor.displayName,
+              byUserId: ctx.actor.userId,
+              at: now.toISOString(),
+            }),
+          },
+          data: { amount: input.amount, unit: input.unit },
+          notify: await supervisorsOf(),
+        };
+      case 'extend_decide': {
+        const req = c.pendingExtension as { amount: number; unit: 'wday' | 'whour' } | null;
+        if (!input.approved || !req)
+          return { patch: { pendingExtension: null }, data: { approved: false }, notify: [c.assigneeUserId] };
+        const dueAt = timing.calendar.add(c.dueAt, { amount: req.amount, unit: req.unit });
+        return {
+          patch: { pendingExtension: null, dueAt, extensionCount: c.extensionCount + 1 },
+          data: { approved: true, amount: req.amount, unit: req.unit, dueAt: dueAt.toISOString() },
+          notify: [c.assigneeUserId, c.reporterUserId],
+        };
+      }
+      case 'suspend':
+        return { patch: {}, data: {}, notify: parties };
+      case 'resume': {
+        // Back from the pending list with a fresh handling limit, counted from now.
+        const dueAt = timing.calendar.add(
+          now,
+          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
+        );
+        return { patch: { dueAt }, data: { dueAt: dueAt.toISOString() }, notify: parties };
+      }
+      case 'supervise':
+        return {
+          patch: { supervisionLevel: c.supervisionLevel + 1 },
+          data: { level: c.supervisionLevel + 1 },
+          notify: [c.assigneeUserId, c.ownerUserId],
+        };
+      case 'remind':
+        return { patch: {}, data: {}, notify: [c.assigneeUserId ?? c.ownerUserId] };
+      case 'reopen': {
+        // Reopened work gets a fresh handling limit; the reopening itself is counted.
+        const dueAt = timing.calendar.add(
+          now,
+          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
+        );
+        return {
+          patch: { closedAt: null, resolvedAt: null, rating: null, reopenCount: c.reopenCount + 1, dueAt },
+          data: { dueAt: dueAt.toISOString() },
+          notify: [c.assigneeUserId, c.ownerUserId],
+        };
+      }
+      case 'comment':
+        return { patch: {}, data: {}, notify: parties };
+    }
+  }
+}
+
+export type CaseEngine = ReturnType<typeof caseEngine>;
+
+/** A random Open311 token (returned when a client asks before the id is known). */
+export const newToken = () => randomBytes(12).toString('hex');
+export type { CaseAction };

@@ -1,0 +1,198 @@
+import { type SqlBool, sql } from 'kysely';
+import type { Figure } from '../../../../contract/cases.js';
+import type { Conn } from '../../../platform/db/index.js';
+
+/**
+ * Case indicators for (area, period), defined in docs/indicators.md. Each is a SQL aggregate
+ * over the case columns the engine keeps from the timeline in the same transaction (reported,
+ * accepted, due, closed instants; rework and extension counts; outcome; rating). A period is
+ * [from, to) in China time; each figure reads the period by its own instant.
+ *
+ * All figures and both breakdowns come from one pass over the cases with any of the four instants
+ * in the period, grouped by (type, category, state) and summed here: a street over a year is half
+ * a million cases at a million stored, and reading them once instead of six times (once per
+ * instant, per breakdown) is what keeps the page under a second (bench/cases.ts).
+ */
+export const INDICATOR_DEFS: Record<string, { zh: string; en: string; unit: Figure['unit'] }> = {
+  reported: { zh: '受理量（上报数）', en: 'Cases reported', unit: 'count' },
+  closed: { zh: '结案数', en: 'Cases closed', unit: 'count' },
+  closureRate: { zh: '结案率', en: 'Closure rate', unit: 'rate' },
+  onTimeRate: { zh: '按期结案率', en: 'Closed on time', unit: 'rate' },
+  timelyAcceptRate: { zh: '及时受理率', en: 'Accepted in time', unit: 'rate' },
+  reworkRate: { zh: '返工率', en: 'Rework rate', unit: 'rate' },
+  extensionRate: { zh: '延期率', en: 'Extension rate', unit: 'rate' },
+  avgHours: { zh: '平均办理时长（小时）', en: 'Average handling time (hours)', unit: 'hours' },
+  satisfaction: { zh: '满意率', en: 'Satisfaction', unit: 'rate' },
+  avgRating: { zh: '平均评分', en: 'Average rating', unit: 'score' },
+  responseRate: { zh: '响应率', en: 'Response rate', unit: 'rate' },
+  mediationRate: { zh: '调处率', en: 'Mediation rate', unit: 'rate' },
+  successRate: { zh: '调解成功率', en: 'Mediation success rate', unit: 'rate' },
+};
+
+export interface IndicatorInput {
+  /** Scope of the figures in SQL (the area subtree intersected with what the actor may read). */
+  scope: (alias: string) => ReturnType<typeof sql<SqlBool>>;
+  type?: string;
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
+
+/** One (type, category, state) group of the pass; each count is of its cases with that instant in the period. */
+interface Group {
+  type: string;
+  category: string;
+  state: string;
+  /** reported in the period: all; with an extension; accepted within the limit; mediated; agreed */
+  rep: number;
+  repExtended: number;
+  repResponded: number;
+  repMediated: number;
+  repAgreed: number;
+  /** due in the period: all; closed by the deadline */
+  due: number;
+  dueOnTime: number;
+  /** accepted in the period: all; within the limit */
+  acc: number;
+  accInTime: number;
+  /** closed in the period: all; reworked; seconds from report to close; rated; rated ≥ 4; sum of ratings */
+  clo: number;
+  cloReworked: number;
+  cloSeconds: number | null;
+  cloRated: number;
+  cloSatisfied: number;
+  cloRatingSum: number | null;
+}
+
+async function pass(conn: Conn, q: IndicatorInput): Promise<Group[]> {
+  const t = q.type ? sql<SqlBool>`c.type = ${q.type}` : sql<SqlBool>`true`;
+  const inP = (col: string) =>
+    sql<SqlBool>`(${sql.ref(`c.${col}`)} >= ${q.from} AND ${sql.ref(`c.${col}`)} < ${q.to})`;
+  const [rep, due, acc, clo] = [inP('reported_at'), inP('due_at'), inP('accepted_at'), inP('closed_at')];
+  const query = sql<Group>`
+    SELECT c.type, c.category, c.state,
+      count(*) FILTER (WHERE ${rep})::int AS rep,
+      count(*) FILTER (WHERE ${rep} AND c.extension_count > 0)::int AS rep_extended,
+      count(*) FILTER (WHERE ${rep} AND c.accepted_at <= c.accept_due_at)::int AS rep_responded,
+      count(*) FILTER (WHERE ${rep} AND c.mediated_at IS NOT NULL)::int AS rep_mediated,
+      count(*) FILTER (WHERE ${rep} AND c.mediated_at IS NOT NULL AND c.outcome = 'agreement')::int AS rep_agreed,
+      count(*) FILTER (WHERE ${due})::int AS due,
+      count(*) FILTER (WHERE ${due} AND c.closed_at <= c.due_at)::int AS due_on_time,
+      count(*) FILTER (WHERE ${acc})::int AS acc,
+      count(*) FILTER (WHERE ${acc} AND c.accepted_at <= c.accept_due_at)::int AS acc_in_time,
+      count(*) FILTER (WHERE ${clo})::int AS clo,
+      count(*) FILTER (WHERE ${clo} AND c.rework_count > 0)::int AS clo_reworked,
+      sum(date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE ${clo}) AS clo_seconds,
+      count(c.rating) FILTER (WHERE ${clo})::int AS clo_rated,
+      count(*) FILTER (WHERE ${clo} AND c.rating >= 4)::int AS clo_satisfied,
+      sum(c.rating) FILTER (WHERE ${clo})::int AS clo_rating_sum
+    FROM cases c
+    WHERE (${rep} OR ${due} OR ${acc} OR ${clo}) AND ${t} AND ${q.scope('c')}
+    GROUP BY c.type, c.category, c.state`;
+  // JIT compiling this aggregate costs more than running it (0.3–0.9 s seen at a million cases).
+  if (conn.isTransaction) return (await query.execute(conn)).rows;
+  return conn.transaction().execute(async (trx) => {
+    await sql`SET LOCAL jit = off`.execute(trx);
+    return (await query.execute(trx)).rows;
+  });
+}
+
+/** computeIndicators and breakdowns called together (the route) share one pass. */
+const inFlight = new WeakMap<IndicatorInput, Promise<Group[]>>();
+function groupsOf(conn: Conn, q: IndicatorInput): Promise<Group[]> {
+  let p = inFlight.get(q);
+  if (!p) {
+    p = pass(conn, q);
+    inFlight.set(q, p);
+    const forget = () => inFlight.delete(q);
+    p.then(forget, forget);
+  }
+  return p;
+}
+
+export async function computeIndicators(conn: Conn, q: IndicatorInput) {
+  const groups = await groupsOf(conn, q);
+  const x = {
+    reported: 0,
+    extended: 0,
+    responded: 0,
+    disputes: 0,
+    mediated: 0,
+    agreed: 0,
+    due: 0,
+    dueClosed: 0,
+    onTime: 0,
+    accepted: 0,
+    acceptedInTime: 0,
+    closed: 0,
+    reworked: 0,
+    seconds: 0,
+    rated: 0,
+    satisfied: 0,
+    ratingSum: 0,
+  };
+  for (const g of groups) {
+    const dispute = g.type === 'dispute';
+    // Mediation counts disputes registered in the period whatever became of them.
+    if (dispute) {
+      x.mediated += g.repMediated;
+      x.agreed += g.repAgreed;
+    }
+    // Rejected cases (invalid, duplicate, out of scope) count in no rate.
+    if (g.state === 'rejected') continue;
+    x.reported += g.rep;
+    x.extended += g.repExtended;
+    x.responded += g.repResponded;
+    if (dispute) x.disputes += g.rep;
+    x.due += g.due;
+    x.accepted += g.acc;
+    x.acceptedInTime += g.accInTime;
+    if (g.state !== 'closed') continue;
+    x.dueClosed += g.due;
+    x.onTime += g.dueOnTime;
+    x.closed += g.clo;
+    x.reworked += g.cloReworked;
+    x.seconds += g.cloSeconds ?? 0;
+    x.rated += g.cloRated;
+    x.satisfied += g.cloSatisfied;
+    x.ratingSum += g.cloRatingSum ?? 0;
+  }
+  const values: Record<string, [number | null, number | null, number | null]> = {
+    reported: [x.reported, null, null],
+    closed: [x.closed, null, null],
+    closureRate: [rate(x.dueClosed, x.due), x.dueClosed, x.due],
+    onTimeRate: [rate(x.onTime, x.due), x.onTime, x.due],
+    timelyAcceptRate: [rate(x.acceptedInTime, x.accepted), x.acceptedInTime, x.accepted],
+    reworkRate: [rate(x.reworked, x.closed), x.reworked, x.closed],
+    extensionRate: [rate(x.extended, x.reported), x.extended, x.reported],
+    avgHours: [x.closed > 0 ? Math.round((x.seconds / 3600 / x.closed) * 10) / 10 : null, null, null],
+    satisfaction: [rate(x.satisfied, x.rated), x.satisfied, x.rated],
+    avgRating: [x.rated > 0 ? Math.round((x.ratingSum / x.rated) * 100) / 100 : null, null, null],
+    responseRate: [rate(x.responded, x.reported), x.responded, x.reported],
+    mediationRate: [rate(x.mediated, x.disputes), x.mediated, x.disputes],
+    successRate: [rate(x.agreed, x.mediated), x.agreed, x.mediated],
+  };
+  return values;
+}
+
+/** Cases reported in the period by state, and by category (the 30 most frequent). */
+export async function breakdowns(conn: Conn, q: IndicatorInput) {
+  const groups = await groupsOf(conn, q);
+  const byState = new Map<string, number>();
+  const byCategory = new Map<string, { type: string; category: string; count: number }>();
+  for (const g of groups) {
+    if (g.rep === 0) continue;
+    byState.set(g.state, (byState.get(g.state) ?? 0) + g.rep);
+    const k = `${g.type}\u0000${g.category}`;
+    const c = byCategory.get(k) ?? { type: g.type, category: g.category, count: 0 };
+    c.count += g.rep;
+    byCategory.set(k, c);
+  }
+  const desc = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
+  return {
+    byState: [...byState].map(([state, count]) => ({ state, count })).sort(desc),
+    byCategory: [...byCategory.values()].sort(desc).slice(0, 30),
+  };
+}

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import {
+  ACTION_LABELS,
+  type CaseState,
+  STATE_LABELS,
+  type TimelineKind,
+} from '../../../../contract/cases.js';
+import type { Conn } from '../../../platform/db/index.js';
+import type { CaseRow } from './definition.js';
+
+/**
+ * Users who hold `permission` through an assignment on one of `areaIds` exactly (the people at
+ * that level of the tree: a community's secretary, a street's administrators).
+ */
+export async function holdersAt(conn: Conn, permission: string, areaIds: number[]): Promise<number[]> {
+  if (areaIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom('userRoles as ur')
+    .innerJoin('rolePermissions as rp', 'rp.roleId', 'ur.roleId')
+    .innerJoin('users as u', 'u.id', 'ur.userId')
+    .select('ur.userId')
+    .distinct()
+    .where('rp.permission', '=', permission)
+    .where('ur.areaId', 'in', areaIds)
+    .where('u.status', '=', 'active')
+    .execute();
+  return rows.map((r) => r.userId);
+}
+
+/** The ancestors of a case's node, nearest first, with their kinds (from its ltree path). */
+export async function ancestorsOf(conn: Conn, path: string): Promise<{ id: number; kind: string }[]> {
+  const ids = path.split('.').map(Number);
+  const rows = await conn.selectFrom('areas').select(['id', 'kind']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids
+    .reverse()
+    .map((id) => byId.get(id))
+    .filter((r): r is { id: number; kind: string } => !!r);
+}
+
+/** The node of the given kind above (or at) the case's node. */
+export function levelNode(ancestors: { id: number; kind: string }[], kind: string): number | null {
+  return ancestors.find((a) => a.kind === kind)?.id ?? null;
+}
+
+export interface Notice {
+  kind: TimelineKind | 'escalate';
+  state?: CaseState;
+  textZh?: string;
+  textEn?: string;
+}
+
+/** Writes one notification per recipient (not the actor), in the caller's transaction. */
+export async function notify(
+  conn: Conn,
+  c: Pick<CaseRow, 'id' | 'no' | 'title'>,
+  recipients: (number | null | undefined)[],
+  exclude: number | null,
+  n: Notice,
+  at: Date,
+): Promise<void> {
+  const ids = [...new Set(recipients.filter((r): r is number => typeof r === 'number' && r !== exclude))];
+  if (ids.length === 0) return;
+  const label = ACTION_LABELS[n.kind];
+  const state = n.state ? STATE_LABELS[n.state] : null;
+  const titleZh = `【${c.no}】${c.title}`;
+  const titleEn = `[${c.no}] ${c.title}`;
+  const bodyZh = n.textZh ?? `${label.zh}${state ? `，当前状态：${state.zh}` : ''}`;
+  const bodyEn = n.textEn ?? `${label.en}${state ? `; now: ${state.en}` : ''}`;
+  await conn
+    .insertInto('notifications')
+    .values(
+      ids.map((userId) => ({
+        userId,
+        caseId: c.id,
+        kind: n.kind,
+        titleZh,
+        titleEn,
+        bodyZh,
+        bodyEn,
+        createdAt: at,
+      })),
+    )
+    .execute();
+}
+
+export async function unreadCount(conn: Conn, userId: number): Promise<number> {
+  const r = await conn
+    .selectFrom('notifications')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('userId', '=', userId)
+    .where('readAt', 'is', null)
+    .executeTakeFirst();
+  return r?.n ?? 0;
+}

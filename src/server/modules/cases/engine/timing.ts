@@ -1,0 +1,121 @@
+import { handleLimitOf, type Limit } from '../../../../contract/case-codes.js';
+import type { CaseLimit, CaseState, OfficeHours, Stage } from '../../../../contract/cases.js';
+import type { Conn, Db } from '../../../platform/db/index.js';
+import { DEFAULT_PERIODS, WorkCalendar } from './calendar.js';
+import { type CaseRow, type CaseTypeDef, stageOf } from './definition.js';
+
+/** Fallback when a category has no handling limit of its own or its group's. */
+const DEFAULT_HANDLE: Limit = { amount: 5, unit: 'wday' };
+/** After the red card, the case goes one more level up when this much more time passes (公示). */
+export const ESCALATE_AFTER: Limit = { amount: 5, unit: 'wday' };
+
+/**
+ * Time limits of a case: the code's defaults (per type, stage, category and urgency) under the
+ * administrator's overrides, counted on the working-day calendar.
+ */
+export class Timing {
+  constructor(
+    readonly calendar: WorkCalendar,
+    private readonly overrides: CaseLimit[],
+  ) {}
+
+  limit(def: CaseTypeDef, category: string, urgency: 'normal' | 'urgent', stage: Stage): Limit {
+    const group = def.categories.find((c) => c.code === category)?.parent ?? null;
+    // Most specific first: category, then its group, then '*'; exact urgency before '*'.
+    for (const cat of [category, group, '*']) {
+      if (!cat) continue;
+      for (const urg of [urgency, '*']) {
+        const o = this.overrides.find(
+          (x) => x.type === def.code && x.category === cat && x.urgency === urg && x.stage === stage,
+        );
+        if (o) return { amount: o.amount, unit: o.unit };
+      }
+    }
+    if (stage === 'handle') return handleLimitOf(def.categories, category) ?? DEFAULT_HANDLE;
+    return def.stages[stage][urgency];
+  }
+
+  /** Deadlines fixed at report: acceptance, and the overall deadline (accept + dispatch + handle). */
+  plan(def: CaseTypeDef, c: { category: string; urgency: 'normal' | 'urgent'; reportedAt: Date }) {
+    const L = (s: Stage) => this.limit(def, c.category, c.urgency, s);
+    const acceptDueAt = this.calendar.add(c.reportedAt, L('accept'));
+    const dueAt = this.calendar.add(this.calendar.add(acceptDueAt, L('dispatch')), L('handle'));
+    return { acceptDueAt, dueAt };
+  }
+
+  /** The deadline of the stage a case enters at `start` in `state` (null: no clock runs). */
+  stageDue(
+    def: CaseTypeDef,
+    c: Pick<CaseRow, 'category' | 'urgency' | 'dueAt' | 'acceptDueAt'>,
+    state: CaseState,
+    start: Date,
+  ): Date | null {
+    const stage = stageOf(state);
+    if (!stage) return null;
+    if (stage === 'accept') return c.acceptDueAt;
+    if (stage === 'handle') return c.dueAt;
+    return this.calendar.add(start, this.limit(def, c.category, c.urgency as 'normal' | 'urgent', stage));
+  }
+}
+
+/**
+ * Supervision levels of a running stage: 1 (yellow) when 80% of the stage's time is used, 2
+ * (red) at the deadline, 3 when the handling stage is ESCALATE_AFTER past it.
+ */
+export function slaThresholds(cal: WorkCalendar, state: CaseState, start: Date, due: Date): Date[] {
+  const span = Math.max(0, due.getTime() - start.getTime());
+  // 80% of the stage's working time (not of the wall-clock span, which puts the yellow card in the
+  // night, or days early before a holiday); wall-clock only for a stage with no office time in it.
+  const worked = cal.workingMinutesBetween(start, due);
+  const yellow =
+    worked > 0
+      ? cal.add(start, { amount: Math.floor(worked * 0.8), unit: 'wmin' })
+      : new Date(start.getTime() + Math.floor(span * 0.8));
+  const t = [yellow, due];
+  if (stageOf(state) === 'handle') t.push(cal.add(due, ESCALATE_AFTER));
+  return t;
+}
+
+export function levelAt(thresholds: Date[], now: Date): number {
+  let level = 0;
+  for (const t of thresholds) if (now.getTime() >= t.getTime()) level++;
+  return level;
+}
+
+export function nextAt(thresholds: Date[], level: number): Date | null {
+  return thresholds[level] ?? null;
+}
+
+/** Calendar, office hours and overrides from the database, cached; edits here clear the cache. */
+export class TimingStore {
+  private cached: { timing: Timing; at: number } | null = null;
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  async get(conn: Conn = this.db): Promise<Timing> {
+    if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.timing;
+    const [days, hours, overrides] = await Promise.all([
+      conn.selectFrom('workCalendar').select(['day', 'kind']).execute(),
+      conn.selectFrom('settings').select('value').where('key', '=', 'cases.officeHours').executeTakeFirst(),
+      conn.selectFrom('caseLimits').selectAll().execute(),
+    ]);
+    const periods = (hours?.value as OfficeHours | undefined)?.periods ?? DEFAULT_PERIODS;
+    const calendar = new WorkCalendar({
+      holidays: days.filter((d) => d.kind === 'holiday').map((d) => d.day),
+      workdays: days.filter((d) => d.kind === 'workday').map((d) => d.day),
+      periods,
+    });
+    const timing = new Timing(
+      calendar,
+      overrides.map((o) => ({ ...o, unit: o.unit as Limit['unit'] }) as CaseLimit),
+    );
+    this.cached = { timing, at: Date.now() };
+    return timing;
+  }
+
+  invalidate() {
+    this.cached = null;
+  }
+}

@@ -1,0 +1,192 @@
+import { QuestionCircleOutlined } from '@ant-design/icons';
+import { Card, Col, Empty, Row, Segmented, Space, Table, Tooltip, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import { useCan } from '../../app/auth.js';
+import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
+import { ErrorState, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
+import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
+import { type Period, PeriodPicker, readPeriod } from './period.js';
+import { CASE_TYPE_LIST, type CaseState, type CaseType, type Figure, useIndicators } from './queries.js';
+import { CaseStateTag } from './shared.js';
+
+const isType = (v: string | null): v is CaseType => !!v && (CASE_TYPE_LIST as string[]).includes(v);
+const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** A figure's value for people: rates in per cent, hours with one decimal, '—' without a denominator. */
+export function figureValue(t: TFunction, f: Figure): string {
+  if (f.value === null || f.value === undefined) return '—';
+  switch (f.unit) {
+    case 'rate':
+      return `${(f.value * 100).toFixed(1).replace(/\.0$/, '')}%`;
+    case 'hours':
+      return t('indicator.hours', { n: f.value.toFixed(1) });
+    case 'score':
+      return `${f.value.toFixed(2)} / 5`;
+    default:
+      return String(f.value);
+  }
+}
+
+export function FigureCard({ f }: { f: Figure }) {
+  const t = useT();
+  const help = `indicator.help.${f.key}`;
+  return (
+    <Card size="small" style={{ height: '100%' }} data-testid={`figure-${f.key}`}>
+      <Space size={4} style={{ color: 'rgba(0,0,0,0.55)', fontSize: 13 }}>
+        <span>{f.name}</span>
+        {hasMessage(help) ? (
+          <Tooltip title={t(help)}>
+            <QuestionCircleOutlined />
+          </Tooltip>
+        ) : null}
+      </Space>
+      <div className="jy-figure-value" data-testid={`figure-${f.key}-value`}>
+        {figureValue(t, f)}
+      </div>
+      {f.numerator !== null && f.denominator !== null ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('indicator.fraction', { n: f.numerator, d: f.denominator })}
+        </Typography.Text>
+      ) : (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          &nbsp;
+        </Typography.Text>
+      )}
+    </Card>
+  );
+}
+
+export default function IndicatorsPage() {
+  const t = useT();
+  const can = useCan();
+  const mobile = useIsMobile();
+  const [sp, setSp] = useSearchParams();
+  const types = CASE_TYPE_LIST.filter((x) => can(`${x}.read`));
+  const typeParam = sp.get('type');
+  const type = isType(typeParam) && types.includes(typeParam) ? typeParam : undefined;
+  const areaId = num(sp.get('areaId'));
+  const period = readPeriod(sp);
+  const result = useIndicators({ areaId, type, from: period.from, to: period.to }, types.length > 0);
+
+  const update = (patch: Record<string, string | number | undefined>) =>
+    setSp(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === undefined || v === '') next.delete(k);
+          else next.set(k, String(v));
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  const setPeriod = (p: Period) =>
+    update(
+      p.kind === 'custom'
+        ? { period: 'custom', from: p.from, to: p.to }
+        : { period: p.kind === 'month' ? undefined : p.kind, from: undefined, to: undefined },
+    );
+
+  return (
+    <>
+      <PageHeader title={t('nav.caseIndicators')} />
+      <div className="jy-filter-bar" style={{ alignItems: 'center' }}>
+        <div style={{ width: mobile ? undefined : 240 }}>
+          <AreaTreeSelect
+            allowClear
+            value={areaId ?? null}
+            onChange={(v) => update({ areaId: v ?? undefined })}
+            placeholder={t('indicator.myArea')}
+            data-testid="indicator-area"
+          />
+        </div>
+        {types.length > 1 ? (
+          <div style={{ minWidth: 0, overflowX: 'auto' }}>
+            <Segmented
+              value={type ?? 'all'}
+              onChange={(v) => update({ type: v === 'all' ? undefined : String(v) })}
+              options={[
+                { value: 'all', label: t('common.all') },
+                ...types.map((x) => ({ value: x, label: t(`caseType.${x}`) })),
+              ]}
+              data-testid="indicator-type"
+            />
+          </div>
+        ) : null}
+        <div style={{ minWidth: 0 }}>
+          <PeriodPicker value={period} onChange={setPeriod} />
+        </div>
+      </div>
+      {result.error && !result.data ? (
+        <ErrorState error={result.error} onRetry={() => void result.refetch()} />
+      ) : (
+        <QueryState query={result} rows={8}>
+          {(r) => (
+            <Space
+              orientation="vertical"
+              size={16}
+              style={{ width: '100%', opacity: result.isFetching ? 0.7 : 1 }}
+            >
+              <Typography.Text type="secondary" data-testid="indicator-scope">
+                {t('indicator.scope', { area: r.areaName, from: r.from, to: r.to })}
+              </Typography.Text>
+              <Row gutter={[12, 12]} data-testid="indicator-figures">
+                {r.figures.map((f) => (
+                  <Col key={f.key} xs={12} sm={8} lg={6} xxl={4}>
+                    <FigureCard f={f} />
+                  </Col>
+                ))}
+              </Row>
+              <Row gutter={[16, 16]}>
+                <Col xs={24} lg={10}>
+                  <Card size="small" title={t('indicator.byState')}>
+                    {r.byState.length === 0 ? (
+                      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('indicator.none')} />
+                    ) : (
+                      <Table
+                        size="small"
+                        rowKey="state"
+                        pagination={false}
+                        dataSource={r.byState}
+                        data-testid="indicator-by-state"
+                        columns={[
+                          {
+                            title: t('common.status'),
+                            dataIndex: 'state',
+                            render: (v: CaseState) => <CaseStateTag state={v} />,
+                          },
+                          { title: t('indicator.count'), dataIndex: 'count', align: 'right' as const },
+                        ]}
+                      />
+                    )}
+                  </Card>
+                </Col>
+                <Col xs={24} lg={14}>
+                  <Card size="small" title={t('indicator.byCategory')}>
+                    {r.byCategory.length === 0 ? (
+                      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('indicator.none')} />
+                    ) : (
+                      <Table
+                        size="small"
+                        rowKey="category"
+                        pagination={false}
+                        dataSource={r.byCategory}
+                        columns={[
+                          { title: t('case.category'), dataIndex: 'name' },
+                          { title: t('indicator.count'), dataIndex: 'count', align: 'right' as const },
+                        ]}
+                      />
+                    )}
+                  </Card>
+                </Col>
+              </Row>
+              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                {t('indicator.note')}
+              </Typography.Paragraph>
+            </Space>
+          )}
+        </QueryState>
+      )}
+    </>
+  );
+}
