@@ -3,6 +3,7 @@ import { open as openFile } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import unzipper from 'unzipper';
 import { matchHeader } from './headers.js';
 
 /**
@@ -227,26 +228,83 @@ type ExcelRow = {
   eachCell(opts: { includeEmpty: boolean }, cb: (cell: CellLike, col: number) => void): void;
 };
 
+/**
+ * ExcelJS's streaming reader walks the zip front to back with unzipper's `Parse`, which now and
+ * then loses an entry (about one file in 150 in our fixtures lost `xl/workbook.xml` and failed
+ * with "reading 'sheets'"). A ledger must never be misread, so this reader takes the parts from
+ * the zip's central directory instead, in the order the sheet needs them: relationships,
+ * workbook, shared strings, styles, then the first worksheet in tab order, streamed.
+ */
+type ZipEntry = { path: string; stream(): Readable };
+type ReaderInternals = {
+  model?: { sheets?: { rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: unknown }>;
+};
+
+function sheetPath(target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  const parts = ['xl'];
+  for (const seg of target.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg && seg !== '.') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 function xlsxRows(file: Source): AsyncIterator<LedgerRow> & { close(): void } {
-  const stream = sourceStream(file);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  const open = (): Promise<{ files: ZipEntry[] }> =>
+    'path' in file ? unzipper.Open.file(file.path) : unzipper.Open.buffer(file.buffer);
+  const streams: Readable[] = [];
+  const take = (e: ZipEntry) => {
+    const st = e.stream();
+    streams.push(st);
+    return st;
+  };
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     entries: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
   });
+  const r = reader as unknown as ReaderInternals;
+  async function* sheet(): AsyncGenerator<ExcelRow> {
+    const { files } = await open();
+    const parts = new Map(files.map((f) => [f.path.replace(/^\//, ''), f]));
+    const part = (p: string) => parts.get(p);
+    const rels = part('xl/_rels/workbook.xml.rels');
+    const book = part('xl/workbook.xml');
+    if (!rels || !book) throw new Error('not a workbook: no xl/workbook.xml');
+    await r._parseRels(take(rels));
+    await r._parseWorkbook(take(book));
+    const strings = part('xl/sharedStrings.xml');
+    if (strings) for await (const _ of r._parseSharedStrings(take(strings))) void _;
+    r.sharedStrings ??= [];
+    const styles = part('xl/styles.xml');
+    if (styles) await r._parseStyles(take(styles));
+    const first = r.model?.sheets?.[0];
+    const rel = first && r.workbookRels?.find((x) => x.Id === first.rId);
+    const entry = rel && part(sheetPath(rel.Target));
+    if (!rel || !entry) throw new Error('the workbook has no worksheet');
+    const sheetNo = rel.Target.match(/sheet(\d+)\.xml$/i)?.[1] ?? '1';
+    for (const ev of r._parseWorksheet(take(entry), sheetNo)) {
+      if (ev.eventType === 'worksheet') yield* ev.value as AsyncIterable<ExcelRow>;
+    }
+  }
   async function* gen(): AsyncGenerator<LedgerRow> {
-    for await (const sheet of reader as AsyncIterable<AsyncIterable<ExcelRow>>) {
-      for await (const row of sheet) {
-        const cells: (string | null)[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, col) => {
-          while (cells.length < col - 1) cells.push(null);
-          cells[col - 1] = cellText(cell);
-        });
-        if (!isBlank(cells)) yield { rowNo: row.number, cells };
-      }
-      break; // the first worksheet only
+    for await (const row of sheet()) {
+      const cells: (string | null)[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        while (cells.length < col - 1) cells.push(null);
+        cells[col - 1] = cellText(cell);
+      });
+      if (!isBlank(cells)) yield { rowNo: row.number, cells };
     }
   }
   const g = gen();
@@ -257,7 +315,7 @@ function xlsxRows(file: Source): AsyncIterator<LedgerRow> & { close(): void } {
       if (closed) return;
       closed = true;
       void g.return(undefined).catch(() => {});
-      stream.destroy();
+      for (const st of streams) st.destroy();
     },
   };
 }
