@@ -1,6 +1,7 @@
 // The part of unzipper (ExcelJS's zip library) the ledger reader uses: the central directory.
 declare module 'unzipper' {
   import type { Readable } from 'node:stream';
+
   interface Entry {
     path: string;
     stream(password?: string): Readable;
