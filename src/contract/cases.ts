@@ -315,6 +315,12 @@ export const CaseListQuery = ListQuery.extend({
   sla: z.coerce.number().int().min(0).max(3).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
+  /** Which instant `from`/`to` read (default: reported); the dashboard's figures drill down by it. */
+  dateField: z.enum(['reported', 'accepted', 'due', 'closed']).optional(),
+  /** Only cases counted in the indicators (not rejected). */
+  valid: z.enum(['true', 'false']).optional(),
+  /** Only open cases (not closed, not rejected). */
+  open: z.enum(['true', 'false']).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

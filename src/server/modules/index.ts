@@ -5,6 +5,7 @@ import { areasModule } from './areas/areas.manifest.js';
 import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
 import { casesModule } from './cases/cases.manifest.js';
+import { dashboardModule } from './dashboard/dashboard.manifest.js';
 import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
@@ -20,6 +21,7 @@ export const MODULES: ModuleManifest[] = [
   casesModule,
   open311Module,
   visitsModule,
+  dashboardModule,
   auditModule,
 ];
 

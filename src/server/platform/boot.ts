@@ -63,6 +63,7 @@ export async function boot(
       settings: new SettingsStore(db),
       log,
       hooks: { personChanged: MODULES.flatMap((m) => m.hooks?.personChanged ?? []) },
+      indicators: MODULES.flatMap((m) => (m.indicators ? [m.indicators] : [])),
     };
     if (config.mode === 'demo' && config.seedDemo) {
       // Each module's seed is idempotent; the tree being empty says this is the first start.

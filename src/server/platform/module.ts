@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Migration } from 'kysely';
 import type { PermissionDef } from '../../contract/roles.js';
+import type { IndicatorSource } from './indicators.js';
 import type { Hooks, Services } from './services.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ModuleManifest {
   onStart?: (services: Services) => Promise<void>;
   /** Background work of a running server (e.g. the case sweep); returns its stop function. */
   jobs?: (services: Services) => () => void;
+  /** The module's dashboard figures (platform/indicators.ts, docs/indicators.md). */
+  indicators?: IndicatorSource;
   /** Reactions to other modules' changes, run in their transaction (see `Hooks`). */
   hooks?: Partial<Hooks>;
   /** Routes outside /api (e.g. /open311/v2); their permission checks are their own. */

@@ -1,5 +1,6 @@
 import { CASE_TYPES } from '../../../contract/cases.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
+import { casesIndicators } from './cases.indicators.js';
 import { casesRoutes } from './cases.routes.js';
 import { seedCalendar, seedDemoCases } from './cases.seed.js';
 import { timingsFor } from './cases.timings.js';
@@ -28,6 +29,7 @@ const all = (suffixes: string[], types: readonly string[] = CASE_TYPES) =>
 
 /** The case engine and its first three types (DOMAIN §4 "Cases"): grid events, disputes, resident requests. */
 export const casesModule: ModuleManifest = {
+  indicators: casesIndicators(),
   name: 'cases',
   permissions: [
     ...typePerms,

@@ -177,13 +177,14 @@ export function casesService(s: Services) {
       if (q.category) base = base.where('c.category', 'in', categoryAndChildren(q.category));
       if (q.urgency) base = base.where('c.urgency', '=', q.urgency);
       if (q.sla !== undefined) base = base.where('c.slaLevel', '>=', q.sla);
-      if (q.from) base = base.where('c.reportedAt', '>=', new Date(`${q.from}T00:00:00+08:00`));
+      const instant = (
+        { reported: 'c.reportedAt', accepted: 'c.acceptedAt', due: 'c.dueAt', closed: 'c.closedAt' } as const
+      )[q.dateField ?? 'reported'];
+      if (q.from) base = base.where(instant, '>=', new Date(`${q.from}T00:00:00+08:00`));
       if (q.to)
-        base = base.where(
-          'c.reportedAt',
-          '<',
-          new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000),
-        );
+        base = base.where(instant, '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
+      if (q.valid === 'true') base = base.where('c.state', '<>', 'rejected');
+      if (q.open === 'true') base = base.where('c.state', 'not in', ['closed', 'rejected']);
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
       if (q.q) {
         const like = `%${escapeLike(q.q)}%`;

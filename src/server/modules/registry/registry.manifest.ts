@@ -2,6 +2,7 @@ import { TAG_CODES, TAGS, tagPermission } from '../../../contract/tags.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { failUnfinishedImports } from './import.service.js';
 import * as init from './migrations/202611210100_registry_init.js';
+import { registryIndicators } from './registry.indicators.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
 
@@ -26,6 +27,7 @@ const GRID_TAGS = TAG_CODES.filter(
 
 /** The registry (DOMAIN §3): people, households, houses, rentals, organisations, ledger imports. */
 export const registryModule: ModuleManifest = {
+  indicators: registryIndicators(),
   name: 'registry',
   permissions: [
     P('person.read', '查看实有人口', 'View people'),

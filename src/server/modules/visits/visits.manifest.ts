@@ -3,6 +3,7 @@ import { timingsFor } from '../cases/cases.timings.js';
 import { chinaDate } from '../cases/engine/calendar.js';
 import * as init from './migrations/202611230100_visits_init.js';
 import * as peopleCover from './migrations/202611231100_visits_people_cover.js';
+import { visitsIndicators } from './visits.indicators.js';
 import { refreshAllPlans, refreshPlans } from './visits.plans.js';
 import { visitsRoutes } from './visits.routes.js';
 import { seedDemoVisits } from './visits.seed.js';
@@ -12,6 +13,7 @@ const P = (name: string, zh: string, en: string, sensitive = false) =>
 
 /** Visits and patrols (DOMAIN §4 "Visits"): rules → plans → the grid worker's day → visits, patrols, findings as cases. */
 export const visitsModule: ModuleManifest = {
+  indicators: visitsIndicators(),
   name: 'visits',
   permissions: [
     P('visit.read', '查看走访记录、走访计划与巡查', 'View visits, visit plans and patrols', true),

@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AreaRef, Dashboard, DashboardFigure, DashboardMap } from '../../../contract/dashboard.js';
+import type { Actor } from '../../platform/access/actor.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import {
+  type Cell,
+  type FigureDef,
+  type IndicatorQuery,
+  type IndicatorSource,
+  sumCells,
+  valueOf,
+} from '../../platform/indicators.js';
+import type { Ctx, Services } from '../../platform/services.js';
+
+/**
+ * The dashboard: every module's figures (ModuleManifest.indicators) for a node of the area tree
+ * and a period, with the previous period, the node's children (ranking, drill-down) and the
+ * grids (map). Figures are computed in SQL by their modules; this service picks the node within
+ * the actor's `dashboard.read` scope, runs the modules in parallel and caches the answer.
+ *
+ * The cache answers "nothing changed" without recomputing: an entry keeps the database snapshot
+ * it was computed after, and stays valid while no audit entry (every change writes one in its
+ * transaction) is invisible to that snapshot, i.e. nothing was committed since. Figures that move
+ * with the clock alone (overdue now) are bounded by a one-minute life. Entries are per scope
+ * (the actor's permissions and paths), so users with the same roles and areas share them.
+ */
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 500;
+/** Audit actions that change no figure (reads, sign-ins): they do not invalidate the cache. */
+const READ_ONLY_ACTIONS = ['auth.%', '%.reveal', '%.export', 'audit.%', '%.errors'];
+
+interface Entry<T> {
+  at: number;
+  snapshot: string;
+  value: T;
+}
+
+const dayMs = 86_400_000;
+const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+const shiftDay = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
+const lastOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** The period before: the same number of whole months when the period is whole months, else of days. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  if (fd === 1 && td === lastOfMonth(ty, tm)) {
+    const months = (ty - fy) * 12 + (tm - fm) + 1;
+    const start = new Date(Date.UTC(fy, fm - 1 - months, 1));
+    const end = new Date(Date.UTC(fy, fm - 1, 0));
+    return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+  }
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs) + 1;
+  return { from: shiftDay(from, -days), to: shiftDay(from, -1) };
+}
+
+function scopeKey(actor: Actor): string {
+  const h = createHash('sha256');
+  for (const p of actor.permissions) h.update(`${p}=${actor.pathsFor(p).join(',')};`);
+  return h.digest('base64url').slice(0, 22);
+}
+
+export function dashboardService(s: Services, sources: IndicatorSource[]) {
+  const cache = new Map<string, Entry<unknown>>();
+
+  async function snapshot(): Promise<string> {
+    const r = await sql<{ s: string }>`SELECT pg_current_snapshot()::text AS s`.execute(s.db);
+    return r.rows[0]!.s;
+  }
+
+  /** Nothing that changes a figure was committed since `snap` (see the class comment). */
+  async function unchangedSince(snap: string): Promise<boolean> {
+    const r = await sql<{ changed: boolean }>`
+      SELECT EXISTS (
+        SELECT 1 FROM audit_log
+        WHERE xid >= pg_snapshot_xmin(${snap}::pg_snapshot)
+          AND NOT pg_visible_in_snapshot(xid, ${snap}::pg_snapshot)
+          AND NOT (action LIKE ANY (${sql.val(READ_ONLY_ACTIONS)}::text[]))
+      ) AS changed`.execute(s.db);
+    return !r.rows[0]!.changed;
+  }
+
+  async function cached<T>(
+    key: string,
+    compute: () => Promise<T>,
+  ): Promise<{ value: T; at: number; hit: boolean }> {
+    const e = cache.get(key) as Entry<T> | undefined;
+    const now = Date.now();
+    if (e && now - e.at < TTL_MS && (await unchangedSince(e.snapshot))) {
+      // Most recently used last.
+      cache.delete(key);
+      cache.set(key, e);
+      return { value: e.value, at: e.at, hit: true };
+    }
+    const snap = await snapshot();
+    const value = await compute();
+    cache.delete(key);
+    cache.set(key, { at: now, snapshot: snap, value });
+    while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+    return { value, at: now, hit: false };
+  }
+
+  /** The node asked for, which must lie within the actor's dashboard scope; default: the first. */
+  async function nodeOf(actor: Actor, areaId: number | undefined) {
+    const paths = actor.pathsFor('dashboard.read');
+    if (!paths.length) throw new AppError('FORBIDDEN');
+    const id = areaId ?? Number(paths[0]!.split('.').pop());
+    const node = await s.db
+      .selectFrom('areas')
+      .select(['id', 'name', 'kind', 'path'])
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where(sql<boolean>`path <@ ${sql.val(paths)}::ltree[]`)
+      .executeTakeFirst();
+    if (!node) throw new AppError('NOT_FOUND');
+    return node;
+  }
+
+  function figuresFor(actor: Actor): FigureDef[] {
+    return sources.flatMap((src) => src.figures(actor));
+  }
+
+  async function computeAll(
+    actor: Actor,
+    node: { id: number; path: string },
+    level: number,
+    from: string,
+    to: string,
+    keys: (src: IndicatorSource) => Set<string>,
+  ): Promise<Cell[]> {
+    const q: IndicatorQuery = {
+      actor,
+      node,
+      level,
+      from: dayStart(from),
+      to: new Date(dayStart(to).getTime() + dayMs),
+      fromDay: from,
+      toDay: to,
+      today: chinaToday(s.clock.now()),
+      now: s.clock.now(),
+    };
+    const parts = await Promise.all(
+      sources.map((src) => {
+        const k = keys(src);
+        return k.size ? src.compute(s.db, q, k) : Promise.resolve([]);
+      }),
+    );
+    return parts.flat();
+  }
+
+  function checkPeriod(ctx: Ctx, from: string, to: string) {
+    const zh = ctx.lang === 'zh';
+    const fail = (path: string, message: string) =>
+      new AppError('VALIDATION_FAILED', { fields: path }, [{ path, code: 'custom', message }]);
+    if (to < from)
+      throw fail('to', zh ? '结束日期不能早于开始日期' : 'The end date is before the start date');
+    if (Date.parse(to) - Date.parse(from) > 3 * 366 * dayMs)
+      throw fail('to', zh ? '统计期最长三年' : 'A period is at most three years');
+  }
+
+  return {
+    previousPeriod,
+
+    async dashboard(ctx: Ctx, q: { areaId?: number; from: string; to: string }): Promise<Dashboard> {
+      checkPeriod(ctx, q.from, q.to);
+      const actor = ctx.actor;
+      const node = await nodeOf(actor, q.areaId);
+      const prev = previousPeriod(q.from, q.to);
+      const defs = figuresFor(actor);
+      const level = node.path.split('.').length + 1;
+      const key = `d|${scopeKey(actor)}|${node.id}|${q.from}|${q.to}|${chinaToday(s.clock.now())}`;
+      const { value, at, hit } = await cached(key, async () => {
+        const mine = (src: IndicatorSource, flowOnly = false) =>
+          new Set(
+            src
+              .figures(actor)
+              .filter((f) => !flowOnly || f.kind === 'flow')
+              .map((f) => f.key),
+          );
+        const [cur, before, children, trail] = await Promise.all([
+          computeAll(actor, node, level, q.from, q.to, (src) => mine(src)),
+          computeAll(actor, node, level, prev.from, prev.to, (src) => mine(src, true)),
+          s.db
+            .selectFrom('areas')
+            .select(['id', 'name', 'kind'])
+            .where('parentId', '=', node.id)
+            .where('status', '=', 'active')
+            .where('kind', '<>', 'house')
+            .orderBy('sortOrder')
+            .orderBy('code')
+            .execute(),
+          s.db
+            .selectFrom('areas')
+            .select(['id', 'name', 'kind'])
+            .where(sql<boolean>`path @> ${node.path}::ltree`)
+            .where(sql<boolean>`path <@ ${sql.val(actor.pathsFor('dashboard.read'))}::ltree[]`)
+            .orderBy('depth')
+            .execute(),
+        ]);
+        return { cur: sumCells(cur), before: sumCells(before).total, children, trail };
+      });
+      const drillOf = (f: FigureDef, areaId: number) => {
+        if (!f.drill) return null;
+        const query: Record<string, string> = { ...f.drill.query, areaId: String(areaId) };
+        if (f.drill.period) {
+          query[f.drill.period[0]] = q.from;
+          query[f.drill.period[1]] = q.to;
+        }
+        return { path: f.drill.path, query };
+      };
+      const figures: DashboardFigure[] = defs.map((f) => {
+        const c = value.cur.total.get(f.key) ?? { n: 0, d: f.unit === 'count' ? null : 0 };
+        const p = value.before.get(f.key);
+        return {
+          key: f.key,
+          section: f.section,
+          name: f[ctx.lang],
+          unit: f.unit,
+          kind: f.kind,
+          better: f.better ?? null,
+          formula: f.formula[ctx.lang],
+          value: valueOf(f.unit, c.n, c.d),
+          numerator: f.unit === 'rate' ? c.n : null,
+          denominator: f.unit === 'rate' ? (c.d ?? 0) : null,
+          previous:
+            f.kind === 'flow' ? valueOf(f.unit, p?.n ?? 0, p?.d ?? (f.unit === 'count' ? null : 0)) : null,
+          drill: drillOf(f, node.id),
+        };
+      });
+      return {
+        area: { id: node.id, name: node.name, kind: node.kind },
+        trail: value.trail,
+        from: q.from,
+        to: q.to,
+        previous: prev,
+        computedAt: new Date(at).toISOString(),
+        cached: hit,
+        figures,
+        children: value.children.map((a) => {
+          const g = value.cur.byGroup.get(a.id);
+          const values: Record<string, number | null> = {};
+          for (const f of defs) {
+            const c = g?.get(f.key);
+            values[f.key] = valueOf(f.unit, c?.n ?? 0, c?.d ?? (f.unit === 'count' ? null : 0));
+          }
+          return { id: a.id, name: a.name, kind: a.kind, values };
+        }),
+      };
+    },
+
+    /** One figure per grid under the node (the map's colours). */
+    async map(
+      ctx: Ctx,
+      q: { areaId?: number; from: string; to: string; figure: string },
+    ): Promise<DashboardMap> {
+      checkPeriod(ctx, q.from, q.to);
+      const actor = ctx.actor;
+      const node = await nodeOf(actor, q.areaId);
+      const def = figuresFor(actor).find((f) => f.key === q.figure);
+      if (!def)
+        throw new AppError('VALIDATION_FAILED', { fields: 'figure' }, [
+          {
+            path: 'figure',
+            code: 'custom',
+            message: ctx.lang === 'zh' ? '没有这个指标' : 'No such figure',
+          },
+        ]);
+      // Grids under the node (or the grid the node lies in).
+      const grids = await s.db
+        .selectFrom('areas')
+        .select(['id', 'name', 'path'])
+        .where('kind', '=', 'grid')
+        .where('status', '=', 'active')
+        .where(sql<boolean>`(path <@ ${node.path}::ltree OR path @> ${node.path}::ltree)`)
+        .where(
+          sql<boolean>`(path <@ ${sql.val(actor.pathsFor('dashboard.read'))}::ltree[] OR path @> ${node.path}::ltree)`,
+        )
+        .orderBy('code')
+        .execute();
+      const level = grids.length ? grids[0]!.path.split('.').length : node.path.split('.').length + 1;
+      const key = `m|${scopeKey(actor)}|${node.id}|${q.from}|${q.to}|${q.figure}|${chinaToday(s.clock.now())}`;
+      const { value, at } = await cached(key, async () => {
+        const cells = await computeAll(actor, node, level, q.from, q.to, (src) =>
+          src.figures(actor).some((f) => f.key === q.figure) ? new Set([q.figure]) : new Set(),
+        );
+        return sumCells(cells).byGroup;
+      });
+      return {
+        figure: { key: def.key, name: def[ctx.lang], unit: def.unit, better: def.better ?? null },
+        computedAt: new Date(at).toISOString(),
+        grids: grids.map((g) => {
+          const c = value.get(g.id)?.get(def.key);
+          return {
+            id: g.id,
+            name: g.name,
+            value: valueOf(def.unit, c?.n ?? 0, c?.d ?? (def.unit === 'count' ? null : 0)),
+          };
+        }),
+      };
+    },
+
+    /** Empties the cache (tests, and after a restore). */
+    clear() {
+      cache.clear();
+    },
+  };
+}
+
+export type DashboardService = ReturnType<typeof dashboardService>;
+export type { AreaRef };
