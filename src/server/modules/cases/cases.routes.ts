@@ -144,9 +144,9 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const ctx = req.ctx();
       const q = req.query;
       if (q.to < q.from)
-        throw new AppError('VALIDATION_FAILED', { fields: 'to' }, [
+        throw new AppError('VALIDATION_FAILED', { fields: 'query.to' }, [
           {
-            path: 'to',
+            path: 'query.to',
             code: 'custom',
             message: ctx.lang === 'zh' ? '结束日期不能早于开始日期' : 'The end date is before the start date',
           },

@@ -156,9 +156,9 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     const fail = (path: string, message: string) =>
       new AppError('VALIDATION_FAILED', { fields: path }, [{ path, code: 'custom', message }]);
     if (to < from)
-      throw fail('to', zh ? '结束日期不能早于开始日期' : 'The end date is before the start date');
+      throw fail('query.to', zh ? '结束日期不能早于开始日期' : 'The end date is before the start date');
     if (Date.parse(to) - Date.parse(from) > 3 * 366 * dayMs)
-      throw fail('to', zh ? '统计期最长三年' : 'A period is at most three years');
+      throw fail('query.to', zh ? '统计期最长三年' : 'A period is at most three years');
   }
 
   return {
@@ -261,9 +261,9 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       const node = await nodeOf(actor, q.areaId);
       const def = figuresFor(actor).find((f) => f.key === q.figure);
       if (!def)
-        throw new AppError('VALIDATION_FAILED', { fields: 'figure' }, [
+        throw new AppError('VALIDATION_FAILED', { fields: 'query.figure' }, [
           {
-            path: 'figure',
+            path: 'query.figure',
             code: 'custom',
             message: ctx.lang === 'zh' ? '没有这个指标' : 'No such figure',
           },
