@@ -752,16 +752,23 @@ export function visitsService(s: Services) {
           .where('userId', '=', ctx.actor.userId)
           .where('endedAt', 'is', null)
           .executeTakeFirst();
-        if (open)
-          throw new AppError('CASE_RULE', {
+        const stillOpen = () =>
+          new AppError('CASE_RULE', {
             zh: '您有一次巡查尚未结束',
             en: 'You have a patrol that has not ended',
           });
+        if (open) throw stillOpen();
+        // Two starts at once both pass the check above: the unique index (one open patrol per
+        // user) refuses the second, which gets the same answer instead of a 500.
         const row = await trx
           .insertInto('patrols')
           .values({ areaId: a.id, areaPath: a.path, userId: ctx.actor.userId, startedAt: s.clock.now() })
           .returning('id')
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+          .catch((e: unknown) => {
+            if ((e as { code?: string }).code === '23505') throw stillOpen();
+            throw e;
+          });
         await audit({
           action: 'patrol.start',
           entityType: 'patrol',
