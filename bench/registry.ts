@@ -169,9 +169,15 @@ async function insertAreas(db: Kysely<DB>, nodes: ReturnType<typeof communityNod
   }
 }
 
-async function grow(db: Kysely<DB>, keyring: { decrypt(s: string): string }, now: Date) {
+/** Grows the street to `target` people (also used by the backup drill, scripts/drill-backup.ts). */
+export async function grow(
+  db: Kysely<DB>,
+  keyring: { decrypt(s: string): string },
+  now: Date,
+  target = PEOPLE,
+) {
   const have = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM people`.execute(db)).rows[0]!.n;
-  if (have >= PEOPLE) return { added: 0, ms: 0, genMs: 0, analyzeMs: 0 };
+  if (have >= target) return { added: 0, ms: 0, genMs: 0, analyzeMs: 0 };
   const street = (
     await sql<{ id: number; code: string; path: string }>`
     SELECT id, code, path::text AS path FROM areas WHERE kind = 'street' ORDER BY id LIMIT 1`.execute(db)
@@ -219,13 +225,13 @@ async function grow(db: Kysely<DB>, keyring: { decrypt(s: string): string }, now
     inflight.catch(() => {}); // awaited (and thrown) at the next flush
   };
   let lastReport = t0;
-  while (have + added < PEOPLE) {
+  while (have + added < target) {
     seq++;
     const { community, nodes } = communityNodes(nextId, street, seq);
     await insertAreas(db, nodes);
     const [slot] = (await loadCommunities(db, street.path, [community.id])) as CommunitySlot[];
     const houses = slot!.houses.length;
-    const people = Math.min(Math.round(houses * OTHER_TARGETS_PER_HOUSE.people), PEOPLE - have - added);
+    const people = Math.min(Math.round(houses * OTHER_TARGETS_PER_HOUSE.people), target - have - added);
     const floating = Math.round(people * OTHER_TARGETS_PER_HOUSE.floatingShare);
     const away = Math.round(people * OTHER_TARGETS_PER_HOUSE.awayShare);
     const residentPeople = people - floating - away;
@@ -358,7 +364,8 @@ function planSummary(plan: PlanNode): { top: string; indexes: string[]; seqScans
 
 // ————————————————————————— the ledger —————————————————————————
 
-async function writeLedger(file: string, rows: number, now: Date): Promise<void> {
+/** A messy ledger as communities keep them (also used by the crash drill, scripts/drill-crash.ts). */
+export async function writeLedger(file: string, rows: number, now: Date): Promise<void> {
   const r = createRng('bench-ledger');
   const taken = new Set<string>();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
