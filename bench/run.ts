@@ -1,5 +1,6 @@
 // `npm run bench [name]`: runs the benchmarks and prints their figures (never asserted in tests).
 import { benchCases } from './cases.js';
+import { benchDashboard } from './dashboard.js';
 import { benchFoundation } from './foundation.js';
 import { benchRegistry } from './registry.js';
 import { benchVisits } from './visits.js';
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   registry: benchRegistry,
   cases: benchCases,
   visits: benchVisits,
+  dashboard: benchDashboard,
 };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(benches)) {

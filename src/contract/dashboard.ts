@@ -52,7 +52,12 @@ export type Dashboard = z.infer<typeof Dashboard>;
 
 export const DashboardMapQuery = DashboardQuery.extend({ figure: z.string().trim().min(1).max(80) });
 export const DashboardMap = z.object({
-  figure: z.object({ key: z.string(), name: z.string(), unit: FigureUnit, better: z.enum(['up', 'down']).nullable() }),
+  figure: z.object({
+    key: z.string(),
+    name: z.string(),
+    unit: FigureUnit,
+    better: z.enum(['up', 'down']).nullable(),
+  }),
   computedAt: z.string(),
   grids: z.array(z.object({ id: z.number(), name: z.string(), value: z.number().nullable() })),
 });

@@ -87,7 +87,7 @@ export function underNode(path: string, q: IndicatorQuery, permission: string): 
 }
 
 /** The value a cell (or a sum of cells) shows: a count, or n / d rounded (null when d is 0). */
-export function valueOf(unit: FigureUnit, n: number, d: number | null): number | null {
+export function figureValue(unit: FigureUnit, n: number, d: number | null): number | null {
   if (unit === 'count') return n;
   if (!d) return null;
   const v = n / d;
@@ -108,7 +108,10 @@ export function sumCells(cells: Cell[]) {
     add(total, c);
     if (c.group !== null) {
       let g = byGroup.get(c.group);
-      if (!g) byGroup.set(c.group, (g = new Map()));
+      if (!g) {
+        g = new Map();
+        byGroup.set(c.group, g);
+      }
       add(g, c);
     }
   }

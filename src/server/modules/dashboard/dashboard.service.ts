@@ -6,10 +6,10 @@ import { AppError } from '../../platform/errors/app-error.js';
 import {
   type Cell,
   type FigureDef,
+  figureValue,
   type IndicatorQuery,
   type IndicatorSource,
   sumCells,
-  valueOf,
 } from '../../platform/indicators.js';
 import type { Ctx, Services } from '../../platform/services.js';
 
@@ -222,11 +222,13 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
           kind: f.kind,
           better: f.better ?? null,
           formula: f.formula[ctx.lang],
-          value: valueOf(f.unit, c.n, c.d),
+          value: figureValue(f.unit, c.n, c.d),
           numerator: f.unit === 'rate' ? c.n : null,
           denominator: f.unit === 'rate' ? (c.d ?? 0) : null,
           previous:
-            f.kind === 'flow' ? valueOf(f.unit, p?.n ?? 0, p?.d ?? (f.unit === 'count' ? null : 0)) : null,
+            f.kind === 'flow'
+              ? figureValue(f.unit, p?.n ?? 0, p?.d ?? (f.unit === 'count' ? null : 0))
+              : null,
           drill: drillOf(f, node.id),
         };
       });
@@ -244,7 +246,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
           const values: Record<string, number | null> = {};
           for (const f of defs) {
             const c = g?.get(f.key);
-            values[f.key] = valueOf(f.unit, c?.n ?? 0, c?.d ?? (f.unit === 'count' ? null : 0));
+            values[f.key] = figureValue(f.unit, c?.n ?? 0, c?.d ?? (f.unit === 'count' ? null : 0));
           }
           return { id: a.id, name: a.name, kind: a.kind, values };
         }),
@@ -296,7 +298,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
           return {
             id: g.id,
             name: g.name,
-            value: valueOf(def.unit, c?.n ?? 0, c?.d ?? (def.unit === 'count' ? null : 0)),
+            value: figureValue(def.unit, c?.n ?? 0, c?.d ?? (def.unit === 'count' ? null : 0)),
           };
         }),
       };

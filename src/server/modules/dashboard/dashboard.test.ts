@@ -1,0 +1,351 @@
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, createTestApp, stayLoggedIn, type TestApp } from '../../../../test/helpers/app.js';
+import { areaIdByCode } from '../../../../test/helpers/db.js';
+import { previousPeriod } from './dashboard.service.js';
+
+/**
+ * The dashboard (docs/indicators.md): registry figures on a hand-made community, visits and
+ * cases figures against their own pages and the lists they drill down to, scope, sensitivity,
+ * the cache and the export. Today is Fri 2026-11-20 in China.
+ */
+let t: TestApp;
+let street: Client;
+let gridA: Client;
+let security: Client;
+const A = {} as Record<'street' | 'youyi' | 'gridA' | 'c' | 'g1' | 'g2' | 'h1' | 'h2', number>;
+
+type Fig = {
+  key: string;
+  value: number | null;
+  previous: number | null;
+  drill: { path: string; query: Record<string, string> } | null;
+};
+type Dash = {
+  area: { id: number };
+  cached: boolean;
+  figures: Fig[];
+  children: { id: number; name: string; values: Record<string, number | null> }[];
+};
+
+async function dash(c: Client, qs: string): Promise<Dash> {
+  const r = await c.get(`/api/dashboard?${qs}`);
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json();
+}
+const fig = (d: Dash, key: string) => {
+  const f = d.figures.find((x) => x.key === key);
+  if (!f) throw new Error(`no figure ${key}`);
+  return f;
+};
+/** The API list behind a figure: the drill's web path is the API path under /api. */
+async function drillTotal(c: Client, f: Fig): Promise<number> {
+  expect(f.drill, f.key).not.toBeNull();
+  const qs = new URLSearchParams(f.drill!.query);
+  if (f.drill!.path === '/people') qs.delete('box');
+  const r = await c.get(`/api${f.drill!.path}?${qs}&pageSize=1`);
+  expect(r.statusCode, `${f.key}: ${r.body}`).toBe(200);
+  return r.json().total;
+}
+
+async function area(parentId: number, kind: string, name: string): Promise<number> {
+  const r = await street.post('/api/areas', { parentId, kind, name });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id;
+}
+
+const MONTH = 'from=2026-11-01&to=2026-11-30';
+
+beforeAll(async () => {
+  t = await createTestApp({ clock: new Date('2026-11-20T04:00:00Z') });
+  street = stayLoggedIn(t, 'street_admin');
+  gridA = stayLoggedIn(t, 'grid_a');
+  security = stayLoggedIn(t, 'security_admin');
+  A.street = await areaIdByCode(t.db, '430681001');
+  A.youyi = await areaIdByCode(t.db, '430681001001');
+  A.gridA = await areaIdByCode(t.db, '430681001001001');
+  // A community made by hand: two grids, one house each.
+  A.c = await area(A.street, 'community', '样板社区');
+  A.g1 = await area(A.c, 'grid', '样板一网格');
+  A.g2 = await area(A.c, 'grid', '样板二网格');
+  A.h1 = await area(await area(A.g1, 'building', '1栋'), 'house', '101');
+  A.h2 = await area(await area(A.g2, 'building', '2栋'), 'house', '201');
+});
+afterAll(() => t.close());
+
+describe('the period before', () => {
+  it('is the previous month, quarter or year for whole months, else as many days before', () => {
+    expect(previousPeriod('2026-11-01', '2026-11-30')).toEqual({ from: '2026-10-01', to: '2026-10-31' });
+    expect(previousPeriod('2026-03-01', '2026-03-31')).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    expect(previousPeriod('2026-01-01', '2026-03-31')).toEqual({ from: '2025-10-01', to: '2025-12-31' });
+    expect(previousPeriod('2026-01-01', '2026-12-31')).toEqual({ from: '2025-01-01', to: '2025-12-31' });
+    expect(previousPeriod('2026-11-11', '2026-11-20')).toEqual({ from: '2026-11-01', to: '2026-11-10' });
+    expect(previousPeriod('2026-03-01', '2026-03-01')).toEqual({ from: '2026-02-28', to: '2026-02-28' });
+  });
+});
+
+describe('registry figures, hand-computed', () => {
+  it('counts people, floating registration, health archives, ages, tags, households and houses', async () => {
+    const person = (areaId: number, p: Record<string, unknown>) =>
+      t.db
+        .insertInto('people')
+        .values({ areaId, name: '样', residenceType: 'registered', ...p } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+        .then((r) => r.id);
+    const p1 = await person(A.h1, { birthDate: '1940-01-01' }); // 86: 80+
+    await person(A.h1, {
+      residenceType: 'floating',
+      floatingRegisteredOn: '2026-01-01',
+      floatingExpiresOn: '2027-01-01',
+    }); // registered, not expiring
+    await person(A.h1, {
+      residenceType: 'floating',
+      floatingRegisteredOn: '2025-12-01',
+      floatingExpiresOn: '2026-12-01',
+    }); // registered, expiring within 30 days
+    await person(A.h1, { residenceType: 'floating' }); // not registered
+    await person(A.h1, { residenceType: 'resident', healthArchive: true, birthDate: '2000-05-05' }); // 26
+    await person(A.h1, { status: 'moved_out', residenceType: 'floating' }); // not counted anywhere
+    const p7 = await person(A.h2, { residenceType: 'resident', birthDate: '2020-01-01' }); // 6: 0-6
+    await person(A.h2, {
+      residenceType: 'floating',
+      floatingRegisteredOn: '2025-11-01',
+      floatingExpiresOn: '2026-11-01',
+    }); // expired: neither registered-and-unexpired nor not expiring
+    await t.db
+      .insertInto('personTags')
+      .values([
+        { personId: p1, tag: 'empty_nest' },
+        { personId: p7, tag: 'disability' },
+      ])
+      .execute();
+    await t.db.insertInto('households').values({ areaId: A.h1, headPersonId: p1 }).execute();
+    await t.db.insertInto('houseInfo').values({ areaId: A.h1, use: 'rental' }).execute();
+    await t.db
+      .insertInto('rentals')
+      .values({ houseId: A.h1, use: 'residence', startDate: '2026-01-01' })
+      .execute();
+    await t.db
+      .insertInto('rentals')
+      .values({ houseId: A.h2, use: 'residence', startDate: '2025-01-01', endDate: '2025-12-31' })
+      .execute();
+
+    const d = await dash(street, `areaId=${A.c}&${MONTH}`);
+    const v = (k: string) => fig(d, k).value;
+    expect(v('registry.people')).toBe(7);
+    expect([
+      v('registry.people.registered'),
+      v('registry.people.resident'),
+      v('registry.people.floating'),
+    ]).toEqual([1, 2, 4]);
+    expect(v('registry.floatingRegistrationRate')).toBe(0.5); // 2 of 4
+    expect(v('registry.floatingExpiring')).toBe(2); // 12-01 and the expired 11-01
+    expect(v('registry.healthArchiveRate')).toBe(0.5); // 1 of 2 resident
+    expect([
+      v('registry.age.80+'),
+      v('registry.age.18-34'),
+      v('registry.age.0-6'),
+      v('registry.age.60-79'),
+    ]).toEqual([1, 1, 1, 0]);
+    expect([v('registry.tag.empty_nest'), v('registry.tag.disability'), v('registry.tag.dibao')]).toEqual([
+      1, 1, 0,
+    ]);
+    expect([
+      v('registry.households'),
+      v('registry.houses'),
+      v('registry.houses.rental'),
+      v('registry.rentalHouses'),
+    ]).toEqual([1, 2, 1, 1]);
+    // Stock figures have no previous period.
+    expect(fig(d, 'registry.people').previous).toBeNull();
+    // Per grid: the children add up to the community.
+    const byId = new Map(d.children.map((c) => [c.id, c.values]));
+    expect(byId.get(A.g1)!['registry.people']).toBe(5);
+    expect(byId.get(A.g2)!['registry.people']).toBe(2);
+    expect(byId.get(A.g2)!['registry.floatingRegistrationRate']).toBe(0);
+    expect(byId.get(A.g1)!['registry.healthArchiveRate']).toBe(1);
+
+    // Each figure's list has as many rows as the figure counts.
+    for (const k of [
+      'registry.people',
+      'registry.people.floating',
+      'registry.floatingExpiring',
+      'registry.age.80+',
+      'registry.tag.empty_nest',
+    ])
+      expect(await drillTotal(street, fig(d, k)), k).toBe(v(k));
+
+    // The map: one value per grid, the same as the children here.
+    const m = await street.get(`/api/dashboard/map?areaId=${A.c}&${MONTH}&figure=registry.people`);
+    expect(m.statusCode, m.body).toBe(200);
+    expect(m.json().grids.map((g: { id: number; value: number }) => [g.id, g.value])).toEqual([
+      [A.g1, 5],
+      [A.g2, 2],
+    ]);
+  });
+});
+
+describe('case and visit figures agree with their pages and their lists', () => {
+  it('cases: the indicators page for the same area and period, and the drill-down lists', async () => {
+    const period = 'from=2026-09-01&to=2026-11-30';
+    const d = await dash(street, `areaId=${A.youyi}&${period}`);
+    const page = (await street.get(`/api/cases/indicators?areaId=${A.youyi}&${period}`)).json();
+    for (const k of [
+      'reported',
+      'closed',
+      'closureRate',
+      'onTimeRate',
+      'timelyAcceptRate',
+      'reworkRate',
+      'satisfaction',
+    ])
+      expect(fig(d, `cases.${k}`).value, k).toBe(
+        page.figures.find((f: { key: string }) => f.key === k).value,
+      );
+    expect(fig(d, 'cases.reported').value).toBeGreaterThan(0);
+    expect(await drillTotal(street, fig(d, 'cases.reported'))).toBe(fig(d, 'cases.reported').value);
+    expect(await drillTotal(street, fig(d, 'cases.closed'))).toBe(fig(d, 'cases.closed').value);
+    expect(await drillTotal(street, fig(d, 'cases.open'))).toBe(fig(d, 'cases.open').value);
+    expect(await drillTotal(street, fig(d, 'cases.overdue'))).toBe(fig(d, 'cases.overdue').value);
+    // A rate drills down to its denominator.
+    const due = page.figures.find((f: { key: string }) => f.key === 'closureRate').denominator;
+    expect(await drillTotal(street, fig(d, 'cases.closureRate'))).toBe(due);
+    const types = ['event', 'request', 'dispute'].map((x) => fig(d, `cases.reported.${x}`).value ?? 0);
+    expect(types.reduce((a, b) => a + b, 0)).toBe(fig(d, 'cases.reported').value);
+  });
+
+  it('visits: the supervision page for the same area and period, and the plan lists', async () => {
+    const period = 'from=2026-10-01&to=2026-11-20';
+    const d = await dash(street, `areaId=${A.youyi}&${period}`);
+    const rows: Record<string, number>[] = (
+      await street.get(`/api/visits/stats?areaId=${A.youyi}&${period}`)
+    ).json().rows;
+    const sum = (k: string) => rows.reduce((a, r) => a + r[k]!, 0);
+    expect(fig(d, 'visits.plans').value).toBe(sum('plans'));
+    expect(fig(d, 'visits.overdue').value).toBe(sum('overdue'));
+    expect(fig(d, 'visits.neverVisited').value).toBe(sum('neverVisited'));
+    expect(fig(d, 'visits.done').value).toBe(sum('visits'));
+    expect(fig(d, 'visits.patrols').value).toBe(sum('patrols'));
+    const onTime = sum('doneOnTime');
+    expect(fig(d, 'visits.onTimeRate').value).toBeCloseTo(onTime / (onTime + sum('doneLate')), 4);
+    expect(fig(d, 'visits.patrolCoverage').value).toBeCloseTo(
+      rows.filter((r) => r.patrols! > 0).length / rows.length,
+      4,
+    );
+    expect(await drillTotal(street, fig(d, 'visits.overdue'))).toBe(fig(d, 'visits.overdue').value);
+    expect(await drillTotal(street, fig(d, 'visits.neverVisited'))).toBe(fig(d, 'visits.neverVisited').value);
+  });
+});
+
+describe('scope and sensitivity', () => {
+  it("a grid worker's dashboard is their grid; above it nothing is found", async () => {
+    const d = await dash(gridA, MONTH);
+    expect(d.area.id).toBe(A.gridA);
+    for (const id of [A.street, A.youyi, A.c])
+      expect((await gridA.get(`/api/dashboard?areaId=${id}&${MONTH}`)).statusCode, String(id)).toBe(404);
+    expect(
+      (await gridA.get(`/api/dashboard/map?areaId=${A.youyi}&${MONTH}&figure=cases.open`)).statusCode,
+    ).toBe(404);
+    expect(await drillTotal(gridA, fig(d, 'registry.people'))).toBe(fig(d, 'registry.people').value);
+    // The street's figure for the same grid is the same number.
+    const s = await dash(street, `areaId=${A.gridA}&${MONTH}`);
+    expect(fig(s, 'registry.people').value).toBe(fig(d, 'registry.people').value);
+    // Without the permission: 403.
+    const resident = await t.login('resident');
+    expect((await resident.get(`/api/dashboard?${MONTH}`)).statusCode).toBe(403);
+  });
+
+  it('a role without a tag permission sees no figure about the tag, and no visits under it', async () => {
+    const role = await security.post('/api/roles', {
+      code: 'figures_only',
+      nameZh: '只看数据',
+      nameEn: 'Figures only',
+      permissions: ['dashboard.read', 'person.read', 'visit.read', 'tag.empty_nest'],
+    });
+    expect(role.statusCode, role.body).toBe(201);
+    const volunteer = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'volunteer')
+      .executeTakeFirstOrThrow();
+    const assigned = await security.post(`/api/users/${volunteer.id}/roles`, {
+      role: 'figures_only',
+      areaId: A.youyi,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const v = await t.login('volunteer');
+    const d = await dash(v, MONTH);
+    const tagKeys = d.figures.filter((f) => f.key.startsWith('registry.tag.')).map((f) => f.key);
+    expect(tagKeys).toEqual(['registry.tag.empty_nest']);
+    // Plans only under rules whose every tag the role may see (here: empty_nest alone).
+    const visible = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM visit_plans vp JOIN visit_rules r ON r.id = vp.rule_id AND r.active
+      JOIN people p ON p.id = vp.person_id JOIN areas a ON a.id = p.area_id
+      WHERE r.tags <@ ARRAY['empty_nest']::text[] AND a.path <@ (SELECT path FROM areas WHERE id = ${A.youyi})`.execute(
+      t.db,
+    );
+    expect(fig(d, 'visits.plans').value).toBe(visible.rows[0]!.n);
+    const all = await dash(street, `areaId=${A.youyi}&${MONTH}`);
+    expect(fig(all, 'visits.plans').value!).toBeGreaterThan(visible.rows[0]!.n);
+    // Asking the map for a hidden figure is refused as an unknown one.
+    const m = await v.get(`/api/dashboard/map?${MONTH}&figure=registry.tag.disability`);
+    expect([m.statusCode, m.json().issues?.[0]?.path]).toEqual([400, 'query.figure']);
+  });
+});
+
+describe('cache, export and bad input', () => {
+  it('answers from the cache until something changes, and says so', async () => {
+    const q = `areaId=${A.c}&${MONTH}`;
+    const first = await dash(street, q);
+    const again = await dash(street, q);
+    expect(again.cached).toBe(true);
+    expect(fig(again, 'registry.people').value).toBe(fig(first, 'registry.people').value);
+    // A read that is audited (an export) changes no figure and keeps the cache.
+    expect((await street.get(`/api/dashboard/export?${q}`)).statusCode).toBe(200);
+    expect((await dash(street, q)).cached).toBe(true);
+    // A person registered through the API: the next answer is computed again and counts them.
+    const r = await street.post('/api/people', { name: '新来', residenceType: 'registered', areaId: A.h2 });
+    expect(r.statusCode, r.body).toBe(201);
+    const after = await dash(street, q);
+    expect(after.cached).toBe(false);
+    expect(fig(after, 'registry.people').value).toBe(fig(first, 'registry.people').value! + 1);
+  });
+
+  it('exports the view with the definitions on a second sheet, watermarked and audited', async () => {
+    const r = await street.get(`/api/dashboard/export?areaId=${A.c}&${MONTH}`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const [figures, defs] = wb.worksheets;
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['指标', '指标说明']);
+    const d = await dash(street, `areaId=${A.c}&${MONTH}`);
+    expect(String(figures!.getCell('A1').value)).toContain('王建国');
+    expect(figures!.getRow(2).values).toEqual(expect.arrayContaining(['样板一网格', '样板二网格']));
+    const people = figures!.getRows(3, d.figures.length)!.find((row) => row.getCell(1).value === '实有人口')!;
+    expect(people.getCell(3).value).toBe(fig(d, 'registry.people').value);
+    expect(defs!.getCell(`B${3}`).value).toBe(d.figures[0]!.key);
+    expect(defs!.rowCount).toBeGreaterThanOrEqual(d.figures.length + 2);
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select(['entityId', 'detail'])
+      .where('action', '=', 'dashboard.export')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit.entityId).toBe(String(A.c));
+  });
+
+  it('names the field of a bad period or figure', async () => {
+    const bad = async (url: string, path: string) => {
+      const r = await street.get(url);
+      expect([r.statusCode, r.json().issues?.[0]?.path], url).toEqual([400, path]);
+    };
+    await bad('/api/dashboard?from=2026-11-30&to=2026-11-01', 'query.to');
+    await bad('/api/dashboard?from=2020-01-01&to=2026-11-01', 'query.to');
+    await bad('/api/dashboard?from=2026-02-30&to=2026-03-01', 'query.from');
+    await bad(`/api/dashboard/map?${MONTH}&figure=nope`, 'query.figure');
+    expect((await street.get(`/api/dashboard?areaId=999999999&${MONTH}`)).statusCode).toBe(404);
+  });
+});
