@@ -5,7 +5,7 @@ import { boot } from './platform/boot.js';
 import { loadConfig } from './platform/config.js';
 import { DataDirLockedError } from './platform/db/embedded.js';
 import { startHousekeeping } from './platform/housekeeping.js';
-import { buildApp } from './platform/http/app.js';
+import { buildApp, loggerOptions } from './platform/http/app.js';
 
 async function main() {
   const config = loadConfig();
@@ -23,10 +23,7 @@ async function main() {
     throw e;
   }
   const app = await buildApp(runtime.services, MODULES, {
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-    },
+    logger: loggerOptions(config.logLevel),
     webDir,
   });
   const stopHousekeeping = startHousekeeping(runtime.services);

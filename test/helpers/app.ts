@@ -8,7 +8,7 @@ import { boot } from '../../src/server/platform/boot.js';
 import { TestClock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { createDb, type Db } from '../../src/server/platform/db/index.js';
-import { buildApp } from '../../src/server/platform/http/app.js';
+import { buildApp, loggerOptions } from '../../src/server/platform/http/app.js';
 import type { Services } from '../../src/server/platform/services.js';
 
 export function dbUrl(name: string): string {
@@ -54,13 +54,32 @@ export interface Client {
   del(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
-export async function createTestApp(opts: { clock?: Date } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: {
+    clock?: Date;
+    /** Receives every line the app logs (the request logger as main.ts configures it, and the services' log). */
+    log?: (line: string) => void;
+  } = {},
+): Promise<TestApp> {
   const dbName = await cloneDatabase();
   const db = createDb(dbUrl(dbName), { max: 10 });
   const clock = new TestClock(opts.clock ?? new Date());
   const config = { ...loadConfig({}), databaseUrl: dbUrl(dbName), keyFile: inject('keyFile') };
-  const runtime = await boot(config, { log: { info() {}, warn() {}, error() {} }, db, clock });
-  const app = await buildApp(runtime.services, MODULES, { webDir: null });
+  const sink = opts.log;
+  const text = (x: unknown) =>
+    typeof x === 'string' ? x : x instanceof Error ? `${x.message}\n${x.stack}` : JSON.stringify(x);
+  const log = sink
+    ? {
+        info: (m: unknown) => sink(text(m)),
+        warn: (m: unknown) => sink(text(m)),
+        error: (m: unknown) => sink(text(m)),
+      }
+    : { info() {}, warn() {}, error() {} };
+  const runtime = await boot(config, { log, db, clock });
+  const app = await buildApp(runtime.services, MODULES, {
+    webDir: null,
+    ...(sink ? { logger: loggerOptions('info', { write: (line: string) => sink(line) }) } : {}),
+  });
 
   function client(cookies: Record<string, string>, csrf: string | null, username: string | null): Client {
     const headers = () => ({

@@ -61,8 +61,10 @@ export function accountsRepo(db: Conn) {
       now: Date,
       forUpdate = false,
     ): Promise<UserRecord | undefined> {
-      let q = base(now).where('u.id', '=', id).where(scope);
-      if (forUpdate) q = q.forUpdate('u');
+      // Locked on its own first, then read: see registry.repository's find (a concurrent change of
+      // the account's area made the loser of the race a 404 instead of a 412).
+      if (forUpdate) await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+      const q = base(now).where('u.id', '=', id).where(scope);
       return (await q.executeTakeFirst()) as UserRecord | undefined;
     },
 

@@ -1,7 +1,11 @@
 import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
 import type { z } from 'zod';
+import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { PersonListQuery } from '../../../contract/registry.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
+import type { Conn } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { writeXlsx } from './export/xlsx.js';
 import { ageOn, visibleTags } from './registry.policy.js';
@@ -11,6 +15,8 @@ import type { RegistryService } from './registry.service.js';
 
 /** At most this many rows per export; read from the database 2,000 at a time (keyset on id). */
 export const EXPORT_CAP = 100_000;
+/** Exports per user per hour. */
+export const EXPORT_LIMIT = 20;
 const PAGE = 2000;
 
 const RESIDENCE = { registered: '户籍', resident: '常住', floating: '流动' } as const;
@@ -38,6 +44,11 @@ const COLUMNS = [
   { header: '标签', key: 'tags', width: 20 },
 ];
 
+/** Runs of seven or more digits in search text, masked as IDs (15–18) or phones (the rest). */
+export function maskedSearch(q: string): string {
+  return q.replace(/\d{7,}[\dXx]?/g, (m) => (m.length >= 15 ? maskId(m) : maskPhone(m)) ?? '');
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Local (UTC+8) time for the watermark and file name. */
 function localStamp(now: Date) {
@@ -56,15 +67,33 @@ type Query = Omit<z.infer<typeof PersonListQuery>, 'page' | 'pageSize' | 'sort'>
 export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, q: Query) {
   const filter = svc.exportFilter(ctx, q);
   const repo = registryRepo(s.db, s.keyring);
+  const now = s.clock.now();
+  const stamp = localStamp(now);
+  const { page: _p, pageSize: _ps, ...asked } = q as Query & { page?: number; pageSize?: number };
+  // The query is audited; a search by a whole ID number or phone is recorded masked, like any
+  // identifier the app shows (tails, as typed: they name no one).
+  const query = asked.q ? { ...asked, q: maskedSearch(asked.q) } : asked;
+  // EXPORT_LIMIT an hour per user, counted in the audit log like reveals: checked before the
+  // count (a refused export costs one small query), and again under a per-user lock with the entry.
+  const used = async (conn: Conn) => {
+    const r = await conn
+      .selectFrom('auditLog')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actorId', '=', ctx.actor.userId)
+      .where('action', '=', 'person.export')
+      .where('at', '>', new Date(now.getTime() - 3600_000))
+      .executeTakeFirst();
+    if ((r?.n ?? 0) >= EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
+  };
+  await used(s.db);
   const rows = await repo.count(filter, EXPORT_CAP + 1);
   const capped = rows > EXPORT_CAP;
   const n = Math.min(rows, EXPORT_CAP);
-  const now = s.clock.now();
-  const stamp = localStamp(now);
-  const { page: _p, pageSize: _ps, ...query } = q as Query & { page?: number; pageSize?: number };
-  await inTx(s, ctx, async (_trx, audit) =>
-    audit({ action: 'person.export', entityType: 'person', detail: { query, rows: n, capped } }),
-  );
+  await inTx(s, ctx, async (trx, audit) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
+    await used(trx);
+    await audit({ action: 'person.export', entityType: 'person', detail: { query, rows: n, capped } });
+  });
 
   const today = svc.today();
   async function* records() {

@@ -268,13 +268,17 @@ export function registryRepo(db: Conn, keyring: Keyring) {
     },
 
     async find(id: number, scope: Expression<SqlBool>, forUpdate = false): Promise<PersonRecord | undefined> {
-      let q = db
+      // The row is locked on its own first. Locking it in the query below would be wrong under
+      // a concurrent move: PostgreSQL re-checks a locked row that changed meanwhile against the
+      // join rows it had already read (the old area), drops it, and the loser of the race got
+      // 404 instead of 412. Locked first, the query then reads the committed row and its area.
+      if (forUpdate) await db.selectFrom('people').select('id').where('id', '=', id).forUpdate().execute();
+      const q = db
         .selectFrom('people as p')
         .innerJoin('areas as a', 'a.id', 'p.areaId')
         .select(personColumns)
         .where('p.id', '=', id)
         .where(scope);
-      if (forUpdate) q = q.forUpdate('p');
       return (await q.executeTakeFirst()) as PersonRecord | undefined;
     },
 

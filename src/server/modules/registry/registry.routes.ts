@@ -34,6 +34,7 @@ import {
 } from '../../../contract/registry.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
+import { SlidingWindow } from '../../platform/http/rate-limit.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
 import { exportPeople } from './registry.export.js';
@@ -51,11 +52,14 @@ const TagBody = TagAssign.extend({ tag: z.string().trim().min(1).max(40) });
 const HouseholdUpdate = z.strictObject({ headPersonId: Id.nullable() });
 const MAX_UPLOAD = 30 * 1024 * 1024;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates. */
+export const SEARCH_LIMIT = 120;
 
 export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = registryService(s);
   const imports = importService(s);
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, parts: 11 } });
+  const searches = new SlidingWindow(SEARCH_LIMIT, 60_000, () => s.clock.now());
 
   async function present(_ctx: Ctx, rows: PersonRecord[]) {
     const names = await svc.namesFor(rows.map((r) => r.areaPath));
@@ -153,6 +157,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (req, reply) => {
       const ctx = req.ctx();
+      if (req.query.q) searches.take(ctx.actor.userId);
       svc.checkTagFilter(ctx, req.query.tag);
       const { rows, total, capped } = await svc.list(ctx, req.query as never);
       // A total above the cap (COUNT_CAP, or SEARCH_COUNT_CAP for a search) is not counted: say so.

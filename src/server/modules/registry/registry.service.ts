@@ -909,10 +909,12 @@ export function registryService(s: Services) {
   };
 
   async function findOrganisation(ctx: Ctx, id: number, c: Conn = s.db, forUpdate = false) {
-    let q = orgQuery(c)
+    // Locked on its own first, then read: see registry.repository's find.
+    if (forUpdate)
+      await c.selectFrom('organisations').select('id').where('id', '=', id).forUpdate().execute();
+    const q = orgQuery(c)
       .where(areaIdInScope(ctx.actor, 'org.read', 'o.areaId'))
       .where('o.id', '=', id);
-    if (forUpdate) q = q.forUpdate('o');
     const o = (await q.executeTakeFirst()) as OrganisationRecord | undefined;
     if (!o) throw notFound();
     return o;
