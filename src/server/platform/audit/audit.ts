@@ -91,10 +91,13 @@ export async function writeAudit(conn: Conn, ctx: AuditContext, input: AuditInpu
 }
 
 /**
- * Links committed entries into the hash chain: those whose transactions have all ended (xid below
- * the oldest transaction still running, so no entry can still appear before them), in
- * (transaction, seq) order, numbered by `chain_no`. The chain head row is locked while sealing,
- * so sealers in several instances take turns. Returns how many entries it sealed.
+ * Links committed entries into the hash chain, numbered by `chain_no`: every unsealed entry this
+ * statement can see (an entry becomes visible when its transaction commits; one that rolls back
+ * never does), in (transaction, seq) order within a round. A transaction committing later is
+ * sealed in a later round, after entries of younger transactions: the chain's order is `chain_no`,
+ * not xid. (Waiting for the oldest running transaction instead let one long transaction anywhere
+ * on the server — xids are cluster-wide — hold back every seal.) The chain head row is locked
+ * while sealing, so sealers in several instances take turns. Returns how many entries it sealed.
  */
 export async function sealAudit(db: Db, batch = 5000): Promise<number> {
   let sealed = 0;
@@ -110,7 +113,7 @@ export async function sealAudit(db: Db, batch = 5000): Promise<number> {
       const rows = await sql<Record<string, unknown> & { id: number }>`
         SELECT id, at, actor_id, actor_name, action, entity_type, entity_id, success, ip, request_id, changes, detail
         FROM audit_log
-        WHERE chain_no IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE chain_no IS NULL
         ORDER BY xid, seq LIMIT ${batch}`.execute(trx);
       if (rows.rows.length === 0) return 0;
       let prev = Buffer.from(head.hash);
@@ -183,7 +186,7 @@ export interface VerifyResult {
 /**
  * Seals what is ready, then walks the whole chain in chain order, in batches; names the first
  * entry (by its seq) that does not verify. Entries of transactions still running are not part
- * of the chain yet and are counted as `pending`.
+ * of the chain yet.
  */
 export async function verifyChain(db: Db): Promise<VerifyResult> {
   await sealAudit(db);
