@@ -5,6 +5,7 @@ import {
   CalendarOutlined,
   CarryOutOutlined,
   ClockCircleOutlined,
+  DashboardOutlined,
   DownOutlined,
   EnvironmentOutlined,
   FileTextOutlined,
@@ -48,6 +49,7 @@ import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
 
 export interface NavItem {
   key:
+    | 'dashboard'
     | 'home'
     | 'cases'
     | 'caseMap'
@@ -87,6 +89,13 @@ export const VISIT_ACCESS = ['visit.read', 'visit.record'];
 
 /** docs/api-draft.md "Permissions that drive the menu". */
 export const NAV_ITEMS: NavItem[] = [
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    label: 'nav.dashboard',
+    icon: <DashboardOutlined />,
+    permission: 'dashboard.read',
+  },
   { key: 'home', path: '/', label: 'nav.home', icon: <HomeOutlined /> },
   {
     key: 'cases',

@@ -37,6 +37,8 @@ const VisitStatsPage = lazy(() => import('../pages/visits/StatsPage.js'));
 const PatrolPage = lazy(() => import('../pages/visits/PatrolPage.js'));
 const VisitRulesPage = lazy(() => import('../pages/visits/RulesPage.js'));
 const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
+const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
+const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
@@ -85,10 +87,27 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        // The command centre's wall screen: no app shell (it checks the session and permission itself).
+        path: '/screen',
+        element: (
+          <Standalone>
+            <ScreenPage />
+          </Standalone>
+        ),
+      },
+      {
         path: '/',
         element: <AppLayout />,
         children: [
           { index: true, element: <HomePage /> },
+          {
+            path: 'dashboard',
+            element: (
+              <Require permission="dashboard.read">
+                <DashboardPage />
+              </Require>
+            ),
+          },
           // The inbox and a case are open to everyone signed in: a handler may hold no case permission
           // (a volunteer, a co-building unit); the server answers only with what they may see.
           { path: 'cases', element: <CasesPage /> },

@@ -25,10 +25,13 @@ import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { type TFunction, useT } from '../../app/i18n.js';
 import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
+import { useArea } from '../areas/queries.js';
 import {
+  CASE_DATE_FIELDS,
   CASE_TYPE_LIST,
   type CaseBox,
   type CaseCounts,
+  type CaseDateField,
   type CaseListItem,
   type CaseListParams,
   type CaseState,
@@ -201,6 +204,16 @@ export default function CasesPage() {
   const urgency = (sp.get('urgency') as 'normal' | 'urgent' | null) ?? undefined;
   const from = sp.get('from') ?? undefined;
   const to = sp.get('to') ?? undefined;
+  // Set by the dashboard's drills: which date from/to read, valid or open cases only, the area.
+  const dateFieldParam = sp.get('dateField') as CaseDateField | null;
+  const dateField =
+    dateFieldParam && CASE_DATE_FIELDS.includes(dateFieldParam) && dateFieldParam !== 'reported'
+      ? dateFieldParam
+      : undefined;
+  const valid = sp.get('valid') === 'true' ? ('true' as const) : undefined;
+  const openOnly = sp.get('open') === 'true' ? ('true' as const) : undefined;
+  const areaId = num(sp.get('areaId'));
+  const area = useArea(areaId ?? null);
 
   const params: CaseListParams = {
     type,
@@ -208,8 +221,12 @@ export default function CasesPage() {
     state,
     category,
     urgency,
+    areaId,
     from,
     to,
+    dateField: from || to ? dateField : undefined,
+    valid,
+    open: openOnly,
     q: q || undefined,
     page,
     pageSize,
@@ -234,7 +251,35 @@ export default function CasesPage() {
     update({ q: v.trim() || undefined });
   };
 
-  const activeFilters = [state, category, urgency, from].filter(Boolean).length;
+  const activeFilters = [state, category, urgency, from, valid, openOnly, areaId].filter(Boolean).length;
+  const fmtDay = (d: string | undefined) => (d ? dayjs(d).format('MM-DD') : '…');
+  /** Filters that have no control of their own (from a dashboard drill): removable tags. */
+  const drillTags = [
+    ...(areaId
+      ? [
+          {
+            key: 'area',
+            label: t('case.areaFilter', { name: area.data?.name ?? `#${areaId}` }),
+            clear: { areaId: undefined },
+          },
+        ]
+      : []),
+    ...(dateField && (from || to)
+      ? [
+          {
+            key: 'date',
+            label: t('case.dateFilter', {
+              field: t(`case.dateField.${dateField}`),
+              from: fmtDay(from),
+              to: fmtDay(to),
+            }),
+            clear: { dateField: undefined, from: undefined, to: undefined },
+          },
+        ]
+      : []),
+    ...(valid ? [{ key: 'valid', label: t('case.validFilter'), clear: { valid: undefined } }] : []),
+    ...(openOnly ? [{ key: 'open', label: t('case.openFilter'), clear: { open: undefined } }] : []),
+  ];
   const filtered = activeFilters > 0 || !!q;
   const total = list.data?.total ?? 0;
   const showType = !type && types.length > 1;
@@ -282,6 +327,7 @@ export default function CasesPage() {
         update({
           from: v?.[0] ? v[0].format('YYYY-MM-DD') : undefined,
           to: v?.[1] ? v[1].format('YYYY-MM-DD') : undefined,
+          dateField: undefined,
         })
       }
       style={{ width: '100%' }}
@@ -408,6 +454,10 @@ export default function CasesPage() {
                   urgency: undefined,
                   from: undefined,
                   to: undefined,
+                  dateField: undefined,
+                  valid: undefined,
+                  open: undefined,
+                  areaId: undefined,
                 })
               }
             >
@@ -426,6 +476,25 @@ export default function CasesPage() {
         </Drawer>
       ) : null}
 
+      {drillTags.length > 0 ? (
+        <div className="jy-filter-tags" data-testid="cases-drill-filters" style={{ marginBottom: 12 }}>
+          {drillTags.map((f) => (
+            <Tag
+              key={f.key}
+              closable
+              color="blue"
+              onClose={(e) => {
+                e.preventDefault();
+                update(f.clear);
+              }}
+              data-testid={`cases-filter-tag-${f.key}`}
+              style={{ marginBottom: 4 }}
+            >
+              {f.label}
+            </Tag>
+          ))}
+        </div>
+      ) : null}
       {list.error && !list.data ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : mobile ? (

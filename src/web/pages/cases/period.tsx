@@ -32,9 +32,9 @@ export function readPeriod(sp: URLSearchParams, fallback: Exclude<PeriodKind, 'c
   const kind = sp.get('period') as PeriodKind | null;
   const from = sp.get('from');
   const to = sp.get('to');
-  if (kind === 'custom' && from && to && /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to)) {
-    return { kind, from, to };
-  }
+  const dates = !!from && !!to && /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to);
+  // Dates without a preset (a dashboard drill: `?from=…&to=…`) are a custom period.
+  if (dates && (kind === 'custom' || kind === null)) return { kind: 'custom', from: from!, to: to! };
   if (kind === 'month' || kind === 'quarter' || kind === 'year') return periodOf(kind);
   return periodOf(fallback);
 }

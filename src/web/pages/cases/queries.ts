@@ -64,10 +64,19 @@ export interface CaseListParams {
   sla?: number;
   from?: string;
   to?: string;
+  /** Which instant from/to read (default: reported); the dashboard's drills set it. */
+  dateField?: CaseDateField;
+  /** 'true': only cases counted in the indicators (not rejected). */
+  valid?: 'true';
+  /** 'true': only open cases (not closed, not rejected). */
+  open?: 'true';
   q?: string;
   page: number;
   pageSize: number;
 }
+
+export const CASE_DATE_FIELDS = ['reported', 'accepted', 'due', 'closed'] as const;
+export type CaseDateField = (typeof CASE_DATE_FIELDS)[number];
 
 export interface IndicatorParams {
   areaId?: number;

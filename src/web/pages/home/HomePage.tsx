@@ -1,5 +1,5 @@
-import { RightOutlined } from '@ant-design/icons';
-import { Alert, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
+import { DashboardOutlined, RightOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/auth.js';
@@ -9,6 +9,7 @@ import { visibleNav } from '../../app/layout.js';
 import { QueryState, RowList } from '../../app/ui.js';
 
 const NAV_DESC = {
+  dashboard: 'home.desc.dashboard',
   cases: 'home.desc.cases',
   caseMap: 'home.desc.caseMap',
   disputes: 'home.desc.disputes',
@@ -63,6 +64,38 @@ export default function HomePage() {
                 />
               ) : null}
             </Card>
+
+            {me.permissions.includes('dashboard.read') ? (
+              <Card data-testid="home-dashboard">
+                <div
+                  style={{
+                    display: 'flex',
+                    flexWrap: 'wrap',
+                    gap: 12,
+                    alignItems: 'center',
+                    justifyContent: 'space-between',
+                  }}
+                >
+                  <Space align="start">
+                    <DashboardOutlined style={{ fontSize: 28, color: '#1f6feb' }} />
+                    <div>
+                      <Typography.Title level={5} style={{ margin: 0 }}>
+                        {t('home.dashboardTitle')}
+                      </Typography.Title>
+                      <Typography.Text type="secondary">{t('home.desc.dashboard')}</Typography.Text>
+                    </div>
+                  </Space>
+                  <Space wrap>
+                    <Link to="/dashboard" data-testid="home-dashboard-open">
+                      <Button type="primary">{t('home.dashboardOpen')}</Button>
+                    </Link>
+                    <Link to="/screen">
+                      <Button>{t('home.screenOpen')}</Button>
+                    </Link>
+                  </Space>
+                </div>
+              </Card>
+            ) : null}
 
             {grids.length > 0 ? (
               <Card title={t('home.myGrids')} data-testid="my-grids">

@@ -30,6 +30,8 @@ interface Filters {
   ageBand?: AgeBand;
   status?: PersonStatus;
   expiring?: boolean;
+  /** The dashboard's drill says `expiringWithinDays=30`; `expiring=1` is the page's own checkbox. */
+  expiringWithinDays?: number;
 }
 
 /** Widths of the filter controls on a wide screen (area, type, tag, age, status, expiring). */
@@ -45,7 +47,8 @@ function readFilters(sp: URLSearchParams): Filters {
     tag: (sp.get('tag') as TagCode | null) ?? undefined,
     ageBand: (sp.get('ageBand') as AgeBand | null) ?? undefined,
     status: (sp.get('status') as PersonStatus | null) ?? undefined,
-    expiring: sp.get('expiring') === '1' || undefined,
+    expiring: sp.get('expiring') === '1' || num(sp.get('expiringWithinDays')) !== undefined || undefined,
+    expiringWithinDays: num(sp.get('expiringWithinDays')),
   };
 }
 
@@ -75,7 +78,7 @@ export default function PeoplePage() {
     tag: filters.tag && tags.includes(filters.tag) ? filters.tag : undefined,
     ageBand: filters.ageBand,
     status: filters.status,
-    expiringWithinDays: filters.expiring ? 30 : undefined,
+    expiringWithinDays: filters.expiringWithinDays ?? (filters.expiring ? 30 : undefined),
     page,
     pageSize,
   };
@@ -182,7 +185,7 @@ export default function PeoplePage() {
     <Checkbox
       key="expiring"
       checked={!!filters.expiring}
-      onChange={(e) => setFilter({ expiring: e.target.checked || undefined })}
+      onChange={(e) => setFilter({ expiring: e.target.checked || undefined, expiringWithinDays: undefined })}
       style={{ alignSelf: 'center', minWidth: 0 }}
       data-testid="people-filter-expiring"
     >
@@ -278,6 +281,7 @@ export default function PeoplePage() {
                   ageBand: undefined,
                   status: undefined,
                   expiring: undefined,
+                  expiringWithinDays: undefined,
                 })
               }
             >

@@ -1,0 +1,473 @@
+import { ArrowDownOutlined, ArrowUpOutlined, InfoCircleOutlined, MinusOutlined } from '@ant-design/icons';
+import { Card, Popover, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import type { FigureUnit } from '../../../contract/dashboard.js';
+import { type TFunction, useT } from '../../app/i18n.js';
+import { boundsOf, type LngLat, project, ringCentroid } from '../areas/geo.js';
+import type { MapFeature } from '../areas/queries.js';
+import { type Period, type PeriodKind, periodOf } from '../cases/period.js';
+import type { DashboardFigure } from './queries.js';
+
+export type Better = 'up' | 'down' | null;
+
+/** Sections in the order the page shows them. */
+export const SECTIONS = ['population', 'housing', 'care', 'cases', 'disputes', 'visits'] as const;
+
+const D = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The period in the URL: `from`/`to` (so a shared link shows the same days); which preset it is
+ * follows from the dates (this month's dates are "this month"). This month by default.
+ */
+export function readDashPeriod(sp: URLSearchParams, today: Dayjs = dayjs()): Period {
+  const from = sp.get('from');
+  const to = sp.get('to');
+  if (from && to && D.test(from) && D.test(to) && from <= to) {
+    const preset = (['month', 'quarter', 'year'] as const).find((k) => {
+      const p = periodOf(k, today);
+      return p.from === from && p.to === to;
+    });
+    const asked = sp.get('period') as PeriodKind | null;
+    return { kind: asked === 'custom' ? 'custom' : (preset ?? 'custom'), from, to };
+  }
+  return periodOf('month', today);
+}
+
+/** A value for people: rates in per cent, hours with one decimal, '—' without a denominator. */
+export function formatValue(t: TFunction, unit: FigureUnit, value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  switch (unit) {
+    case 'rate':
+      return `${(value * 100).toFixed(1).replace(/\.0$/, '')}%`;
+    case 'hours':
+      return t('indicator.hours', { n: value.toFixed(1) });
+    case 'score':
+      return value.toFixed(2);
+    default:
+      return value.toLocaleString('zh-CN');
+  }
+}
+
+/** Good news, bad news or neither, for a change of `diff` in a figure. */
+export function tone(better: Better, diff: number): 'good' | 'bad' | 'neutral' {
+  if (diff === 0 || better === null) return 'neutral';
+  return (better === 'up') === diff > 0 ? 'good' : 'bad';
+}
+
+function diffText(t: TFunction, unit: FigureUnit, diff: number): string {
+  const a = Math.abs(diff);
+  switch (unit) {
+    case 'rate':
+      return t('dash.pp', { n: (a * 100).toFixed(1).replace(/\.0$/, '') });
+    case 'hours':
+      return t('indicator.hours', { n: a.toFixed(1) });
+    case 'score':
+      return a.toFixed(2);
+    default:
+      return a.toLocaleString('zh-CN');
+  }
+}
+
+/** "↑ 12 (+8%)" against the previous period, coloured by whether more is better. */
+export function Change({
+  f,
+  previousRange,
+}: {
+  f: Pick<DashboardFigure, 'unit' | 'value' | 'previous' | 'better' | 'kind'>;
+  previousRange: { from: string; to: string };
+}) {
+  const t = useT();
+  if (f.kind === 'stock') {
+    return (
+      <Typography.Text type="secondary" style={{ fontSize: 12 }} title={t('dash.stockHint')}>
+        {t('dash.stock')}
+      </Typography.Text>
+    );
+  }
+  const title = t('dash.previousValue', {
+    from: previousRange.from,
+    to: previousRange.to,
+    value: formatValue(t, f.unit, f.previous),
+  });
+  if (f.value === null || f.previous === null) {
+    return (
+      <span className="jy-dash-change neutral" title={title}>
+        {t('dash.vsPrevious')} —
+      </span>
+    );
+  }
+  const diff = f.value - f.previous;
+  const kind = tone(f.better, diff);
+  const pct =
+    f.unit === 'count' && f.previous > 0 && diff !== 0
+      ? ` (${diff > 0 ? '+' : '−'}${Math.round((Math.abs(diff) / f.previous) * 100)}%)`
+      : '';
+  return (
+    <span className={`jy-dash-change ${kind}`} title={title} data-tone={kind}>
+      {t('dash.vsPrevious')}{' '}
+      {diff > 0 ? <ArrowUpOutlined /> : diff < 0 ? <ArrowDownOutlined /> : <MinusOutlined />}{' '}
+      {diff === 0 ? t('dash.flat') : `${diffText(t, f.unit, diff)}${pct}`}
+    </span>
+  );
+}
+
+/** A figure: name (definition in a popover), value, change; a click opens the list behind it. */
+export function DashFigureCard({
+  f,
+  previousRange,
+  onOpen,
+}: {
+  f: DashboardFigure;
+  previousRange: { from: string; to: string };
+  onOpen?: () => void;
+}) {
+  const t = useT();
+  const definition = (
+    <div style={{ maxWidth: 280 }}>
+      <div style={{ fontWeight: 600, marginBottom: 4 }}>{f.name}</div>
+      <div>{f.formula}</div>
+      {f.numerator !== null && f.denominator !== null ? (
+        <div style={{ marginTop: 4, color: 'rgba(0,0,0,0.55)' }}>
+          {t('indicator.fraction', { n: f.numerator, d: f.denominator })}
+        </div>
+      ) : null}
+      {f.drill ? <div style={{ marginTop: 4, color: '#1f6feb' }}>{t('dash.drill')}</div> : null}
+    </div>
+  );
+  const onKey = (e: KeyboardEvent) => {
+    if (onOpen && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      onOpen();
+    }
+  };
+  return (
+    <Card
+      size="small"
+      hoverable={!!onOpen}
+      className={`jy-dash-figure${onOpen ? ' clickable' : ''}`}
+      onClick={onOpen}
+      onKeyDown={onKey}
+      tabIndex={onOpen ? 0 : undefined}
+      role={onOpen ? 'link' : undefined}
+      data-testid={`figure-${f.key}`}
+    >
+      <div className="jy-dash-figure-name">
+        <span>{f.name}</span>
+        <Popover content={definition} title={t('dash.formula')} trigger={['hover', 'click']}>
+          <InfoCircleOutlined
+            className="jy-dash-figure-info"
+            onClick={(e) => e.stopPropagation()}
+            data-testid={`figure-${f.key}-info`}
+          />
+        </Popover>
+      </div>
+      <div className="jy-dash-figure-value" data-testid={`figure-${f.key}-value`} data-value={f.value ?? ''}>
+        {formatValue(t, f.unit, f.value)}
+      </div>
+      <div className="jy-dash-figure-foot">
+        <Change f={f} previousRange={previousRange} />
+      </div>
+    </Card>
+  );
+}
+
+/* ---------------------------------------------------------------- the choropleth */
+
+export interface Band {
+  min: number;
+  max: number;
+  color: string;
+}
+
+const RAMP_BAD = ['#fff1e6', '#ffc69a', '#ff9c5b', '#f5602d', '#c8281a'];
+const RAMP_GOOD = ['#e8f3ff', '#b0d4ff', '#74aef7', '#3a7fe0', '#1553b6'];
+const RAMP_BAD_DARK = ['#3a2a1e', '#7a3f1c', '#b8521f', '#e8662a', '#ff8a4c'];
+const RAMP_GOOD_DARK = ['#14304f', '#1d4f86', '#2a72bf', '#3d95e8', '#73b7ff'];
+export const NO_VALUE = { light: '#f0f0f0', dark: '#2a3346' };
+
+/**
+ * Up to five equal-width classes over the values (whole numbers for counts). Darker is "more";
+ * red when more is bad news, blue otherwise.
+ */
+export function bandsOf(values: (number | null)[], unit: FigureUnit, better: Better, dark = false): Band[] {
+  const nums = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (!nums.length) return [];
+  const ramp = better === 'down' ? (dark ? RAMP_BAD_DARK : RAMP_BAD) : dark ? RAMP_GOOD_DARK : RAMP_GOOD;
+  const lo = Math.min(...nums);
+  const hi = Math.max(...nums);
+  if (lo === hi) return [{ min: lo, max: hi, color: ramp[2]! }];
+  if (unit === 'count') {
+    const span = hi - lo + 1;
+    const n = Math.min(5, span);
+    const step = Math.ceil(span / n);
+    const out: Band[] = [];
+    for (let i = 0, a = lo; a <= hi; i++, a += step) {
+      out.push({
+        min: a,
+        max: Math.min(hi, a + step - 1),
+        color: ramp[Math.round((i * 4) / Math.max(1, n - 1))]!,
+      });
+    }
+    return out;
+  }
+  const step = (hi - lo) / 5;
+  return Array.from({ length: 5 }, (_, i) => ({
+    min: lo + step * i,
+    max: i === 4 ? hi : lo + step * (i + 1),
+    color: ramp[i]!,
+  }));
+}
+
+export function colorOf(bands: Band[], value: number | null, dark = false): string {
+  if (value === null || !bands.length) return dark ? NO_VALUE.dark : NO_VALUE.light;
+  for (const b of bands) if (value <= b.max) return b.color;
+  return bands[bands.length - 1]!.color;
+}
+
+export function bandLabel(t: TFunction, unit: FigureUnit, b: Band): string {
+  if (unit === 'count') return b.min === b.max ? formatValue(t, unit, b.min) : `${b.min}–${b.max}`;
+  const a = formatValue(t, unit, b.min);
+  const z = formatValue(t, unit, b.max);
+  return a === z ? a : `${a} – ${z}`;
+}
+
+export interface GridValue {
+  id: number;
+  name: string;
+  value: number | null;
+}
+
+interface Drawn {
+  id: number;
+  name: string;
+  value: number | null;
+  d: string;
+  label: [number, number];
+  /** The shape's box in SVG units (whether its label fits). */
+  w: number;
+  h: number;
+}
+
+/** Rough width of a label in SVG units (CJK characters are square, others about half). */
+function labelWidth(text: string, size: number): number {
+  let w = 0;
+  for (const ch of text) w += /[\u2E80-\uFFEF]/.test(ch) ? size : size * 0.55;
+  return w;
+}
+
+const W = 1000;
+
+/**
+ * Grids coloured by a figure, fitted to the box (SVG, no tiles): a hover (a tap on a touch screen)
+ * shows the grid's name and value; a click opens it. Boundaries come from /api/areas/map.
+ */
+export function Choropleth({
+  features,
+  grids,
+  unit,
+  better,
+  dark = false,
+  height = 360,
+  labels = true,
+  onOpen,
+  'data-testid': testId,
+}: {
+  features: MapFeature[];
+  grids: GridValue[];
+  unit: FigureUnit;
+  better: Better;
+  dark?: boolean;
+  height?: number;
+  labels?: boolean;
+  onOpen?: (id: number) => void;
+  'data-testid'?: string;
+}) {
+  const t = useT();
+  const [hover, setHover] = useState<number | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [boxWidth, setBoxWidth] = useState(0);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setBoxWidth(el.clientWidth));
+    ro.observe(el);
+    setBoxWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+  const pointer = useRef<string>('mouse');
+  const byId = useMemo(() => new Map(grids.map((g) => [g.id, g])), [grids]);
+  const bands = useMemo(
+    () =>
+      bandsOf(
+        grids.map((g) => g.value),
+        unit,
+        better,
+        dark,
+      ),
+    [grids, unit, better, dark],
+  );
+
+  const { shapes, h } = useMemo(() => {
+    const own = features.filter((f) => byId.has(f.id) && f.boundary?.coordinates?.[0]?.length);
+    const rings = own.map((f) => (f.boundary.coordinates[0] as LngLat[]).map((p) => project(p)));
+    const b = boundsOf(rings.flat());
+    if (!b) return { shapes: [] as Drawn[], h: 1 };
+    const bw = Math.max(b.maxX - b.minX, 1e-12);
+    const bh = Math.max(b.maxY - b.minY, 1e-12);
+    const pad = 12;
+    const scale = (W - pad * 2) / bw;
+    const height = Math.min(W * 1.4, bh * scale + pad * 2);
+    const sy = Math.min(scale, (height - pad * 2) / bh);
+    const ox = (W - bw * sy) / 2;
+    const out: Drawn[] = own.map((f, i) => {
+      const pts = rings[i]!.map(
+        ([x, y]) => [ox + (x - b.minX) * sy, pad + (y - b.minY) * sy] as [number, number],
+      );
+      const g = byId.get(f.id)!;
+      const box = boundsOf(pts)!;
+      return {
+        w: box.maxX - box.minX,
+        h: box.maxY - box.minY,
+        id: f.id,
+        name: g.name,
+        value: g.value,
+        d: `M${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join('L')}Z`,
+        label: ringCentroid(pts),
+      };
+    });
+    return { shapes: out, h: height };
+  }, [features, byId]);
+
+  if (!shapes.length) return null;
+  const hovered = hover !== null ? byId.get(hover) : undefined;
+  const stroke = dark ? '#0b1426' : '#ffffff';
+  const textFill = dark ? '#e6f0ff' : '#1f1f1f';
+  // Labels of a steady size on screen: SVG units per CSS pixel, as the box scales the drawing.
+  const perPx = boxWidth > 0 ? Math.max(W / boxWidth, h / height) : W / 600;
+  const fontSize = (dark ? 17 : 12) * perPx;
+
+  const click = (id: number) => {
+    // On a touch screen the first tap shows the value; the second (or the panel's link) opens.
+    if (pointer.current === 'touch' && hover !== id) {
+      setHover(id);
+      return;
+    }
+    onOpen?.(id);
+  };
+  const key = (e: KeyboardEvent, id: number) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onOpen?.(id);
+    }
+  };
+
+  return (
+    <div className={`jy-choropleth${dark ? ' dark' : ''}`} data-testid={testId}>
+      <div className="jy-choropleth-map" style={{ height }} ref={box}>
+        <svg viewBox={`0 0 ${W} ${h}`} preserveAspectRatio="xMidYMid meet">
+          <title>{t('dash.map')}</title>
+          {shapes.map((s) => (
+            // biome-ignore lint/a11y/useSemanticElements: an SVG shape cannot be a <button>
+            <path
+              key={s.id}
+              d={s.d}
+              fill={colorOf(bands, s.value, dark)}
+              stroke={hover === s.id ? (dark ? '#ffd666' : '#1f1f1f') : stroke}
+              strokeWidth={hover === s.id ? 4 : 2}
+              role="button"
+              tabIndex={0}
+              aria-label={`${s.name} ${formatValue(t, unit, s.value)}`}
+              className="jy-choropleth-shape"
+              data-testid={`grid-${s.id}`}
+              onPointerDown={(e) => {
+                pointer.current = e.pointerType;
+              }}
+              onPointerEnter={(e) => {
+                if (e.pointerType !== 'touch') setHover(s.id);
+              }}
+              onPointerLeave={(e) => {
+                if (e.pointerType !== 'touch') setHover((v) => (v === s.id ? null : v));
+              }}
+              onFocus={() => setHover(s.id)}
+              onClick={() => click(s.id)}
+              onKeyDown={(e) => key(e, s.id)}
+            />
+          ))}
+          {labels
+            ? shapes.map((s) => {
+                const fill = colorOf(bands, s.value, dark);
+                const deep = !dark && bands.findIndex((b) => b.color === fill) >= 3;
+                const value = formatValue(t, unit, s.value);
+                const showName = labelWidth(s.name, fontSize) < s.w * 0.92 && s.h > fontSize * 2.6;
+                if (labelWidth(value, fontSize) > s.w * 0.9 || s.h < fontSize * 1.3) return null;
+                return (
+                  <text
+                    key={`l${s.id}`}
+                    x={s.label[0]}
+                    y={s.label[1]}
+                    textAnchor="middle"
+                    dominantBaseline="middle"
+                    fontSize={fontSize}
+                    fill={deep ? '#ffffff' : textFill}
+                    pointerEvents="none"
+                    className={`jy-choropleth-label${deep ? ' deep' : ''}`}
+                  >
+                    {showName ? (
+                      <tspan x={s.label[0]} dy={-fontSize * 0.55}>
+                        {s.name}
+                      </tspan>
+                    ) : null}
+                    <tspan x={s.label[0]} dy={showName ? fontSize * 1.2 : 0} fontWeight={700}>
+                      {value}
+                    </tspan>
+                  </text>
+                );
+              })
+            : null}
+        </svg>
+        {hovered ? (
+          <div className="jy-choropleth-info" data-testid="map-info">
+            <div style={{ fontWeight: 600 }}>{hovered.name}</div>
+            <div className="jy-choropleth-info-value">{formatValue(t, unit, hovered.value)}</div>
+            {pointer.current === 'touch' && onOpen ? (
+              <button type="button" className="jy-choropleth-open" onClick={() => onOpen(hovered.id)}>
+                {t('dash.openGrid')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      <Legend bands={bands} unit={unit} dark={dark} />
+    </div>
+  );
+}
+
+function Legend({ bands, unit, dark }: { bands: Band[]; unit: FigureUnit; dark: boolean }) {
+  const t = useT();
+  const items: { label: string; color: string }[] = bands.map((b) => ({
+    label: bandLabel(t, unit, b),
+    color: b.color,
+  }));
+  items.push({ label: t('dash.noValue'), color: dark ? NO_VALUE.dark : NO_VALUE.light });
+  return (
+    <div className="jy-choropleth-legend" data-testid="map-legend">
+      {items.map((i) => (
+        <span key={i.label}>
+          <i className="jy-choropleth-swatch" style={{ background: i.color }} />
+          {i.label}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A live clock (the screen's title bar), ticking every second. */
+export function Clock({ render }: { render: (now: Dayjs) => ReactNode }) {
+  const [now, setNow] = useState(() => dayjs());
+  useEffect(() => {
+    const id = setInterval(() => setNow(dayjs()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  return <>{render(now)}</>;
+}

@@ -1,0 +1,196 @@
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE, launch, PASSWORD, shot } from './browser.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A signed-in session in China time (the server's days), at the given viewport. */
+async function session(username: string, viewport: { width: number; height: number }): Promise<Page> {
+  const mobile = viewport.width < 768;
+  const ctx = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    isMobile: mobile,
+    hasTouch: mobile,
+    acceptDownloads: true,
+  });
+  const page = await ctx.newPage();
+  await page.goto(`${BASE}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 20_000 });
+  return page;
+}
+
+/** The dashboard has answered for `areaId` (or any area) and is not showing an older answer. */
+async function settled(page: Page, areaId?: string) {
+  const body = page.getByTestId('dash-body');
+  await expect
+    .poll(
+      async () =>
+        (await body.getAttribute('data-loading').catch(() => null)) === '0' &&
+        (!areaId || (await body.getAttribute('data-area')) === areaId),
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+}
+
+const quarterStart = () => {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const m = now.getUTCMonth() - (now.getUTCMonth() % 3) + 1;
+  return `${now.getUTCFullYear()}-${String(m).padStart(2, '0')}-01`;
+};
+
+describe('dashboard, as the street administrator', () => {
+  it('changes the period, drills into a community and a list, exports, opens the screen', {
+    timeout: 240_000,
+  }, async () => {
+    const page = await session('street_admin', { width: 1366, height: 800 });
+
+    // The dashboard is the first menu entry.
+    const first = page.locator('.ant-menu-item a').first();
+    expect(await first.getAttribute('data-testid')).toBe('menu-dashboard');
+    await first.click();
+    await page.waitForURL((u) => u.pathname === '/dashboard');
+    await page.getByTestId('figure-registry.people-value').waitFor({ timeout: 30_000 });
+    await settled(page);
+    expect(await page.getByTestId('dash-fresh').textContent()).toContain('数据计算于');
+    await page.getByTestId('dash-choropleth').waitFor({ timeout: 20_000 });
+    await shot(page, 'dashboard-1366');
+    await page.screenshot({ path: 'test-results/e2e/dashboard-1366-full.png', fullPage: true });
+
+    // This quarter: the URL holds the dates, the figures are computed again.
+    await page.getByTestId('period').getByText('本季度').click();
+    await page.waitForURL((u) => u.searchParams.get('from') === quarterStart());
+    await settled(page);
+
+    // The ranking's first community opens its own dashboard.
+    const row = page.locator('[data-testid^="rank-row-"]').first();
+    await row.waitFor({ timeout: 15_000 });
+    const childId = (await row.getAttribute('data-testid'))!.replace('rank-row-', '');
+    const childName = (await page.getByTestId(`rank-open-${childId}`).textContent())!.trim();
+    await page.getByTestId(`rank-open-${childId}`).click();
+    await page.waitForURL((u) => u.searchParams.get('areaId') === childId);
+    await settled(page, childId);
+    expect((await page.getByTestId('dash-area').textContent())?.trim()).toBe(childName);
+    // The period stays.
+    expect(new URL(page.url()).searchParams.get('from')).toBe(quarterStart());
+    await shot(page, 'dashboard-community');
+
+    // 实有人口 drills to the people list, whose total is the figure.
+    const people = page.getByTestId('figure-registry.people-value');
+    const value = Number(await people.getAttribute('data-value'));
+    expect(value).toBeGreaterThan(0);
+    await page.getByTestId('figure-registry.people').click();
+    await page.waitForURL((u) => u.pathname === '/people');
+    expect(new URL(page.url()).searchParams.get('areaId')).toBe(childId);
+    const total = page.locator('.ant-pagination-total-text').first();
+    await expect
+      .poll(async () => (await total.textContent().catch(() => '')) ?? '', { timeout: 20_000 })
+      .toMatch(/\d/);
+    expect(Number(/([\d,]+)/.exec((await total.textContent()) ?? '')?.[1]?.replace(/,/g, ''))).toBe(value);
+    await shot(page, 'dashboard-drill-people');
+
+    // Back on the community's dashboard.
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname === '/dashboard' && u.searchParams.get('areaId') === childId);
+    await settled(page, childId);
+
+    // Export: an .xlsx with the figures and their definitions.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('dash-export').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const file = await download.path();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    expect(wb.worksheets.length).toBe(2);
+    expect(wb.worksheets[0]!.rowCount).toBeGreaterThan(5);
+
+    // The cases list behind 在办件 explains itself with removable tags, and counts the same.
+    const open = Number(await page.getByTestId('figure-cases.open-value').getAttribute('data-value'));
+    await page.getByTestId('figure-cases.open').click();
+    await page.waitForURL((u) => u.pathname === '/cases' && u.searchParams.get('open') === 'true');
+    await page.getByTestId('cases-filter-tag-open').waitFor({ timeout: 15_000 });
+    await page.getByTestId('cases-filter-tag-area').waitFor();
+    if (open > 0) {
+      const casesTotal = page.locator('.ant-pagination-total-text').first();
+      await expect
+        .poll(async () => (await casesTotal.textContent().catch(() => '')) ?? '', { timeout: 20_000 })
+        .toContain(`共 ${open} 条`);
+    }
+    await shot(page, 'dashboard-drill-cases');
+    await page.goBack();
+    await settled(page, childId);
+
+    // 结案率 reads cases by their deadline: the list says so.
+    await page.getByTestId('figure-cases.closureRate').click();
+    await page.waitForURL((u) => u.pathname === '/cases' && u.searchParams.get('dateField') === 'due');
+    const dateTag = page.getByTestId('cases-filter-tag-date');
+    await dateTag.waitFor({ timeout: 15_000 });
+    expect(await dateTag.textContent()).toContain('按截止日期');
+    await page.goBack();
+    await settled(page, childId);
+
+    // The screen, on the command centre's 1920×1080 wall.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${BASE}/screen`);
+    await page.getByTestId('screen-counters').waitFor({ timeout: 30_000 });
+    await page.getByTestId('counter-cases.open-value').waitFor();
+    await page.getByTestId('counter-registry.people-value').waitFor();
+    await page.getByTestId('screen-choropleth').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid^="grid-"]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('screen-updated').textContent()).toContain('更新于');
+    // No case titles on the wall.
+    await page.locator('[data-testid^="screen-case-"]').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await shot(page, 'screen-1920');
+    await page.context().close();
+  });
+});
+
+describe('dashboard, as a grid worker on a phone', () => {
+  it('sees only their grid', { timeout: 120_000 }, async () => {
+    const page = await session('grid_a', { width: 375, height: 740 });
+    await page.goto(`${BASE}/dashboard`);
+    await page.getByTestId('figure-registry.people-value').waitFor({ timeout: 30_000 });
+    await settled(page);
+    const trail = page.getByTestId('dash-trail');
+    expect(await trail.locator('.ant-breadcrumb-link').count()).toBe(1);
+    const res = await page.evaluate(async () => {
+      const r = await fetch(
+        `/api/dashboard?from=${new Date().toISOString().slice(0, 10)}&to=${new Date().toISOString().slice(0, 10)}`,
+      );
+      return r.json();
+    });
+    expect(res.area.kind).toBe('grid');
+    expect(res.trail.length).toBe(1);
+    expect((await page.getByTestId('dash-area').textContent())?.trim()).toBe(res.area.name);
+    // Another area is not theirs.
+    const other = await page.evaluate(async () => {
+      const r = await fetch('/api/dashboard?areaId=1&from=2026-01-01&to=2026-01-31');
+      return r.status;
+    });
+    expect([403, 404]).toContain(other);
+    await shot(page, 'dashboard-375');
+    // In English too.
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('vs prev.').first().waitFor({ timeout: 10_000 });
+    await shot(page, 'dashboard-375-en');
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('dash-map').scrollIntoViewIfNeeded();
+    await shot(page, 'dashboard-375-map');
+    await page.screenshot({ path: 'test-results/e2e/dashboard-375-full.png', fullPage: true });
+    await page.context().close();
+  });
+});
