@@ -49,6 +49,15 @@ export function renderPermissionsDoc(): string {
     const route = `\`${key}\``;
     if (e.kind === 'no-record') {
       plain.push([route, e.reason]);
+    } else if (e.kind === 'public') {
+      const seen = e.records
+        .map((x) =>
+          x.offered
+            ? `${RECORDS[x.record].label}: ${x.shows.join(' and ') || 'nothing'} shown`
+            : `${RECORDS[x.record].label}: never (404 by number)`,
+        )
+        .join('; ');
+      plain.push([route, `public (GeoReport v2, anyone) — ${seen}; contacts and parties never`]);
     } else if (e.kind === 'global') {
       rows.push([
         route,
@@ -108,7 +117,7 @@ role's read scope (its existence is not revealed, and the answer names nothing o
 role lacks the route's permission altogether, or may read the record but not change it; — no such
 position for the role (a district has no parent) or the record cannot sit there. For lists, counts,
 exports and indicators ✓ means the call succeeds, and records seeded at every position with unique
-markers appear only where the role's scope covers them. A person's sensitive tag (精神障碍) never
+markers appear only where the role's scope covers them. A person's sensitive tag (严重精神障碍, \`tag.mental\`) never
 appears for a role that does not hold its tag permission over the person.
 
 Roles (demo accounts; each holds one role on one node):

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
+import unzipper from 'unzipper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS_DOC_PATH, renderPermissionsDoc } from '../../scripts/gen-permissions.js';
 import type { AreaKind } from '../../src/contract/areas.js';
@@ -22,6 +23,7 @@ import {
   type Outcome,
   POSITIONS,
   type Position,
+  type PublicEntry,
   placementKind,
   positionKind,
   RECORDS,
@@ -553,8 +555,21 @@ async function send(c: Client, req: Req): Promise<LightMyRequestResponse> {
   return c.request({ method: req.method, url: req.url, payload: req.body as never, headers: req.headers });
 }
 
-/** The answer without its request id (a random token that could hold any digits). */
-function text(r: LightMyRequestResponse): string {
+/**
+ * The answer as text, without its request id (a random token that could hold any digits); a
+ * workbook (exports, error sheets) is unzipped to the XML of its sheets and shared strings.
+ */
+async function text(r: LightMyRequestResponse): Promise<string> {
+  if (String(r.headers['content-type'] ?? '').includes('spreadsheetml')) {
+    const dir = await unzipper.Open.buffer(r.rawPayload);
+    const parts: string[] = [];
+    for (const f of dir.files.filter((x) => x.path.endsWith('.xml'))) {
+      const chunks: Buffer[] = [];
+      for await (const c of f.stream()) chunks.push(c as Buffer);
+      parts.push(Buffer.concat(chunks).toString('utf8'));
+    }
+    return parts.join('\n');
+  }
   return r.body.replace(/"requestId":"[^"]*"/, '');
 }
 
@@ -712,6 +727,21 @@ describe('the matrix table', () => {
   });
 });
 
+describe('defects the matrix found', () => {
+  it('answers two patrol starts at once with one patrol and one 409, never a 500', async () => {
+    // Both passed the "no open patrol" check and the unique index refused the second insert.
+    const worker = await t.login('grid_b');
+    const grid = positions.get('grid_worker')!.sibling!;
+    for (let round = 0; round < 3; round++) {
+      const rs = await Promise.all([1, 2, 3].map(() => worker.post('/api/patrols', { areaId: grid.id })));
+      const statuses = rs.map((r) => r.statusCode).sort();
+      expect(statuses, rs.map((r) => r.body).join('\n')).toEqual([201, 409, 409]);
+      const id = rs.find((r) => r.statusCode === 201)!.json().id;
+      expect((await worker.post(`/api/patrols/${id}/finish`, {})).statusCode).toBe(200);
+    }
+  });
+});
+
 // —— the cases ——
 
 async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { kind: 'record' }>) {
@@ -739,7 +769,7 @@ async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { 
           if (!rec) throw new Error(`${label}: no fixture`);
           const req = await v.request(rec, versionOf);
           const r = await send(clients.get(spec.role)!, req);
-          const body = text(r);
+          const body = await text(r);
           const what = `${label}: ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 300)}`;
           if (exp === 'ok') {
             if (!isOk(r.statusCode)) return fail(`expected 2xx — ${what}`);
@@ -796,7 +826,7 @@ async function runList(key: string, entry: ListEntry) {
       caseCount++;
       const req = entry.request(`MX${x.record}`);
       const r = await send(clients.get(spec.role)!, req);
-      const body = text(r);
+      const body = await text(r);
       const what = `${key} as ${spec.account}: ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
       if (exp !== 'ok') {
         if (r.statusCode !== exp) fail(`expected ${exp} — ${what}`);
@@ -821,6 +851,55 @@ async function runList(key: string, entry: ListEntry) {
       }
     }
   });
+}
+
+async function runPublic(key: string, entry: PublicEntry) {
+  const nodes = new Map<number, Node>();
+  for (const spec of ROLES)
+    for (const p of POSITIONS) {
+      const node = positions.get(spec.role)![p];
+      if (node) nodes.set(node.id, node);
+    }
+  const recs: { rec: Rec; spec: PublicEntry['records'][number] }[] = [];
+  await inBatches(
+    [...nodes.values()].flatMap((node) => entry.records.map((spec) => ({ node, spec }))),
+    6,
+    async (x) => {
+      const rec = await sharedRec(x.spec.record, x.node);
+      if (rec) recs.push({ rec, spec: x.spec });
+    },
+  );
+  const anon = t.anon();
+  const hidden = (x: (typeof recs)[number]) =>
+    x.rec.markers.filter(
+      (m) =>
+        !(x.spec.shows.includes('no') && m === x.rec.ref.no) &&
+        !(x.spec.shows.includes('title') && m === x.rec.shown),
+    );
+  const checkOne = async (targets: typeof recs, rec?: Rec) => {
+    caseCount++;
+    const req = entry.request(rec);
+    const r = await send(anon, req);
+    const body = await text(r);
+    const what = `${key} (anonymous): ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
+    const offered = targets.every((x) => x.spec.offered);
+    if (rec && !offered) {
+      if (r.statusCode !== 404) fail(`expected 404 — ${what}`);
+    } else if (!isOk(r.statusCode)) return fail(`expected 2xx — ${what}`);
+    for (const x of targets) {
+      // (A refusal may name the number the caller asked for: that is its own input.)
+      const asked = rec === x.rec ? String(x.rec.ref.no) : null;
+      const leaked = (x.spec.offered ? hidden(x) : [...x.rec.markers, String(x.rec.ref.no)]).filter(
+        (m) => m !== asked && body.includes(m),
+      );
+      if (leaked.length)
+        fail(`a stranger sees what GeoReport must not show (${leaked.join(', ')}) — ${what}`);
+      if (x.spec.offered && (!rec || rec === x.rec) && !body.includes(String(x.rec.ref.no)))
+        fail(`offered request ${x.rec.ref.no} missing — ${what}`);
+    }
+  };
+  if (entry.perRecord) await inBatches(recs, 8, (x) => checkOne([x], x.rec));
+  else await checkOne(recs);
 }
 
 async function runGlobal(key: string, entry: Extract<Entry, { kind: 'global' }>) {
@@ -878,6 +957,7 @@ describe('every (role × position × route) case', () => {
       failures = mine;
       if (entry.kind === 'record') await runRecord(key, route, entry);
       else if (entry.kind === 'list') await runList(key, entry);
+      else if (entry.kind === 'public') await runPublic(key, entry);
       else await runGlobal(key, entry);
       expect(mine, mine.join('\n')).toEqual([]);
     }, 60_000);

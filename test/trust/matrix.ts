@@ -235,7 +235,22 @@ export interface NoRecordEntry {
   reason: string;
 }
 
-export type Entry = RecordEntry | ListEntry | GlobalEntry | NoRecordEntry;
+/**
+ * Open311 GeoReport reads: public by the specification, for strangers. Cases are seeded at every
+ * position; what a stranger may see of each type is listed (docs/open311.md "Privacy"): the rest
+ * of its identifiers (contact, parties, a resident request's own words) must never appear, and a
+ * type not offered at all (disputes) is answered 404 by number.
+ */
+export interface PublicEntry {
+  kind: 'public';
+  permission: 'public';
+  records: { record: RecordType; offered: boolean; shows: ('no' | 'title')[] }[];
+  /** One request per seeded record (by its number) rather than one list. */
+  perRecord?: boolean;
+  request(r?: Rec): Req;
+}
+
+export type Entry = RecordEntry | ListEntry | GlobalEntry | PublicEntry | NoRecordEntry;
 
 // —— requests ——
 
@@ -251,6 +266,13 @@ const TYPES = ['event', 'dispute', 'request'] as const;
 
 const caseVariants = (make: (t: (typeof TYPES)[number]) => Omit<Variant, 'record' | 'label'>): Variant[] =>
   TYPES.map((t) => ({ label: t, record: t, ...make(t) }));
+
+/** What GeoReport shows of each case type: an event's number and title, a request's number only. */
+const OPEN311_SEEN: PublicEntry['records'] = [
+  { record: 'event', offered: true, shows: ['no', 'title'] },
+  { record: 'request', offered: true, shows: ['no'] },
+  { record: 'dispute', offered: false, shows: [] },
+];
 
 /** The table: `METHOD url` as the route table names it → how to exercise it. */
 export const MATRIX: Record<string, Entry> = {
@@ -610,6 +632,7 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'list',
     permission: 'person.export',
     records: [{ record: 'person', perm: 'person.export' }],
+    finds: true,
     request: (q) => get(`/api/people/export?q=${q}`),
   },
   'GET /api/people/:id': {
@@ -1060,12 +1083,16 @@ export const MATRIX: Record<string, Entry> = {
   'GET /open311/v2/services.json': { kind: 'no-record', reason: 'GeoReport service list (public)' },
   'GET /open311/v2/services/*': { kind: 'no-record', reason: 'GeoReport service definition (public)' },
   'GET /open311/v2/requests.xml': {
-    kind: 'no-record',
-    reason: 'public by the specification: see "Open311" below',
+    kind: 'public',
+    permission: 'public',
+    records: OPEN311_SEEN,
+    request: () => get('/open311/v2/requests.xml'),
   },
   'GET /open311/v2/requests.json': {
-    kind: 'no-record',
-    reason: 'public by the specification: see "Open311" below',
+    kind: 'public',
+    permission: 'public',
+    records: OPEN311_SEEN,
+    request: () => get('/open311/v2/requests.json'),
   },
   'POST /open311/v2/requests.xml': {
     kind: 'no-record',
@@ -1076,12 +1103,15 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'creates under an API key’s area (open311.test.ts)',
   },
   'GET /open311/v2/requests/*': {
-    kind: 'no-record',
-    reason: 'public by the specification: see "Open311" below',
+    kind: 'public',
+    permission: 'public',
+    records: OPEN311_SEEN,
+    perRecord: true,
+    request: (r) => get(`/open311/v2/requests/${r?.ref.no}.json`),
   },
   'GET /open311/v2/tokens/*': {
     kind: 'no-record',
-    reason: 'public by the specification: see "Open311" below',
+    reason: 'a token names only the request made with it (open311.test.ts)',
   },
 
   // —— visits ——
