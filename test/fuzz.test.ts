@@ -3,6 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
 import { type Client, createTestApp, type TestApp, tableCounts } from './helpers/app.js';
 import { areaIdByCode, fingerprint } from './helpers/db.js';
 import { type RouteInfo, routeTable } from './helpers/routes.js';
@@ -258,10 +259,26 @@ const unparsableBody: fc.Arbitrary<BodyCase> = fc.oneof(
     .map(([payload, contentType]) => ({ payload, contentType })),
 );
 
+/** A JSON object with its keys repeated (`{"a":1,"a":2}`): JSON.parse keeps the last. */
+function duplicateKeysArb(keys: string[]): fc.Arbitrary<BodyCase> {
+  const v = valueArb(keys);
+  const key = keys.length ? fc.oneof(fc.constantFrom(...keys), hostileString) : hostileString;
+  return fc.array(fc.tuple(key, v, v), { minLength: 1, maxLength: 4 }).map((entries) => ({
+    payload: `{${entries
+      .map(
+        ([k, a, b]) =>
+          `${JSON.stringify(k)}:${JSON.stringify(a) ?? 'null'},${JSON.stringify(k)}:${JSON.stringify(b) ?? 'null'}`,
+      )
+      .join(',')}}`,
+    contentType: 'application/json',
+  }));
+}
+
 function bodyArb(route: RouteInfo): fc.Arbitrary<BodyCase> {
   if (NO_INPUT.has(`${route.method} ${route.url}`)) return unparsableBody;
   const keys = keysOf(route.schema.body);
   return fc.oneof(
+    { arbitrary: duplicateKeysArb(keys), weight: 1 },
     { arbitrary: objectArb(keys).map(jsonBody), weight: 6 },
     { arbitrary: valueArb(keys).map(jsonBody), weight: 3 },
     { arbitrary: fc.array(objectArb(keys), { maxLength: 3 }).map(jsonBody), weight: 1 },
@@ -374,6 +391,8 @@ interface Case {
   body: BodyCase;
   ifMatch: string | null;
   lang: string | null;
+  /** Further headers, sent last (they replace the ones above and the client's own). */
+  headers?: Record<string, string>;
 }
 
 function caseArb(route: RouteInfo): fc.Arbitrary<Case> {
@@ -396,6 +415,98 @@ function caseArb(route: RouteInfo): fc.Arbitrary<Case> {
       const path = route.url.replace(/:(\w+)/g, () => params[i++]!);
       return { url: query ? `${path}?${query}` : path, body, ifMatch, lang };
     });
+}
+
+/** Cases per route with hostile headers (every route: kept small, the run time stays bounded). */
+const HEADER_RUNS = Math.max(4, Math.round(RUNS / 8));
+
+/** UTF-8 bytes as a header carries them (Latin-1 code units): unicode edge cases in headers. */
+const utf8Header = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+
+const JSON_TYPES = [
+  'application/json; charset=utf-8',
+  'application/json; charset=UTF-8',
+  'Application/JSON',
+  'application/json;;;',
+  'application/json; charset=latin1',
+  'application/json; charset="utf-8"; x=y',
+  'application/json, text/plain',
+  'application/json ; boundary=x',
+  ' application/json',
+  'application/problem+json',
+  'application/vnd.api+json',
+];
+const OTHER_TYPES = [
+  'text/plain',
+  'text/plain; charset=gbk',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'multipart/form-data; boundary=----x',
+  'application/x-www-form-urlencoded',
+  'application/octet-stream',
+  '*/*',
+  'application/',
+  ';',
+  'x'.repeat(2000),
+];
+
+/**
+ * Headers a client should never send. Bodies of routes that ignore their body (NO_INPUT) only get
+ * JSON-family types: another type could make an unparsable body acceptable, and the route succeed.
+ */
+function hostileHeadersArb(session: string, jsonOnly: boolean): fc.Arbitrary<Record<string, string>> {
+  const junk = fc.oneof(
+    fc.string({ unit: 'grapheme-ascii', maxLength: 60 }),
+    fc.string({ unit: 'grapheme', maxLength: 30 }).map(utf8Header),
+    fc.integer({ min: 100, max: 20_000 }).map((n) => 'x'.repeat(n)),
+  );
+  const cookieJunk = fc.oneof(
+    fc.constantFrom(
+      'jy_sid=',
+      'jy_sid=garbage',
+      `jy_sid=${'A'.repeat(8000)}`,
+      'jy_csrf=other',
+      'a=%E0%A4%A',
+      '=;=;=',
+      ';;;',
+      '__proto__=1',
+      'jy_sid',
+    ),
+    fc.integer({ min: 1000, max: 60_000 }).map((n) => `big=${'b'.repeat(n)}`),
+    fc
+      .integer({ min: 50, max: 400 })
+      .map((n) => Array.from({ length: n }, (_, i) => `c${i}=${i}`).join('; ')),
+    fc.string({ unit: 'grapheme', maxLength: 20 }).map((v) => `u=${utf8Header(v)}`),
+  );
+  return fc.record(
+    {
+      'content-type': fc.constantFrom(...(jsonOnly ? JSON_TYPES : [...JSON_TYPES, ...OTHER_TYPES])),
+      'accept-language': fc.oneof(
+        junk,
+        fc.constantFrom(
+          '*',
+          'en;q=abc',
+          ',,,',
+          ';;;',
+          'en-US;q=2,zh;q=-1',
+          `${'en,'.repeat(3000)}zh`,
+          'zh-Hans-CN-x-private',
+        ),
+      ),
+      // Junk before the session cookie (the session is then unknown: 401) or after it.
+      cookie: fc
+        .tuple(cookieJunk, fc.boolean())
+        .map(([j, before]) => (before ? `${j}; ${session}` : `${session}; ${j}`)),
+      'x-request-id': fc.oneof(junk, fc.constantFrom('../../etc', '<script>', 'a'.repeat(65), 'short')),
+      'x-forwarded-for': fc.oneof(junk, fc.constantFrom('1.1.1.1, 2.2.2.2', '::1', '999.999.1.1', 'unknown')),
+      'x-forwarded-proto': fc.constantFrom('https', 'ftp', 'https, http', ''),
+      'x-csrf-token': junk,
+      accept: fc.oneof(junk, fc.constantFrom('application/xml', 'text/html;q=0', '*/*;q=abc')),
+      'content-encoding': fc.constantFrom('gzip', 'br', 'identity', 'x'),
+      range: fc.constantFrom('bytes=0-1', 'bytes=-1', 'bytes=99999999999-', 'items=1-2'),
+    },
+    { requiredKeys: ['cookie'] },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,6 +589,7 @@ async function send(client: Client, route: RouteInfo, c: Case, remoteAddress?: s
   if (c.body.contentType) headers['content-type'] = c.body.contentType;
   if (c.ifMatch !== null) headers['if-match'] = c.ifMatch;
   if (c.lang !== null) headers['accept-language'] = c.lang;
+  Object.assign(headers, c.headers);
   const opts: InjectOptions = {
     method: route.method as 'GET',
     url: c.url,
@@ -590,6 +702,36 @@ describe('fuzz: every route, hostile input, nothing written', () => {
           { numRuns: Math.max(10, Math.round(RUNS / 2)) },
         );
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'answers hostile headers: content types, languages, cookies, ids and forwarding junk',
+    async () => {
+      // A session of its own, so that junk can be put before and after its cookie.
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'street_admin', password: DEMO_PASSWORD },
+      });
+      const session = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const client = t.fromLogin(login);
+      for (const route of routes) {
+        const key = `${route.method} ${route.url}`;
+        if (key === LOGIN || AUDITED_READS.has(key)) continue;
+        await fc.assert(
+          fc.asyncProperty(
+            caseArb(route),
+            hostileHeadersArb(session, NO_INPUT.has(key)),
+            async (c, headers) => {
+              await check(client, route, { ...c, headers }, { mayWrite: false, label: ' (hostile headers)' });
+            },
+          ),
+          { numRuns: HEADER_RUNS },
+        );
+      }
+      expect((await client.get('/api/auth/me')).statusCode).toBe(200);
     },
     TIMEOUT,
   );
