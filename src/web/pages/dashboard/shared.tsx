@@ -287,6 +287,8 @@ export function Choropleth({
   const [hover, setHover] = useState<number | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const [boxWidth, setBoxWidth] = useState(0);
+  /** Where the pointer is in the box (the info follows it); null: the corner. */
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   useEffect(() => {
     const el = box.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -341,6 +343,12 @@ export function Choropleth({
 
   if (!shapes.length) return null;
   const hovered = hover !== null ? byId.get(hover) : undefined;
+  /** The grid's community (grids of different communities share names: 第一网格). */
+  const parentName = (id: number) => {
+    const f = features.find((x) => x.id === id) as (MapFeature & { parentId?: number | null }) | undefined;
+    const parent = f?.parentId ? features.find((x) => x.id === f.parentId) : undefined;
+    return parent && !byId.has(parent.id) ? parent.name : null;
+  };
   const stroke = dark ? '#0b1426' : '#ffffff';
   const textFill = dark ? '#e6f0ff' : '#1f1f1f';
   // Labels of a steady size on screen: SVG units per CSS pixel, as the box scales the drawing.
@@ -365,7 +373,16 @@ export function Choropleth({
   return (
     <div className={`jy-choropleth${dark ? ' dark' : ''}`} data-testid={testId}>
       <div className="jy-choropleth-map" style={{ height }} ref={box}>
-        <svg viewBox={`0 0 ${W} ${h}`} preserveAspectRatio="xMidYMid meet">
+        <svg
+          viewBox={`0 0 ${W} ${h}`}
+          preserveAspectRatio="xMidYMid meet"
+          onPointerMove={(e) => {
+            if (e.pointerType === 'touch') return;
+            const r = e.currentTarget.getBoundingClientRect();
+            setAt({ x: e.clientX - r.left, y: e.clientY - r.top });
+          }}
+          onPointerLeave={() => setAt(null)}
+        >
           <title>{t('dash.map')}</title>
           {shapes.map((s) => (
             // biome-ignore lint/a11y/useSemanticElements: an SVG shape cannot be a <button>
@@ -427,7 +444,24 @@ export function Choropleth({
             : null}
         </svg>
         {hovered ? (
-          <div className="jy-choropleth-info" data-testid="map-info">
+          <div
+            className="jy-choropleth-info"
+            data-testid="map-info"
+            style={
+              at && pointer.current !== 'touch'
+                ? {
+                    left: at.x > boxWidth * 0.6 ? 'auto' : at.x + 14,
+                    right: at.x > boxWidth * 0.6 ? boxWidth - at.x + 14 : undefined,
+                    top: at.y > height * 0.55 ? 'auto' : at.y + 14,
+                    bottom: at.y > height * 0.55 ? height - at.y + 14 : undefined,
+                    pointerEvents: 'none',
+                  }
+                : undefined
+            }
+          >
+            {parentName(hovered.id) ? (
+              <div className="jy-choropleth-info-parent">{parentName(hovered.id)}</div>
+            ) : null}
             <div style={{ fontWeight: 600 }}>{hovered.name}</div>
             <div className="jy-choropleth-info-value">{formatValue(t, unit, hovered.value)}</div>
             {pointer.current === 'touch' && onOpen ? (
