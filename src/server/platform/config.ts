@@ -20,6 +20,8 @@ export interface Config {
   logLevel: string;
   /** Seed the demo street on first start (demo mode only). */
   seedDemo: boolean;
+  /** People searches per user per minute (SEARCH_PER_MINUTE); more answer 429. */
+  searchPerMinute: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -49,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileUrl: env.TILE_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',
     seedDemo: mode === 'demo' && env.JIAYUAN_SEED_DEMO !== 'false',
+    searchPerMinute: int('SEARCH_PER_MINUTE', env.SEARCH_PER_MINUTE, 120),
   };
 }

@@ -52,14 +52,13 @@ const TagBody = TagAssign.extend({ tag: z.string().trim().min(1).max(40) });
 const HouseholdUpdate = z.strictObject({ headPersonId: Id.nullable() });
 const MAX_UPLOAD = 30 * 1024 * 1024;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates. */
-export const SEARCH_LIMIT = 120;
 
 export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = registryService(s);
   const imports = importService(s);
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, parts: 11 } });
-  const searches = new SlidingWindow(SEARCH_LIMIT, 60_000, () => s.clock.now());
+  // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates.
+  const searches = new SlidingWindow(s.config.searchPerMinute, 60_000, () => s.clock.now());
 
   async function present(_ctx: Ctx, rows: PersonRecord[]) {
     const names = await svc.namesFor(rows.map((r) => r.areaPath));
