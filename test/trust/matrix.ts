@@ -118,7 +118,13 @@ export const RECORDS = {
   gridArea: { label: 'grid with a boundary of its own', at: ['grid'] },
   house: { label: 'house', at: ['house'] },
   person: { label: 'person (name, ID and phone)', at: ['house'] },
-  taggedPerson: { label: 'person with a mental-health tag', at: ['house'], secretPerm: 'tag.mental' },
+  taggedPerson: {
+    label: 'person with a mental-health tag',
+    at: ['house'],
+    secretPerm: 'tag.mental',
+    // The tag itself, for a role without its permission anywhere: it does not exist for that role.
+    secretText: ['"mental"', '严重精神障碍', 'Severe mental disorder'],
+  },
   household: { label: 'household', at: ['house'] },
   organisation: { label: 'organisation', at: ['house'] },
   event: { label: 'grid event', at: ['house'] },
@@ -137,7 +143,7 @@ export const RECORDS = {
   notification: { label: 'notification (another user’s)', at: ['house'] },
 } as const satisfies Record<
   string,
-  { label: string; at: 'child' | readonly AreaKind[]; secretPerm?: string }
+  { label: string; at: 'child' | readonly AreaKind[]; secretPerm?: string; secretText?: readonly string[] }
 >;
 export type RecordType = keyof typeof RECORDS;
 
