@@ -71,6 +71,9 @@ describe('dashboard, as the street administrator', () => {
     // This quarter: the URL holds the dates, the figures are computed again.
     await page.getByTestId('period').getByText('本季度').click();
     await page.waitForURL((u) => u.searchParams.get('from') === quarterStart());
+    await expect
+      .poll(() => page.getByTestId('period').locator('.ant-segmented-item-selected').textContent())
+      .toBe('本季度');
     await settled(page);
 
     // The ranking's first community opens its own dashboard.
@@ -93,11 +96,13 @@ describe('dashboard, as the street administrator', () => {
     await page.getByTestId('figure-registry.people').click();
     await page.waitForURL((u) => u.pathname === '/people');
     expect(new URL(page.url()).searchParams.get('areaId')).toBe(childId);
+    // The list's total (it reads 0 until the list has loaded: wait for the figure's number).
     const total = page.locator('.ant-pagination-total-text').first();
-    await expect
-      .poll(async () => (await total.textContent().catch(() => '')) ?? '', { timeout: 20_000 })
-      .toMatch(/\d/);
-    expect(Number(/([\d,]+)/.exec((await total.textContent()) ?? '')?.[1]?.replace(/,/g, ''))).toBe(value);
+    const shown = async () =>
+      Number(
+        /([\d,]+)/.exec((await total.textContent().catch(() => '')) ?? '')?.[1]?.replace(/,/g, '') ?? NaN,
+      );
+    await expect.poll(shown, { timeout: 20_000 }).toBe(value);
     await shot(page, 'dashboard-drill-people');
 
     // Back on the community's dashboard.

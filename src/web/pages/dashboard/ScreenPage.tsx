@@ -69,7 +69,9 @@ function Screen() {
     { areaId: d?.area.id, from: today, to: today, figure: 'cases.open' },
     { enabled: !!d, refetchInterval: REFRESH_MS },
   );
-  const boundaries = useAreaMap(d ? d.area.id : null);
+  // The boundaries under the node, or under its grid when the node lies inside one.
+  const grid = d ? [...d.trail].reverse().find((a) => a.kind === 'grid') : undefined;
+  const boundaries = useAreaMap(d ? (d.area.kind === 'grid' || !grid ? d.area.id : grid.id) : null);
   const latest = useLatestCases(d?.area.id, { enabled: !!d, refetchInterval: REFRESH_MS });
   const updatedAt = Math.max(view.dataUpdatedAt, map.dataUpdatedAt, latest.dataUpdatedAt);
 
