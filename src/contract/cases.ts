@@ -321,6 +321,10 @@ export const CaseListQuery = ListQuery.extend({
   valid: z.enum(['true', 'false']).optional(),
   /** Only open cases (not closed, not rejected). */
   open: z.enum(['true', 'false']).optional(),
+  /** Only cases the reporter rated (a satisfaction figure's denominator). */
+  rated: z.enum(['true', 'false']).optional(),
+  /** Only disputes mediated (agreement or failed: a success rate's denominator). */
+  mediated: z.enum(['true', 'false']).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

@@ -1316,5 +1316,7 @@ export const en: Record<MessageKey, string> = {
   'case.dateField.closed': 'Closed',
   'case.validFilter': 'Valid (not rejected)',
   'case.openFilter': 'Open (not closed)',
+  'case.ratedFilter': 'Rated',
+  'case.mediatedFilter': 'Mediated (agreement or failed)',
   'case.areaFilter': 'Area: {name}',
 };

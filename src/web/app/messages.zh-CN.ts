@@ -1291,6 +1291,8 @@ export const zh = {
   'case.dateField.closed': '结案日期',
   'case.validFilter': '有效件（不含不予受理）',
   'case.openFilter': '在办件（未结案）',
+  'case.ratedFilter': '已评价',
+  'case.mediatedFilter': '已调处（达成协议或调解不成）',
   'case.areaFilter': '区域：{name}',
 } as const;
 

@@ -75,9 +75,9 @@ const DRILL: Record<string, FigureDef['drill']> = {
   reworkRate: list({ state: 'closed', dateField: 'closed' }),
   extensionRate: list({ valid: 'true' }),
   avgHours: list({ state: 'closed', dateField: 'closed' }),
-  satisfaction: list({ state: 'closed', dateField: 'closed' }),
+  satisfaction: list({ state: 'closed', dateField: 'closed', rated: 'true' }),
   mediationRate: list({ type: 'dispute', valid: 'true' }),
-  successRate: list({ type: 'dispute', valid: 'true' }),
+  successRate: list({ type: 'dispute', valid: 'true', mediated: 'true' }),
 };
 
 const BETTER: Record<string, 'up' | 'down'> = {

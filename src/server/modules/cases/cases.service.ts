@@ -185,6 +185,8 @@ export function casesService(s: Services) {
         base = base.where(instant, '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
       if (q.valid === 'true') base = base.where('c.state', '<>', 'rejected');
       if (q.open === 'true') base = base.where('c.state', 'not in', ['closed', 'rejected']);
+      if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
+      if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
       if (q.q) {
         const like = `%${escapeLike(q.q)}%`;

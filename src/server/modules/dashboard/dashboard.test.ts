@@ -19,6 +19,7 @@ const A = {} as Record<'street' | 'youyi' | 'gridA' | 'c' | 'g1' | 'g2' | 'h1' |
 type Fig = {
   key: string;
   value: number | null;
+  denominator?: number | null;
   previous: number | null;
   drill: { path: string; query: Record<string, string> } | null;
 };
@@ -212,6 +213,8 @@ describe('case and visit figures agree with their pages and their lists', () => 
     // A rate drills down to its denominator.
     const due = page.figures.find((f: { key: string }) => f.key === 'closureRate').denominator;
     expect(await drillTotal(street, fig(d, 'cases.closureRate'))).toBe(due);
+    for (const k of ['cases.satisfaction', 'cases.successRate', 'cases.reworkRate', 'cases.timelyAcceptRate'])
+      expect(await drillTotal(street, fig(d, k)), k).toBe(fig(d, k).denominator);
     const types = ['event', 'request', 'dispute'].map((x) => fig(d, `cases.reported.${x}`).value ?? 0);
     expect(types.reduce((a, b) => a + b, 0)).toBe(fig(d, 'cases.reported').value);
   });

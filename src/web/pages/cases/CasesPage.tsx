@@ -212,6 +212,8 @@ export default function CasesPage() {
       : undefined;
   const valid = sp.get('valid') === 'true' ? ('true' as const) : undefined;
   const openOnly = sp.get('open') === 'true' ? ('true' as const) : undefined;
+  const rated = sp.get('rated') === 'true' ? ('true' as const) : undefined;
+  const mediated = sp.get('mediated') === 'true' ? ('true' as const) : undefined;
   const areaId = num(sp.get('areaId'));
   const area = useArea(areaId ?? null);
 
@@ -227,6 +229,8 @@ export default function CasesPage() {
     dateField: from || to ? dateField : undefined,
     valid,
     open: openOnly,
+    rated,
+    mediated,
     q: q || undefined,
     page,
     pageSize,
@@ -251,7 +255,9 @@ export default function CasesPage() {
     update({ q: v.trim() || undefined });
   };
 
-  const activeFilters = [state, category, urgency, from, valid, openOnly, areaId].filter(Boolean).length;
+  const activeFilters = [state, category, urgency, from, valid, openOnly, rated, mediated, areaId].filter(
+    Boolean,
+  ).length;
   const fmtDay = (d: string | undefined) => (d ? dayjs(d).format('MM-DD') : '…');
   /** Filters that have no control of their own (from a dashboard drill): removable tags. */
   const drillTags = [
@@ -279,6 +285,10 @@ export default function CasesPage() {
       : []),
     ...(valid ? [{ key: 'valid', label: t('case.validFilter'), clear: { valid: undefined } }] : []),
     ...(openOnly ? [{ key: 'open', label: t('case.openFilter'), clear: { open: undefined } }] : []),
+    ...(rated ? [{ key: 'rated', label: t('case.ratedFilter'), clear: { rated: undefined } }] : []),
+    ...(mediated
+      ? [{ key: 'mediated', label: t('case.mediatedFilter'), clear: { mediated: undefined } }]
+      : []),
   ];
   const filtered = activeFilters > 0 || !!q;
   const total = list.data?.total ?? 0;
@@ -457,6 +467,8 @@ export default function CasesPage() {
                   dateField: undefined,
                   valid: undefined,
                   open: undefined,
+                  rated: undefined,
+                  mediated: undefined,
                   areaId: undefined,
                 })
               }

@@ -70,6 +70,10 @@ export interface CaseListParams {
   valid?: 'true';
   /** 'true': only open cases (not closed, not rejected). */
   open?: 'true';
+  /** 'true': only rated cases (a satisfaction figure's denominator). */
+  rated?: 'true';
+  /** 'true': only mediated disputes (a success rate's denominator). */
+  mediated?: 'true';
   q?: string;
   page: number;
   pageSize: number;
