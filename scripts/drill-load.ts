@@ -1,5 +1,5 @@
 /**
- * `npm run drill:load [-- --connections 200 --duration 120 --p99 500]`: the load drill. The app
+ * `npm run drill:load [-- --connections 200 --duration 120 --p99 500 --rate 0]`: the load drill. The app
  * (`tsx src/server/main.ts`, embedded PostgreSQL, a temp DATA_DIR with the demo street) under a
  * mix driven by autocannon on loopback, one session set per connection: sign-ins, people
  * searches, case lists and reads, case reports and transitions (each connection drives its own
@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -26,11 +26,13 @@ import {
   fmtS,
   int,
   login,
+  machineCpuSeconds,
   pct,
   pool,
   type Session,
   startApp,
   stopApp,
+  treeCpuSeconds,
 } from './lib/drill.js';
 
 const { values } = parseArgs({
@@ -39,8 +41,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '120' },
     /** The p99 target, ms (CI on a shared runner passes a looser one). */
     p99: { type: 'string', default: '500' },
+    /** Requests per second offered by all connections together (users' pace); 0: every connection
+     * sends its next request as soon as its answer comes (saturation). */
+    rate: { type: 'string', default: '0' },
   },
 });
+const RATE = Number(values.rate);
 const P99 = Number(values.p99);
 const CONNECTIONS = Number(values.connections);
 const DURATION = Number(values.duration);
@@ -65,7 +71,9 @@ const { check, failed } = checker();
 let app: AppProc | null = null;
 
 try {
-  console.log(`# Load drill: ${CONNECTIONS} connections for ${DURATION} s on loopback`);
+  console.log(
+    `# Load drill: ${CONNECTIONS} connections for ${DURATION} s on loopback, ${RATE > 0 ? `${RATE} req/s offered in all` : 'each as fast as answers come'} (${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)})`,
+  );
   app = startApp(port, {
     DATABASE_URL: '',
     DATA_DIR: dataDir,
@@ -295,14 +303,23 @@ try {
   // wraps around its list, and a connection's case flow lives in that context.
   const requests = Array.from({ length: 1000 }, () => request);
   const t0 = performance.now();
+  const cpu0 = { app: treeCpuSeconds(app.proc.pid!), me: process.cpuUsage(), all: machineCpuSeconds() };
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration: DURATION,
     timeout: 10,
     requests: requests as never,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
+  const loadAfter = loadavg()[0]!;
+  const appCpu = treeCpuSeconds(app.proc.pid!) - cpu0.app;
+  const meCpu = (() => {
+    const u = process.cpuUsage(cpu0.me);
+    return (u.user + u.system) / 1e6;
+  })();
+  const allCpu = machineCpuSeconds() - cpu0.all;
 
   // —— figures
   const all = [...lat.values()].flat();
@@ -311,7 +328,10 @@ try {
     0,
   );
   console.log(
-    `\n## ${int(result.requests.total)} requests in ${seconds.toFixed(0)} s: ${int(result.requests.total / seconds)} req/s`,
+    `\n## ${int(result.requests.total)} requests in ${seconds.toFixed(0)} s: ${int(result.requests.total / seconds)} req/s (machine load average at the end ${loadAfter.toFixed(1)} on ${cpus().length} cores)`,
+  );
+  console.log(
+    `CPU cores busy (of ${cpus().length}): the app and its PostgreSQL ${(appCpu / seconds).toFixed(2)}, this drill's client ${(meCpu / seconds).toFixed(2)}, everything else on the machine ${(Math.max(0, allCpu - appCpu - meCpu) / seconds).toFixed(2)}; app CPU per request ${((appCpu * 1000) / result.requests.total).toFixed(1)} ms`,
   );
   console.log(
     `latency (autocannon) p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,

@@ -208,29 +208,6 @@ async function tablesOf(client: pg.Client): Promise<{ name: string; columns: str
   return r.rows.filter((t) => !MIGRATION_TABLES.includes(t.name));
 }
 
-/** Tables in an order where every referenced table comes before the tables referring to it. */
-async function fkOrder(client: pg.Client, names: string[]): Promise<string[]> {
-  const r = await client.query<{ child: string; parent: string }>(`
-    SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
-    JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
-    WHERE k.contype = 'f' AND k.conrelid <> k.confrelid`);
-  const deps = new Map(names.map((n) => [n, new Set<string>()]));
-  for (const { child, parent } of r.rows) deps.get(child)?.add(parent);
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const visit = (n: string, stack: Set<string>) => {
-    if (seen.has(n) || stack.has(n)) return;
-    stack.add(n);
-    for (const p of deps.get(n) ?? []) visit(p, stack);
-    stack.delete(n);
-    seen.add(n);
-    out.push(n);
-  };
-  for (const n of names) visit(n, new Set());
-  return out;
-}
-
 async function appliedMigrations(client: pg.Client): Promise<string[]> {
   const has = await client.query("SELECT to_regclass('public.schema_migrations') IS NOT NULL AS ok");
   if (!has.rows[0].ok) throw new Error('this database holds no Jiayuan schema (nothing to back up)');
@@ -384,8 +361,8 @@ export async function isEmpty(url: string): Promise<boolean> {
 
 /**
  * Restores `file` into the database at `url`: migrations up to the backup's last one, then the
- * rows of every table (secondary indexes dropped during the load and built after it, as
- * pg_restore does), then the sequences, all in one transaction — a failed restore leaves the
+ * rows of every table (secondary indexes and foreign keys dropped during the load and added after
+ * it, as pg_restore does), then the sequences, all in one transaction — a failed restore leaves the
  * database as it was. `force` first empties a non-empty database (DROP SCHEMA public CASCADE).
  */
 export async function restore(opts: { url: string; file: string; force?: boolean }): Promise<RestoreResult> {
@@ -439,16 +416,6 @@ export async function restore(opts: { url: string; file: string; force?: boolean
   const input = createReadStream(opts.file, { highWaterMark: 1 << 20 }).pipe(createGunzip());
   try {
     await client.query('BEGIN');
-    // Foreign keys and triggers off during the load, as pg_restore --disable-triggers (needs a
-    // superuser, which the embedded PostgreSQL's user is); without it, tables load in FK order.
-    let replica = true;
-    await client.query('SAVEPOINT r');
-    try {
-      await client.query("SET LOCAL session_replication_role = 'replica'");
-    } catch {
-      replica = false;
-      await client.query('ROLLBACK TO SAVEPOINT r');
-    }
     const tables = await tablesOf(client);
     const names = tables.map((t) => t.name);
     for (const t of header.tables)
@@ -467,24 +434,30 @@ export async function restore(opts: { url: string; file: string; force?: boolean
       )
     ).rows;
     for (const ix of indexes) await client.query(`DROP INDEX ${qi(ix.name)}`);
+    // Foreign keys too (tables refer to each other both ways: people ↔ households): dropped for the
+    // load, added back after it, which checks every row against them once.
+    const fks = (
+      await client.query<{ table: string; name: string; def: string }>(`
+        SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS def
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+        WHERE k.contype = 'f'`)
+    ).rows;
+    for (const fk of fks) await client.query(`ALTER TABLE ${qi(fk.table)} DROP CONSTRAINT ${qi(fk.name)}`);
     mark('prepare');
 
-    // Frames arrive in the backup's table order; without replica mode that order must respect
-    // foreign keys, so the file is read once per table in FK order instead (rare, and slower).
-    const order = replica ? null : await fkOrder(client, header.tables);
-    const loadPass = async (reader: FrameReader, take: (table: string) => boolean, seqs: boolean) => {
+    const loadPass = async (reader: FrameReader) => {
       for (;;) {
         const f = await reader.next();
         if (!f) throw new Error('backup file ends before its end marker');
         if (f.type === 'Z') return;
         if (f.type === 'H') continue;
         if (f.type === 'S') {
-          if (seqs) await setSequences(client, JSON.parse(f.payload.toString('utf8')));
+          await setSequences(client, JSON.parse(f.payload.toString('utf8')));
           continue;
         }
         if (f.type !== 'T') throw new Error(`unexpected frame ${f.type}`);
         const t = JSON.parse(f.payload.toString('utf8')) as { name: string; columns: string[] };
-        const wanted = take(t.name);
         let end: { rows: number } | null = null;
         const chunks = (async function* () {
           for (;;) {
@@ -494,13 +467,9 @@ export async function restore(opts: { url: string; file: string; force?: boolean
               end = JSON.parse(d.payload.toString('utf8'));
               return;
             }
-            if (wanted) yield d.payload;
+            yield d.payload;
           }
         })();
-        if (!wanted) {
-          for await (const _ of chunks);
-          continue;
-        }
         const n = await copyIn(
           client,
           `COPY ${qi(t.name)} (${t.columns.map(qi).join(', ')}) FROM STDIN`,
@@ -511,16 +480,13 @@ export async function restore(opts: { url: string; file: string; force?: boolean
         rowsByTable[t.name] = n;
       }
     };
-    const readerOf = () =>
-      new FrameReader(createReadStream(opts.file, { highWaterMark: 1 << 20 }).pipe(createGunzip()));
-    if (!order) await loadPass(new FrameReader(input), () => true, true);
-    else {
-      for (const name of order) await loadPass(readerOf(), (t) => t === name, false);
-      await loadPass(readerOf(), () => false, true);
-    }
+    await loadPass(new FrameReader(input));
     mark('rows');
     for (const ix of indexes) await client.query(ix.def);
     mark('indexes');
+    for (const fk of fks)
+      await client.query(`ALTER TABLE ${qi(fk.table)} ADD CONSTRAINT ${qi(fk.name)} ${fk.def}`);
+    mark('foreign keys');
     await client.query('COMMIT');
     mark('commit');
   } catch (e) {

@@ -1,5 +1,6 @@
 /** What the drills (scripts/drill-*.ts) share: the app as a child process, HTTP calls, sessions. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
 
@@ -157,4 +158,33 @@ export function checker() {
     },
     failed: () => bad,
   };
+}
+
+/** CPU seconds used so far by a process and all its descendants (live ones, and reaped ones via cutime). */
+export function treeCpuSeconds(root: number): number {
+  const procs = new Map<number, { ppid: number; ticks: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(d), {
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
+    } catch {}
+  }
+  let ticks = 0;
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, n = 0; p > 1 && n < 50; p = procs.get(p)?.ppid ?? 0, n++) if (p === root) return true;
+    return false;
+  };
+  for (const [pid, x] of procs) if (inTree(pid)) ticks += x.ticks;
+  return ticks / 100; // USER_HZ
+}
+
+/** Busy CPU seconds of the whole machine so far (from /proc/stat). */
+export function machineCpuSeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (f.reduce((a, b) => a + b, 0) - f[3]! - (f[4] ?? 0)) / 100;
 }

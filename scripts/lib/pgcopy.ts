@@ -22,7 +22,6 @@ export function copyOut(
   waitDrain: () => Promise<void>,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    let error: Error | null = null;
     let paused = false;
     const submittable = {
       submit(connection: Connection) {
@@ -46,12 +45,12 @@ export function copyOut(
       handleCopyInResponse(connection: Connection) {
         connection.sendCopyFail('not a COPY FROM');
       },
+      // pg drops its active query on an error: no ReadyForQuery reaches us after one.
       handleError(e: Error) {
-        error = e;
+        reject(e);
       },
       handleReadyForQuery() {
-        if (error) reject(error);
-        else resolve();
+        resolve();
       },
     };
     client.query(submittable as never);
@@ -61,7 +60,7 @@ export function copyOut(
 /** Feeds `source` chunks to `COPY … FROM STDIN`; resolves with the rows copied. */
 export function copyIn(client: pg.Client, text: string, source: AsyncIterable<Buffer>): Promise<number> {
   return new Promise((resolve, reject) => {
-    let error: Error | null = null;
+    let failed = false;
     let rows = 0;
     const submittable = {
       submit(connection: Connection) {
@@ -71,6 +70,7 @@ export function copyIn(client: pg.Client, text: string, source: AsyncIterable<Bu
         void (async () => {
           try {
             for await (const chunk of source) {
+              if (failed) return;
               connection.sendCopyFromChunk(chunk);
               if (connection.stream.writableNeedDrain)
                 await new Promise((r) => connection.stream.once('drain', r));
@@ -89,12 +89,14 @@ export function copyIn(client: pg.Client, text: string, source: AsyncIterable<Bu
       handleRowDescription() {},
       handleDataRow() {},
       handleEmptyQuery() {},
+      // pg drops its active query on an error: no ReadyForQuery reaches us after one. The server
+      // ignores the rest of our copy data once it has failed the command.
       handleError(e: Error) {
-        error = e;
+        failed = true;
+        reject(e);
       },
       handleReadyForQuery() {
-        if (error) reject(error);
-        else resolve(rows);
+        resolve(rows);
       },
     };
     client.query(submittable as never);
