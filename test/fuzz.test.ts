@@ -649,7 +649,17 @@ async function check(client: Client, route: RouteInfo, c: Case, opts: { mayWrite
 
 describe('fuzz: every route, hostile input, nothing written', () => {
   let start: Record<string, string>;
+  /** A session of its own for the hostile headers, so that junk can go before and after its cookie. */
+  let session: string;
+  let headersClient: Client;
   beforeAll(async () => {
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'street_admin', password: DEMO_PASSWORD },
+    });
+    session = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    headersClient = t.fromLogin(login);
     start = await fingerprint(t.db);
   });
 
@@ -709,14 +719,7 @@ describe('fuzz: every route, hostile input, nothing written', () => {
   it(
     'answers hostile headers: content types, languages, cookies, ids and forwarding junk',
     async () => {
-      // A session of its own, so that junk can be put before and after its cookie.
-      const login = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'street_admin', password: DEMO_PASSWORD },
-      });
-      const session = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-      const client = t.fromLogin(login);
+      const client = headersClient;
       for (const route of routes) {
         const key = `${route.method} ${route.url}`;
         if (key === LOGIN || AUDITED_READS.has(key)) continue;
