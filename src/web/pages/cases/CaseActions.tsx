@@ -528,7 +528,7 @@ function ActionModal({ c, action, onClose }: { c: Case; action: CaseAction | nul
     if (!action) return;
     await run(
       async () => {
-        const updated = await transition(c.id, toTransition(action, v));
+        const updated = await transition(c.id, toTransition(action, v), c.version);
         qc.setQueryData(caseKeys.detail(c.id), updated);
         await invalidateCases(qc);
         ok(t('action.done', { action: actionLabel(t, action) }));
@@ -536,7 +536,11 @@ function ActionModal({ c, action, onClose }: { c: Case; action: CaseAction | nul
       },
       async (e) => {
         // Someone acted first: show the case as it is now.
-        if (isApiError(e, 'CASE_CONFLICT') || (isApiError(e) && e.status === 409)) {
+        if (
+          isApiError(e, 'CASE_CONFLICT') ||
+          isApiError(e, 'STALE_VERSION') ||
+          (isApiError(e) && (e.status === 409 || e.status === 412))
+        ) {
           await invalidateCases(qc);
           onClose();
         }

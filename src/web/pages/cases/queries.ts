@@ -234,8 +234,9 @@ export function createCase(body: CaseCreate, idempotencyKey: string) {
   return api.post<Case>('/api/cases', body, { headers: { 'Idempotency-Key': idempotencyKey } });
 }
 
-export function transition(id: number, body: CaseTransition) {
-  return api.post<Case>(`/api/cases/${id}/transitions`, body);
+/** An action on the case as the user saw it (`version`): if someone acted since, 412 and nothing changes. */
+export function transition(id: number, body: CaseTransition, version?: number) {
+  return api.post<Case>(`/api/cases/${id}/transitions`, body, { ifMatch: version });
 }
 
 export function uploadAttachment(
