@@ -29,6 +29,7 @@ import {
   machineCpuSeconds,
   pct,
   pool,
+  procCpuSeconds,
   type Session,
   startApp,
   stopApp,
@@ -303,7 +304,12 @@ try {
   // wraps around its list, and a connection's case flow lives in that context.
   const requests = Array.from({ length: 1000 }, () => request);
   const t0 = performance.now();
-  const cpu0 = { app: treeCpuSeconds(app.proc.pid!), me: process.cpuUsage(), all: machineCpuSeconds() };
+  const cpu0 = {
+    app: treeCpuSeconds(app.proc.pid!),
+    node: procCpuSeconds(app.proc.pid!),
+    me: process.cpuUsage(),
+    all: machineCpuSeconds(),
+  };
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
@@ -315,6 +321,7 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   const loadAfter = loadavg()[0]!;
   const appCpu = treeCpuSeconds(app.proc.pid!) - cpu0.app;
+  const nodeCpu = procCpuSeconds(app.proc.pid!) - cpu0.node;
   const meCpu = (() => {
     const u = process.cpuUsage(cpu0.me);
     return (u.user + u.system) / 1e6;
@@ -331,7 +338,7 @@ try {
     `\n## ${int(result.requests.total)} requests in ${seconds.toFixed(0)} s: ${int(result.requests.total / seconds)} req/s (machine load average at the end ${loadAfter.toFixed(1)} on ${cpus().length} cores)`,
   );
   console.log(
-    `CPU cores busy (of ${cpus().length}): the app and its PostgreSQL ${(appCpu / seconds).toFixed(2)}, this drill's client ${(meCpu / seconds).toFixed(2)}, everything else on the machine ${(Math.max(0, allCpu - appCpu - meCpu) / seconds).toFixed(2)}; app CPU per request ${((appCpu * 1000) / result.requests.total).toFixed(1)} ms`,
+    `CPU cores busy (of ${cpus().length}): the app's Node process ${(nodeCpu / seconds).toFixed(2)}, its PostgreSQL ${((appCpu - nodeCpu) / seconds).toFixed(2)}, this drill's client ${(meCpu / seconds).toFixed(2)}, everything else on the machine ${(Math.max(0, allCpu - appCpu - meCpu) / seconds).toFixed(2)}; app CPU per request ${((appCpu * 1000) / result.requests.total).toFixed(1)} ms`,
   );
   console.log(
     `latency (autocannon) p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,

@@ -183,6 +183,17 @@ export function treeCpuSeconds(root: number): number {
   return ticks / 100; // USER_HZ
 }
 
+/** CPU seconds used so far by one process alone (its own threads). */
+export function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Busy CPU seconds of the whole machine so far (from /proc/stat). */
 export function machineCpuSeconds(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
