@@ -121,7 +121,8 @@ async function cases(
             CASE WHEN r.u6 < 0.02 THEN 'rejected' WHEN r.u6 < 0.10 THEN 'handling' ELSE 'closed' END AS state,
             floor(random() * (SELECT count(*) FROM areas WHERE kind = 'grid' AND path <@ $2::ltree))::int AS gi
           FROM generate_series(1, $7::int) k,
-          LATERAL (SELECT $1::timestamptz - random() * interval '365 days' AS rep, random() AS u1, random() AS u6 OFFSET 0) r) x
+          LATERAL (SELECT $1::timestamptz - random() * interval '365 days' AS rep, random() AS u1, random() AS u6
+                   WHERE k IS NOT NULL OFFSET 0) r) x
     JOIN (SELECT (row_number() OVER (ORDER BY id) - 1)::int AS i, id, path FROM areas
           WHERE kind = 'grid' AND path <@ $2::ltree) g ON g.i = x.gi`,
     [now, streetPath, k, cats.event, cats.request, cats.dispute, CASES],
