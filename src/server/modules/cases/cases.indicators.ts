@@ -1,4 +1,4 @@
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import { CASE_TYPES } from '../../../contract/cases.js';
 import type { Actor } from '../../platform/access/actor.js';
 import {
@@ -8,7 +8,7 @@ import {
   type IndicatorQuery,
   type IndicatorSource,
 } from '../../platform/indicators.js';
-import { accumulate, INDICATOR_DEFS, partsOf, pass } from './engine/indicators.js';
+import { accumulate, INDICATOR_DEFS, partsOf, pass, readableUnder } from './engine/indicators.js';
 
 /**
  * Case figures for the dashboard: the case indicators of docs/indicators.md ("Cases") per
@@ -172,14 +172,7 @@ export function casesIndicators(): IndicatorSource {
     async compute(db, q: IndicatorQuery, keys) {
       const types = readable(q.actor);
       if (!types.length) return [];
-      const scope = (alias: string) => {
-        const col = sql.ref(`${alias}.areaPath`);
-        const parts = types.map(
-          (t) =>
-            sql<SqlBool>`(${sql.ref(`${alias}.type`)} = ${t} AND ${col} <@ ${sql.val(q.actor.pathsFor(`${t}.read`))}::ltree[])`,
-        );
-        return sql<SqlBool>`(${col} <@ ${q.node.path}::ltree AND (${sql.join(parts, sql` OR `)}))`;
-      };
+      const scope = readableUnder(q.actor, types, q.node.path);
       const grp = groupAt('c.areaPath', q.level);
       const out: Cell[] = [];
       const flow = [...keys].some((k) => k !== 'cases.open' && k !== 'cases.overdue');

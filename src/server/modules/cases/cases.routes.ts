@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import {
   Assignable,
@@ -37,7 +37,7 @@ import { casesService } from './cases.service.js';
 import { timingsFor } from './cases.timings.js';
 import { DEFAULT_PERIODS } from './engine/calendar.js';
 import { caseEngine, defOf } from './engine/engine.js';
-import { breakdowns, computeIndicators, INDICATOR_DEFS } from './engine/indicators.js';
+import { breakdowns, computeIndicators, INDICATOR_DEFS, readableUnder } from './engine/indicators.js';
 import { unreadCount } from './engine/notify.js';
 
 const tags = ['cases'];
@@ -181,14 +181,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         )
       )
         throw new AppError('NOT_FOUND');
-      const scope = (alias: string) => {
-        const col = (n: string) => sql.ref(`${alias}.${n}`);
-        const parts = readable.map(
-          (t) =>
-            sql<SqlBool>`(${col('type')} = ${t} AND ${col('areaPath')} <@ ${sql.val(ctx.actor.pathsFor(`${t}.read`))}::ltree[])`,
-        );
-        return sql<SqlBool>`(${col('areaPath')} <@ ${area!.path}::ltree AND (${sql.join(parts, sql` OR `)}))`;
-      };
+      const scope = readableUnder(ctx.actor, readable, area.path);
       const input = {
         scope,
         type: q.type,
