@@ -17,7 +17,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, type SqlBool, sql } from 'kysely';
@@ -29,7 +28,6 @@ import { timingsFor } from '../src/server/modules/cases/cases.timings.js';
 import { breakdowns, computeIndicators } from '../src/server/modules/cases/engine/indicators.js';
 import { sweep } from '../src/server/modules/cases/engine/sweep.js';
 import { CASE_TYPE_DEFS } from '../src/server/modules/cases/types/index.js';
-import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
 import { type Actor, loadActor } from '../src/server/platform/access/actor.js';
 import { boot } from '../src/server/platform/boot.js';
 import { loadConfig } from '../src/server/platform/config.js';
@@ -37,6 +35,7 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
+import { call, closeAgent, fmt, int, login, pct, type Res, type Session, withDb } from './lib.js';
 
 const N = Number(process.env.CASES_BENCH_N ?? 1_000_000);
 const N_SMALL = Math.min(N, Number(process.env.CASES_BENCH_N_SMALL ?? 10_000));
@@ -47,20 +46,7 @@ const CALLS = Number(process.env.CASES_BENCH_CALLS ?? 20);
 const WARMUP = 60;
 const SPAN_DAYS = 730;
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (xs: number[], p: number) => {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const median = (xs: number[]) => pct(xs, 50);
-
-function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 const benchT0 = performance.now();
 /** Prints how long a phase took (and since the bench started). */
@@ -168,64 +154,6 @@ function waitSampler(client: pg.Client, since: Date) {
 }
 
 // ————————————————————————— HTTP client —————————————————————————
-
-type Res = { status: number; text: string; ms: number; cookies: string[] };
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-function call(
-  port: number,
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        agent,
-        headers: {
-          ...headers,
-          ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - t0,
-            cookies: res.headers['set-cookie'] ?? [],
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-type Session = Record<string, string>;
-async function login(port: number, username: string): Promise<Session> {
-  const r = await call(port, 'POST', '/api/auth/login', {}, { username, password: DEMO_PASSWORD });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
-  const jar = Object.fromEntries(r.cookies.map((c) => c.split(';')[0]!.split('=') as [string, string]));
-  return {
-    cookie: Object.entries(jar)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('; '),
-    'x-csrf-token': jar.jy_csrf ?? '',
-  };
-}
 
 /** Runs `n` tasks over `workers` concurrent loops. */
 async function pool(n: number, workers: number, task: (i: number) => Promise<void>) {
@@ -1086,7 +1014,7 @@ export async function benchCases() {
     await admin.end();
     if (embedded) await embedded.stop();
     rmSync(tmp, { recursive: true, force: true });
-    agent.destroy();
+    closeAgent();
   }
   console.log(`\n[phase] total: ${((performance.now() - benchT0) / 1000).toFixed(0)} s`);
 }

@@ -26,24 +26,12 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { IndicatorQuery } from '../src/server/platform/indicators.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
+import { fmt, int, pct, withDb } from './lib.js';
 
 const STREETS = Number(process.env.DASH_BENCH_STREETS ?? 10);
 const CASES = Number(process.env.DASH_BENCH_CASES ?? 200_000);
 const COLD = Number(process.env.DASH_BENCH_COLD ?? 7);
 const WARM = Number(process.env.DASH_BENCH_WARM ?? 50);
-
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-
-function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 /** Copies street 1's subtree (areas and what hangs on them) as street number k (2 … STREETS). */
 async function copyStreet(client: pg.Client, street: { id: number; path: string; code: string }, k: number) {
@@ -250,7 +238,7 @@ export async function benchDashboard() {
     ).rows as { path: string }[];
     for (const [i, st] of streets.entries()) await cases(client, st.path, i + 1, now, cats);
     const loaded = performance.now() - t0;
-    await client.query('ANALYZE');
+    await client.query('VACUUM ANALYZE');
     const count = async (t: string) =>
       Number((await client.query(`SELECT count(*) FROM ${t}`)).rows[0].count);
     console.log(

@@ -41,23 +41,13 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import { buildApp } from '../src/server/platform/http/app.js';
+import { fmt, pct, withDb } from './lib.js';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-
-function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 /** Samples an RSS (the app's) every 50 ms while `fn` runs. */
 async function peakRss<T>(

@@ -16,14 +16,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { timingsFor } from '../src/server/modules/cases/cases.timings.js';
 import { chinaDate } from '../src/server/modules/cases/engine/calendar.js';
-import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
 import { redatePlans, refreshPlans } from '../src/server/modules/visits/visits.plans.js';
 import { visitsService } from '../src/server/modules/visits/visits.service.js';
 import { loadActor } from '../src/server/platform/access/actor.js';
@@ -33,85 +31,14 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx } from '../src/server/platform/services.js';
+import { call, closeAgent, fmt, int, login, pct, type Session, withDb } from './lib.js';
 
 const CALLS = Number(process.env.VISITS_BENCH_CALLS ?? 200);
 const TARGET_PEOPLE = Number(process.env.VISITS_BENCH_PEOPLE ?? 2000);
 const TARGET_TAGGED = Number(process.env.VISITS_BENCH_TAGGED ?? 300);
 const WARMUP = 20;
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-
-function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 // ————————————————————————— HTTP —————————————————————————
-
-type Res = { status: number; text: string; ms: number; cookies: string[]; etag?: string };
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-
-function call(
-  port: number,
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        agent,
-        headers: {
-          ...headers,
-          ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - t0,
-            cookies: res.headers['set-cookie'] ?? [],
-            etag: res.headers.etag,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-type Session = Record<string, string>;
-async function login(port: number, username: string): Promise<Session> {
-  const r = await call(port, 'POST', '/api/auth/login', {}, { username, password: DEMO_PASSWORD });
-  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
-  const jar = Object.fromEntries(r.cookies.map((c) => c.split(';')[0]!.split('=') as [string, string]));
-  return {
-    cookie: Object.entries(jar)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('; '),
-    'x-csrf-token': jar.jy_csrf ?? '',
-  };
-}
 
 async function startApp(url: string, keyFile: string, tmp: string) {
   const port = 3800 + (process.pid % 100);
@@ -481,7 +408,7 @@ export async function benchVisits() {
     await admin.end();
     if (embedded) await embedded.stop();
     rmSync(tmp, { recursive: true, force: true });
-    agent.destroy();
+    closeAgent();
   }
   console.log(`\n[bench visits] total ${((performance.now() - benchT0) / 1000).toFixed(0)} s`);
 }

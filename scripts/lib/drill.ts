@@ -14,8 +14,13 @@ export function withDb(url: string, db: string): string {
   return u.toString();
 }
 
-export type Res = { status: number; text: string; ms: number; cookies: string[] };
+export type Res = { status: number; text: string; ms: number; cookies: string[]; etag?: string };
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** Closes the kept-alive sockets so the process can exit. */
+export function closeAgent() {
+  agent.destroy();
+}
 
 export function call(
   port: number,
@@ -50,6 +55,7 @@ export function call(
             text: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - t0,
             cookies: res.headers['set-cookie'] ?? [],
+            etag: res.headers.etag,
           }),
         );
         res.on('error', reject);

@@ -64,6 +64,11 @@ export interface Cell {
 }
 
 export interface IndicatorSource {
+  /**
+   * The audit entity types whose changes move these figures (the dashboard keeps a module's
+   * cells until one of them changes). Without it, any change does.
+   */
+  changedBy?: readonly string[];
   /** The figures this actor may see: by permission, and a figure over a tag only with the tag. */
   figures(actor: Actor): FigureDef[];
   /** The cells of the figures in `keys` (all visible to the actor) for the query. */

@@ -167,6 +167,7 @@ function figureList(types: string[]): FigureDef[] {
 export function casesIndicators(): IndicatorSource {
   const readable = (actor: Actor) => CASE_TYPES.filter((t) => actor.can(`${t}.read`));
   return {
+    changedBy: ['case', 'area'],
     figures: (actor) => figureList(readable(actor)),
 
     async compute(db, q: IndicatorQuery, keys) {

@@ -71,25 +71,30 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     return r.rows[0]!.s;
   }
 
-  /** Nothing that changes a figure was committed since `snap` (see the class comment). */
-  async function unchangedSince(snap: string): Promise<boolean> {
+  /**
+   * Nothing that changes these figures was committed since `snap` (see the comment above):
+   * no audit entry of the given entity types (any type but reads and sign-ins when not given).
+   */
+  async function unchangedSince(snap: string, changedBy: readonly string[] | undefined): Promise<boolean> {
+    const types = changedBy ? sql`AND entity_type = ANY (${sql.val([...changedBy])}::text[])` : sql``;
     const r = await sql<{ changed: boolean }>`
       SELECT EXISTS (
         SELECT 1 FROM audit_log
         WHERE xid >= pg_snapshot_xmin(${snap}::pg_snapshot)
           AND NOT pg_visible_in_snapshot(xid, ${snap}::pg_snapshot)
-          AND NOT (action LIKE ANY (${sql.val(READ_ONLY_ACTIONS)}::text[]))
+          AND NOT (action LIKE ANY (${sql.val(READ_ONLY_ACTIONS)}::text[])) ${types}
       ) AS changed`.execute(s.db);
     return !r.rows[0]!.changed;
   }
 
   async function cached<T>(
     key: string,
+    changedBy: readonly string[] | undefined,
     compute: () => Promise<T>,
   ): Promise<{ value: T; at: number; hit: boolean }> {
     const e = cache.get(key) as Entry<T> | undefined;
     const now = Date.now();
-    if (e && now - e.at < TTL_MS && (await unchangedSince(e.snapshot))) {
+    if (e && now - e.at < TTL_MS && (await unchangedSince(e.snapshot, changedBy))) {
       // Most recently used last.
       cache.delete(key);
       cache.set(key, e);
@@ -123,6 +128,11 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     return sources.flatMap((src) => src.figures(actor));
   }
 
+  /**
+   * Every source's cells for the query, each source cached on its own (a case transition
+   * recomputes the case figures only). Returns the cells, the oldest part's time, and whether
+   * every part came from the cache.
+   */
   async function computeAll(
     actor: Actor,
     node: { id: number; path: string },
@@ -130,7 +140,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     from: string,
     to: string,
     keys: (src: IndicatorSource) => Set<string>,
-  ): Promise<Cell[]> {
+  ): Promise<{ cells: Cell[]; at: number; hit: boolean }> {
     const q: IndicatorQuery = {
       actor,
       node,
@@ -142,13 +152,20 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       today: chinaToday(s.clock.now()),
       now: s.clock.now(),
     };
+    const scope = scopeKey(actor);
     const parts = await Promise.all(
-      sources.map((src) => {
+      sources.map((src, i) => {
         const k = keys(src);
-        return k.size ? src.compute(s.db, q, k) : Promise.resolve([]);
+        if (!k.size) return Promise.resolve({ value: [] as Cell[], at: Date.now(), hit: true });
+        const key = `c|${i}|${scope}|${node.id}|${level}|${from}|${to}|${q.today}|${[...k].sort().join(',')}`;
+        return cached(key, src.changedBy, () => src.compute(s.db, q, k));
       }),
     );
-    return parts.flat();
+    return {
+      cells: parts.flatMap((p) => p.value),
+      at: Math.min(...parts.map((p) => p.at)),
+      hit: parts.every((p) => p.hit),
+    };
   }
 
   function checkPeriod(ctx: Ctx, from: string, to: string) {
@@ -171,37 +188,36 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       const prev = previousPeriod(q.from, q.to);
       const defs = figuresFor(actor);
       const level = node.path.split('.').length + 1;
-      const key = `d|${scopeKey(actor)}|${node.id}|${q.from}|${q.to}|${chinaToday(s.clock.now())}`;
-      const { value, at, hit } = await cached(key, async () => {
-        const mine = (src: IndicatorSource, flowOnly = false) =>
-          new Set(
-            src
-              .figures(actor)
-              .filter((f) => !flowOnly || f.kind === 'flow')
-              .map((f) => f.key),
-          );
-        const [cur, before, children, trail] = await Promise.all([
-          computeAll(actor, node, level, q.from, q.to, (src) => mine(src)),
-          computeAll(actor, node, level, prev.from, prev.to, (src) => mine(src, true)),
-          s.db
-            .selectFrom('areas')
-            .select(['id', 'name', 'kind'])
-            .where('parentId', '=', node.id)
-            .where('status', '=', 'active')
-            .where('kind', '<>', 'house')
-            .orderBy('sortOrder')
-            .orderBy('code')
-            .execute(),
-          s.db
-            .selectFrom('areas')
-            .select(['id', 'name', 'kind'])
-            .where(sql<boolean>`path @> ${node.path}::ltree`)
-            .where(sql<boolean>`path <@ ${sql.val(actor.pathsFor('dashboard.read'))}::ltree[]`)
-            .orderBy('depth')
-            .execute(),
-        ]);
-        return { cur: sumCells(cur), before: sumCells(before).total, children, trail };
-      });
+      const mine = (src: IndicatorSource, flowOnly = false) =>
+        new Set(
+          src
+            .figures(actor)
+            .filter((f) => !flowOnly || f.kind === 'flow')
+            .map((f) => f.key),
+        );
+      const [cur, before, children, trail] = await Promise.all([
+        computeAll(actor, node, level, q.from, q.to, (src) => mine(src)),
+        computeAll(actor, node, level, prev.from, prev.to, (src) => mine(src, true)),
+        s.db
+          .selectFrom('areas')
+          .select(['id', 'name', 'kind'])
+          .where('parentId', '=', node.id)
+          .where('status', '=', 'active')
+          .where('kind', '<>', 'house')
+          .orderBy('sortOrder')
+          .orderBy('code')
+          .execute(),
+        s.db
+          .selectFrom('areas')
+          .select(['id', 'name', 'kind'])
+          .where(sql<boolean>`path @> ${node.path}::ltree`)
+          .where(sql<boolean>`path <@ ${sql.val(actor.pathsFor('dashboard.read'))}::ltree[]`)
+          .orderBy('depth')
+          .execute(),
+      ]);
+      const value = { cur: sumCells(cur.cells), before: sumCells(before.cells).total, children, trail };
+      const at = Math.min(cur.at, before.at);
+      const hit = cur.hit && before.hit;
       const drillOf = (f: FigureDef, areaId: number) => {
         if (!f.drill) return null;
         const query: Record<string, string> = { ...f.drill.query, areaId: String(areaId) };
@@ -283,13 +299,10 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
         .orderBy('code')
         .execute();
       const level = grids.length ? grids[0]!.path.split('.').length : node.path.split('.').length + 1;
-      const key = `m|${scopeKey(actor)}|${node.id}|${q.from}|${q.to}|${q.figure}|${chinaToday(s.clock.now())}`;
-      const { value, at } = await cached(key, async () => {
-        const cells = await computeAll(actor, node, level, q.from, q.to, (src) =>
-          src.figures(actor).some((f) => f.key === q.figure) ? new Set([q.figure]) : new Set(),
-        );
-        return sumCells(cells).byGroup;
-      });
+      const { cells, at } = await computeAll(actor, node, level, q.from, q.to, (src) =>
+        src.figures(actor).some((f) => f.key === q.figure) ? new Set([q.figure]) : new Set(),
+      );
+      const value = sumCells(cells).byGroup;
       return {
         figure: { key: def.key, name: def[ctx.lang], unit: def.unit, better: def.better ?? null },
         computedAt: new Date(at).toISOString(),

@@ -182,6 +182,7 @@ const addDays = (day: string, n: number) => {
 
 export function registryIndicators(): IndicatorSource {
   return {
+    changedBy: ['person', 'household', 'house', 'area', 'import'],
     figures(actor: Actor) {
       if (!actor.can('person.read')) return [];
       return [...BASE, ...TAG_FIGURES.filter((_, i) => actor.can(tagPermission(TAG_CODES[i]!)))];

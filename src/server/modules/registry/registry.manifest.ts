@@ -2,6 +2,7 @@ import { TAG_CODES, TAGS, tagPermission } from '../../../contract/tags.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { failUnfinishedImports } from './import.service.js';
 import * as init from './migrations/202611210100_registry_init.js';
+import * as figuresCover from './migrations/202611240200_registry_figures_cover.js';
 import { registryIndicators } from './registry.indicators.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
@@ -59,7 +60,7 @@ export const registryModule: ModuleManifest = {
     compound_head: ['person.read', 'house.read'],
     building_head: ['person.read', 'house.read'],
   },
-  migrations: { '202611210100_registry_init': init },
+  migrations: { '202611210100_registry_init': init, '202611240200_registry_figures_cover': figuresCover },
   routes: registryRoutes,
   seedDemo: seedDemoRegistry,
   onStart: failUnfinishedImports,

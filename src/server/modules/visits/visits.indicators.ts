@@ -123,6 +123,7 @@ const FIGURES: FigureDef[] = [
 
 export function visitsIndicators(): IndicatorSource {
   return {
+    changedBy: ['visit', 'patrol', 'visit_rule', 'visit_pair', 'person', 'import', 'area'],
     figures: (actor) => (actor.can('visit.read') ? FIGURES : []),
 
     async compute(db, q: IndicatorQuery, keys) {
