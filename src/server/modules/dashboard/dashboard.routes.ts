@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Dashboard, DashboardMap, DashboardMapQuery, DashboardQuery } from '../../../contract/dashboard.js';
 import { inTx, type Services } from '../../platform/services.js';
+import { localStamp } from '../registry/export/xlsx.js';
 import { dashboardWorkbook } from './dashboard.export.js';
 import { dashboardService } from './dashboard.service.js';
 
 const tags = ['dashboard'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const pad = (n: number) => String(n).padStart(2, '0');
 
 export const dashboardRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -56,9 +56,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (req, reply) => {
       const ctx = req.ctx();
       const d = await svc.dashboard(ctx, req.query);
-      const t = new Date(s.clock.now().getTime() + 8 * 3600_000);
-      const day = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-      const stamp = `${day} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+      const stamp = localStamp(s.clock.now()).time;
       const watermark =
         ctx.lang === 'zh'
           ? `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp} 仅限工作使用`

@@ -12,6 +12,7 @@ import {
   sumCells,
 } from '../../platform/indicators.js';
 import type { Ctx, Services } from '../../platform/services.js';
+import { chinaDate } from '../cases/engine/calendar.js';
 
 /**
  * The dashboard: every module's figures (ModuleManifest.indicators) for a node of the area tree
@@ -37,7 +38,6 @@ interface Entry<T> {
 }
 
 const dayMs = 86_400_000;
-const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 const shiftDay = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
@@ -149,7 +149,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       to: new Date(dayStart(to).getTime() + dayMs),
       fromDay: from,
       toDay: to,
-      today: chinaToday(s.clock.now()),
+      today: chinaDate(s.clock.now()),
       now: s.clock.now(),
     };
     const scope = scopeKey(actor);

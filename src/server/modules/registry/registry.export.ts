@@ -7,7 +7,7 @@ import { TAGS, type TagCode } from '../../../contract/tags.js';
 import type { Conn } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { writeXlsx } from './export/xlsx.js';
+import { localStamp, writeXlsx } from './export/xlsx.js';
 import { ageOn, visibleTags } from './registry.policy.js';
 import { addressOf, maskedId, maskedPhone } from './registry.presenter.js';
 import { registryRepo } from './registry.repository.js';
@@ -47,14 +47,6 @@ const COLUMNS = [
 /** Runs of seven or more digits in search text, masked as IDs (15–18) or phones (the rest). */
 export function maskedSearch(q: string): string {
   return q.replace(/\d{7,}[\dXx]?/g, (m) => (m.length >= 15 ? maskId(m) : maskPhone(m)) ?? '');
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Local (UTC+8) time for the watermark and file name. */
-function localStamp(now: Date) {
-  const t = new Date(now.getTime() + 8 * 3600_000);
-  const d = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-  return { date: d, time: `${d} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}` };
 }
 
 type Query = Omit<z.infer<typeof PersonListQuery>, 'page' | 'pageSize' | 'sort'> & { sort?: string };

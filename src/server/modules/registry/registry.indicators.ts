@@ -13,6 +13,7 @@ import {
   underNode,
 } from '../../platform/indicators.js';
 import { AGE_BANDS, birthRange } from './registry.policy.js';
+import { addDays } from './registry.service.js';
 
 /**
  * Registry figures (docs/indicators.md, "Registry"): stock figures, the registry as it is now
@@ -172,12 +173,6 @@ const PEOPLE_PARTS: Record<string, [string, string?]> = {
   'registry.floatingExpiring': ['floatingExpiring'],
   'registry.healthArchiveRate': ['residentArchived', 'resident'],
   ...Object.fromEntries(AgeBand.options.map((b, i) => [`registry.age.${b}`, [`age${i}`] as [string]])),
-};
-
-const addDays = (day: string, n: number) => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 };
 
 export function registryIndicators(): IndicatorSource {

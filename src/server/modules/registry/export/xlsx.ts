@@ -7,6 +7,14 @@ import ExcelJS from 'exceljs';
  * "Exports": formula injection).
  */
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Local (UTC+8) date and minute for an export's watermark and file name. */
+export function localStamp(now: Date) {
+  const t = new Date(now.getTime() + 8 * 3600_000);
+  const d = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return { date: d, time: `${d} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}` };
+}
+
 /** A cell that a spreadsheet could take as a formula gets a leading apostrophe. */
 export function safeCell(v: string): string {
   return /^[=+\-@\t\r\n\0]/.test(v) ? `'${v}` : v;
