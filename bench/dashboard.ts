@@ -9,7 +9,8 @@
  *     target ≤ 300 ms cold and ≤ 50 ms warm; each module's share of the cold time;
  *  3. the same for the district (10 × the data): how it grows.
  * Its own database on DATABASE_URL's server, or on an embedded PostgreSQL this bench starts.
- * Run: npm run bench dashboard   (DASH_BENCH_STREETS=2 DASH_BENCH_CASES=20000 for a quick run)
+ * Run: npm run bench dashboard   (DASH_BENCH_STREETS=2 DASH_BENCH_CASES=20000 for a quick run;
+ * DASH_BENCH_KEEP=1 keeps the database on DATABASE_URL's server for EXPLAIN ANALYZE)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -283,7 +284,9 @@ export async function benchDashboard() {
   } finally {
     await client.end().catch(() => {});
     if (runtime) await runtime.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    // DASH_BENCH_KEEP=1 keeps the database for EXPLAIN ANALYZE (on DATABASE_URL's server).
+    if (process.env.DASH_BENCH_KEEP && !embedded) console.log(`kept database ${dbName}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     await admin.end();
     if (embedded) await embedded.stop();
     rmSync(tmp, { recursive: true, force: true });

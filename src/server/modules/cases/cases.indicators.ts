@@ -174,7 +174,7 @@ export function casesIndicators(): IndicatorSource {
       const types = readable(q.actor);
       if (!types.length) return [];
       const scope = readableUnder(q.actor, types, q.node.path);
-      const grp = groupAt('c.areaPath', q.level);
+      const grp = (alias: string) => groupAt(`${alias}.areaPath`, q.level);
       const out: Cell[] = [];
       const flow = [...keys].some((k) => k !== 'cases.open' && k !== 'cases.overdue');
       const jobs: Promise<void>[] = [];
@@ -202,7 +202,7 @@ export function casesIndicators(): IndicatorSource {
       if (keys.has('cases.open') || keys.has('cases.overdue')) {
         jobs.push(
           sql<{ grp: number | null; open: number; overdue: number }>`
-            SELECT ${grp} AS grp, count(*)::int AS open,
+            SELECT ${grp('c')} AS grp, count(*)::int AS open,
               count(*) FILTER (WHERE c.state IN ('reported','accepted','dispatched','handling','feedback')
                 AND c.stage_due_at < ${q.now})::int AS overdue
             FROM cases c

@@ -7,6 +7,7 @@ import { timingsFor } from './cases.timings.js';
 import { startSweep, sweep } from './engine/sweep.js';
 import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
+import * as stats from './migrations/202611250100_case_stats.js';
 
 const NAMES = {
   event: ['网格事件', 'grid events'],
@@ -64,7 +65,11 @@ export const casesModule: ModuleManifest = {
     resident: ['request.report'],
     sys_admin: ['case.configure'],
   },
-  migrations: { '202611220100_cases_init': init, '202611230900_cases_list_indexes': listIndexes },
+  migrations: {
+    '202611220100_cases_init': init,
+    '202611230900_cases_list_indexes': listIndexes,
+    '202611250100_case_stats': stats,
+  },
   routes: casesRoutes,
   seedDemo: async (s) => {
     await seedCalendar(s);

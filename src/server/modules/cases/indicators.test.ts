@@ -248,6 +248,43 @@ describe('disputes of 金盆', () => {
   });
 });
 
+describe('case_stats (the monthly counts whole months are read from)', () => {
+  it('holds exactly what rebuilding it from the cases gives, after every change above', async () => {
+    const rows = (db: typeof t.db) =>
+      sql`SELECT month::text, type, category, state, area_path::text, rep, rep_extended, rep_responded,
+            rep_mediated, rep_agreed, due, due_on_time, acc, acc_in_time, clo, clo_reworked, clo_rated,
+            clo_satisfied, clo_rating_sum, round(clo_seconds::numeric, 3) AS clo_seconds
+          FROM case_stats
+          WHERE rep <> 0 OR due <> 0 OR acc <> 0 OR clo <> 0
+          ORDER BY 1, 2, 3, 4, 5`.execute(db);
+    const kept = (await rows(t.db)).rows;
+    expect(kept.length).toBeGreaterThan(0);
+    let rebuilt: unknown[] = [];
+    await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SELECT case_stats_rebuild()`.execute(trx);
+        rebuilt = (await rows(trx)).rows;
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => {
+        if (e.message !== 'rollback') throw e;
+      });
+    expect(kept).toEqual(rebuilt);
+  });
+
+  it('a period of whole and partial months gives the sum of its parts', async () => {
+    // Feb 20 – Apr 5: Feb 20–28 and Apr 1–5 from the cases, March from case_stats.
+    const whole = await figures(secretary, `from=2026-02-20&to=2026-04-05&areaId=${jinpen.id}`);
+    const march = await figures(secretary, `${MARCH}&areaId=${jinpen.id}`);
+    const april = await figures(secretary, `from=2026-04-01&to=2026-04-05&areaId=${jinpen.id}`);
+    for (const k of ['reported', 'closed'])
+      expect(whole.map[k]![0], k).toBe((march.map[k]![0] ?? 0) + (april.map[k]![0] ?? 0));
+    expect(whole.map.closureRate![2]).toBe(march.map.closureRate![2]! + april.map.closureRate![2]!);
+    expect(whole.map.closureRate![1]).toBe(march.map.closureRate![1]! + april.map.closureRate![1]!);
+  });
+});
+
 describe('scope', () => {
   it('a grid worker asking for the community gets only their own grid', async () => {
     const r = await figures(grid1, `${MARCH}&type=event&areaId=${jinpen.id}`);

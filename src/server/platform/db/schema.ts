@@ -279,6 +279,30 @@ export interface CaseLimitsTable {
   unit: string;
 }
 
+/** Case indicator counts per month and key, kept by triggers on cases (cases migration 202611250100). */
+export interface CaseStatsTable {
+  month: string;
+  type: string;
+  category: string;
+  state: string;
+  areaPath: string;
+  rep: number;
+  repExtended: number;
+  repResponded: number;
+  repMediated: number;
+  repAgreed: number;
+  due: number;
+  dueOnTime: number;
+  acc: number;
+  accInTime: number;
+  clo: number;
+  cloReworked: number;
+  cloRated: number;
+  cloSatisfied: number;
+  cloRatingSum: number;
+  cloSeconds: number;
+}
+
 export interface CasesTable {
   id: Generated<number>;
   no: string;
@@ -497,6 +521,7 @@ export interface DB {
   calendarYears: CalendarYearsTable;
   caseLimits: CaseLimitsTable;
   cases: CasesTable;
+  caseStats: CaseStatsTable;
   caseEvents: CaseEventsTable;
   caseAttachments: CaseAttachmentsTable;
   disputeParties: DisputePartiesTable;
