@@ -1,7 +1,9 @@
 /**
- * `npm run drill:load [-- --connections 200 --duration 120 --p99 500 --rate 0]`: the load drill. The app
+ * `npm run drill:load [-- --connections 200 --duration 120 --p99 500 --think 1000 --rate 0]`: the load drill. The app
  * (`tsx src/server/main.ts`, embedded PostgreSQL, a temp DATA_DIR with the demo street) under a
- * mix driven by autocannon on loopback, one session set per connection: sign-ins, people
+ * mix sent on loopback by `--connections` users who pause `--think` ms on average after each
+ * answer (with `--think 0`, by autocannon connections that never pause: saturation), one session
+ * set per user: sign-ins, people
  * searches, case lists and reads, case reports and transitions (each connection drives its own
  * cases report → accept → dispatch → sign → feedback → verify), visit records. Prints throughput,
  * latency p50/p95/p99 overall and by route, errors and non-2xx by route; then checks that every
@@ -10,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,8 +48,12 @@ const { values } = parseArgs({
     /** Requests per second offered by all connections together (users' pace); 0: every connection
      * sends its next request as soon as its answer comes (saturation). */
     rate: { type: 'string', default: '0' },
+    /** Users' think time, ms (mean of an exponential pause after each answer); 0: none, every
+     * connection sends its next request as soon as its answer comes (autocannon, saturation). */
+    think: { type: 'string', default: '1000' },
   },
 });
+const THINK = Number(values.think);
 const RATE = Number(values.rate);
 const P99 = Number(values.p99);
 const CONNECTIONS = Number(values.connections);
@@ -73,7 +80,7 @@ let app: AppProc | null = null;
 
 try {
   console.log(
-    `# Load drill: ${CONNECTIONS} connections for ${DURATION} s on loopback, ${RATE > 0 ? `${RATE} req/s offered in all` : 'each as fast as answers come'} (${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)})`,
+    `# Load drill: ${CONNECTIONS} ${THINK > 0 ? 'users' : 'connections'} for ${DURATION} s on loopback, ${THINK > 0 ? `each pausing ${THINK} ms on average (exponential) after every answer` : RATE > 0 ? `${RATE} req/s offered in all` : 'each as fast as answers come'} (${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)})`,
   );
   app = startApp(port, {
     DATABASE_URL: '',
@@ -310,14 +317,17 @@ try {
     me: process.cpuUsage(),
     all: machineCpuSeconds(),
   };
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    timeout: 10,
-    requests: requests as never,
-    ...(RATE > 0 ? { overallRate: RATE } : {}),
-  });
+  const result =
+    THINK > 0
+      ? await thinkingUsers(port, request, CONNECTIONS, DURATION, THINK)
+      : await autocannon({
+          url: `http://127.0.0.1:${port}`,
+          connections: CONNECTIONS,
+          duration: DURATION,
+          timeout: 10,
+          requests: requests as never,
+          ...(RATE > 0 ? { overallRate: RATE } : {}),
+        });
   const seconds = (performance.now() - t0) / 1000;
   const loadAfter = loadavg()[0]!;
   const appCpu = treeCpuSeconds(app.proc.pid!) - cpu0.app;
@@ -404,4 +414,94 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(failed() ? `\n${failed()} check(s) FAILED` : '\nall checks passed');
+
+/**
+ * `n` users for `seconds`, each on a connection of its own: send the mix's next request, read the
+ * answer, pause (exponential, mean `thinkMs`), again. Answers what the report reads of autocannon's.
+ */
+async function thinkingUsers(
+  port: number,
+  request: {
+    setupRequest(req: Record<string, unknown>, ctx: object): Record<string, unknown>;
+    onResponse(status: number, body: string, ctx: object, headers: Record<string, string | string[]>): void;
+  },
+  n: number,
+  seconds: number,
+  thinkMs: number,
+) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+  const end = performance.now() + seconds * 1000;
+  const times: number[] = [];
+  let errors = 0;
+  let timeouts = 0;
+  let non2xx = 0;
+  const send = (r: Record<string, unknown>) =>
+    new Promise<{ status: number; body: string; headers: Record<string, string | string[]> }>(
+      (resolve, reject) => {
+        const body = r.body as string | undefined;
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: r.method as string,
+            path: r.path as string,
+            agent,
+            timeout: 10_000,
+            headers: {
+              ...(r.headers as Record<string, string>),
+              ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+                headers: res.headers as Record<string, string | string[]>,
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('timeout', () => {
+          timeouts++;
+          req.destroy(new Error('timeout'));
+        });
+        req.on('error', reject);
+        if (body) req.write(body);
+        req.end();
+      },
+    );
+  const pause = () => new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * thinkMs));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const ctx = {};
+      // Users arrive spread over one think time, not all in the same millisecond.
+      await new Promise((r) => setTimeout(r, Math.random() * thinkMs));
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          const r = await send(request.setupRequest({}, ctx));
+          times.push(performance.now() - t0);
+          if (r.status >= 300) non2xx++;
+          request.onResponse(r.status, r.body, ctx, r.headers);
+        } catch {
+          errors++;
+        }
+        await pause();
+      }
+    }),
+  );
+  agent.destroy();
+  const p = (q: number) => Math.round(pct(times, q));
+  return {
+    requests: { total: times.length },
+    latency: { p50: p(50), p90: p(90), p99: p(99), max: Math.round(Math.max(0, ...times)) },
+    errors,
+    timeouts,
+    non2xx,
+  };
+}
 process.exit(failed() ? 1 : 0);

@@ -99,7 +99,9 @@ export interface AppProc {
 /** `tsx src/server/main.ts` as a child process with `env` on top of ours. */
 export function startApp(port: number, env: Record<string, string>): AppProc {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  // DRILL_APP_NODE_ARGS: extra node flags for the app (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const extra = (process.env.DRILL_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
