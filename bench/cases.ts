@@ -342,6 +342,33 @@ async function throughput(
   return r;
 }
 
+/**
+ * With pg_stat_statements loaded on the server (shared_preload_libraries): resets its counts
+ * (label null), or prints the statements that took most of the server's time since.
+ */
+async function statements(client: pg.Client, label: string | null) {
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (label === null) {
+      await client.query('SELECT pg_stat_statements_reset()');
+      return;
+    }
+    const r = await client.query<{ calls: string; total: number; mean: number; q: string }>(`
+      SELECT calls, total_exec_time AS total, mean_exec_time AS mean,
+        regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') AS q
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 12`);
+    console.log(`\n## Statements by server time, ${label} (pg_stat_statements)`);
+    console.log('total ms   calls   mean ms  statement');
+    for (const x of r.rows)
+      console.log(
+        `${fmt(x.total).padStart(8)} ${String(x.calls).padStart(7)} ${x.mean.toFixed(3).padStart(9)}  ${x.q}`,
+      );
+  } catch {
+    // not loaded on this server: nothing to print
+  }
+}
+
 function printFlow(rows: FlowResult[]) {
   console.log(
     `\n## Flow throughput over HTTP on loopback (${CONNECTIONS} connections; ${int(FLOW)} cases reported, then each driven accept → dispatch → sign → feedback → verify; after ${WARMUP} warm-up cases)`,
@@ -764,7 +791,9 @@ export async function benchCases() {
     // —— 1a. throughput at ~10k
     const flows: FlowResult[] = [];
     app = await phase('start app (10k)', () => startApp(url, keyFile, tmp, client));
+    await statements(client, null);
     flows.push(await phase('flow at ~10k', () => throughput(app!, ids, count)));
+    await statements(client, 'flow at ~10k');
     await stopApp(app);
     app = null;
 
@@ -954,7 +983,9 @@ export async function benchCases() {
     await rec.db.destroy();
 
     // —— 1b. throughput at 1M
+    await statements(client, null);
     flows.push(await phase('flow at 1M', () => throughput(app!, ids, count)));
+    await statements(client, 'flow at 1M');
     await stopApp(app);
     app = null;
     printFlow(flows);
