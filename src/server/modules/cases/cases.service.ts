@@ -160,6 +160,55 @@ export function casesService(s: Services) {
     }));
   }
 
+  /**
+   * What a case's page shows around its row (names on its area path; reporter, owner and assignee;
+   * attachments; a dispute's parties) in one statement: a case read or transition answers with
+   * it, so each statement saved is saved on most requests.
+   */
+  async function around(conn: Conn, c: CaseRow) {
+    const ids = [...new Set(c.areaPath.split('.').map(Number))];
+    const uids = [c.reporterUserId, c.ownerUserId, c.assigneeUserId].filter((x): x is number => x !== null);
+    // JSON keys camelCase: the CamelCasePlugin would rename nested snake_case keys anyway.
+    type Party = {
+      id: number;
+      role: string;
+      personId: number | null;
+      name: string;
+      idEnc: string | null;
+      phoneEnc: string | null;
+      address: string | null;
+    };
+    const r = await sql<{
+      names: { id: number; name: string; kind: string }[];
+      users: { id: number; name: string }[];
+      att: { id: number; eventId: number | null; name: string; mime: string; size: number }[];
+      parties: Party[];
+    }>`
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind)), '[]')
+           FROM areas a WHERE a.id = ANY (${ids}::bigint[])) AS names,
+        (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.display_name)), '[]')
+           FROM users u WHERE u.id = ANY (${uids}::bigint[])) AS users,
+        (SELECT coalesce(json_agg(json_build_object('id', x.id, 'eventId', x.event_id, 'name', x.name,
+             'mime', x.mime, 'size', x.size) ORDER BY x.id), '[]')
+           FROM case_attachments x WHERE x.case_id = ${c.id}) AS att,
+        (SELECT coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'personId', p.person_id,
+             'name', p.name, 'idEnc', p.id_enc, 'phoneEnc', p.phone_enc, 'address', p.address) ORDER BY p.id), '[]')
+           FROM dispute_parties p WHERE p.case_id = ${c.id} AND ${c.type} = 'dispute') AS parties`.execute(
+      conn,
+    );
+    const row = r.rows[0]!;
+    return {
+      n: new Map(row.names.map((a) => [a.id, { name: a.name, kind: a.kind }])) as Names,
+      u: new Map(row.users.map((x) => [x.id, x.name])),
+      att: row.att.map((a) => ({
+        eventId: a.eventId,
+        a: { id: a.id, name: a.name, mime: a.mime, size: a.size, url: `/api/cases/attachments/${a.id}` },
+      })),
+      parties: row.parties,
+    };
+  }
+
   const decryptMasked = (enc: string | null, mask: (v: string | null) => string | null) =>
     enc ? mask(s.keyring.decrypt(enc)) : null;
 
@@ -341,18 +390,7 @@ export function casesService(s: Services) {
 
     async present(ctx: Ctx, c: CaseRow): Promise<Case> {
       const def = defOf(c.type);
-      const n = await names(s.db, [c.areaPath]);
-      const u = await users(s.db, [c.reporterUserId, c.ownerUserId, c.assigneeUserId]);
-      const att = await attachmentsOf(s.db, c.id);
-      const parties =
-        c.type === 'dispute'
-          ? await s.db
-              .selectFrom('disputeParties')
-              .selectAll()
-              .where('caseId', '=', c.id)
-              .orderBy('id')
-              .execute()
-          : [];
+      const { n, u, att, parties } = await around(s.db, c);
       const pe = c.pendingExtension as { amount: number; unit: string; reason: string; by: string } | null;
       return {
         ...listItem(c, n, u, ctx.lang),
