@@ -27,6 +27,7 @@ import {
   type AppProc,
   checker,
   fmtS,
+  request as httpRequest,
   int,
   login,
   machineCpuSeconds,
@@ -421,7 +422,7 @@ console.log(failed() ? `\n${failed()} check(s) FAILED` : '\nall checks passed');
  */
 async function thinkingUsers(
   port: number,
-  request: {
+  mix: {
     setupRequest(req: Record<string, unknown>, ctx: object): Record<string, unknown>;
     onResponse(status: number, body: string, ctx: object, headers: Record<string, string | string[]>): void;
   },
@@ -436,44 +437,14 @@ async function thinkingUsers(
   let timeouts = 0;
   let non2xx = 0;
   const send = (r: Record<string, unknown>) =>
-    new Promise<{ status: number; body: string; headers: Record<string, string | string[]> }>(
-      (resolve, reject) => {
-        const body = r.body as string | undefined;
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: r.method as string,
-            path: r.path as string,
-            agent,
-            timeout: 10_000,
-            headers: {
-              ...(r.headers as Record<string, string>),
-              ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString('utf8'),
-                headers: res.headers as Record<string, string | string[]>,
-              }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('timeout', () => {
-          timeouts++;
-          req.destroy(new Error('timeout'));
-        });
-        req.on('error', reject);
-        if (body) req.write(body);
-        req.end();
-      },
-    );
+    httpRequest(port, {
+      method: r.method as string,
+      path: r.path as string,
+      headers: r.headers as Record<string, string>,
+      body: r.body as string | undefined,
+      agent,
+      timeoutMs: 10_000,
+    });
   const pause = () => new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * thinkMs));
   await Promise.all(
     Array.from({ length: n }, async () => {
@@ -483,12 +454,13 @@ async function thinkingUsers(
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          const r = await send(request.setupRequest({}, ctx));
+          const r = await send(mix.setupRequest({}, ctx));
           times.push(performance.now() - t0);
           if (r.status >= 300) non2xx++;
-          request.onResponse(r.status, r.body, ctx, r.headers);
-        } catch {
+          mix.onResponse(r.status, r.text, ctx, r.headers as Record<string, string | string[]>);
+        } catch (e) {
           errors++;
+          if ((e as Error).message === 'timeout') timeouts++;
         }
         await pause();
       }

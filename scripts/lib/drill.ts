@@ -22,28 +22,31 @@ export function closeAgent() {
   agent.destroy();
 }
 
-export function call(
+/** One HTTP request on loopback with a raw body; answers the status, text and headers. */
+export function request(
   port: number,
-  method: string,
-  url: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-  timeoutMs = 30_000,
-): Promise<Res> {
+  r: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string;
+    agent?: http.Agent;
+    timeoutMs?: number;
+  },
+): Promise<Res & { headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = http.request(
       {
         host: '127.0.0.1',
         port,
-        method,
-        path: url,
-        agent,
-        timeout: timeoutMs,
+        method: r.method,
+        path: r.path,
+        agent: r.agent ?? agent,
+        timeout: r.timeoutMs ?? 30_000,
         headers: {
-          ...headers,
-          ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
+          ...r.headers,
+          ...(r.body !== undefined ? { 'content-length': String(Buffer.byteLength(r.body)) } : {}),
         },
       },
       (res) => {
@@ -56,6 +59,7 @@ export function call(
             ms: performance.now() - t0,
             cookies: res.headers['set-cookie'] ?? [],
             etag: res.headers.etag,
+            headers: res.headers,
           }),
         );
         res.on('error', reject);
@@ -63,8 +67,26 @@ export function call(
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
-    if (data) req.write(data);
+    if (r.body !== undefined) req.write(r.body);
     req.end();
+  });
+}
+
+/** A JSON call (the body, when given, sent as JSON). */
+export function call(
+  port: number,
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<Res> {
+  return request(port, {
+    method,
+    path: url,
+    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs,
   });
 }
 

@@ -154,11 +154,18 @@ export function casesService(s: Services) {
       .where('caseId', '=', caseId)
       .orderBy('id')
       .execute();
-    return rows.map((a) => ({
-      eventId: a.eventId,
-      a: { id: a.id, name: a.name, mime: a.mime, size: a.size, url: `/api/cases/attachments/${a.id}` },
-    }));
+    return rows.map(attachmentRef);
   }
+  const attachmentRef = (a: {
+    id: number;
+    eventId: number | null;
+    name: string;
+    mime: string;
+    size: number;
+  }) => ({
+    eventId: a.eventId,
+    a: { id: a.id, name: a.name, mime: a.mime, size: a.size, url: `/api/cases/attachments/${a.id}` },
+  });
 
   /**
    * What a case's page shows around its row (names on its area path; reporter, owner and assignee;
@@ -201,10 +208,7 @@ export function casesService(s: Services) {
     return {
       n: new Map(row.names.map((a) => [a.id, { name: a.name, kind: a.kind }])) as Names,
       u: new Map(row.users.map((x) => [x.id, x.name])),
-      att: row.att.map((a) => ({
-        eventId: a.eventId,
-        a: { id: a.id, name: a.name, mime: a.mime, size: a.size, url: `/api/cases/attachments/${a.id}` },
-      })),
+      att: row.att.map(attachmentRef),
       parties: row.parties,
     };
   }

@@ -279,13 +279,13 @@ export interface CaseLimitsTable {
   unit: string;
 }
 
-/** Case indicator counts per month and key, kept by triggers on cases (cases migration 202611250100). */
-export interface CaseStatsTable {
-  month: string;
-  type: string;
-  category: string;
-  state: string;
-  areaPath: string;
+/**
+ * A case's counts toward the indicators (docs/indicators.md), by the instant that puts it in a
+ * period — reported: all, with an extension, accepted within the limit, mediated, agreed; due:
+ * all, closed by the deadline; accepted: all, within the limit; closed: all, reworked, rated,
+ * rated ≥ 4, sum of ratings, seconds from report to close.
+ */
+export interface CaseMeasures {
   rep: number;
   repExtended: number;
   repResponded: number;
@@ -301,6 +301,15 @@ export interface CaseStatsTable {
   cloSatisfied: number;
   cloRatingSum: number;
   cloSeconds: number;
+}
+
+/** Case measures per month and key, kept by triggers on cases (cases migration 202611250100). */
+export interface CaseStatsTable extends CaseMeasures {
+  month: string;
+  type: string;
+  category: string;
+  state: string;
+  areaPath: string;
 }
 
 export interface CasesTable {

@@ -3,6 +3,8 @@ import type { Figure } from '../../../../contract/cases.js';
 import { CASE_TYPES } from '../../../../contract/cases.js';
 import type { Actor } from '../../../platform/access/actor.js';
 import type { Conn } from '../../../platform/db/index.js';
+import type { CaseMeasures } from '../../../platform/db/schema.js';
+import { chinaDate } from './calendar.js';
 
 /**
  * Case indicators for (area, period), defined in docs/indicators.md. Each is a SQL aggregate
@@ -68,37 +70,36 @@ export interface IndicatorInput {
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
 
 /** One (type, category, state) group of the pass; each count is of its cases with that instant in the period. */
-interface Group {
+interface Group extends CaseMeasures {
   /** The grouping area (dashboard) or null (one group). */
   grp: number | null;
   type: string;
   category: string;
   state: string;
-  /** reported in the period: all; with an extension; accepted within the limit; mediated; agreed */
-  rep: number;
-  repExtended: number;
-  repResponded: number;
-  repMediated: number;
-  repAgreed: number;
-  /** due in the period: all; closed by the deadline */
-  due: number;
-  dueOnTime: number;
-  /** accepted in the period: all; within the limit */
-  acc: number;
-  accInTime: number;
-  /** closed in the period: all; reworked; seconds from report to close; rated; rated ≥ 4; sum of ratings */
-  clo: number;
-  cloReworked: number;
-  cloSeconds: number | null;
-  cloRated: number;
-  cloSatisfied: number;
-  cloRatingSum: number | null;
 }
+
+/** The measures' columns, in case_stats and in the pass's output. */
+const MEASURES = [
+  'rep',
+  'rep_extended',
+  'rep_responded',
+  'rep_mediated',
+  'rep_agreed',
+  'due',
+  'due_on_time',
+  'acc',
+  'acc_in_time',
+  'clo',
+  'clo_reworked',
+  'clo_rated',
+  'clo_satisfied',
+  'clo_rating_sum',
+  'clo_seconds',
+] as const;
 
 const HOUR = 3_600_000;
 /** China-time midnight of the first of month `m` (0-based; may overflow into the next year). */
 const monthStart = (y: number, m: number) => new Date(Date.UTC(y, m, 1) - 8 * HOUR);
-const chinaDayOf = (d: Date) => new Date(d.getTime() + 8 * HOUR).toISOString().slice(0, 10);
 
 /**
  * The whole China-time months within [from, to) as [first month's start, end of the last), or
@@ -146,18 +147,15 @@ function typeIs(q: IndicatorInput, alias: string) {
 }
 
 function fromStats(q: IndicatorInput, [a, b]: [Date, Date], group: GroupBy) {
-  const sum = (col: string, cast = '::int') => sql`sum(${sql.ref(`s.${col}`)})${sql.raw(cast)}`;
+  const sums = MEASURES.map((m) =>
+    m === 'clo_seconds'
+      ? sql`sum(${sql.ref(`s.${m}`)}) AS ${sql.ref(m)}`
+      : sql`sum(${sql.ref(`s.${m}`)})::int AS ${sql.ref(m)}`,
+  );
   return sql<Group>`
-    SELECT ${group('s')} AS grp, s.type, s.category, s.state,
-      ${sum('rep')} AS rep, ${sum('rep_extended')} AS rep_extended, ${sum('rep_responded')} AS rep_responded,
-      ${sum('rep_mediated')} AS rep_mediated, ${sum('rep_agreed')} AS rep_agreed,
-      ${sum('due')} AS due, ${sum('due_on_time')} AS due_on_time,
-      ${sum('acc')} AS acc, ${sum('acc_in_time')} AS acc_in_time,
-      ${sum('clo')} AS clo, ${sum('clo_reworked')} AS clo_reworked, ${sum('clo_seconds', '')} AS clo_seconds,
-      ${sum('clo_rated')} AS clo_rated, ${sum('clo_satisfied')} AS clo_satisfied,
-      ${sum('clo_rating_sum')} AS clo_rating_sum
+    SELECT ${group('s')} AS grp, s.type, s.category, s.state, ${sql.join(sums)}
     FROM case_stats s
-    WHERE s.month >= ${chinaDayOf(a)}::date AND s.month < ${chinaDayOf(b)}::date
+    WHERE s.month >= ${chinaDate(a)}::date AND s.month < ${chinaDate(b)}::date
       AND ${typeIs(q, 's')} AND ${q.scope('s')}
     GROUP BY 1, s.type, s.category, s.state`;
 }
@@ -184,10 +182,10 @@ function fromCases(q: IndicatorInput, ranges: [Date, Date][], group: GroupBy) {
       count(*) FILTER (WHERE ${acc} AND c.accepted_at <= c.accept_due_at)::int AS acc_in_time,
       count(*) FILTER (WHERE ${clo})::int AS clo,
       count(*) FILTER (WHERE ${clo} AND c.rework_count > 0)::int AS clo_reworked,
-      sum(date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE ${clo}) AS clo_seconds,
+      coalesce(sum(date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE ${clo}), 0) AS clo_seconds,
       count(c.rating) FILTER (WHERE ${clo})::int AS clo_rated,
       count(*) FILTER (WHERE ${clo} AND c.rating >= 4)::int AS clo_satisfied,
-      sum(c.rating) FILTER (WHERE ${clo})::int AS clo_rating_sum
+      coalesce(sum(c.rating) FILTER (WHERE ${clo}), 0)::int AS clo_rating_sum
     FROM cases c
     WHERE (${rep} OR ${due} OR ${acc} OR ${clo}) AND ${typeIs(q, 'c')} AND ${q.scope('c')}
     GROUP BY 1, c.type, c.category, c.state`;
@@ -250,10 +248,10 @@ export function accumulate(groups: Group[]) {
     x.onTime += g.dueOnTime;
     x.closed += g.clo;
     x.reworked += g.cloReworked;
-    x.seconds += g.cloSeconds ?? 0;
+    x.seconds += g.cloSeconds;
     x.rated += g.cloRated;
     x.satisfied += g.cloSatisfied;
-    x.ratingSum += g.cloRatingSum ?? 0;
+    x.ratingSum += g.cloRatingSum;
   }
   return x;
 }
