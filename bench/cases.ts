@@ -13,9 +13,10 @@
  * postgres://postgres@127.0.0.1:5432/postgres), or on an embedded PostgreSQL this bench starts.
  * Run: npm run bench cases   (CASES_BENCH_N=20000 for a quick run)
  * Env: CASES_BENCH_N (1,000,000), CASES_BENCH_N_SMALL (10,000), CASES_BENCH_FLOW (cases driven
- * per size, 1,500), CASES_BENCH_CONNECTIONS (24), CASES_BENCH_DUE (10,000), CASES_BENCH_CALLS (20).
+ * per size, 1,500), CASES_BENCH_CONNECTIONS (24), CASES_BENCH_DUE (10,000), CASES_BENCH_CALLS (20),
+ * CASES_BENCH_APP_NODE_ARGS (node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -186,7 +187,15 @@ interface App {
 async function startApp(url: string, keyFile: string, tmp: string, client: pg.Client): Promise<App> {
   const port = 3700 + (process.pid % 100);
   const startedAt = new Date();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  // The server as `npm start` runs it: the esbuild bundle, built now from the sources.
+  // Inside the checkout, so its imports resolve in node_modules (dist/ is not committed).
+  const out = path.join('dist', 'bench-server');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--server-only', '--outdir', out], {
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('the server build failed');
+  const nodeArgs = (process.env.CASES_BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(out, 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -353,16 +362,16 @@ async function statements(client: pg.Client, label: string | null) {
       await client.query('SELECT pg_stat_statements_reset()');
       return;
     }
-    const r = await client.query<{ calls: string; total: number; mean: number; q: string }>(`
-      SELECT calls, total_exec_time AS total, mean_exec_time AS mean,
-        regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') AS q
+    const r = await client.query<{ calls: string; plans: string; exec: number; plan: number; q: string }>(`
+      SELECT calls, plans, total_exec_time AS exec, total_plan_time AS plan,
+        regexp_replace(left(query, 100), '[[:space:]]+', ' ', 'g') AS q
       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      ORDER BY total_exec_time DESC LIMIT 12`);
-    console.log(`\n## Statements by server time, ${label} (pg_stat_statements)`);
-    console.log('total ms   calls   mean ms  statement');
+      ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`);
+    console.log(`\n## Statements by server time, ${label} (pg_stat_statements; planning with track_planning on)`);
+    console.log('   calls   plans  exec ms  plan ms  per call ms  statement');
     for (const x of r.rows)
       console.log(
-        `${fmt(x.total).padStart(8)} ${String(x.calls).padStart(7)} ${x.mean.toFixed(3).padStart(9)}  ${x.q}`,
+        `${String(x.calls).padStart(8)} ${String(x.plans).padStart(7)} ${fmt(x.exec).padStart(8)} ${fmt(x.plan).padStart(8)} ${((x.exec + x.plan) / Number(x.calls)).toFixed(3).padStart(12)}  ${x.q}`,
       );
   } catch {
     // not loaded on this server: nothing to print

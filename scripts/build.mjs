@@ -1,10 +1,14 @@
 // Builds what `npm start` serves: the web app (Vite) into dist/web and the server (esbuild,
-// dependencies left in node_modules) into dist/server. Usage: node scripts/build.mjs [--server-only]
+// dependencies left in node_modules) into dist/server.
+// Usage: node scripts/build.mjs [--server-only [--outdir DIR]]; only a whole build writes the stamp
+// `npm start` compares with the sources.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const serverOnly = process.argv.includes('--server-only');
+const at = process.argv.indexOf('--outdir');
+const outdir = serverOnly && at > 0 ? process.argv[at + 1] : 'dist/server';
 const t0 = Date.now();
 await build({
   entryPoints: {
@@ -12,7 +16,7 @@ await build({
     migrate: 'src/server/cli/migrate.ts',
     'audit-verify': 'src/server/cli/audit-verify.ts',
   },
-  outdir: 'dist/server',
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -29,5 +33,5 @@ if (!serverOnly) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
   console.log(`web built in ${Date.now() - t1} ms`);
+  writeFileSync('dist/.build-stamp', new Date().toISOString());
 }
-writeFileSync('dist/.build-stamp', new Date().toISOString());

@@ -8,6 +8,7 @@ import { startSweep, sweep } from './engine/sweep.js';
 import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
+import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
 
 const NAMES = {
   event: ['网格事件', 'grid events'],
@@ -69,6 +70,7 @@ export const casesModule: ModuleManifest = {
     '202611220100_cases_init': init,
     '202611230900_cases_list_indexes': listIndexes,
     '202611250100_case_stats': stats,
+    '202611260100_case_stats_row_triggers': statsRows,
   },
   routes: casesRoutes,
   seedDemo: async (s) => {

@@ -14,7 +14,7 @@ import {
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
-import { type Conn, escapeLike } from '../../platform/db/index.js';
+import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { type CaseRow, perm } from './engine/definition.js';
@@ -185,12 +185,14 @@ export function casesService(s: Services) {
       phoneEnc: string | null;
       address: string | null;
     };
-    const r = await sql<{
-      names: { id: number; name: string; kind: string }[];
-      users: { id: number; name: string }[];
-      att: { id: number; eventId: number | null; name: string; mime: string; size: number }[];
-      parties: Party[];
-    }>`
+    const [row] = await prepared(
+      conn,
+      sql<{
+        names: { id: number; name: string; kind: string }[];
+        users: { id: number; name: string }[];
+        att: { id: number; eventId: number | null; name: string; mime: string; size: number }[];
+        parties: Party[];
+      }>`
       SELECT
         (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind)), '[]')
            FROM areas a WHERE a.id = ANY (${ids}::bigint[])) AS names,
@@ -201,10 +203,9 @@ export function casesService(s: Services) {
            FROM case_attachments x WHERE x.case_id = ${c.id}) AS att,
         (SELECT coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'personId', p.person_id,
              'name', p.name, 'idEnc', p.id_enc, 'phoneEnc', p.phone_enc, 'address', p.address) ORDER BY p.id), '[]')
-           FROM dispute_parties p WHERE p.case_id = ${c.id} AND ${c.type} = 'dispute') AS parties`.execute(
-      conn,
+           FROM dispute_parties p WHERE p.case_id = ${c.id}) AS parties`,
     );
-    const row = r.rows[0]!;
+    if (!row) throw new Error('around: no row');
     return {
       n: new Map(row.names.map((a) => [a.id, { name: a.name, kind: a.kind }])) as Names,
       u: new Map(row.users.map((x) => [x.id, x.name])),

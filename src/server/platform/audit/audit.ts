@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Conn, Db } from '../db/index.js';
+import type { AuditLogTable } from '../db/schema.js';
 
 export interface AuditContext {
   actorId: number | null;
@@ -65,28 +66,33 @@ export function chainHash(prev: Buffer, seq: number, payload: string): Buffer {
   return createHash('sha256').update(prev).update(`|${seq}|`).update(payload).digest();
 }
 
+/** The row an entry is stored as (`writeAudit`, or a statement that writes it with its change). */
+export function auditRow(ctx: AuditContext, input: AuditInput, at: Date): Insertable<AuditLogTable> {
+  const changes = input.changes && Object.keys(input.changes).length > 0 ? input.changes : null;
+  return {
+    at,
+    actorId: ctx.actorId,
+    actorName: ctx.actorName,
+    action: input.action,
+    entityType: input.entityType ?? null,
+    entityId: input.entityId == null ? null : String(input.entityId),
+    success: input.success ?? true,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    changes: changes ? JSON.stringify(changes) : null,
+    detail: input.detail ? JSON.stringify(input.detail) : null,
+  };
+}
+
 /**
  * Appends one entry inside the caller's transaction: a plain insert (its transaction id comes
  * with it), so writers never queue on the chain. A rolled-back change leaves no entry; the
  * committed ones are linked into the hash chain by `sealAudit` shortly after.
  */
 export async function writeAudit(conn: Conn, ctx: AuditContext, input: AuditInput, at: Date): Promise<void> {
-  const changes = input.changes && Object.keys(input.changes).length > 0 ? input.changes : null;
   await conn
     .insertInto('auditLog')
-    .values({
-      at,
-      actorId: ctx.actorId,
-      actorName: ctx.actorName,
-      action: input.action,
-      entityType: input.entityType ?? null,
-      entityId: input.entityId == null ? null : String(input.entityId),
-      success: input.success ?? true,
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-      changes: changes ? JSON.stringify(changes) : null,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
-    })
+    .values(auditRow(ctx, input, at))
     .execute();
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import { Actor, assignmentsJson } from '../access/actor.js';
-import type { Db } from '../db/index.js';
+import { type Db, prepared } from '../db/index.js';
 
 export const SESSION_COOKIE = 'jy_sid';
 export const CSRF_COOKIE = 'jy_csrf';
@@ -61,27 +61,29 @@ export async function resolveSession(
 ): Promise<{ session: SessionInfo; actor: Actor } | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const id = tokenId(token);
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.userId')
-    .where('s.id', '=', id)
-    .select([
-      's.id',
-      's.userId',
-      's.csrfToken',
-      's.mfaPending',
-      's.lastSeenAt',
-      's.expiresAt',
-      'u.username',
-      'u.displayName',
-      'u.status',
-      'u.mustChangePassword',
-      'u.passwordChangedAt',
-      'u.isDemo',
-      'u.totpEnabled',
-      assignmentsJson('s.userId').as('assignments'),
-    ])
-    .executeTakeFirst();
+  const [row] = await prepared(
+    db,
+    db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.userId')
+      .where('s.id', '=', id)
+      .select([
+        's.id',
+        's.userId',
+        's.csrfToken',
+        's.mfaPending',
+        's.lastSeenAt',
+        's.expiresAt',
+        'u.username',
+        'u.displayName',
+        'u.status',
+        'u.mustChangePassword',
+        'u.passwordChangedAt',
+        'u.isDemo',
+        'u.totpEnabled',
+        assignmentsJson('s.userId').as('assignments'),
+      ]),
+  );
   if (!row) return null;
   const idleLimit = row.lastSeenAt.getTime() + settings.idleTimeoutMinutes * 60_000;
   if (row.status !== 'active' || row.expiresAt <= now || idleLimit <= now.getTime()) {

@@ -1,4 +1,14 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import {
+  CamelCasePlugin,
+  type CompiledQuery,
+  isExpression,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -14,13 +24,57 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 // date as its ISO text (YYYY-MM-DD): a calendar date has no time zone to shift it.
 pg.types.setTypeParser(1082, (v) => v);
 
+/**
+ * SQL texts run as named prepared statements (`prepared`), each with its name. Such a statement
+ * is parsed and planned once per connection instead of on every call: on a transition most of
+ * PostgreSQL's time had been planning (pg_stat_statements, track_planning). Only the hot
+ * statements the code marks are kept, and at most MAX_PREPARED of them, so a connection's
+ * prepared statements stay few whatever the queries.
+ */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 200;
+
+/** The pool's client: a query whose text is marked runs under its prepared statement's name. */
+class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client's query has many overloads; this passes them through
+  override query(config: any, values?: any, callback?: any): any {
+    const name = typeof config === 'string' ? preparedNames.get(config) : undefined;
+    if (name) return super.query({ name, text: config, values }, callback);
+    return super.query(config, values, callback);
+  }
+}
+
+/**
+ * Runs a query as a named prepared statement on whichever connection it gets: for the statements
+ * every request runs (the session, a case's read and write). Their plans then are PostgreSQL's
+ * generic ones (plan_cache_mode, set on the pool's connections): for keyed reads and writes
+ * that is the plan a fresh one would be.
+ */
+export async function prepared<O>(
+  conn: Conn,
+  query: { compile(conn: Conn): CompiledQuery<O> },
+): Promise<O[]> {
+  const compiled = query.compile(conn);
+  if (!preparedNames.has(compiled.sql) && preparedNames.size < MAX_PREPARED)
+    preparedNames.set(
+      compiled.sql,
+      `jy_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`,
+    );
+  return (await conn.executeQuery<O>(compiled)).rows;
+}
+
 export function createDb(url: string, opts: { max?: number; log?: (e: Error) => void } = {}): Db {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max: opts.max ?? 20,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
     application_name: 'jiayuan',
+    // Prepared statements (`prepared`) are planned once, not per call: without this PostgreSQL
+    // may keep planning afresh a statement whose generic plan it estimates a little dearer (a
+    // case's names, `= ANY($1)`). Only those statements and plpgsql bodies have cached plans.
+    options: '-c plan_cache_mode=force_generic_plan',
   });
   // A connection dropped by the server (restart, kill) must not crash the process.
   pool.on('error', (e) => opts.log?.(e));
@@ -49,4 +103,17 @@ export function isDbUnavailable(e: unknown): boolean {
 /** Text as a literal inside a LIKE pattern: its wildcards and the escape character escaped. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * `INSERT INTO <table> (<columns>) SELECT <values> FROM <from>`, the body of a data-modifying CTE
+ * that writes its row once per row of `from` (an earlier CTE of the same statement): only if that
+ * one wrote. Values go as parameters, each typed by its target column; an expression (e.g. an
+ * `unnest(…)` for one row per element) is used as it is. Keys are camelCase, as everywhere.
+ */
+export function insertFrom(table: keyof DB, row: Record<string, unknown>, from: string): RawBuilder<unknown> {
+  const cols = Object.keys(row).filter((k) => row[k] !== undefined);
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((k) => sql.ref(k)))}) SELECT ${sql.join(
+    cols.map((k) => (isExpression(row[k]) ? row[k] : sql.val(row[k]))),
+  )} FROM ${sql.table(from)}`;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { leaves } from '../../../../contract/case-codes.js';
 import {
   type CaseAction,
@@ -11,15 +11,15 @@ import {
 } from '../../../../contract/cases.js';
 import { checkIdNumber, checkPhone } from '../../../../contract/identifiers.js';
 import { areaIdInScope, pathInScope } from '../../../platform/access/scope.js';
-import type { AuditInput } from '../../../platform/audit/audit.js';
-import type { Tx } from '../../../platform/db/index.js';
+import { auditRow } from '../../../platform/audit/audit.js';
+import { insertFrom, prepared, type Tx } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../../platform/services.js';
 import { areasRepo } from '../../areas/areas.repository.js';
 import { CASE_TYPE_DEFS } from '../types/index.js';
 import { chinaDate } from './calendar.js';
 import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
-import { ancestorsOf, holdersAt, levelNode, notify } from './notify.js';
+import { ancestorsOf, holdersAt, levelNode, notice, notify } from './notify.js';
 import { relationsOf, verdict, visibleTo } from './rules.js';
 import { slaThresholds, type Timing, type TimingStore } from './timing.js';
 
@@ -71,6 +71,35 @@ function stageFields(
   return { stageStartedAt: at, stageDueAt: due, slaLevel: 0, slaNextAt: t[0] ?? null };
 }
 
+interface EventInput {
+  from?: CaseState | null;
+  to?: CaseState | null;
+  comment?: string | null;
+  data?: Record<string, unknown>;
+  location?: { lat: number; lng: number } | undefined;
+  actorName?: string;
+}
+
+/** A timeline entry's row. */
+function eventRow(ctx: Ctx, caseId: number, kind: TimelineKind, at: Date, e: EventInput) {
+  return {
+    caseId,
+    at,
+    actorUserId: ctx.actor.userId > 0 ? ctx.actor.userId : null,
+    actorName: e.actorName ?? ctx.actor.displayName,
+    kind,
+    fromState: e.from ?? null,
+    toState: e.to ?? null,
+    comment: e.comment ?? null,
+    data: JSON.stringify(e.data ?? {}),
+    lat: e.location?.lat ?? null,
+    lng: e.location?.lng ?? null,
+  };
+}
+
+/** Attempts of a transition that lost the case to a concurrent change before it is refused. */
+const ATTEMPTS = 5;
+
 export function caseEngine(s: Services, timings: TimingStore) {
   /** Links uploaded attachments (the uploader's own, not yet used) to a case and timeline entry. */
   async function link(trx: Tx, ctx: Ctx, ids: number[] | undefined, caseId: number, eventId: number) {
@@ -86,36 +115,10 @@ export function caseEngine(s: Services, timings: TimingStore) {
       throw field('attachmentIds', '附件不存在或已被使用', 'Unknown or already used attachment', ctx.lang);
   }
 
-  async function timeline(
-    trx: Tx,
-    ctx: Ctx,
-    caseId: number,
-    kind: TimelineKind,
-    at: Date,
-    e: {
-      from?: CaseState | null;
-      to?: CaseState | null;
-      comment?: string | null;
-      data?: Record<string, unknown>;
-      location?: { lat: number; lng: number } | undefined;
-      actorName?: string;
-    },
-  ): Promise<number> {
+  async function timeline(trx: Tx, ctx: Ctx, caseId: number, kind: TimelineKind, at: Date, e: EventInput) {
     const row = await trx
       .insertInto('caseEvents')
-      .values({
-        caseId,
-        at,
-        actorUserId: ctx.actor.userId > 0 ? ctx.actor.userId : null,
-        actorName: e.actorName ?? ctx.actor.displayName,
-        kind,
-        fromState: e.from ?? null,
-        toState: e.to ?? null,
-        comment: e.comment ?? null,
-        data: JSON.stringify(e.data ?? {}),
-        lat: e.location?.lat ?? null,
-        lng: e.location?.lng ?? null,
-      })
+      .values(eventRow(ctx, caseId, kind, at, e))
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -365,17 +368,20 @@ export function caseEngine(s: Services, timings: TimingStore) {
       });
     },
 
-    /** One step of the flow, validated and applied in one transaction (row lock: one wins). */
-    async transition(ctx: Ctx, caseId: number, input: CaseTransition, ifMatch?: number) {
+    /**
+     * One step of the flow: read the case, decide (the type's rules, the actor's permission and
+     * relation), then write everything the step changes in one statement that applies only to
+     * the version decided on. When another change got there first (two workers accepting at
+     * once), it reads and decides again: the loser is then refused with 409, nothing doubled.
+     * No row lock is held while the app decides.
+     */
+    async transition(ctx: Ctx, caseId: number, input: CaseTransition, ifMatch?: number): Promise<CaseRow> {
       const timing = await timings.get();
-      return inTx(s, ctx, async (trx, audit) => {
-        const c = await trx
-          .selectFrom('cases as c')
-          .selectAll('c')
-          .where('c.id', '=', caseId)
-          .where(visibleTo(ctx.actor))
-          .forUpdate()
-          .executeTakeFirst();
+      for (let attempt = 1; ; attempt++) {
+        const [c] = await prepared(
+          s.db,
+          s.db.selectFrom('cases as c').selectAll('c').where('c.id', '=', caseId).where(visibleTo(ctx.actor)),
+        );
         if (!c) throw new AppError('NOT_FOUND');
         if (ifMatch !== undefined && ifMatch !== c.version) throw new AppError('STALE_VERSION');
         const def = defOf(c.type);
@@ -384,13 +390,12 @@ export function caseEngine(s: Services, timings: TimingStore) {
         if (!v.ok) {
           if (v.why === 'unknown')
             throw field('action', '此类案件没有该操作', 'This kind of case has no such action', ctx.lang);
-          if (v.why === 'state')
-            throw new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
+          if (v.why === 'state') throw conflict(ctx, c);
           if (v.why === 'forbidden') throw new AppError('FORBIDDEN');
           if (v.why === 'rule') throw new AppError('CASE_RULE', { zh: v.refusal.zh, en: v.refusal.en });
           throw new AppError('FORBIDDEN');
         }
-        const eff = await effects(trx, ctx, c, def, input, now, timing);
+        const eff = await effects(ctx, c, def, input, now, timing);
         const to =
           eff.to ??
           (def.actions[input.action]!.to === 'same'
@@ -410,39 +415,120 @@ export function caseEngine(s: Services, timings: TimingStore) {
             stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
           );
         }
-        const updated = await trx
-          .updateTable('cases')
-          .set({ ...patch, state: to, version: c.version + 1, updatedAt: now } as never)
-          .where('id', '=', c.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const eventId = await timeline(trx, ctx, c.id, input.action, now, {
-          from: c.state as CaseState,
-          to: moved ? to : null,
-          comment: input.comment ?? null,
-          data: eff.data,
-          location: input.location,
-        });
-        await link(trx, ctx, input.attachmentIds, c.id, eventId);
-        await notify(trx, updated, eff.notify, ctx.actor.userId, { kind: input.action, state: to }, now);
-        const audited: AuditInput = {
-          action: `case.${input.action}`,
-          entityType: 'case',
-          entityId: c.id,
-          detail: { no: c.no, from: c.state, to, ...eff.data },
-        };
-        await audit(audited);
-        return updated;
-      });
+        const updated = await apply(
+          ctx,
+          c,
+          { ...patch, state: to, version: c.version + 1, updatedAt: now },
+          {
+            event: eventRow(ctx, c.id, input.action, now, {
+              from: c.state as CaseState,
+              to: moved ? to : null,
+              comment: input.comment ?? null,
+              data: eff.data,
+              location: input.location,
+            }),
+            extraEvents: eff.events ?? [],
+            attachmentIds: [...new Set(input.attachmentIds ?? [])],
+            notice: notice(c, eff.notify, ctx.actor.userId, { kind: input.action, state: to }),
+            audit: auditRow(
+              ctx.audit,
+              {
+                action: `case.${input.action}`,
+                entityType: 'case',
+                entityId: c.id,
+                detail: { no: c.no, from: c.state, to, ...eff.data },
+              },
+              now,
+            ),
+          },
+        );
+        if (updated) return updated;
+        if (attempt === ATTEMPTS) throw conflict(ctx, c);
+      }
     },
   };
+
+  function conflict(ctx: Ctx, c: CaseRow) {
+    return new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
+  }
+
+  /**
+   * A transition's writes as one statement, so they commit together or not at all: the case's
+   * update (only while it is still the version decided on), its timeline entry, the attachments
+   * it carries, other timeline entries (a merge noted on the case merged into), notifications
+   * and the audit entry. Every insert selects from the update, so it writes only if the update
+   * did. Returns the updated case, or null when the case changed since it was read.
+   */
+  async function apply(
+    ctx: Ctx,
+    c: CaseRow,
+    set: Record<string, unknown>,
+    w: {
+      event: ReturnType<typeof eventRow>;
+      extraEvents: ReturnType<typeof eventRow>[];
+      attachmentIds: number[];
+      notice: ReturnType<typeof notice>;
+      audit: ReturnType<typeof auditRow>;
+    },
+  ): Promise<CaseRow | null> {
+    const ctes: RawBuilder<unknown>[] = [];
+    const cte = (name: string, body: RawBuilder<unknown>) => {
+      ctes.push(sql`${sql.table(name)} AS (${body})`);
+    };
+    const ids = w.attachmentIds;
+    if (ids.length > 0)
+      // The uploader's own attachments, not yet on a case, locked so no other change takes them.
+      cte(
+        'att',
+        sql`SELECT id FROM case_attachments WHERE id = ANY (${ids}::bigint[]) AND uploaded_by = ${ctx.actor.userId} AND case_id IS NULL FOR UPDATE`,
+      );
+    const sets = Object.entries(set)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
+    cte(
+      'u',
+      sql`UPDATE cases SET ${sql.join(sets)} WHERE id = ${c.id} AND version = ${c.version}${
+        ids.length > 0 ? sql` AND (SELECT count(*) FROM att) = ${ids.length}` : sql``
+      } RETURNING *`,
+    );
+    cte('e', sql`${insertFrom('caseEvents', w.event, 'u')} RETURNING id`);
+    for (const [i, x] of w.extraEvents.entries()) cte(`e${i}`, insertFrom('caseEvents', x, 'u'));
+    if (ids.length > 0)
+      cte(
+        'l',
+        sql`UPDATE case_attachments SET case_id = ${c.id}, event_id = e.id FROM e WHERE case_attachments.id IN (SELECT id FROM att)`,
+      );
+    if (w.notice)
+      cte(
+        'n',
+        insertFrom(
+          'notifications',
+          { userId: sql`unnest(${w.notice.userIds}::bigint[])`, ...w.notice.text, createdAt: set.updatedAt },
+          'u',
+        ),
+      );
+    cte('a', insertFrom('auditLog', w.audit, 'u'));
+    const [updated] = await prepared(s.db, sql<CaseRow>`WITH ${sql.join(ctes)} SELECT * FROM u`);
+    if (updated) return updated;
+    if (ids.length > 0) {
+      const free = await s.db
+        .selectFrom('caseAttachments')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('id', 'in', ids)
+        .where('uploadedBy', '=', ctx.actor.userId)
+        .where('caseId', 'is', null)
+        .executeTakeFirstOrThrow();
+      if (free.n !== ids.length)
+        throw field('attachmentIds', '附件不存在或已被使用', 'Unknown or already used attachment', ctx.lang);
+    }
+    return null;
+  }
 
   /**
    * What each action does to the case. Pure bookkeeping of the common flow; who may act and from
    * which state was settled by the type's declaration before this runs.
    */
   async function effects(
-    trx: Tx,
     ctx: Ctx,
     c: CaseRow,
     def: CaseTypeDef,
@@ -453,14 +539,16 @@ export function caseEngine(s: Services, timings: TimingStore) {
     patch: Record<string, unknown>;
     data: Record<string, unknown>;
     notify: (number | null)[];
+    /** Timeline entries of other cases, written with the change. */
+    events?: ReturnType<typeof eventRow>[];
     to?: CaseState;
     restartStage?: boolean;
   }> {
     const parties = [c.reporterUserId, c.ownerUserId, c.assigneeUserId];
     const supervisorsOf = async () => {
-      const anc = await ancestorsOf(trx, c.areaPath);
+      const anc = await ancestorsOf(s.db, c.areaPath);
       const community = levelNode(anc, 'community');
-      return holdersAt(trx, perm(def.code, 'supervise'), community ? [community] : []);
+      return holdersAt(s.db, perm(def.code, 'supervise'), community ? [community] : []);
     };
     switch (input.action) {
       case 'accept':
@@ -474,7 +562,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         if (input.reason === 'duplicate') {
           if (!input.duplicateOfId)
             throw field('duplicateOfId', '请指明重复的案件', 'Say which case this duplicates', ctx.lang);
-          const target = await trx
+          const target = await s.db
             .selectFrom('cases as c')
             .select(['c.id', 'c.no', 'c.type'])
             .where('c.id', '=', input.duplicateOfId)
@@ -484,16 +572,18 @@ export function caseEngine(s: Services, timings: TimingStore) {
           if (!target || target.type !== c.type)
             throw field('duplicateOfId', '重复的案件不存在或不可见', 'No such case to merge into', ctx.lang);
           mergedIntoId = target.id;
-          await timeline(trx, ctx, target.id, 'merge', now, { data: { mergedId: c.id, mergedNo: c.no } });
         }
         return {
           patch: { mergedIntoId, closedAt: null },
           data: { reason: input.reason, duplicateOfId: mergedIntoId },
           notify: [c.reporterUserId, c.ownerUserId],
+          events: mergedIntoId
+            ? [eventRow(ctx, mergedIntoId, 'merge', now, { data: { mergedId: c.id, mergedNo: c.no } })]
+            : [],
         };
       }
       case 'dispatch': {
-        const target = await trx
+        const target = await s.db
           .selectFrom('users')
           .select(['id', 'displayName'])
           .where('id', '=', input.assigneeUserId)

@@ -5,7 +5,7 @@ import {
   STATE_LABELS,
   type TimelineKind,
 } from '../../../../contract/cases.js';
-import type { Conn } from '../../../platform/db/index.js';
+import { type Conn, prepared } from '../../../platform/db/index.js';
 import type { CaseRow } from './definition.js';
 
 /**
@@ -14,23 +14,28 @@ import type { CaseRow } from './definition.js';
  */
 export async function holdersAt(conn: Conn, permission: string, areaIds: number[]): Promise<number[]> {
   if (areaIds.length === 0) return [];
-  const rows = await conn
-    .selectFrom('userRoles as ur')
-    .innerJoin('rolePermissions as rp', 'rp.roleId', 'ur.roleId')
-    .innerJoin('users as u', 'u.id', 'ur.userId')
-    .select('ur.userId')
-    .distinct()
-    .where('rp.permission', '=', permission)
-    .where('ur.areaId', 'in', areaIds)
-    .where('u.status', '=', 'active')
-    .execute();
+  const rows = await prepared(
+    conn,
+    conn
+      .selectFrom('userRoles as ur')
+      .innerJoin('rolePermissions as rp', 'rp.roleId', 'ur.roleId')
+      .innerJoin('users as u', 'u.id', 'ur.userId')
+      .select('ur.userId')
+      .distinct()
+      .where('rp.permission', '=', permission)
+      .where('ur.areaId', '=', sql<number>`ANY (${areaIds}::bigint[])`)
+      .where('u.status', '=', 'active'),
+  );
   return rows.map((r) => r.userId);
 }
 
 /** The ancestors of a case's node, nearest first, with their kinds (from its ltree path). */
 export async function ancestorsOf(conn: Conn, path: string): Promise<{ id: number; kind: string }[]> {
   const ids = path.split('.').map(Number);
-  const rows = await conn.selectFrom('areas').select(['id', 'kind']).where('id', 'in', ids).execute();
+  const rows = await prepared(
+    conn,
+    conn.selectFrom('areas').select(['id', 'kind']).where('id', '=', sql<number>`ANY (${ids}::bigint[])`),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids
     .reverse()
@@ -50,6 +55,33 @@ export interface Notice {
   textEn?: string;
 }
 
+/**
+ * The notifications of one change of a case: who hears of it (each recipient once, not the
+ * actor) and what they read. Null when nobody is to hear of it.
+ */
+export function notice(
+  c: Pick<CaseRow, 'id' | 'no' | 'title'>,
+  recipients: (number | null | undefined)[],
+  exclude: number | null,
+  n: Notice,
+) {
+  const userIds = [...new Set(recipients.filter((r): r is number => typeof r === 'number' && r !== exclude))];
+  if (userIds.length === 0) return null;
+  const label = ACTION_LABELS[n.kind];
+  const state = n.state ? STATE_LABELS[n.state] : null;
+  return {
+    userIds,
+    text: {
+      caseId: c.id,
+      kind: n.kind,
+      titleZh: `【${c.no}】${c.title}`,
+      titleEn: `[${c.no}] ${c.title}`,
+      bodyZh: n.textZh ?? `${label.zh}${state ? `，当前状态：${state.zh}` : ''}`,
+      bodyEn: n.textEn ?? `${label.en}${state ? `; now: ${state.en}` : ''}`,
+    },
+  };
+}
+
 /** Writes one notification per recipient (not the actor), in the caller's transaction. */
 export async function notify(
   conn: Conn,
@@ -59,28 +91,11 @@ export async function notify(
   n: Notice,
   at: Date,
 ): Promise<void> {
-  const ids = [...new Set(recipients.filter((r): r is number => typeof r === 'number' && r !== exclude))];
-  if (ids.length === 0) return;
-  const label = ACTION_LABELS[n.kind];
-  const state = n.state ? STATE_LABELS[n.state] : null;
-  const titleZh = `【${c.no}】${c.title}`;
-  const titleEn = `[${c.no}] ${c.title}`;
-  const bodyZh = n.textZh ?? `${label.zh}${state ? `，当前状态：${state.zh}` : ''}`;
-  const bodyEn = n.textEn ?? `${label.en}${state ? `; now: ${state.en}` : ''}`;
+  const x = notice(c, recipients, exclude, n);
+  if (!x) return;
   await conn
     .insertInto('notifications')
-    .values(
-      ids.map((userId) => ({
-        userId,
-        caseId: c.id,
-        kind: n.kind,
-        titleZh,
-        titleEn,
-        bodyZh,
-        bodyEn,
-        createdAt: at,
-      })),
-    )
+    .values(x.userIds.map((userId) => ({ userId, ...x.text, createdAt: at })))
     .execute();
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CaseState } from '../../../../contract/cases.js';
 import { Actor } from '../../../platform/access/actor.js';
 import { writeAudit } from '../../../platform/audit/audit.js';
@@ -73,9 +74,17 @@ export async function sweep(
 async function escalate(trx: Conn, c: CaseRow, level: number, next: Date | null, now: Date) {
   const def = defOf(c.type);
   const supervision = Math.max(c.supervisionLevel, level - 1);
+  // A new version: the card shows, and a transition decided on the case before it (say a
+  // supervisor's 督办 raising the level) must decide again rather than undo it.
   await trx
     .updateTable('cases')
-    .set({ slaLevel: level, slaNextAt: next, supervisionLevel: supervision, updatedAt: now })
+    .set({
+      slaLevel: level,
+      slaNextAt: next,
+      supervisionLevel: supervision,
+      version: sql`version + 1`,
+      updatedAt: now,
+    })
     .where('id', '=', c.id)
     .execute();
   const text = LEVEL_TEXT[level]!;
