@@ -332,9 +332,9 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         if (!m) throw new AppError('STALE_VERSION');
         ifMatch = Number(m[1]);
       }
-      const c = await engine.transition(ctx, req.params.id, req.body, ifMatch);
-      setEtag(reply, c.version);
-      return svc.present(ctx, c);
+      const { row, around } = await engine.transition(ctx, req.params.id, req.body, ifMatch);
+      setEtag(reply, row.version);
+      return svc.present(ctx, row, around);
     },
   );
 

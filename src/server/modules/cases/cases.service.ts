@@ -17,6 +17,7 @@ import { inSubtree } from '../../platform/access/scope.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { type Around, aroundColumns } from './engine/around.js';
 import { type CaseRow, perm } from './engine/definition.js';
 import { defOf } from './engine/engine.js';
 import { abilitiesOf, visibleTo } from './engine/rules.js';
@@ -167,51 +168,16 @@ export function casesService(s: Services) {
     a: { id: a.id, name: a.name, mime: a.mime, size: a.size, url: `/api/cases/attachments/${a.id}` },
   });
 
-  /**
-   * What a case's page shows around its row (names on its area path; reporter, owner and assignee;
-   * attachments; a dispute's parties) in one statement: a case read or transition answers with
-   * it, so each statement saved is saved on most requests.
-   */
-  async function around(conn: Conn, c: CaseRow) {
-    const ids = [...new Set(c.areaPath.split('.').map(Number))];
-    const uids = [c.reporterUserId, c.ownerUserId, c.assigneeUserId].filter((x): x is number => x !== null);
-    // JSON keys camelCase: the CamelCasePlugin would rename nested snake_case keys anyway.
-    type Party = {
-      id: number;
-      role: string;
-      personId: number | null;
-      name: string;
-      idEnc: string | null;
-      phoneEnc: string | null;
-      address: string | null;
-    };
+  /** The names, users, attachments and parties around a case row (`aroundColumns`), in one statement. */
+  async function around(conn: Conn, c: CaseRow): Promise<Around> {
     const [row] = await prepared(
       conn,
-      sql<{
-        names: { id: number; name: string; kind: string }[];
-        users: { id: number; name: string }[];
-        att: { id: number; eventId: number | null; name: string; mime: string; size: number }[];
-        parties: Party[];
-      }>`
-      SELECT
-        (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind)), '[]')
-           FROM areas a WHERE a.id = ANY (${ids}::bigint[])) AS names,
-        (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.display_name)), '[]')
-           FROM users u WHERE u.id = ANY (${uids}::bigint[])) AS users,
-        (SELECT coalesce(json_agg(json_build_object('id', x.id, 'eventId', x.event_id, 'name', x.name,
-             'mime', x.mime, 'size', x.size) ORDER BY x.id), '[]')
-           FROM case_attachments x WHERE x.case_id = ${c.id}) AS att,
-        (SELECT coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'personId', p.person_id,
-             'name', p.name, 'idEnc', p.id_enc, 'phoneEnc', p.phone_enc, 'address', p.address) ORDER BY p.id), '[]')
-           FROM dispute_parties p WHERE p.case_id = ${c.id}) AS parties`,
+      sql<Around>`SELECT ${aroundColumns('c')} FROM (SELECT ${c.id}::bigint AS id, ${c.areaPath}::text AS area_path,
+        ${c.reporterUserId}::bigint AS reporter_user_id, ${c.ownerUserId}::bigint AS owner_user_id,
+        ${c.assigneeUserId}::bigint AS assignee_user_id) c`,
     );
     if (!row) throw new Error('around: no row');
-    return {
-      n: new Map(row.names.map((a) => [a.id, { name: a.name, kind: a.kind }])) as Names,
-      u: new Map(row.users.map((x) => [x.id, x.name])),
-      att: row.att.map(attachmentRef),
-      parties: row.parties,
-    };
+    return row;
   }
 
   const decryptMasked = (enc: string | null, mask: (v: string | null) => string | null) =>
@@ -393,9 +359,14 @@ export function casesService(s: Services) {
         .slice(0, 10);
     },
 
-    async present(ctx: Ctx, c: CaseRow): Promise<Case> {
+    /** A case as its page shows it; `known` when the statement that read or wrote it read them too. */
+    async present(ctx: Ctx, c: CaseRow, known?: Around): Promise<Case> {
       const def = defOf(c.type);
-      const { n, u, att, parties } = await around(s.db, c);
+      const a = known ?? (await around(s.db, c));
+      const n = new Map(a.aroundNames.map((x) => [x.id, { name: x.name, kind: x.kind }])) as Names;
+      const u = new Map(a.aroundUsers.map((x) => [x.id, x.name]));
+      const att = a.aroundAtt.map(attachmentRef);
+      const parties = a.aroundParties;
       const pe = c.pendingExtension as { amount: number; unit: string; reason: string; by: string } | null;
       return {
         ...listItem(c, n, u, ctx.lang),

@@ -106,8 +106,24 @@ describe('grid event: report to close', () => {
     expect((await worker.post(`/api/cases/${c.id}/transitions`, { action: 'sign' })).json().state).toBe(
       'handling',
     );
-    const fb = await worker.post(`/api/cases/${c.id}/transitions`, { action: 'feedback', comment: '已清理' });
+    // the handler reports back with a photo of the result: the answer already shows it
+    const m2 = multipart('file', PNG);
+    const done = (
+      await worker.request({
+        method: 'POST',
+        url: '/api/cases/attachments',
+        payload: m2.body,
+        headers: m2.headers,
+      })
+    ).json();
+    const fb = await worker.post(`/api/cases/${c.id}/transitions`, {
+      action: 'feedback',
+      comment: '已清理',
+      attachmentIds: [done.id],
+    });
+    expect(fb.statusCode, fb.body).toBe(200);
     expect(fb.json().state).toBe('feedback');
+    expect(fb.json().attachments.map((a: { id: number }) => a.id)).toEqual([photo.id, done.id]);
     // the reporter verifies: fail once (rework), then pass
     const fail = await gridA.post(`/api/cases/${c.id}/transitions`, {
       action: 'verify',
@@ -117,6 +133,15 @@ describe('grid event: report to close', () => {
     expect(fail.statusCode, fail.body).toBe(200);
     expect(fail.json().state).toBe('handling');
     expect(fail.json().reworkCount).toBe(1);
+    // a photo already on a case cannot be attached again: refused, naming the field, nothing written
+    const reused = await worker.post(`/api/cases/${c.id}/transitions`, {
+      action: 'feedback',
+      comment: '已全部清理',
+      attachmentIds: [done.id],
+    });
+    expect(reused.statusCode, reused.body).toBe(400);
+    expect(reused.body).toContain('attachmentIds');
+    expect((await worker.get(`/api/cases/${c.id}`)).json().state).toBe('handling');
     await worker.post(`/api/cases/${c.id}/transitions`, { action: 'feedback', comment: '已全部清理' });
     const pass = await gridA.post(`/api/cases/${c.id}/transitions`, { action: 'verify', passed: true });
     expect(pass.json().state).toBe('closed');

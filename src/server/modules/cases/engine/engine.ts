@@ -17,6 +17,7 @@ import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../../platform/services.js';
 import { areasRepo } from '../../areas/areas.repository.js';
 import { CASE_TYPE_DEFS } from '../types/index.js';
+import { type Around, aroundColumns } from './around.js';
 import { chinaDate } from './calendar.js';
 import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
 import { ancestorsOf, holdersAt, levelNode, notice, notify } from './notify.js';
@@ -375,7 +376,12 @@ export function caseEngine(s: Services, timings: TimingStore) {
      * once), it reads and decides again: the loser is then refused with 409, nothing doubled.
      * No row lock is held while the app decides.
      */
-    async transition(ctx: Ctx, caseId: number, input: CaseTransition, ifMatch?: number): Promise<CaseRow> {
+    async transition(
+      ctx: Ctx,
+      caseId: number,
+      input: CaseTransition,
+      ifMatch?: number,
+    ): Promise<{ row: CaseRow; around: Around }> {
       const timing = await timings.get();
       for (let attempt = 1; ; attempt++) {
         const [c] = await prepared(
@@ -457,7 +463,8 @@ export function caseEngine(s: Services, timings: TimingStore) {
    * update (only while it is still the version decided on), its timeline entry, the attachments
    * it carries, other timeline entries (a merge noted on the case merged into), notifications
    * and the audit entry. Every insert selects from the update, so it writes only if the update
-   * did. Returns the updated case, or null when the case changed since it was read.
+   * did. Returns the updated case with what its page shows around it (`aroundColumns`), or null
+   * when the case changed since it was read.
    */
   async function apply(
     ctx: Ctx,
@@ -470,7 +477,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
       notice: ReturnType<typeof notice>;
       audit: ReturnType<typeof auditRow>;
     },
-  ): Promise<CaseRow | null> {
+  ): Promise<{ row: CaseRow; around: Around } | null> {
     const ctes: RawBuilder<unknown>[] = [];
     const cte = (name: string, body: RawBuilder<unknown>) => {
       ctes.push(sql`${sql.table(name)} AS (${body})`);
@@ -496,7 +503,8 @@ export function caseEngine(s: Services, timings: TimingStore) {
     if (ids.length > 0)
       cte(
         'l',
-        sql`UPDATE case_attachments SET case_id = ${c.id}, event_id = e.id FROM e WHERE case_attachments.id IN (SELECT id FROM att)`,
+        sql`UPDATE case_attachments SET case_id = ${c.id}, event_id = e.id FROM e WHERE case_attachments.id IN (SELECT id FROM att)
+          RETURNING case_attachments.id, case_attachments.event_id, name, mime, size`,
       );
     if (w.notice)
       cte(
@@ -508,8 +516,16 @@ export function caseEngine(s: Services, timings: TimingStore) {
         ),
       );
     cte('a', insertFrom('auditLog', w.audit, 'u'));
-    const [updated] = await prepared(s.db, sql<CaseRow>`WITH ${sql.join(ctes)} SELECT * FROM u`);
-    if (updated) return updated;
+    const [r] = await prepared(
+      s.db,
+      sql<
+        CaseRow & Around
+      >`WITH ${sql.join(ctes)} SELECT u.*, ${aroundColumns('u', ids.length > 0 ? 'l' : undefined)} FROM u`,
+    );
+    if (r) {
+      const { aroundNames, aroundUsers, aroundAtt, aroundParties, ...row } = r;
+      return { row, around: { aroundNames, aroundUsers, aroundAtt, aroundParties } };
+    }
     if (ids.length > 0) {
       const free = await s.db
         .selectFrom('caseAttachments')
