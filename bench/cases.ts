@@ -367,7 +367,9 @@ async function statements(client: pg.Client, label: string | null) {
         regexp_replace(left(query, 100), '[[:space:]]+', ' ', 'g') AS q
       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`);
-    console.log(`\n## Statements by server time, ${label} (pg_stat_statements; planning with track_planning on)`);
+    console.log(
+      `\n## Statements by server time, ${label} (pg_stat_statements; planning with track_planning on)`,
+    );
     console.log('   calls   plans  exec ms  plan ms  per call ms  statement');
     for (const x of r.rows)
       console.log(
