@@ -57,13 +57,21 @@ export async function prepared<O>(
   query: { compile(conn: Conn): CompiledQuery<O> },
 ): Promise<O[]> {
   const compiled = query.compile(conn);
-  if (!preparedNames.has(compiled.sql) && preparedNames.size < MAX_PREPARED)
-    preparedNames.set(
-      compiled.sql,
-      `jy_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`,
-    );
-  return (await conn.executeQuery<O>(compiled)).rows;
+  const text = compiled.sql;
+  if (!preparedNames.has(text) && preparedNames.size < MAX_PREPARED)
+    preparedNames.set(text, `jy_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`);
+  try {
+    return (await conn.executeQuery<O>(compiled)).rows;
+  } catch (e) {
+    // A migration by another instance changed a table under a `SELECT *` prepared here (a rolling
+    // upgrade): prepare it afresh under a new name on every connection, and run it again.
+    const name = preparedNames.get(text);
+    if (!name || !/cached plan must not change result type/.test((e as Error)?.message ?? '')) throw e;
+    preparedNames.set(text, `${name.split('_r')[0]}_r${++renamed}`);
+    return (await conn.executeQuery<O>(compiled)).rows;
+  }
 }
+let renamed = 0;
 
 export function createDb(url: string, opts: { max?: number; log?: (e: Error) => void } = {}): Db {
   const pool = new pg.Pool({
