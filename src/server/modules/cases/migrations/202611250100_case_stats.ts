@@ -52,8 +52,11 @@ const EXPR: Record<(typeof MEASURES)[number] | 'clo_seconds', string> = {
 };
 const COLS = [...MEASURES, 'clo_seconds'] as const;
 
-/** The upsert of the net contributions of `source` (rows of cases with a sign column sg). */
-function upsert(source: string): string {
+/**
+ * The upsert of the net contributions of `source` (rows of cases with a sign column sg). Exported
+ * for 202611260100, which keeps the same upsert in row triggers (both migrations are frozen).
+ */
+export function upsert(source: string): string {
   const sums = COLS.map((m) => `coalesce(${EXPR[m]}, 0) AS ${m}`).join(',\n      ');
   return `
     INSERT INTO case_stats AS s (month, type, category, state, area_path, ${COLS.join(', ')})

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import { upsert } from './202611250100_case_stats.js';
 
-// Frozen: never import app code here (nor other migrations: the expressions below repeat the
-// ones of 202611250100_case_stats on purpose).
+// Frozen: never import app code here. The upsert is 202611250100's (frozen too), over the
+// trigger's OLD and NEW rows instead of transition tables.
 //
 // case_stats is kept by row-level triggers instead of statement-level ones. Measured with
 // pg_stat_statements (track = all, track_planning) on the cases bench: the statement-level
@@ -31,64 +32,9 @@ const COLUMNS = [
   'rating',
 ] as const;
 
-const MEASURES = [
-  'rep',
-  'rep_extended',
-  'rep_responded',
-  'rep_mediated',
-  'rep_agreed',
-  'due',
-  'due_on_time',
-  'acc',
-  'acc_in_time',
-  'clo',
-  'clo_reworked',
-  'clo_rated',
-  'clo_satisfied',
-  'clo_rating_sum',
-  'clo_seconds',
-] as const;
-
-/** Each measure as the sum over (sign, case, instant kind k) rows of the source. */
-const EXPR: Record<(typeof MEASURES)[number], string> = {
-  rep: `sum(sg) FILTER (WHERE k = 'r')`,
-  rep_extended: `sum(sg) FILTER (WHERE k = 'r' AND c.extension_count > 0)`,
-  rep_responded: `sum(sg) FILTER (WHERE k = 'r' AND c.accepted_at <= c.accept_due_at)`,
-  rep_mediated: `sum(sg) FILTER (WHERE k = 'r' AND c.mediated_at IS NOT NULL)`,
-  rep_agreed: `sum(sg) FILTER (WHERE k = 'r' AND c.mediated_at IS NOT NULL AND c.outcome = 'agreement')`,
-  due: `sum(sg) FILTER (WHERE k = 'd')`,
-  due_on_time: `sum(sg) FILTER (WHERE k = 'd' AND c.closed_at <= c.due_at)`,
-  acc: `sum(sg) FILTER (WHERE k = 'a')`,
-  acc_in_time: `sum(sg) FILTER (WHERE k = 'a' AND c.accepted_at <= c.accept_due_at)`,
-  clo: `sum(sg) FILTER (WHERE k = 'c')`,
-  clo_reworked: `sum(sg) FILTER (WHERE k = 'c' AND c.rework_count > 0)`,
-  clo_seconds: `sum(sg * date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE k = 'c')`,
-  clo_rated: `sum(sg) FILTER (WHERE k = 'c' AND c.rating IS NOT NULL)`,
-  clo_satisfied: `sum(sg) FILTER (WHERE k = 'c' AND c.rating >= 4)`,
-  clo_rating_sum: `sum(sg * c.rating) FILTER (WHERE k = 'c')`,
-};
-
-/** The row `rec` (OLD or NEW) with its sign, as a one-row SELECT. */
+/** The row `rec` (OLD or NEW) with its sign, as a one-row SELECT of the columns `upsert` reads. */
 const row = (sign: number, rec: 'OLD' | 'NEW') =>
   `SELECT ${sign} AS sg, ${COLUMNS.map((c) => `${rec}.${c} AS ${c}`).join(', ')}`;
-
-/** The upsert of the net contributions of `source` (rows with a sign column sg). */
-function upsert(source: string): string {
-  const sums = MEASURES.map((m) => `coalesce(${EXPR[m]}, 0) AS ${m}`).join(',\n      ');
-  return `
-    INSERT INTO case_stats AS s (month, type, category, state, area_path, ${MEASURES.join(', ')})
-    SELECT (date_trunc('month', i.at AT TIME ZONE 'Asia/Shanghai'))::date, c.type, c.category, c.state,
-      c.area_path,
-      ${sums}
-    FROM (${source}) c
-    CROSS JOIN LATERAL (VALUES ('r', c.reported_at), ('d', c.due_at), ('a', c.accepted_at), ('c', c.closed_at)) i(k, at)
-    WHERE i.at IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5
-    HAVING ${MEASURES.map((m) => `coalesce(${EXPR[m]}, 0) <> 0`).join(' OR ')}
-    ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT (month, type, category, state, area_path) DO UPDATE SET
-      ${MEASURES.map((m) => `${m} = s.${m} + excluded.${m}`).join(', ')};`;
-}
 
 const TRIGGERS = ['case_stats_ins', 'case_stats_upd', 'case_stats_del'];
 
