@@ -130,6 +130,8 @@ export async function startEmbedded(opts: {
   log?: (m: string) => void;
   /** What the app should see: orphan stops, restarts. */
   notify?: (m: string) => void;
+  /** Extra server settings (benches: `shared_preload_libraries=pg_stat_statements`). */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedHandle> {
   const log = opts.log ?? (() => {});
   const notify = opts.notify ?? log;
@@ -177,6 +179,7 @@ export async function startEmbedded(opts: {
       '-c',
       'max_connections=200',
       ...tuning(),
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ],
     onLog: (m) => log(m.trim()),
     onError: (m) => log(String(m)),
