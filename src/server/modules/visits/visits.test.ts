@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { chinaDate } from '../cases/engine/calendar.js';
 
 let t: TestApp;
 let gridA: Client;
@@ -155,7 +156,8 @@ describe("the grid worker's day", () => {
     const done = await gridA.post(`/api/patrols/${id}/finish`, {});
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().distanceM).toBeGreaterThan(200);
-    const today = new Date().toISOString().slice(0, 10);
+    // The patrol's day is China's (UTC+8): from 16:00 UTC the UTC date is the day before.
+    const today = chinaDate(new Date());
     const stats = await secretary.get(`/api/visits/stats?from=${today}&to=${today}`);
     expect(stats.statusCode, stats.body).toBe(200);
     const row = stats.json().rows.find((r: { areaId: number }) => r.areaId === grid);
