@@ -854,8 +854,8 @@ export async function benchCases() {
       const statsMs = performance.now() - t;
       t = performance.now();
       await client.query('VACUUM ANALYZE cases, case_events');
-      await client.query('CHECKPOINT'); // as after stage 1: the flow measures the store, not the load
       const vacuumMs = performance.now() - t;
+      await client.query('CHECKPOINT'); // as after stage 1: the flow measures the store, not the load
       return { ...r, indexMs, vacuumMs, dropMs, statsMs, indexes: idx.length, replica };
     });
     const stored = await count();

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 
 export const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 export const PASSWORD = 'Jiayuan@2026';
@@ -42,4 +42,23 @@ export async function login(page: Page, username: string) {
 export async function shot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+}
+
+/**
+ * Under load a click can land while a menu or dialog is still animating in and do nothing:
+ * clicks again (three tries) until a request that `is` matches is sent. The caller requires it
+ * and its answer.
+ */
+export async function clickUntilSent(
+  page: Page,
+  is: (r: Request) => boolean,
+  click: () => Promise<void>,
+): Promise<Request | null> {
+  for (let i = 0; i < 3; i++) {
+    const next = page.waitForRequest(is, { timeout: 5_000 }).catch(() => null);
+    await click();
+    const sent = await next;
+    if (sent) return sent;
+  }
+  return null;
 }

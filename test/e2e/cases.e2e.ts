@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
-import type { Browser, Locator, Page, Request } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, launch, PASSWORD, shot } from './browser.js';
+import { BASE, clickUntilSent, launch, PASSWORD, shot } from './browser.js';
 
 /** A small valid PNG (solid colour), generated: no fixture file. */
 function png(w: number, h: number, [r, g, b]: [number, number, number]): Buffer {
@@ -91,15 +91,11 @@ async function act(page: Page, action: string, fill?: (form: Locator) => Promise
   const form = page.getByTestId(`action-form-${action}`);
   await form.waitFor({ timeout: 10_000 });
   if (fill) await fill(form);
-  // Under load a click can land while the dialog is still animating in and do nothing: click
-  // again until the action is sent, then require the server to accept it.
-  const isAction = (r: Request) => r.method() === 'POST' && r.url().endsWith('/transitions');
-  let sent: Request | null = null;
-  for (let i = 0; i < 3 && !sent; i++) {
-    const next = page.waitForRequest(isAction, { timeout: 5_000 }).catch(() => null);
-    await page.getByTestId('action-submit').click();
-    sent = await next;
-  }
+  const sent = await clickUntilSent(
+    page,
+    (r) => r.method() === 'POST' && r.url().endsWith('/transitions'),
+    () => page.getByTestId('action-submit').click(),
+  );
   expect(sent, `the ${action} form did not send the action`).toBeTruthy();
   const res = await sent!.response();
   expect(res?.status(), `${action}: ${await res?.text()}`).toBe(200);

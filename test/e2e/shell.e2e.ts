@@ -1,6 +1,6 @@
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, launch, login, newPage, shot } from './browser.js';
+import { BASE, clickUntilSent, launch, login, newPage, shot } from './browser.js';
 
 const MENU = [
   'home',
@@ -39,18 +39,15 @@ async function openMenu(page: Page, mobile: boolean) {
 }
 
 async function logout(page: Page) {
-  // Under load a tap can land while the menu is still animating in and do nothing (seen once in
-  // CI on the phone): open the menu and tap again until the sign-out is sent, then require the
-  // server to accept it.
-  const isLogout = (r: Request) => r.method() === 'POST' && r.url().endsWith('/api/auth/logout');
-  let sent: Request | null = null;
-  for (let i = 0; i < 3 && !sent; i++) {
-    const next = page.waitForRequest(isLogout, { timeout: 5_000 }).catch(() => null);
-    const item = page.getByTestId('logout');
-    if (!(await item.isVisible())) await page.getByTestId('user-menu').click();
-    await item.click();
-    sent = await next;
-  }
+  const item = page.getByTestId('logout');
+  const sent = await clickUntilSent(
+    page,
+    (r) => r.method() === 'POST' && r.url().endsWith('/api/auth/logout'),
+    async () => {
+      if (!(await item.isVisible())) await page.getByTestId('user-menu').click();
+      await item.click();
+    },
+  );
   expect(sent, 'the menu did not send the sign-out').toBeTruthy();
   const res = await sent!.response();
   expect(res?.status(), `logout: ${await res?.text()}`).toBeLessThan(300);

@@ -41,8 +41,12 @@ export function tuning(mem = totalmem()): string[] {
     max_wal_size: '4GB',
     checkpoint_timeout: '15min',
   };
-  return Object.entries(set).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  return settingFlags(set);
 }
+
+/** Server settings as postgres command-line flags (`-c name=value` each). */
+const settingFlags = (set: Record<string, string>) =>
+  Object.entries(set).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 
 /**
  * The embedded PostgreSQL 17 the app runs when no DATABASE_URL is given. Data lives in
@@ -179,7 +183,7 @@ export async function startEmbedded(opts: {
       '-c',
       'max_connections=200',
       ...tuning(),
-      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      ...settingFlags(opts.settings ?? {}),
     ],
     onLog: (m) => log(m.trim()),
     onError: (m) => log(String(m)),
