@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { timingsFor } from '../src/server/modules/cases/cases.timings.js';
-import { chinaDate } from '../src/server/modules/cases/engine/calendar.js';
+import { chinaDate } from '../src/server/engines/calendar/calendar.js';
+import { calendarFor } from '../src/server/engines/calendar/store.js';
 import { redatePlans, refreshPlans } from '../src/server/modules/visits/visits.plans.js';
 import { visitsService } from '../src/server/modules/visits/visits.service.js';
 import { loadActor } from '../src/server/platform/access/actor.js';
@@ -172,7 +172,7 @@ export async function benchVisits() {
     const street = await q1<{ id: number; path: string }>(
       `SELECT id::int AS id, path::text AS path FROM areas WHERE kind = 'street' ORDER BY id LIMIT 1`,
     );
-    const timing = await timingsFor(s).get();
+    const timing = await calendarFor(s).get();
     const today = chinaDate(s.clock.now());
 
     // Shape grid A with SQL: TARGET_PEOPLE active people (the excess, untagged ones, moved to

@@ -29,13 +29,13 @@ import {
   TimelineEntry,
 } from '../../../contract/cases.js';
 import { Id, IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
+import { DEFAULT_PERIODS } from '../../engines/calendar/calendar.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { attachmentStore, MAX_ATTACHMENT } from './attachments.js';
 import { casesService } from './cases.service.js';
 import { timingsFor } from './cases.timings.js';
-import { DEFAULT_PERIODS } from './engine/calendar.js';
 import { caseEngine, defOf } from './engine/engine.js';
 import { breakdowns, computeIndicators, INDICATOR_DEFS, readableUnder } from './engine/indicators.js';
 import { unreadCount } from './engine/notify.js';

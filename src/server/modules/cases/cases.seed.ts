@@ -1,8 +1,8 @@
 import type { CaseCreate, CaseTransition } from '../../../contract/cases.js';
+import { seedCalendarYears } from '../../engines/calendar/store.js';
 import { type Actor, loadActor } from '../../platform/access/actor.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx, Services } from '../../platform/services.js';
-import { CN_CALENDAR } from './engine/calendar-cn.js';
 import { caseEngine } from './engine/engine.js';
 import { TimingStore } from './engine/timing.js';
 
@@ -11,21 +11,7 @@ import { TimingStore } from './engine/timing.js';
  * have yet (an administrator's edits are never overwritten). Runs at every start, in every mode.
  */
 export async function seedCalendar(s: Services): Promise<void> {
-  await s.db.transaction().execute(async (trx) => {
-    const have = new Set((await trx.selectFrom('calendarYears').select('year').execute()).map((r) => r.year));
-    for (const y of CN_CALENDAR) {
-      if (have.has(y.year)) continue;
-      await trx
-        .insertInto('calendarYears')
-        .values({ year: y.year, status: y.status, source: y.source })
-        .execute();
-      await trx
-        .insertInto('workCalendar')
-        .values(y.days.map((d) => ({ day: d.date, kind: d.kind, name: d.name })))
-        .onConflict((oc) => oc.column('day').doNothing())
-        .execute();
-    }
-  });
+  await seedCalendarYears(s.db);
 }
 
 /** A small deterministic random source: the demo is the same on every machine. */

@@ -16,6 +16,7 @@ import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { metres } from '../../platform/geo.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { type Around, aroundColumns } from './engine/around.js';
 import { type CaseRow, perm } from './engine/definition.js';
@@ -507,13 +508,6 @@ export function casesService(s: Services) {
       });
     },
   };
-}
-
-/** Distance in metres between two points (equirectangular: fine at a few kilometres). */
-export function metres(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const x = (((lng2 - lng1) * Math.PI) / 180) * Math.cos((((lat1 + lat2) / 2) * Math.PI) / 180);
-  const y = ((lat2 - lat1) * Math.PI) / 180;
-  return Math.sqrt(x * x + y * y) * 6_371_000;
 }
 
 export type CasesService = ReturnType<typeof casesService>;

@@ -1,3 +1,4 @@
+import { calendarFor } from '../../engines/calendar/store.js';
 import type { Services } from '../../platform/services.js';
 import { TimingStore } from './engine/timing.js';
 
@@ -7,7 +8,7 @@ const stores = new WeakMap<Services, TimingStore>();
 export function timingsFor(s: Services): TimingStore {
   let t = stores.get(s);
   if (!t) {
-    t = new TimingStore(s.db);
+    t = new TimingStore(calendarFor(s));
     stores.set(s, t);
   }
   return t;

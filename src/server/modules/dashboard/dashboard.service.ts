@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AreaRef, Dashboard, DashboardFigure, DashboardMap } from '../../../contract/dashboard.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import {
@@ -12,7 +13,6 @@ import {
   sumCells,
 } from '../../platform/indicators.js';
 import type { Ctx, Services } from '../../platform/services.js';
-import { chinaDate } from '../cases/engine/calendar.js';
 
 /**
  * The dashboard: every module's figures (ModuleManifest.indicators) for a node of the area tree

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PERIODS, WorkCalendar } from '../cases/engine/calendar.js';
-import { CN_CALENDAR } from '../cases/engine/calendar-cn.js';
+import { DEFAULT_PERIODS, WorkCalendar } from '../../engines/calendar/calendar.js';
+import { CN_CALENDAR } from '../../engines/calendar/calendar-cn.js';
 import { addWorkingDays, nextDue } from './visits.plans.js';
 
 /**

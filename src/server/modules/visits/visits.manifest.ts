@@ -1,6 +1,6 @@
+import { chinaDate } from '../../engines/calendar/calendar.js';
+import { calendarFor } from '../../engines/calendar/store.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
-import { timingsFor } from '../cases/cases.timings.js';
-import { chinaDate } from '../cases/engine/calendar.js';
 import * as init from './migrations/202611230100_visits_init.js';
 import * as peopleCover from './migrations/202611231100_visits_people_cover.js';
 import { visitsIndicators } from './visits.indicators.js';
@@ -52,7 +52,7 @@ export const visitsModule: ModuleManifest = {
     // A person's tags, status or place changed: their plans follow in the same transaction.
     personChanged: [
       async (trx, s, personIds) => {
-        const timing = await timingsFor(s).get();
+        const timing = await calendarFor(s).get();
         await refreshPlans(trx, timing.calendar, { personIds }, chinaDate(s.clock.now()));
       },
     ],

@@ -1,8 +1,8 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { chinaDate, type WorkCalendar } from '../../engines/calendar/calendar.js';
+import { calendarFor } from '../../engines/calendar/store.js';
 import type { Conn } from '../../platform/db/index.js';
 import type { Services } from '../../platform/services.js';
-import { timingsFor } from '../cases/cases.timings.js';
-import { chinaDate, type WorkCalendar } from '../cases/engine/calendar.js';
 
 /**
  * The visit plan follows the rules and the registry: one row per (person, rule) for every active
@@ -147,7 +147,7 @@ async function fixWorkingDayDues(
  * an instance finding another at it skips). Returns null when skipped.
  */
 export async function refreshAllPlans(s: Services): Promise<{ inserted: number; deleted: number } | null> {
-  const timing = await timingsFor(s).get();
+  const timing = await calendarFor(s).get();
   return s.db.transaction().execute(async (trx) => {
     const got = await sql<{
       ok: boolean;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, stayLoggedIn, type TestApp } from '../../../../test/helpers/app.js';
-import { WorkCalendar } from '../cases/engine/calendar.js';
+import { WorkCalendar } from '../../engines/calendar/calendar.js';
 import { nextDue } from './visits.plans.js';
 
 /**

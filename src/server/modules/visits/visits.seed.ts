@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { FormField } from '../../../contract/visits.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
+import { calendarFor } from '../../engines/calendar/store.js';
 import type { Services } from '../../platform/services.js';
-import { timingsFor } from '../cases/cases.timings.js';
-import { chinaDate } from '../cases/engine/calendar.js';
 import { refreshPlans } from './visits.plans.js';
 
 const LIVING: FormField = {
@@ -99,7 +99,7 @@ export async function seedDemoVisits(s: Services): Promise<void> {
   if (await s.db.selectFrom('visitRules').select('id').limit(1).executeTakeFirst()) return;
   const communities = await s.db.selectFrom('areas').select(['id']).where('kind', '=', 'community').execute();
   if (!communities.length) return;
-  const timing = await timingsFor(s).get();
+  const timing = await calendarFor(s).get();
   const now = s.clock.now();
   const today = chinaDate(now);
   await s.db.transaction().execute(async (trx) => {

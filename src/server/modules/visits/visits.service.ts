@@ -13,15 +13,15 @@ import type {
   VisitRuleInput,
   VisitStatsQuery,
 } from '../../../contract/visits.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
+import { calendarFor } from '../../engines/calendar/store.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import type { Conn, Tx } from '../../platform/db/index.js';
 import { escapeLike } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { metres } from '../../platform/geo.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { metres } from '../cases/cases.service.js';
-import { timingsFor } from '../cases/cases.timings.js';
-import { chinaDate } from '../cases/engine/calendar.js';
 import { nextDue, redatePlans, refreshPlans } from './visits.plans.js';
 
 const field = (path: string, zh: string, en: string, lang: 'zh' | 'en') =>
@@ -56,7 +56,7 @@ const days = (a: string, b: string) =>
   Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
 
 export function visitsService(s: Services) {
-  const timings = timingsFor(s);
+  const timings = calendarFor(s);
   const today = () => chinaDate(s.clock.now());
 
   async function names(conn: Conn, paths: string[]) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { chinaDate } from '../cases/engine/calendar.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
 
 let t: TestApp;
 let gridA: Client;

@@ -10,6 +10,7 @@ import {
   type TimelineKind,
 } from '../../../../contract/cases.js';
 import { checkIdNumber, checkPhone } from '../../../../contract/identifiers.js';
+import { chinaDate } from '../../../engines/calendar/calendar.js';
 import { areaIdInScope, pathInScope } from '../../../platform/access/scope.js';
 import { auditRow } from '../../../platform/audit/audit.js';
 import { insertFrom, prepared, type Tx } from '../../../platform/db/index.js';
@@ -18,7 +19,6 @@ import { type Ctx, inTx, type Services } from '../../../platform/services.js';
 import { areasRepo } from '../../areas/areas.repository.js';
 import { CASE_TYPE_DEFS } from '../types/index.js';
 import { type Around, aroundColumns } from './around.js';
-import { chinaDate } from './calendar.js';
 import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
 import { ancestorsOf, holdersAt, levelNode, notice, notify } from './notify.js';
 import { relationsOf, verdict, visibleTo } from './rules.js';

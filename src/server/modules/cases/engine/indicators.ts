@@ -1,10 +1,10 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Figure } from '../../../../contract/cases.js';
 import { CASE_TYPES } from '../../../../contract/cases.js';
+import { chinaDate } from '../../../engines/calendar/calendar.js';
 import type { Actor } from '../../../platform/access/actor.js';
 import type { Conn } from '../../../platform/db/index.js';
 import type { CaseMeasures } from '../../../platform/db/schema.js';
-import { chinaDate } from './calendar.js';
 
 /**
  * Case indicators for (area, period), defined in docs/indicators.md. Each is a SQL aggregate

@@ -1,7 +1,8 @@
 import { handleLimitOf, type Limit } from '../../../../contract/case-codes.js';
-import type { CaseLimit, CaseState, OfficeHours, Stage } from '../../../../contract/cases.js';
+import type { CaseLimit, CaseState, Stage } from '../../../../contract/cases.js';
+import type { WorkCalendar } from '../../../engines/calendar/calendar.js';
+import { type CalendarSnapshot, CalendarStore, overrideFor } from '../../../engines/calendar/store.js';
 import type { Conn, Db } from '../../../platform/db/index.js';
-import { DEFAULT_PERIODS, WorkCalendar } from './calendar.js';
 import { type CaseRow, type CaseTypeDef, stageOf } from './definition.js';
 
 /** Fallback when a category has no handling limit of its own or its group's. */
@@ -21,16 +22,8 @@ export class Timing {
 
   limit(def: CaseTypeDef, category: string, urgency: 'normal' | 'urgent', stage: Stage): Limit {
     const group = def.categories.find((c) => c.code === category)?.parent ?? null;
-    // Most specific first: category, then its group, then '*'; exact urgency before '*'.
-    for (const cat of [category, group, '*']) {
-      if (!cat) continue;
-      for (const urg of [urgency, '*']) {
-        const o = this.overrides.find(
-          (x) => x.type === def.code && x.category === cat && x.urgency === urg && x.stage === stage,
-        );
-        if (o) return { amount: o.amount, unit: o.unit };
-      }
-    }
+    const o = overrideFor(this.overrides, { type: def.code, category, group, urgency, stage });
+    if (o) return o;
     if (stage === 'handle') return handleLimitOf(def.categories, category) ?? DEFAULT_HANDLE;
     return def.stages[stage][urgency];
   }
@@ -86,36 +79,28 @@ export function nextAt(thresholds: Date[], level: number): Date | null {
   return thresholds[level] ?? null;
 }
 
-/** Calendar, office hours and overrides from the database, cached; edits here clear the cache. */
+/**
+ * The case time limits over the calendar engine's snapshot (calendar, office hours, overrides),
+ * cached with it; edits clear the cache (`invalidate`).
+ */
 export class TimingStore {
-  private cached: { timing: Timing; at: number } | null = null;
-  constructor(
-    private readonly db: Db,
-    private readonly ttlMs = 30_000,
-  ) {}
+  readonly store: CalendarStore;
+  private readonly made = new WeakMap<CalendarSnapshot, Timing>();
+  constructor(source: Db | CalendarStore, ttlMs = 30_000) {
+    this.store = source instanceof CalendarStore ? source : new CalendarStore(source, ttlMs);
+  }
 
-  async get(conn: Conn = this.db): Promise<Timing> {
-    if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.timing;
-    const [days, hours, overrides] = await Promise.all([
-      conn.selectFrom('workCalendar').select(['day', 'kind']).execute(),
-      conn.selectFrom('settings').select('value').where('key', '=', 'cases.officeHours').executeTakeFirst(),
-      conn.selectFrom('caseLimits').selectAll().execute(),
-    ]);
-    const periods = (hours?.value as OfficeHours | undefined)?.periods ?? DEFAULT_PERIODS;
-    const calendar = new WorkCalendar({
-      holidays: days.filter((d) => d.kind === 'holiday').map((d) => d.day),
-      workdays: days.filter((d) => d.kind === 'workday').map((d) => d.day),
-      periods,
-    });
-    const timing = new Timing(
-      calendar,
-      overrides.map((o) => ({ ...o, unit: o.unit as Limit['unit'] }) as CaseLimit),
-    );
-    this.cached = { timing, at: Date.now() };
+  async get(conn?: Conn): Promise<Timing> {
+    const snap = await this.store.get(conn);
+    let timing = this.made.get(snap);
+    if (!timing) {
+      timing = new Timing(snap.calendar, snap.limits);
+      this.made.set(snap, timing);
+    }
     return timing;
   }
 
   invalidate() {
-    this.cached = null;
+    this.store.invalidate();
   }
 }

@@ -9,7 +9,7 @@
  * `workdays` (调休). Working time is the office periods of working days; limits in working
  * minutes/hours/days count only that time, calendar days ('day') count wall-clock time.
  */
-import type { Limit } from '../../../../contract/case-codes.js';
+import type { Limit } from '../../../contract/case-codes.js';
 
 /** An office period, 'HH:MM' local China time ('24:00' allowed as an end). */
 export interface OfficePeriod {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Limit } from '../../../../contract/case-codes.js';
+import type { Limit } from '../../../contract/case-codes.js';
 import { chinaDate, DEFAULT_PERIODS, WorkCalendar } from './calendar.js';
 import { CN_CALENDAR } from './calendar-cn.js';
 
