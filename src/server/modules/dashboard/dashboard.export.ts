@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Dashboard } from '../../../contract/dashboard.js';
-import { safeCell } from '../registry/export/xlsx.js';
+import { safeCell } from '../../engines/sheets/xlsx.js';
 
 /**
  * A dashboard view as .xlsx: the figures (value, previous period, change, one column per child

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Dashboard, DashboardMap, DashboardMapQuery, DashboardQuery } from '../../../contract/dashboard.js';
+import { localStamp } from '../../engines/sheets/xlsx.js';
 import { inTx, type Services } from '../../platform/services.js';
-import { localStamp } from '../registry/export/xlsx.js';
 import { dashboardWorkbook } from './dashboard.export.js';
 import { dashboardService } from './dashboard.service.js';
 
