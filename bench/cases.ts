@@ -25,13 +25,13 @@ import { CamelCasePlugin, Kysely, PostgresDialect, type SqlBool, sql } from 'kys
 import pg from 'pg';
 import { leaves } from '../src/contract/case-codes.js';
 import { CASE_TYPES, type CaseListQuery } from '../src/contract/cases.js';
+import { boot } from '../src/server/boot.js';
 import { casesService } from '../src/server/modules/cases/cases.service.js';
 import { timingsFor } from '../src/server/modules/cases/cases.timings.js';
 import { breakdowns, computeIndicators } from '../src/server/modules/cases/engine/indicators.js';
 import { sweep } from '../src/server/modules/cases/engine/sweep.js';
 import { CASE_TYPE_DEFS } from '../src/server/modules/cases/types/index.js';
 import { type Actor, loadActor } from '../src/server/platform/access/actor.js';
-import { boot } from '../src/server/platform/boot.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/embedded.js';
 import { createDb } from '../src/server/platform/db/index.js';

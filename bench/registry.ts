@@ -16,6 +16,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { boot } from '../src/server/boot.js';
 import { MODULES } from '../src/server/modules/index.js';
 import { fullWidth, wrongCheck } from '../src/server/modules/registry/import/fixtures.js';
 import { classifySearch } from '../src/server/modules/registry/registry.policy.js';
@@ -32,14 +33,13 @@ import {
   syncSequences,
   writeBatch,
 } from '../src/server/modules/registry/registry.seed.js';
-import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
 import type { Actor } from '../src/server/platform/access/actor.js';
 import { areaIdInScope } from '../src/server/platform/access/scope.js';
-import { boot } from '../src/server/platform/boot.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/embedded.js';
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
+import { DEMO_PASSWORD } from '../src/server/platform/demo.js';
 import { buildApp } from '../src/server/platform/http/app.js';
 import { fmt, pct, withDb } from './lib.js';
 

@@ -20,9 +20,9 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { leaves } from '../src/contract/case-codes.js';
 import { CASE_TYPE_DEFS } from '../src/server/modules/cases/types/index.js';
-import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
 import { verifyChain } from '../src/server/platform/audit/audit.js';
 import { createDb } from '../src/server/platform/db/index.js';
+import { DEMO_PASSWORD } from '../src/server/platform/demo.js';
 import {
   type AppProc,
   checker,

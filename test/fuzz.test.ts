@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { DEMO_PASSWORD } from '../src/server/modules/system/demo-accounts.js';
+import { DEMO_PASSWORD } from '../src/server/platform/demo.js';
 import { type Client, createTestApp, type TestApp, tableCounts } from './helpers/app.js';
 import { areaIdByCode, fingerprint } from './helpers/db.js';
 import { type RouteInfo, routeTable } from './helpers/routes.js';

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
+import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 
 export const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');

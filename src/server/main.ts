@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { boot } from './boot.js';
 import { MODULES } from './modules/index.js';
-import { boot } from './platform/boot.js';
 import { loadConfig } from './platform/config.js';
 import { DataDirLockedError } from './platform/db/embedded.js';
 import { startHousekeeping } from './platform/housekeeping.js';

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { boot } from '../../src/server/boot.js';
 import { MODULES } from '../../src/server/modules/index.js';
-import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
-import { boot } from '../../src/server/platform/boot.js';
 import { TestClock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { createDb, type Db } from '../../src/server/platform/db/index.js';
+import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { buildApp, loggerOptions } from '../../src/server/platform/http/app.js';
 import type { Services } from '../../src/server/platform/services.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { boot } from '../../src/server/platform/boot.js';
+import { boot } from '../../src/server/boot.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { type EmbeddedHandle, startEmbedded } from '../../src/server/platform/db/embedded.js';
 import { createDb } from '../../src/server/platform/db/index.js';

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS_DOC_PATH, renderPermissionsDoc } from '../../scripts/gen-permissions.js';
 import type { AreaKind } from '../../src/contract/areas.js';
 import { REQUEST_CATEGORIES } from '../../src/contract/case-codes.js';
-import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
 import { hashPassword } from '../../src/server/platform/auth/password.js';
+import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { type Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { type RouteInfo, routeTable } from '../helpers/routes.js';
 import {

@@ -6,7 +6,7 @@ import { idCheckDigit } from '../../src/contract/identifiers.js';
 import { MODULES } from '../../src/server/modules/index.js';
 import { EXPORT_LIMIT } from '../../src/server/modules/registry/registry.export.js';
 import { REVEAL_LIMIT } from '../../src/server/modules/registry/registry.service.js';
-import { DEMO_PASSWORD } from '../../src/server/modules/system/demo-accounts.js';
+import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { buildApp } from '../../src/server/platform/http/app.js';
 import { type Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { areaIdByCode, fingerprint } from '../helpers/db.js';

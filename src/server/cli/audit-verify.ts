@@ -1,5 +1,5 @@
+import { boot } from '../boot.js';
 import { verifyChain } from '../platform/audit/audit.js';
-import { boot } from '../platform/boot.js';
 import { loadConfig } from '../platform/config.js';
 
 // `npm run audit:verify`: walks the audit hash chain and names the first broken entry.

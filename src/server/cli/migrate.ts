@@ -1,4 +1,4 @@
-import { boot } from '../platform/boot.js';
+import { boot } from '../boot.js';
 import { loadConfig } from '../platform/config.js';
 
 // `npm run migrate`: applies pending migrations (and syncs built-in roles) without serving HTTP.

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { writeAudit } from '../../platform/audit/audit.js';
 import { hashPassword } from '../../platform/auth/password.js';
+import { DEMO, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
-import { DEMO } from '../areas/areas.seed.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../system/demo-accounts.js';
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林';
 const GIVEN = [

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AreaKind } from '../../../contract/areas.js';
+import { DEMO } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
 
 /**
@@ -10,22 +11,6 @@ import type { Services } from '../../platform/services.js';
  * in all), enough for the street's ≈63,000 people (registry.seed.ts fills them). Deterministic;
  * inserted in bulk with ids assigned here (友谊河's ids come first and do not move).
  */
-export const DEMO = {
-  district: { code: '430681', name: '汨罗市' },
-  street: { code: '430681001', name: '城关街道' },
-  detailed: '友谊河社区',
-  communities: [
-    '友谊河社区',
-    '金盆社区',
-    '建设路社区',
-    '罗城社区',
-    '高泉社区',
-    '大众社区',
-    '桃花社区',
-    '新市社区',
-    '汨水社区',
-  ],
-};
 
 type Node = {
   id: number;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { totpCode } from '../../platform/auth/totp.js';
-import { DEMO_PASSWORD } from '../system/demo-accounts.js';
+import { DEMO_PASSWORD } from '../../platform/demo.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import type { TagCode } from '../../../contract/tags.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Keyring } from '../../platform/crypto/keys.js';
 import type { Conn } from '../../platform/db/index.js';
+import { DEMO } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
-import { DEMO } from '../areas/areas.seed.js';
 import { nameKeys } from './pinyin.js';
 
 /**

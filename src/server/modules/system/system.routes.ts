@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { DEMO_ACCOUNTS } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
-import { DEMO_ACCOUNTS } from './demo-accounts.js';
 
 const Health = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -1,3 +1,7 @@
+/**
+ * The demo street every module's demo seed works on (demo mode only): the names and codes by
+ * which a seed finds, in the database, the areas and accounts that other modules' seeds made.
+ */
 /** The demo accounts the README lists (password Jiayuan@2026); created by the demo seed. */
 export const DEMO_PASSWORD = 'Jiayuan@2026';
 
@@ -17,3 +21,24 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: strin
   { username: 'security_admin', displayName: '安全管理员', role: 'security_admin' },
   { username: 'audit_admin', displayName: '审计管理员', role: 'audit_admin' },
 ];
+
+/**
+ * The demo street, modelled on the seeds: 汨罗市 → 城关街道 with 9 communities, 友谊河 detailed
+ * (the areas module's seed builds it; other seeds find its rows by these codes and names).
+ */
+export const DEMO = {
+  district: { code: '430681', name: '汨罗市' },
+  street: { code: '430681001', name: '城关街道' },
+  detailed: '友谊河社区',
+  communities: [
+    '友谊河社区',
+    '金盆社区',
+    '建设路社区',
+    '罗城社区',
+    '高泉社区',
+    '大众社区',
+    '桃花社区',
+    '新市社区',
+    '汨水社区',
+  ],
+};

@@ -1,16 +1,18 @@
 import { sql } from 'kysely';
-import { allMigrations, MODULES } from '../modules/index.js';
-import { AccessRegistry } from './access/registry.js';
-import { writeAudit } from './audit/audit.js';
-import { generatePassword, hashPassword } from './auth/password.js';
-import { type Clock, systemClock } from './clock.js';
-import type { Config } from './config.js';
-import { createKeyring, loadMasterKey } from './crypto/keys.js';
-import { type EmbeddedHandle, lockDataDir, startEmbedded } from './db/embedded.js';
-import { createDb, type Db } from './db/index.js';
-import { migrateToLatest } from './db/migrate.js';
-import type { Services } from './services.js';
-import { SettingsStore } from './settings.js';
+import { MODULES } from './modules/index.js';
+import { AccessRegistry } from './platform/access/registry.js';
+import { writeAudit } from './platform/audit/audit.js';
+import { generatePassword, hashPassword } from './platform/auth/password.js';
+import { type Clock, systemClock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import { createKeyring, loadMasterKey } from './platform/crypto/keys.js';
+import { type EmbeddedHandle, lockDataDir, startEmbedded } from './platform/db/embedded.js';
+import { createDb, type Db } from './platform/db/index.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { kernelMigrations } from './platform/migrations/index.js';
+import type { ModuleManifest } from './platform/module.js';
+import type { Services } from './platform/services.js';
+import { SettingsStore } from './platform/settings.js';
 
 type Log = Services['log'];
 
@@ -19,12 +21,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Opens the database (embedded or external), migrates, syncs roles and seeds: everything but HTTP. */
+/**
+ * Opens the database (embedded or external), migrates, syncs roles and seeds: everything but HTTP.
+ * `modules` is the module list (MODULES; tests add the example module).
+ */
 export async function boot(
   config: Config,
-  opts: { log: Log; clock?: Clock; db?: Db } = { log: console },
+  opts: { log: Log; clock?: Clock; db?: Db; modules?: ModuleManifest[] } = { log: console },
 ): Promise<Runtime> {
   const log = opts.log;
+  const modules = opts.modules ?? MODULES;
   let release: (() => void) | null = null;
   let embedded: EmbeddedHandle | null = null;
   let db = opts.db ?? null;
@@ -49,9 +55,9 @@ export async function boot(
     const version = (await sql<{ v: string }>`SHOW server_version_num`.execute(db)).rows[0]!.v;
     if (Number(version) < 150000)
       throw new Error(`PostgreSQL ${version} is too old: Jiayuan needs 15 or later`);
-    const applied = await migrateToLatest(db, allMigrations());
+    const applied = await migrateToLatest(db, [kernelMigrations, ...modules.map((m) => m.migrations ?? {})]);
     if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
-    const registry = new AccessRegistry(MODULES);
+    const registry = new AccessRegistry(modules);
     await registry.syncBuiltinRoles(db);
     const keyring = createKeyring(loadMasterKey({ keyFile: config.keyFile, mode: config.mode }));
     const services: Services = {
@@ -62,19 +68,19 @@ export async function boot(
       registry,
       settings: new SettingsStore(db),
       log,
-      hooks: { personChanged: MODULES.flatMap((m) => m.hooks?.personChanged ?? []) },
-      indicators: MODULES.flatMap((m) => (m.indicators ? [m.indicators] : [])),
+      hooks: { personChanged: modules.flatMap((m) => m.hooks?.personChanged ?? []) },
+      indicators: modules.flatMap((m) => (m.indicators ? [m.indicators] : [])),
     };
     if (config.mode === 'demo' && config.seedDemo) {
       // Each module's seed is idempotent; the tree being empty says this is the first start.
       const fresh = !(await db.selectFrom('areas').select('id').limit(1).executeTakeFirst());
       const t0 = Date.now();
-      for (const m of MODULES) if (m.seedDemo) await m.seedDemo(services);
+      for (const m of modules) if (m.seedDemo) await m.seedDemo(services);
       if (fresh) log.info(`demo street seeded in ${Date.now() - t0} ms`);
     } else if (config.mode === 'production') {
       await bootstrapProduction(services);
     }
-    for (const m of MODULES) if (m.onStart) await m.onStart(services);
+    for (const m of modules) if (m.onStart) await m.onStart(services);
     const finalDb = db;
     return {
       services,
