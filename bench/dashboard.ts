@@ -19,13 +19,13 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { leaves } from '../src/contract/case-codes.js';
 import { boot } from '../src/server/boot.js';
+import type { IndicatorQuery } from '../src/server/engines/figures/figures.js';
 import { CASE_TYPE_DEFS } from '../src/server/modules/cases/types/index.js';
 import { dashboardService } from '../src/server/modules/dashboard/dashboard.service.js';
 import { type Actor, loadActor } from '../src/server/platform/access/actor.js';
 import { loadConfig } from '../src/server/platform/config.js';
 import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/embedded.js';
 import { createDb } from '../src/server/platform/db/index.js';
-import type { IndicatorQuery } from '../src/server/platform/indicators.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
 import { fmt, int, pct, withDb } from './lib.js';
 

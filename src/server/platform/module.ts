@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Migration } from 'kysely';
 import type { PermissionDef } from '../../contract/roles.js';
-import type { IndicatorSource } from './indicators.js';
 import type { Hooks, Services } from './services.js';
 
 /**
  * The contract every module follows (docs/modules.md). A module is one folder under
  * src/server/modules/<name>/ whose manifest is listed in src/server/modules/index.ts.
+ * The engines add the fields they read (`indicators`: engines/figures, `files`: engines/files)
+ * by declaration merging, so the platform knows none of them.
  */
 export interface ModuleManifest {
   name: string;
@@ -24,8 +25,6 @@ export interface ModuleManifest {
   onStart?: (services: Services) => Promise<void>;
   /** Background work of a running server (e.g. the case sweep); returns its stop function. */
   jobs?: (services: Services) => () => void;
-  /** The module's dashboard figures (platform/indicators.ts, docs/indicators.md). */
-  indicators?: IndicatorSource;
   /** Reactions to other modules' changes, run in their transaction (see `Hooks`). */
   hooks?: Partial<Hooks>;
   /** Routes outside /api (e.g. /open311/v2); their permission checks are their own. */

@@ -5,7 +5,6 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keys.js';
 import type { Conn, Db, Tx } from './db/index.js';
-import type { IndicatorSource } from './indicators.js';
 import type { SettingsStore } from './settings.js';
 
 export interface Log {
@@ -31,8 +30,6 @@ export async function personChanged(s: Services, trx: Tx, personIds: number[]): 
 /** What every service gets: built once at start, passed down, never imported as a global. */
 export interface Services {
   hooks?: Hooks;
-  /** Every module's dashboard figures (ModuleManifest.indicators), collected at boot. */
-  indicators?: IndicatorSource[];
   config: Config;
   db: Db;
   clock: Clock;

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import { CASE_TYPES } from '../../../contract/cases.js';
-import type { Actor } from '../../platform/access/actor.js';
 import {
   type Cell,
   type FigureDef,
   groupAt,
   type IndicatorQuery,
   type IndicatorSource,
-} from '../../platform/indicators.js';
+} from '../../engines/figures/figures.js';
+import type { Actor } from '../../platform/access/actor.js';
 import { accumulate, INDICATOR_DEFS, partsOf, pass, readableUnder } from './engine/indicators.js';
 
 /**

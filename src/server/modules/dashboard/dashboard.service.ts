@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AreaRef, Dashboard, DashboardFigure, DashboardMap } from '../../../contract/dashboard.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
-import type { Actor } from '../../platform/access/actor.js';
-import { AppError } from '../../platform/errors/app-error.js';
 import {
   type Cell,
   type FigureDef,
@@ -11,7 +9,9 @@ import {
   type IndicatorQuery,
   type IndicatorSource,
   sumCells,
-} from '../../platform/indicators.js';
+} from '../../engines/figures/figures.js';
+import type { Actor } from '../../platform/access/actor.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import type { Ctx, Services } from '../../platform/services.js';
 
 /**

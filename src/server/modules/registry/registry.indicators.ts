@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { HOUSE_USES, RESIDENCE_TYPES } from '../../../contract/codes.js';
 import { AgeBand } from '../../../contract/registry.js';
 import { TAG_CODES, TAGS, tagPermission } from '../../../contract/tags.js';
-import type { Actor } from '../../platform/access/actor.js';
 import {
   type Cell,
   cellsOf,
@@ -11,7 +10,8 @@ import {
   type IndicatorQuery,
   type IndicatorSource,
   underNode,
-} from '../../platform/indicators.js';
+} from '../../engines/figures/figures.js';
+import type { Actor } from '../../platform/access/actor.js';
 import { AGE_BANDS, birthRange } from './registry.policy.js';
 import { addDays } from './registry.service.js';
 

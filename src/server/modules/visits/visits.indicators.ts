@@ -7,7 +7,7 @@ import {
   type IndicatorQuery,
   type IndicatorSource,
   underNode,
-} from '../../platform/indicators.js';
+} from '../../engines/figures/figures.js';
 import { visibleTags } from './visits.service.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { Actor } from './access/actor.js';
-import type { Db } from './db/index.js';
+import type { Actor } from '../../platform/access/actor.js';
+import type { Db } from '../../platform/db/index.js';
 
 /**
  * The indicator engine (docs/indicators.md). Every figure is a function of (area, period) defined
@@ -142,4 +142,19 @@ export function cellsOf(
     }
   }
   return out;
+}
+
+// The engine adds its fields to the manifest and to Services (the platform knows no engine).
+declare module '../../platform/module.js' {
+  interface ModuleManifest {
+    /** The module's dashboard figures (engines/figures, docs/indicators.md). */
+    indicators?: IndicatorSource;
+  }
+}
+
+declare module '../../platform/services.js' {
+  interface Services {
+    /** Every module's dashboard figures (ModuleManifest.indicators), collected at boot. */
+    indicators?: IndicatorSource[];
+  }
 }
