@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { registerFileOwners } from './engines/files/files.js';
 import { MODULES } from './modules/index.js';
 import { AccessRegistry } from './platform/access/registry.js';
 import { writeAudit } from './platform/audit/audit.js';
@@ -71,6 +72,10 @@ export async function boot(
       hooks: { personChanged: modules.flatMap((m) => m.hooks?.personChanged ?? []) },
       indicators: modules.flatMap((m) => (m.indicators ? [m.indicators] : [])),
     };
+    registerFileOwners(
+      services,
+      modules.flatMap((m) => m.files ?? []),
+    );
     if (config.mode === 'demo' && config.seedDemo) {
       // Each module's seed is idempotent; the tree being empty says this is the first start.
       const fresh = !(await db.selectFrom('areas').select('id').limit(1).executeTakeFirst());

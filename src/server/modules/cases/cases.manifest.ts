@@ -1,8 +1,10 @@
 import { CASE_TYPES } from '../../../contract/cases.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { casesIndicators } from './cases.indicators.js';
 import { casesRoutes } from './cases.routes.js';
 import { seedCalendar, seedDemoCases } from './cases.seed.js';
+import { casesService } from './cases.service.js';
 import { timingsFor } from './cases.timings.js';
 import { startSweep, sweep } from './engine/sweep.js';
 import * as init from './migrations/202611220100_cases_init.js';
@@ -73,6 +75,21 @@ export const casesModule: ModuleManifest = {
     '202611260100_case_stats_row_triggers': statsRows,
   },
   routes: casesRoutes,
+  // A case's photos and documents are read by whoever may read the case.
+  files: [
+    {
+      column: 'caseId',
+      mayRead: async (s, ctx, id) => {
+        try {
+          await casesService(s).find(s.db, ctx, id);
+          return true;
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'NOT_FOUND') return false;
+          throw e;
+        }
+      },
+    },
+  ],
   seedDemo: async (s) => {
     await seedCalendar(s);
     await seedDemoCases(s);

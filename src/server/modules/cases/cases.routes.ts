@@ -30,15 +30,15 @@ import {
 } from '../../../contract/cases.js';
 import { Id, IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import { DEFAULT_PERIODS } from '../../engines/calendar/calendar.js';
+import { attachmentStore, MAX_ATTACHMENT } from '../../engines/files/files.js';
+import { unreadCount } from '../../engines/notifications/notifications.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { inTx, type Services } from '../../platform/services.js';
-import { attachmentStore, MAX_ATTACHMENT } from './attachments.js';
 import { casesService } from './cases.service.js';
 import { timingsFor } from './cases.timings.js';
 import { caseEngine, defOf } from './engine/engine.js';
 import { breakdowns, computeIndicators, INDICATOR_DEFS, readableUnder } from './engine/indicators.js';
-import { unreadCount } from './engine/notify.js';
 
 const tags = ['cases'];
 const RevealCaseBody = z.strictObject({
@@ -53,7 +53,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   const timings = timingsFor(s);
   const engine = caseEngine(s, timings);
   const svc = casesService(s);
-  const files = attachmentStore(s, svc);
+  const files = attachmentStore(s);
 
   app.get(
     '/cases',

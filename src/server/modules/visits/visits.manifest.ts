@@ -7,6 +7,7 @@ import { visitsIndicators } from './visits.indicators.js';
 import { refreshAllPlans, refreshPlans } from './visits.plans.js';
 import { visitsRoutes } from './visits.routes.js';
 import { seedDemoVisits } from './visits.seed.js';
+import { visitVisible } from './visits.service.js';
 
 const P = (name: string, zh: string, en: string, sensitive = false) =>
   perm('visits', name, zh, en, sensitive);
@@ -32,6 +33,19 @@ export const visitsModule: ModuleManifest = {
     '202611231100_visits_people_cover': peopleCover,
   },
   routes: visitsRoutes,
+  // A visit's photos are read by whoever may read the visit.
+  files: [
+    {
+      column: 'visitId',
+      mayRead: async (s, ctx, id) =>
+        !!(await s.db
+          .selectFrom('visits as v')
+          .select('v.id')
+          .where('v.id', '=', id)
+          .where(visitVisible(ctx.actor))
+          .executeTakeFirst()),
+    },
+  ],
   seedDemo: seedDemoVisits,
   // What time alone changes (someone turns 80, a tag's end date passes) is caught once an hour.
   onStart: async (s) => {

@@ -11,16 +11,16 @@ import {
 } from '../../../../contract/cases.js';
 import { checkIdNumber, checkPhone } from '../../../../contract/identifiers.js';
 import { chinaDate } from '../../../engines/calendar/calendar.js';
+import { deliver, type Message } from '../../../engines/notifications/notifications.js';
 import { areaIdInScope, pathInScope } from '../../../platform/access/scope.js';
 import { auditRow } from '../../../platform/audit/audit.js';
 import { insertFrom, prepared, type Tx } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../../platform/services.js';
-import { areasRepo } from '../../areas/areas.repository.js';
 import { CASE_TYPE_DEFS } from '../types/index.js';
 import { type Around, aroundColumns } from './around.js';
 import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
-import { ancestorsOf, holdersAt, levelNode, notice, notify } from './notify.js';
+import { ancestorsOf, holdersAt, levelNode, messagesOf, notice, notify } from './notify.js';
 import { relationsOf, verdict, visibleTo } from './rules.js';
 import { slaThresholds, type Timing, type TimingStore } from './timing.js';
 
@@ -149,7 +149,18 @@ export function caseEngine(s: Services, timings: TimingStore) {
       return a;
     }
     if (input.location) {
-      const a = await areasRepo(trx).locate(input.location.lng, input.location.lat, scope);
+      // The grid whose boundary holds the point (the deepest, then the first), within scope.
+      const a = await trx
+        .selectFrom('areas as a')
+        .select(['a.id', 'a.path'])
+        .where('a.kind', '=', 'grid')
+        .where('a.status', '=', 'active')
+        .where(sql<SqlBool>`a.boundary @> point(${input.location.lng}, ${input.location.lat})`)
+        .where(scope)
+        .orderBy('a.depth', 'desc')
+        .orderBy('a.id')
+        .limit(1)
+        .executeTakeFirst();
       if (a) return { id: a.id, path: a.path };
     }
     // An Open311 request without a point is filed at the key's area; a point outside its grids is refused.
@@ -215,7 +226,8 @@ export function caseEngine(s: Services, timings: TimingStore) {
       const timing = await timings.get();
       const bodyHash = opts.idempotencyKey ? hashBody(input) : null;
 
-      return inTx(s, ctx, async (trx, audit) => {
+      const sent: Message[] = [];
+      const created = await inTx(s, ctx, async (trx, audit) => {
         if (opts.idempotencyKey) {
           // A retry sent while the first submission is still being written waits for it here and
           // then replays it (without the lock both insert a case and one fails on the key: 500).
@@ -352,7 +364,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         const ancestors = await ancestorsOf(trx, place.path);
         const levels = ancestors.filter((a) => !['street', 'district'].includes(a.kind)).map((a) => a.id);
         const acceptors = await holdersAt(trx, perm(def.code, 'accept'), levels);
-        await notify(trx, row, acceptors, ctx.actor.userId, { kind: 'report', state: 'reported' }, now);
+        await notify(trx, row, acceptors, ctx.actor.userId, { kind: 'report', state: 'reported' }, now, sent);
         if (opts.idempotencyKey) {
           await trx
             .insertInto('idempotencyKeys')
@@ -367,6 +379,8 @@ export function caseEngine(s: Services, timings: TimingStore) {
         });
         return { id, replayed: false };
       });
+      await deliver(s, sent);
+      return created;
     },
 
     /**
@@ -421,6 +435,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
           );
         }
+        const heard = notice(c, eff.notify, ctx.actor.userId, { kind: input.action, state: to });
         const updated = await apply(
           ctx,
           c,
@@ -435,7 +450,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             }),
             extraEvents: eff.events ?? [],
             attachmentIds: [...new Set(input.attachmentIds ?? [])],
-            notice: notice(c, eff.notify, ctx.actor.userId, { kind: input.action, state: to }),
+            notice: heard,
             audit: auditRow(
               ctx.audit,
               {
@@ -448,7 +463,10 @@ export function caseEngine(s: Services, timings: TimingStore) {
             ),
           },
         );
-        if (updated) return updated;
+        if (updated) {
+          await deliver(s, messagesOf(heard));
+          return updated;
+        }
         if (attempt === ATTEMPTS) throw conflict(ctx, c);
       }
     },

@@ -5,6 +5,7 @@ import {
   STATE_LABELS,
   type TimelineKind,
 } from '../../../../contract/cases.js';
+import { type Message, writeInApp } from '../../../engines/notifications/notifications.js';
 import { type Conn, prepared } from '../../../platform/db/index.js';
 import type { CaseRow } from './definition.js';
 
@@ -82,7 +83,15 @@ export function notice(
   };
 }
 
-/** Writes one notification per recipient (not the actor), in the caller's transaction. */
+/** The messages of a notice, one per recipient (engines/notifications). */
+export function messagesOf(x: ReturnType<typeof notice>): Message[] {
+  return x ? x.userIds.map((userId) => ({ userId, ...x.text })) : [];
+}
+
+/**
+ * Writes one notification per recipient (not the actor), in the caller's transaction; the
+ * messages are added to `out` for the transports once the transaction has committed.
+ */
 export async function notify(
   conn: Conn,
   c: Pick<CaseRow, 'id' | 'no' | 'title'>,
@@ -90,21 +99,9 @@ export async function notify(
   exclude: number | null,
   n: Notice,
   at: Date,
+  out?: Message[],
 ): Promise<void> {
-  const x = notice(c, recipients, exclude, n);
-  if (!x) return;
-  await conn
-    .insertInto('notifications')
-    .values(x.userIds.map((userId) => ({ userId, ...x.text, createdAt: at })))
-    .execute();
-}
-
-export async function unreadCount(conn: Conn, userId: number): Promise<number> {
-  const r = await conn
-    .selectFrom('notifications')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('userId', '=', userId)
-    .where('readAt', 'is', null)
-    .executeTakeFirst();
-  return r?.n ?? 0;
+  const messages = messagesOf(notice(c, recipients, exclude, n));
+  await writeInApp(conn, messages, at);
+  out?.push(...messages);
 }

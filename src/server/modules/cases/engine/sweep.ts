@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CaseState } from '../../../../contract/cases.js';
+import { deliver, type Message } from '../../../engines/notifications/notifications.js';
 import { Actor } from '../../../platform/access/actor.js';
 import { writeAudit } from '../../../platform/audit/audit.js';
 import type { Conn } from '../../../platform/db/index.js';
@@ -37,6 +38,7 @@ export async function sweep(
   let checked = 0;
   for (let b = 0; b < (opts.maxBatches ?? 1000); b++) {
     const now = s.clock.now();
+    const sent: Message[] = [];
     const n = await s.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('cases')
@@ -62,16 +64,17 @@ export async function sweep(
           continue;
         }
         escalated++;
-        await escalate(trx as Conn, c, level, next, now);
+        await escalate(trx as Conn, c, level, next, now, sent);
       }
       return rows.length;
     });
+    await deliver(s, sent);
     if (n < batch) break;
   }
   return { escalated, checked };
 }
 
-async function escalate(trx: Conn, c: CaseRow, level: number, next: Date | null, now: Date) {
+async function escalate(trx: Conn, c: CaseRow, level: number, next: Date | null, now: Date, sent: Message[]) {
   const def = defOf(c.type);
   const supervision = Math.max(c.supervisionLevel, level - 1);
   // A new version: the card shows, and a transition decided on the case before it (say a
@@ -122,7 +125,7 @@ async function escalate(trx: Conn, c: CaseRow, level: number, next: Date | null,
       )),
     );
   }
-  await notify(trx, c, recipients, null, { kind: 'escalate', textZh: text.zh, textEn: text.en }, now);
+  await notify(trx, c, recipients, null, { kind: 'escalate', textZh: text.zh, textEn: text.en }, now, sent);
   await writeAudit(
     trx,
     AUDIT_CTX,

@@ -4,10 +4,41 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
+import type { Selectable } from 'kysely';
+import type { CaseAttachmentsTable } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Ctx, Services } from '../../platform/services.js';
-import { visitVisible } from '../visits/visits.service.js';
-import type { CasesService } from './cases.service.js';
+
+/**
+ * A module whose records carry files declares it in its manifest (`files`): the column of
+ * `case_attachments` that links a file to one of its records, and who may read that record.
+ * The engine asks the owner, never imports it.
+ */
+export interface FileOwner {
+  column: Extract<keyof Selectable<CaseAttachmentsTable>, `${string}Id`>;
+  /** Whether the actor may read the record (and so its files); false answers 404. */
+  mayRead(s: Services, ctx: Ctx, recordId: number): Promise<boolean>;
+}
+
+declare module '../../platform/module.js' {
+  interface ModuleManifest {
+    /** Records of this module that carry files, and who may read them (engines/files). */
+    files?: FileOwner[];
+  }
+}
+
+/** The columns that claim a file for a record, in the order they are looked at. */
+const LINKS: FileOwner['column'][] = ['caseId', 'visitId'];
+
+const owners = new WeakMap<Services, FileOwner[]>();
+
+/** Called once at start with every module's declared owners (boot.ts). */
+export function registerFileOwners(s: Services, declared: FileOwner[]): void {
+  for (const o of declared)
+    if (!LINKS.includes(o.column))
+      throw new Error(`files: ${o.column} is not a link column of case_attachments`);
+  owners.set(s, declared);
+}
 
 export const MAX_ATTACHMENT = 10 * 1024 * 1024;
 
@@ -24,11 +55,11 @@ export function sniffType(head: Buffer): { mime: string; ext: string } | null {
 }
 
 /**
- * Photos and documents of cases on local disk (DATA_DIR/uploads, not served statically): an
- * upload is stored first, unlinked, then claimed by the create or transition that names it;
- * reading one goes through the case's scope.
+ * Photos and documents on local disk (DATA_DIR/uploads, not served statically): an upload is
+ * stored first, unlinked, then claimed by the create or step of the record that names it (a case,
+ * a visit); reading one is asked of the module owning that record (`FileOwner.mayRead`).
  */
-export function attachmentStore(s: Services, cases: CasesService) {
+export function attachmentStore(s: Services) {
   const root = path.join(s.config.dataDir, 'uploads');
   const bad = (ctx: Ctx, zh: string, en: string) =>
     new AppError('ATTACHMENT_BAD_FILE', { reason: ctx.lang === 'zh' ? zh : en });
@@ -102,19 +133,16 @@ export function attachmentStore(s: Services, cases: CasesService) {
       }
     },
 
-    /** The file of an attachment the actor may see: their own unclaimed upload, or one of a visible case. */
+    /** The file of an attachment the actor may see: their own unclaimed upload, or one of a record its owner lets them read. */
     async open(ctx: Ctx, id: number) {
       const a = await s.db.selectFrom('caseAttachments').selectAll().where('id', '=', id).executeTakeFirst();
       if (!a) throw new AppError('NOT_FOUND');
-      if (a.caseId !== null) await cases.find(s.db, ctx, a.caseId);
-      else if (a.visitId !== null) {
-        const v = await s.db
-          .selectFrom('visits as v')
-          .select('v.id')
-          .where('v.id', '=', a.visitId)
-          .where(visitVisible(ctx.actor))
-          .executeTakeFirst();
-        if (!v) throw new AppError('NOT_FOUND');
+      // The record the file is claimed by (the first link set: a case before a visit); a link
+      // no module declares is refused (fail closed), an unclaimed file is its uploader's only.
+      const link = LINKS.find((c) => a[c] !== null);
+      if (link) {
+        const owner = (owners.get(s) ?? []).find((o) => o.column === link);
+        if (!owner || !(await owner.mayRead(s, ctx, a[link] as number))) throw new AppError('NOT_FOUND');
       } else if (a.uploadedBy !== ctx.actor.userId) throw new AppError('NOT_FOUND');
       const file = path.join(root, a.storageKey);
       await stat(file).catch(() => {
