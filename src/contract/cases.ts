@@ -5,10 +5,15 @@ import { Id, ListQuery, msg } from './common.js';
 /**
  * The case engine's contract (DOMAIN §4 "Cases", STANDARDS "Case workflow and time limits").
  * One engine, several case types; every type runs the common flow and may add actions.
+ *
+ * A type is a code a module declares in its manifest (`caseTypes`); the server checks the
+ * declarations at start and a request's type against them. The built-in types' code tables
+ * and bodies are below; `GET /api/cases/types` lists every declared type with its words.
  */
-export const CASE_TYPES = ['event', 'dispute', 'request'] as const;
-export const CaseType = z.enum(CASE_TYPES);
+export const CaseType = z.string().regex(/^[a-z][a-z0-9_]{1,23}$/);
 export type CaseType = z.infer<typeof CaseType>;
+/** The types the platform is built with (cases module); modules may declare more. */
+export const CASE_TYPES = ['event', 'dispute', 'request'] as const;
 
 export const CASE_STATES = [
   'reported', // 待受理 (上报)
@@ -116,17 +121,50 @@ const CreateCommon = {
   source: z.strictObject({ kind: z.enum(['visit', 'patrol']), id: Id }).optional(),
 };
 
-export const CaseCreate = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('event'), ...CreateCommon, detail: EventDetail.default({}) }),
-  z.strictObject({
-    type: z.literal('dispute'),
-    ...CreateCommon,
-    detail: DisputeDetail.default({ scale: '01' }),
-    parties: z.array(DisputePartyInput).min(1).max(50),
-  }),
-  z.strictObject({ type: z.literal('request'), ...CreateCommon, detail: RequestDetail.default({}) }),
-]);
-export type CaseCreate = z.infer<typeof CaseCreate>;
+/**
+ * The body reporting a case of one type: the common fields, the type's `detail` and any fields of
+ * its own (a dispute's parties). A case type's declaration names it (`CaseTypeDef.input`).
+ */
+export const caseCreateSchema = <
+  T extends string,
+  D extends z.ZodType,
+  X extends z.ZodRawShape = Record<never, never>,
+>(
+  type: T,
+  detail: D,
+  extra?: X,
+) => z.strictObject({ type: z.literal(type), ...CreateCommon, detail, ...(extra ?? ({} as X)) });
+
+export const EventCreate = caseCreateSchema('event', EventDetail.default({}));
+export const DisputeCreate = caseCreateSchema('dispute', DisputeDetail.default({ scale: '01' }), {
+  parties: z.array(DisputePartyInput).min(1).max(50),
+});
+export const RequestCreate = caseCreateSchema('request', RequestDetail.default({}));
+/** The built-in types' bodies. */
+export const CaseCreate = z.discriminatedUnion('type', [EventCreate, DisputeCreate, RequestCreate]);
+/** A report as the engine takes it, of any declared type (checked by the type's own body first). */
+export type CaseCreate = z.infer<typeof CaseCreateAny>;
+const CaseCreateAny = z.strictObject({
+  type: CaseType,
+  ...CreateCommon,
+  detail: z.record(z.string(), z.unknown()).optional(),
+  parties: z.array(DisputePartyInput).optional(),
+});
+/** What a report's route reads first: the type, whose declaration then validates the whole body. */
+export const CaseCreateHead = z.looseObject({ type: CaseType });
+
+/** A declared case type as the pages need it: names, categories, the actions it has. */
+export const CaseTypeInfo = z.object({
+  code: z.string(),
+  prefix: z.string(),
+  zh: z.string(),
+  en: z.string(),
+  categories: z.array(
+    z.object({ code: z.string(), parent: z.string().nullable(), zh: z.string(), en: z.string() }),
+  ),
+  actions: z.array(z.string()),
+});
+export type CaseTypeInfo = z.infer<typeof CaseTypeInfo>;
 
 // —— transitions ——
 

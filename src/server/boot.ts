@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { collectCaseTypes } from './engines/cases/registry.js';
 import { registerFileOwners } from './engines/files/files.js';
 import { MODULES } from './modules/index.js';
 import { AccessRegistry } from './platform/access/registry.js';
@@ -59,6 +60,9 @@ export async function boot(
     const applied = await migrateToLatest(db, [kernelMigrations, ...modules.map((m) => m.migrations ?? {})]);
     if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
     const registry = new AccessRegistry(modules);
+    // Case types are checked like permissions: a bad, duplicate or unknown code refuses to start.
+    const caseTypes = collectCaseTypes(modules, registry);
+    await caseTypes.checkStored(db);
     await registry.syncBuiltinRoles(db);
     const keyring = createKeyring(loadMasterKey({ keyFile: config.keyFile, mode: config.mode }));
     const services: Services = {
@@ -70,8 +74,12 @@ export async function boot(
       settings: new SettingsStore(db),
       log,
       hooks: { personChanged: modules.flatMap((m) => m.hooks?.personChanged ?? []) },
-      indicators: modules.flatMap((m) => (m.indicators ? [m.indicators] : [])),
+      caseTypes,
+      indicators: [],
     };
+    for (const m of modules)
+      if (m.indicators)
+        services.indicators!.push(typeof m.indicators === 'function' ? m.indicators(services) : m.indicators);
     registerFileOwners(
       services,
       modules.flatMap((m) => m.files ?? []),

@@ -889,6 +889,10 @@ export const MATRIX: Record<string, Entry> = {
     finds: true,
     request: (q) => get(`/api/cases?q=${q}&pageSize=100`),
   },
+  'GET /api/cases/types': {
+    kind: 'no-record',
+    reason: 'the declared case types, their names and categories: code tables, the same for everyone',
+  },
   'GET /api/cases/counts': {
     kind: 'list',
     permission: 'authenticated',

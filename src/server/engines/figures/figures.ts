@@ -1,6 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Actor } from '../../platform/access/actor.js';
 import type { Db } from '../../platform/db/index.js';
+import type { Services } from '../../platform/services.js';
 
 /**
  * The indicator engine (docs/indicators.md). Every figure is a function of (area, period) defined
@@ -147,8 +148,11 @@ export function cellsOf(
 // The engine adds its fields to the manifest and to Services (the platform knows no engine).
 declare module '../../platform/module.js' {
   interface ModuleManifest {
-    /** The module's dashboard figures (engines/figures, docs/indicators.md). */
-    indicators?: IndicatorSource;
+    /**
+     * The module's dashboard figures (engines/figures, docs/indicators.md); a function when they
+     * depend on what the app loaded (the case figures count every declared case type).
+     */
+    indicators?: IndicatorSource | ((s: Services) => IndicatorSource);
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { CASE_TYPES } from '../../../contract/cases.js';
+import { accumulate, INDICATOR_DEFS, partsOf, pass, readableUnder } from '../../engines/cases/indicators.js';
+import { caseTypesOf } from '../../engines/cases/registry.js';
 import {
   type Cell,
   type FigureDef,
@@ -8,7 +9,7 @@ import {
   type IndicatorSource,
 } from '../../engines/figures/figures.js';
 import type { Actor } from '../../platform/access/actor.js';
-import { accumulate, INDICATOR_DEFS, partsOf, pass, readableUnder } from './engine/indicators.js';
+import type { Services } from '../../platform/services.js';
 
 /**
  * Case figures for the dashboard: the case indicators of docs/indicators.md ("Cases") per
@@ -164,8 +165,9 @@ function figureList(types: string[]): FigureDef[] {
   return out;
 }
 
-export function casesIndicators(): IndicatorSource {
-  const readable = (actor: Actor) => CASE_TYPES.filter((t) => actor.can(`${t}.read`));
+export function casesIndicators(s: Services): IndicatorSource {
+  const codes = caseTypesOf(s).codes;
+  const readable = (actor: Actor) => codes.filter((t) => actor.can(`${t}.read`));
   return {
     changedBy: ['case', 'area'],
     figures: (actor) => figureList(readable(actor)),
@@ -173,7 +175,7 @@ export function casesIndicators(): IndicatorSource {
     async compute(db, q: IndicatorQuery, keys) {
       const types = readable(q.actor);
       if (!types.length) return [];
-      const scope = readableUnder(q.actor, types, q.node.path);
+      const scope = readableUnder(q.actor, types, q.node.path, codes);
       const grp = (alias: string) => groupAt(`${alias}.areaPath`, q.level);
       const out: Cell[] = [];
       const flow = [...keys].some((k) => k !== 'cases.open' && k !== 'cases.overdue');

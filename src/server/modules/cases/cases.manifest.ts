@@ -1,42 +1,33 @@
-import { CASE_TYPES } from '../../../contract/cases.js';
+import { casePermissions } from '../../engines/cases/registry.js';
+import { startSweep, sweep } from '../../engines/cases/sweep.js';
+import { timingsFor } from '../../engines/cases/timings.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { casesIndicators } from './cases.indicators.js';
 import { casesRoutes } from './cases.routes.js';
 import { seedCalendar, seedDemoCases } from './cases.seed.js';
 import { casesService } from './cases.service.js';
-import { timingsFor } from './cases.timings.js';
-import { startSweep, sweep } from './engine/sweep.js';
 import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
 import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
+import { CASES_TYPES } from './types/index.js';
 
-const NAMES = {
-  event: ['网格事件', 'grid events'],
-  dispute: ['矛盾纠纷', 'disputes'],
-  request: ['居民诉求', 'resident requests'],
-} as const;
-const typePerms = CASE_TYPES.flatMap((t) => {
-  const [zh, en] = NAMES[t];
-  const sensitive = t === 'dispute';
-  return [
-    perm('cases', `${t}.read`, `查看${zh}`, `View ${en}`, sensitive),
-    perm('cases', `${t}.report`, `上报${zh}`, `Report ${en}`),
-    perm('cases', `${t}.accept`, `受理、派遣${zh}`, `Accept and dispatch ${en}`),
-    perm('cases', `${t}.verify`, `核查${zh}`, `Verify ${en}`),
-    perm('cases', `${t}.supervise`, `督办、审批延期${zh}`, `Supervise ${en}, decide extensions`),
-  ];
-});
-const all = (suffixes: string[], types: readonly string[] = CASE_TYPES) =>
+const CODES = CASES_TYPES.map((t) => t.code);
+const all = (suffixes: string[], types: readonly string[] = CODES) =>
   types.flatMap((t) => suffixes.map((x) => `${t}.${x}`));
 
-/** The case engine and its first three types (DOMAIN §4 "Cases"): grid events, disputes, resident requests. */
+/**
+ * The inbox, the case pages, the calendar settings and the sweep's schedule, and the first three
+ * case types (DOMAIN §4 "Cases"): grid events, disputes, resident requests. The engine itself is
+ * engines/cases; other modules declare their own types.
+ */
 export const casesModule: ModuleManifest = {
-  indicators: casesIndicators(),
+  indicators: casesIndicators,
   name: 'cases',
+  caseTypes: CASES_TYPES,
   permissions: [
-    ...typePerms,
+    ...CASES_TYPES.flatMap((t) => casePermissions('cases', t)),
     perm(
       'cases',
       'dispute.reveal',

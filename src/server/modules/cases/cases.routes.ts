@@ -6,11 +6,10 @@ import {
   Assignable,
   AssignableQuery,
   Attachment,
-  CASE_TYPES,
   CalendarYear,
   CalendarYearPut,
   Case,
-  CaseCreate,
+  CaseCreateHead,
   CaseLimit,
   CaseLimitRow,
   CaseListItem,
@@ -18,6 +17,8 @@ import {
   CaseMapPoint,
   CaseMapQuery,
   CaseTransition,
+  CaseType,
+  CaseTypeInfo,
   IndicatorQuery,
   IndicatorResult,
   NearCase,
@@ -30,15 +31,21 @@ import {
 } from '../../../contract/cases.js';
 import { Id, IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import { DEFAULT_PERIODS } from '../../engines/calendar/calendar.js';
+import { caseEngine, parseReport } from '../../engines/cases/engine.js';
+import {
+  breakdowns,
+  computeIndicators,
+  INDICATOR_DEFS,
+  readableUnder,
+} from '../../engines/cases/indicators.js';
+import { caseTypesOf } from '../../engines/cases/registry.js';
+import { timingsFor } from '../../engines/cases/timings.js';
 import { attachmentStore, MAX_ATTACHMENT } from '../../engines/files/files.js';
 import { unreadCount } from '../../engines/notifications/notifications.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { casesService } from './cases.service.js';
-import { timingsFor } from './cases.timings.js';
-import { caseEngine, defOf } from './engine/engine.js';
-import { breakdowns, computeIndicators, INDICATOR_DEFS, readableUnder } from './engine/indicators.js';
 
 const tags = ['cases'];
 const RevealCaseBody = z.strictObject({
@@ -54,6 +61,29 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   const engine = caseEngine(s, timings);
   const svc = casesService(s);
   const files = attachmentStore(s);
+  const types = caseTypesOf(s);
+  const defOf = (type: string) => types.def(type);
+
+  app.get(
+    '/cases/types',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Every declared case type: names, categories and actions (the pages label cases with it)',
+        response: { 200: z.array(CaseTypeInfo) },
+      },
+    },
+    async () =>
+      types.defs.map((d) => ({
+        code: d.code,
+        prefix: d.prefix,
+        zh: d.zh,
+        en: d.en,
+        categories: d.categories.map((c) => ({ code: c.code, parent: c.parent, zh: c.zh, en: c.en })),
+        actions: Object.entries(d.actions).flatMap(([a, def]) => (def ? [a] : [])),
+      })),
+  );
 
   app.get(
     '/cases',
@@ -80,7 +110,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary: 'Open cases per inbox, for the tab badges',
-        querystring: z.strictObject({ type: z.enum(CASE_TYPES).optional() }),
+        querystring: z.strictObject({ type: CaseType.optional() }),
         response: { 200: z.record(z.string(), z.number()) },
       },
     },
@@ -151,8 +181,8 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             message: ctx.lang === 'zh' ? '结束日期不能早于开始日期' : 'The end date is before the start date',
           },
         ]);
-      const types = q.type ? [q.type] : CASE_TYPES;
-      const readable = types.filter((t) => ctx.actor.can(`${t}.read`));
+      const asked = q.type ? [q.type] : types.codes;
+      const readable = asked.filter((t) => ctx.actor.can(`${t}.read`));
       if (!readable.length) throw new AppError('FORBIDDEN');
       // The subtree asked for (default: the actor's first read scope), within what the actor may read.
       let area = q.areaId
@@ -181,7 +211,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         )
       )
         throw new AppError('NOT_FOUND');
-      const scope = readableUnder(ctx.actor, readable, area.path);
+      const scope = readableUnder(ctx.actor, readable, area.path, types.codes);
       const input = {
         scope,
         type: q.type,
@@ -191,7 +221,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       };
       const [values, b] = await Promise.all([computeIndicators(s.db, input), breakdowns(s.db, input)]);
       const keys = q.type
-        ? defOf(q.type).indicators
+        ? types.def(q.type).indicators
         : [
             'reported',
             'closed',
@@ -277,14 +307,17 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary: 'Report a case (上报); Idempotency-Key makes a retried submission create one case',
-        body: CaseCreate,
+        // The type's declaration validates the rest (engines/cases: CaseTypeDef.input).
+        body: CaseCreateHead,
         headers: z.object({ 'idempotency-key': IdempotencyKey.optional() }),
         response: { 200: Case, 201: Case },
       },
     },
     async (req, reply) => {
       const ctx = req.ctx();
-      const r = await engine.create(ctx, req.body, { idempotencyKey: req.headers['idempotency-key'] });
+      const r = await engine.create(ctx, parseReport(types, req.body, ctx.lang), {
+        idempotencyKey: req.headers['idempotency-key'],
+      });
       const c = await svc.find(s.db, ctx, r.id);
       setEtag(reply, c.version);
       return reply.code(r.replayed ? 200 : 201).send(await svc.present(ctx, c));
@@ -641,6 +674,14 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (req, reply) => {
       const ctx = req.ctx();
       const b = req.body;
+      if (!types.find(b.type))
+        throw new AppError('VALIDATION_FAILED', { fields: 'type' }, [
+          {
+            path: 'type',
+            code: 'custom',
+            message: ctx.lang === 'zh' ? '没有这种案件类型' : 'Unknown case type',
+          },
+        ]);
       if (b.category !== '*' && !defOf(b.type).categories.some((c) => c.code === b.category))
         throw new AppError('VALIDATION_FAILED', { fields: 'category' }, [
           {

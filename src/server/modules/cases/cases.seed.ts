@@ -1,10 +1,10 @@
 import type { CaseCreate, CaseTransition } from '../../../contract/cases.js';
 import { seedCalendarYears } from '../../engines/calendar/store.js';
+import { caseEngine } from '../../engines/cases/engine.js';
+import { TimingStore } from '../../engines/cases/timing.js';
 import { type Actor, loadActor } from '../../platform/access/actor.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx, Services } from '../../platform/services.js';
-import { caseEngine } from './engine/engine.js';
-import { TimingStore } from './engine/timing.js';
 
 /**
  * The statutory calendar years the code knows, written once per year that the database does not

@@ -1,7 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import {
-  CASE_TYPES,
   type Case,
   type CaseListItem,
   type CaseListQuery,
@@ -12,16 +11,16 @@ import {
   type TimelineEntry,
 } from '../../../contract/cases.js';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
+import { type Around, aroundColumns } from '../../engines/cases/around.js';
+import { type CaseRow, perm } from '../../engines/cases/definition.js';
+import { type CaseTypeRegistry, caseTypesOf } from '../../engines/cases/registry.js';
+import { abilitiesOf, visibleTo } from '../../engines/cases/rules.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { metres } from '../../platform/geo.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { type Around, aroundColumns } from './engine/around.js';
-import { type CaseRow, perm } from './engine/definition.js';
-import { defOf } from './engine/engine.js';
-import { abilitiesOf, visibleTo } from './engine/rules.js';
 
 const COUNT_CAP = 10_000;
 const REVEAL_LIMIT = 30;
@@ -30,11 +29,12 @@ const OPEN = OPEN_STATES as string[];
 /** `(type = t AND area_path <@ paths)` over every type for a per-type permission suffix. */
 function typeScope(
   actor: Actor,
+  types: readonly string[],
   suffix: 'accept' | 'verify' | 'supervise',
   type?: string,
 ): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
-  for (const t of type ? [type] : CASE_TYPES) {
+  for (const t of type ? [type] : types) {
     const paths = actor.pathsFor(`${t}.${suffix}`);
     if (paths.length) parts.push(sql<SqlBool>`(c.type = ${t} AND c.area_path <@ ${sql.val(paths)}::ltree[])`);
   }
@@ -43,6 +43,7 @@ function typeScope(
 
 export function boxFilter(
   actor: Actor,
+  types: readonly string[],
   box: CaseListQuery['box'],
   now: Date,
   type?: string,
@@ -50,17 +51,17 @@ export function boxFilter(
   const me = actor.userId;
   switch (box) {
     case 'accept':
-      return sql<SqlBool>`(c.state = 'reported' AND ${typeScope(actor, 'accept', type)})`;
+      return sql<SqlBool>`(c.state = 'reported' AND ${typeScope(actor, types, 'accept', type)})`;
     case 'dispatch':
-      return sql<SqlBool>`(c.state = 'accepted' AND ${typeScope(actor, 'accept', type)})`;
+      return sql<SqlBool>`(c.state = 'accepted' AND ${typeScope(actor, types, 'accept', type)})`;
     case 'mine':
       return sql<SqlBool>`(c.assignee_user_id = ${me} AND c.state IN ('dispatched','handling','pending'))`;
     case 'verify':
-      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, 'verify', type)})`;
+      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)})`;
     case 'overdue':
       return sql<SqlBool>`(c.state IN ('reported','accepted','dispatched','handling','feedback') AND c.stage_due_at < ${now})`;
     case 'supervised':
-      return sql<SqlBool>`(c.state IN ('reported','accepted','dispatched','handling','feedback','pending') AND (c.sla_level >= 2 OR c.supervision_level > 0 OR c.pending_extension IS NOT NULL) AND ${typeScope(actor, 'supervise', type)})`;
+      return sql<SqlBool>`(c.state IN ('reported','accepted','dispatched','handling','feedback','pending') AND (c.sla_level >= 2 OR c.supervision_level > 0 OR c.pending_extension IS NOT NULL) AND ${typeScope(actor, types, 'supervise', type)})`;
     case 'reported':
       return sql<SqlBool>`c.reporter_user_id = ${me}`;
     default:
@@ -71,13 +72,15 @@ export function boxFilter(
 type Names = Map<number, { name: string; kind: string }>;
 
 /** A category code and, for a group, its children in any type's tree (filters by group). */
-function categoryAndChildren(code: string): string[] {
+function categoryAndChildren(types: CaseTypeRegistry, code: string): string[] {
   const out = new Set([code]);
-  for (const t of CASE_TYPES) for (const c of defOf(t).categories) if (c.parent === code) out.add(c.code);
+  for (const d of types.defs) for (const c of d.categories) if (c.parent === code) out.add(c.code);
   return [...out];
 }
 
 export function casesService(s: Services) {
+  const types = caseTypesOf(s);
+  const defOf = (type: string) => types.def(type);
   async function names(conn: Conn, paths: string[]): Promise<Names> {
     const ids = [...new Set(paths.flatMap((p) => p.split('.').map(Number)))];
     if (!ids.length) return new Map();
@@ -143,7 +146,7 @@ export function casesService(s: Services) {
       .selectFrom('cases as c')
       .selectAll('c')
       .where('c.id', '=', id)
-      .where(visibleTo(ctx.actor))
+      .where(visibleTo(ctx.actor, types.codes))
       .executeTakeFirst();
     if (!c) throw new AppError('NOT_FOUND');
     return c;
@@ -191,11 +194,11 @@ export function casesService(s: Services) {
       const now = s.clock.now();
       let base = s.db
         .selectFrom('cases as c')
-        .where(visibleTo(ctx.actor))
-        .where(boxFilter(ctx.actor, q.box, now, q.type));
+        .where(visibleTo(ctx.actor, types.codes))
+        .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type));
       if (q.type) base = base.where('c.type', '=', q.type);
       if (q.state) base = base.where('c.state', '=', q.state);
-      if (q.category) base = base.where('c.category', 'in', categoryAndChildren(q.category));
+      if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
       if (q.urgency) base = base.where('c.urgency', '=', q.urgency);
       if (q.sla !== undefined) base = base.where('c.slaLevel', '>=', q.sla);
       const instant = (
@@ -283,13 +286,15 @@ export function casesService(s: Services) {
       const boxes = ['accept', 'dispatch', 'mine', 'verify', 'overdue', 'supervised', 'reported'] as const;
       let q = s.db
         .selectFrom('cases as c')
-        .where(visibleTo(ctx.actor))
+        .where(visibleTo(ctx.actor, types.codes))
         .where('c.state', 'not in', ['closed', 'rejected']);
       if (type) q = q.where('c.type', '=', type);
       const row = await q
         .select(
           boxes.map((b) =>
-            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, b, now, type)}))::int`.as(b),
+            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, types.codes, b, now, type)}))::int`.as(
+              b,
+            ),
           ),
         )
         .executeTakeFirstOrThrow();
@@ -310,11 +315,11 @@ export function casesService(s: Services) {
           'c.lat',
           'c.lng',
         ])
-        .where(visibleTo(ctx.actor))
+        .where(visibleTo(ctx.actor, types.codes))
         .where('c.lat', 'is not', null)
         .where('c.state', 'in', q.state ? [q.state] : OPEN);
       if (q.type) base = base.where('c.type', '=', q.type);
-      if (q.category) base = base.where('c.category', 'in', categoryAndChildren(q.category));
+      if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
       const rows = await base.orderBy('c.id', 'desc').limit(2000).execute();
       return rows.map((r) => ({
@@ -334,7 +339,7 @@ export function casesService(s: Services) {
       const rows = await s.db
         .selectFrom('cases as c')
         .select(['c.id', 'c.no', 'c.title', 'c.state', 'c.reportedAt', 'c.lat', 'c.lng'])
-        .where(visibleTo(ctx.actor))
+        .where(visibleTo(ctx.actor, types.codes))
         .where('c.type', '=', q.type)
         .where('c.category', '=', q.category)
         .where('c.reportedAt', '>=', since)

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, stayLoggedIn, type TestApp } from '../../../../test/helpers/app.js';
+import { sweep } from '../../engines/cases/sweep.js';
+import { timingsFor } from '../../engines/cases/timings.js';
 import { verifyChain } from '../../platform/audit/audit.js';
-import { timingsFor } from './cases.timings.js';
-import { sweep } from './engine/sweep.js';
 
 /**
  * The sweep, with the clock in the test's hand. Grid events of exposed garbage (handled within

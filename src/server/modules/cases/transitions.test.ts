@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { CaseCreate, CaseTransition } from '../../../contract/cases.js';
 import { idCheckDigit } from '../../../contract/identifiers.js';
+import { type CaseEngine, caseEngine } from '../../engines/cases/engine.js';
+import { timingsFor } from '../../engines/cases/timings.js';
 import { type Actor, loadActor } from '../../platform/access/actor.js';
 import type { Ctx } from '../../platform/services.js';
-import { timingsFor } from './cases.timings.js';
-import { type CaseEngine, caseEngine } from './engine/engine.js';
 
 /**
  * Who may do what to a case, through the API: every action of every type from the states it

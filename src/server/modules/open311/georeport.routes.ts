@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { caseTypesOf } from '../../engines/cases/registry.js';
 import { isDbUnavailable } from '../../platform/db/index.js';
 import { AppError, formatMessage } from '../../platform/errors/app-error.js';
 import type { Services } from '../../platform/services.js';
-import { presentService, SERVICES } from './open311.catalogue.js';
+import { catalogueOf, presentService } from './open311.catalogue.js';
 import { type Format, formatOfUrl, Open311Error, send, sendErrors, splitSuffix } from './open311.format.js';
 import { type Form, georeportService } from './open311.service.js';
 
@@ -93,7 +94,7 @@ export const georeportRoutes: FastifyPluginAsync<{ services: Services }> = async
       );
 
       app.get(`/services.${format}`, opts, async (_req, reply) =>
-        send(reply, format, 'services', SERVICES.map(presentService)),
+        send(reply, format, 'services', catalogueOf(caseTypesOf(s)).services.map(presentService)),
       );
 
       app.get(`/requests.${format}`, opts, async (req, reply) =>

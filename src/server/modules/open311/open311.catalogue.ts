@@ -1,13 +1,13 @@
 import { type Category, leaves } from '../../../contract/case-codes.js';
-import { CASE_TYPE_DEFS } from '../cases/types/index.js';
+import type { CaseTypeDef } from '../../engines/cases/definition.js';
+import type { CaseTypeRegistry } from '../../engines/cases/registry.js';
 
 /**
- * The GeoReport services: one per leaf category of the two public case types, 网格事件 (event) and
- * 居民诉求 (request). Disputes are sensitive (parties, family matters) and are never offered.
- * service_code is `<type>.<category>`, e.g. `event.fire.exit`.
+ * The GeoReport services: one per leaf category of every case type declared with `open311`
+ * (today 网格事件 event and 居民诉求 request; disputes are sensitive and never offered). The case
+ * engine's registry says which; this module imports no case type. service_code is
+ * `<type>.<category>`, e.g. `event.fire.exit`.
  */
-export const OPEN311_TYPES = ['event', 'request'] as const;
-export type Open311Type = (typeof OPEN311_TYPES)[number];
 
 export interface AttributeDef {
   variable: boolean;
@@ -29,7 +29,8 @@ export interface ServiceDef {
   keywords: string;
   group: string;
   /** Not part of the answer. */
-  caseType: Open311Type;
+  caseType: string;
+  def: CaseTypeDef;
   category: Category;
 }
 
@@ -47,29 +48,27 @@ const URGENCY: AttributeDef = {
   ],
 };
 
-const HAZARD_LEVEL: AttributeDef = {
-  variable: true,
-  code: 'hazard_level',
-  datatype: 'singlevaluelist',
-  required: false,
-  datatype_description: null,
-  order: 2,
-  description: '危害程度 / Hazard level',
-  values: [
-    { key: 'low', name: '低 / Low' },
-    { key: 'medium', name: '中 / Medium' },
-    { key: 'high', name: '高 / High' },
-  ],
-};
-
-export function attributesOf(type: Open311Type): AttributeDef[] {
-  return type === 'event' ? [URGENCY, HAZARD_LEVEL] : [URGENCY];
+/** The attributes of a type's services: urgency, then those its declaration adds. */
+export function attributesOf(def: CaseTypeDef): AttributeDef[] {
+  return [
+    URGENCY,
+    ...(def.open311?.attributes ?? []).map((a, i) => ({
+      variable: true,
+      code: a.code,
+      datatype: 'singlevaluelist' as const,
+      required: false,
+      datatype_description: null,
+      order: i + 2,
+      description: a.description,
+      values: a.values,
+    })),
+  ];
 }
 
-function build(): ServiceDef[] {
+function build(types: CaseTypeRegistry): ServiceDef[] {
   const out: ServiceDef[] = [];
-  for (const type of OPEN311_TYPES) {
-    const def = CASE_TYPE_DEFS[type];
+  for (const def of types.open311()) {
+    const type = def.code;
     for (const leaf of leaves(def.categories)) {
       const parent = def.categories.find((c) => c.code === leaf.parent);
       const keywords = [def.zh, parent?.zh, leaf.zh, leaf.en].filter((x): x is string => !!x);
@@ -82,6 +81,7 @@ function build(): ServiceDef[] {
         keywords: [...new Set(keywords)].join(', '),
         group: parent?.zh ?? def.zh,
         caseType: type,
+        def,
         category: leaf,
       });
     }
@@ -89,10 +89,26 @@ function build(): ServiceDef[] {
   return out;
 }
 
-export const SERVICES: ServiceDef[] = build();
-const BY_CODE = new Map(SERVICES.map((s) => [s.service_code, s]));
+export interface Catalogue {
+  services: ServiceDef[];
+  /** The case types offered. */
+  types: string[];
+  byCode(code: string): ServiceDef | undefined;
+}
 
-export const serviceByCode = (code: string): ServiceDef | undefined => BY_CODE.get(code);
+const catalogues = new WeakMap<CaseTypeRegistry, Catalogue>();
+
+/** The services of the app's opted-in case types, built once per app. */
+export function catalogueOf(types: CaseTypeRegistry): Catalogue {
+  let c = catalogues.get(types);
+  if (!c) {
+    const services = build(types);
+    const byCode = new Map(services.map((s) => [s.service_code, s]));
+    c = { services, types: types.open311().map((d) => d.code), byCode: (code) => byCode.get(code) };
+    catalogues.set(types, c);
+  }
+  return c;
+}
 
 /** The service code of a case, when it is one GeoReport offers. */
 export const serviceCodeOf = (type: string, category: string) => `${type}.${category}`;

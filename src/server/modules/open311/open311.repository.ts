@@ -2,7 +2,6 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { type Actor, outermost } from '../../platform/access/actor.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import type { Conn } from '../../platform/db/index.js';
-import { OPEN311_TYPES } from './open311.catalogue.js';
 
 export interface KeyRow {
   id: number;
@@ -43,6 +42,8 @@ export interface PublicCaseRow {
 export interface RequestFilter {
   /** Case numbers (service_request_id); when given, every other filter is ignored. */
   nos?: string[];
+  /** The case types Open311 offers (every other type is never shown). */
+  types: readonly string[];
   services?: { type: string; category: string }[];
   from?: Date;
   to?: Date;
@@ -139,7 +140,7 @@ export function open311Repo(db: Conn) {
             WHERE e.case_id = c.id AND e.kind IN ('verify', 'reject') AND e.to_state IN ('closed', 'rejected')
             ORDER BY e.id DESC LIMIT 1)`.as('statusNote'),
         ])
-        .where('c.type', 'in', [...OPEN311_TYPES])
+        .where('c.type', 'in', f.types.length ? [...f.types] : [''])
         .where(sql<SqlBool>`c.area_path <@ ${sql.val(paths)}::ltree[]`);
       if (f.nos) {
         q = q.where('c.no', 'in', f.nos.length ? f.nos : ['']);

@@ -9,13 +9,14 @@ import {
   type Open311KeyCreated,
   STATE_LABELS,
 } from '../../../contract/cases.js';
+import { caseEngine, newToken } from '../../engines/cases/engine.js';
+import { caseTypesOf } from '../../engines/cases/registry.js';
+import { timingsFor } from '../../engines/cases/timings.js';
 import { Actor } from '../../platform/access/actor.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { unstorableTextPath } from '../../platform/http/text.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { timingsFor } from '../cases/cases.timings.js';
-import { caseEngine, newToken } from '../cases/engine/engine.js';
-import { attributesOf, serviceByCode, serviceCodeOf } from './open311.catalogue.js';
+import { attributesOf, catalogueOf, serviceCodeOf } from './open311.catalogue.js';
 import { chinaIso, Open311Error } from './open311.format.js';
 import { type KeyRow, open311Repo, type PublicCaseRow } from './open311.repository.js';
 
@@ -144,6 +145,8 @@ function serviceNotice(c: { state: string; dueAt: Date }, lang: 'zh' | 'en'): st
  */
 export function georeportService(s: Services) {
   const engine = caseEngine(s, timingsFor(s));
+  const catalogue = catalogueOf(caseTypesOf(s));
+  const serviceByCode = catalogue.byCode;
 
   function present(c: PublicCaseRow, lang: 'zh' | 'en') {
     const svc = serviceByCode(serviceCodeOf(c.type, c.category));
@@ -259,7 +262,7 @@ export function georeportService(s: Services) {
     definition(code: string, lang: 'zh' | 'en') {
       const svc = serviceByCode(code);
       if (!svc) throw new Open311Error(404, pick(lang, `没有该服务：${code}`, `No such service: ${code}`));
-      return { service_code: svc.service_code, attributes: attributesOf(svc.caseType) };
+      return { service_code: svc.service_code, attributes: attributesOf(svc.def) };
     },
 
     /** POST /requests: the key, then the service, the place and the rest; then one case through the engine. */
@@ -342,7 +345,7 @@ export function georeportService(s: Services) {
         );
 
       // Attributes, against the service's definition.
-      const defs = attributesOf(svc.caseType);
+      const defs = attributesOf(svc.def);
       const values = new Map<string, string>();
       for (const [c, vs] of attrs) {
         const def = defs.find((d) => d.code === c);
@@ -399,16 +402,11 @@ export function georeportService(s: Services) {
         ...(contactName ? { contactName } : {}),
         ...(phone ? { contactPhone: phone } : {}),
       };
-      const input: CaseCreate =
-        svc.caseType === 'event'
-          ? {
-              type: 'event',
-              ...common,
-              detail: values.has('hazard_level')
-                ? { hazardLevel: values.get('hazard_level') as 'low' | 'medium' | 'high' }
-                : {},
-            }
-          : { type: 'request', ...common, detail: {} };
+      // The type's own attributes fill its detail (an event's hazard_level: hazardLevel).
+      const detail: Record<string, unknown> = {};
+      for (const a of svc.def.open311?.attributes ?? [])
+        if (values.has(a.code)) detail[a.detail] = values.get(a.code);
+      const input: CaseCreate = { type: svc.caseType, ...common, detail };
 
       const actor = new Actor(0, 'open311', `Open311: ${key.name}`, []);
       const ctx: Ctx = {
@@ -470,6 +468,7 @@ export function georeportService(s: Services) {
         if (ids.length > MAX_RESULTS)
           throw bad('service_request_id', `最多 ${MAX_RESULTS} 个`, `at most ${MAX_RESULTS}`, lang);
         const rows = await repo.requests(await repo.publicPaths(), {
+          types: catalogue.types,
           nos: ids.filter((x) => x.length <= 40),
           limit: MAX_RESULTS,
         });
@@ -515,6 +514,7 @@ export function georeportService(s: Services) {
           lang,
         );
       const rows = await repo.requests(await repo.publicPaths(), {
+        types: catalogue.types,
         ...(services ? { services } : {}),
         ...(states ? { states } : {}),
         from,
@@ -528,7 +528,11 @@ export function georeportService(s: Services) {
       const repo = open311Repo(s.db);
       const rows =
         no.length <= 40 && !unstorableTextPath(no)
-          ? await repo.requests(await repo.publicPaths(), { nos: [no], limit: 1 })
+          ? await repo.requests(await repo.publicPaths(), {
+              types: catalogue.types,
+              nos: [no],
+              limit: 1,
+            })
           : [];
       if (!rows[0])
         throw new Open311Error(

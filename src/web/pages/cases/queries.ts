@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type {
   Assignable as AssignableSchema,
   Attachment,
+  CASE_TYPES,
   CalendarYear as CalendarYearSchema,
   Case,
   CaseAction,
@@ -15,7 +16,7 @@ import type {
   CaseMapPoint as CaseMapPointSchema,
   CaseState,
   CaseTransition,
-  CaseType,
+  CaseTypeInfo,
   Figure,
   IndicatorResult as IndicatorResultSchema,
   NearCase as NearCaseSchema,
@@ -38,11 +39,16 @@ export type {
   CaseListItem,
   CaseState,
   CaseTransition,
-  CaseType,
+  CaseTypeInfo,
   Figure,
   OfficeHours,
   TimelineEntry,
 };
+/**
+ * The built-in case types, which the pages name with their own words (i18n) and offer in their
+ * menus; a type another module declares is named from `GET /api/cases/types` (`useCaseTypes`).
+ */
+export type CaseType = (typeof CASE_TYPES)[number];
 export type Assignable = z.infer<typeof AssignableSchema>;
 export type CaseMapPoint = z.infer<typeof CaseMapPointSchema>;
 export type NearCase = z.infer<typeof NearCaseSchema>;
@@ -99,7 +105,7 @@ export const caseKeys = {
     ['cases', 'map', p] as const,
   near: (p: { type: CaseType; category: string; lat: number; lng: number }) => ['cases', 'near', p] as const,
   assignable: (caseId: number, q: string) => ['cases', 'assignable', caseId, q] as const,
-  search: (q: string, type?: CaseType) => ['cases', 'search', q, type ?? null] as const,
+  search: (q: string, type?: string) => ['cases', 'search', q, type ?? null] as const,
   indicators: (p: IndicatorParams) => ['cases', 'indicators', p] as const,
   notifications: ['notifications'] as const,
   unread: ['notifications', 'unread'] as const,
@@ -124,6 +130,15 @@ export function canCase(
   const verbs = Array.isArray(verb) ? verb : [verb];
   const types = type ? [type] : CASE_TYPE_LIST;
   return types.some((t) => verbs.some((v) => can(`${t}.${v}`)));
+}
+
+/** Every declared case type with its names and categories (changes only with a deployment). */
+export function useCaseTypes() {
+  return useQuery({
+    queryKey: ['cases', 'types'] as const,
+    queryFn: ({ signal }) => api.get<CaseTypeInfo[]>('/api/cases/types', {}, { signal }),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }
 
 export function useCases(p: CaseListParams, enabled = true) {
@@ -198,7 +213,7 @@ export function useAssignable(caseId: number, q: string, enabled: boolean) {
 }
 
 /** Cases found by a search box (the "duplicate of" picker). */
-export function useCaseSearch(q: string, type: CaseType | undefined, enabled: boolean) {
+export function useCaseSearch(q: string, type: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: caseKeys.search(q, type),
     queryFn: ({ signal }) =>

@@ -26,7 +26,7 @@ import { AreaMap, type MapMarker, type MapShape } from '../areas/AreaMap.js';
 import type { LngLat } from '../areas/geo.js';
 import { useArea } from '../areas/queries.js';
 import { useCodeLang } from '../registry/shared.js';
-import { type Attachment, type CaseState, type CaseType, uploadAttachment } from './queries.js';
+import { type Attachment, type CaseState, type CaseType, uploadAttachment, useCaseTypes } from './queries.js';
 
 export type CodeRow = { code: string; zh: string; en: string };
 
@@ -45,10 +45,16 @@ export interface CascaderOption {
 /** Code tables of the case module in the UI language. */
 export function useCaseCodes() {
   const lang = useCodeLang();
+  const declared = useCaseTypes().data;
   return useMemo(() => {
-    const category = (type: CaseType | undefined, code: string | null | undefined): string => {
+    /** A category's name: the built-in tables, then the declared types' (other modules). */
+    const category = (type: string | undefined, code: string | null | undefined): string => {
       if (!code) return '—';
-      const trees = type ? [CATEGORY_TREES[type]] : Object.values(CATEGORY_TREES);
+      const all: Record<string, { code: string; zh: string; en: string }[]> = {
+        ...Object.fromEntries((declared ?? []).map((d) => [d.code, d.categories])),
+        ...CATEGORY_TREES,
+      };
+      const trees = type ? [all[type] ?? []] : Object.values(all);
       for (const tree of trees) {
         const c = tree.find((x) => x.code === code);
         if (c) return c[lang];
@@ -95,7 +101,7 @@ export function useCaseCodes() {
         code ? (table.find((r) => r.code === code)?.[lang] ?? code) : '—',
       options: (table: CodeRow[]) => table.map((r) => ({ value: r.code, label: r[lang] })),
     };
-  }, [lang]);
+  }, [lang, declared]);
 }
 
 export const STATE_COLOR: Record<CaseState, string> = {
@@ -147,12 +153,22 @@ export function UrgencyTag({ urgency, hideNormal }: { urgency: 'normal' | 'urgen
 }
 
 const TYPE_COLOR: Record<CaseType, string> = { event: 'blue', dispute: 'volcano', request: 'green' };
+const isBuiltin = (type: string): type is CaseType => Object.hasOwn(TYPE_COLOR, type);
 
-export function CaseTypeTag({ type }: { type: CaseType }) {
+/** A case type's name: the built-ins' own words, another module's from its declaration. */
+export function useCaseTypeName() {
   const t = useT();
+  const lang = useCodeLang();
+  const declared = useCaseTypes().data;
+  return (type: string) =>
+    isBuiltin(type) ? t(`caseType.${type}`) : (declared?.find((d) => d.code === type)?.[lang] ?? type);
+}
+
+export function CaseTypeTag({ type }: { type: string }) {
+  const name = useCaseTypeName();
   return (
-    <Tag color={TYPE_COLOR[type]} style={{ marginInlineEnd: 0 }}>
-      {t(`caseType.${type}`)}
+    <Tag color={isBuiltin(type) ? TYPE_COLOR[type] : 'geekblue'} style={{ marginInlineEnd: 0 }}>
+      {name(type)}
     </Tag>
   );
 }

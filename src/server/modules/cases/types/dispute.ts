@@ -1,6 +1,6 @@
 import { DISPUTE_TYPES } from '../../../../contract/case-codes.js';
-import type { CaseState } from '../../../../contract/cases.js';
-import { type CaseTypeDef, commonFlow } from '../engine/definition.js';
+import { type CaseState, DisputeCreate } from '../../../../contract/cases.js';
+import { type CaseTypeDef, commonFlow } from '../../../engines/cases/definition.js';
 
 const wday = (amount: number) => ({ amount, unit: 'wday' as const });
 const whour = (amount: number) => ({ amount, unit: 'whour' as const });
@@ -17,6 +17,10 @@ export const disputeType: CaseTypeDef = {
   prefix: 'JF',
   zh: '矛盾纠纷',
   en: 'Dispute',
+  many: 'disputes',
+  // Parties, family matters: sensitive, and never offered through Open311.
+  sensitive: true,
+  input: DisputeCreate,
   categories: DISPUTE_TYPES,
   actions: {
     ...flow,

@@ -1,5 +1,6 @@
 import { EVENT_CATEGORIES } from '../../../../contract/case-codes.js';
-import { type CaseTypeDef, commonFlow } from '../engine/definition.js';
+import { EventCreate } from '../../../../contract/cases.js';
+import { type CaseTypeDef, commonFlow } from '../../../engines/cases/definition.js';
 
 const wmin = (amount: number) => ({ amount, unit: 'wmin' as const });
 
@@ -14,6 +15,23 @@ export const eventType: CaseTypeDef = {
   prefix: 'SJ',
   zh: '网格事件',
   en: 'Grid event',
+  many: 'grid events',
+  input: EventCreate,
+  // Street problems anyone may report and follow through GeoReport.
+  open311: {
+    attributes: [
+      {
+        code: 'hazard_level',
+        detail: 'hazardLevel',
+        description: '危害程度 / Hazard level',
+        values: [
+          { key: 'low', name: '低 / Low' },
+          { key: 'medium', name: '中 / Medium' },
+          { key: 'high', name: '高 / High' },
+        ],
+      },
+    ],
+  },
   categories: EVENT_CATEGORIES,
   actions: commonFlow(7),
   stages: {

@@ -1,11 +1,13 @@
-import type { CaseType } from '../../../../contract/cases.js';
-import type { CaseTypeDef } from '../engine/definition.js';
+import type { CaseTypeDef } from '../../../engines/cases/definition.js';
 import { disputeType } from './dispute.js';
 import { eventType } from './event.js';
 import { requestType } from './request.js';
 
-/** Every case type the engine runs. A new kind of case is one more declaration here. */
-export const CASE_TYPE_DEFS: Record<CaseType, CaseTypeDef> = {
+/** The case types the cases module declares (`caseTypes` in its manifest). */
+export const CASES_TYPES: CaseTypeDef[] = [eventType, disputeType, requestType];
+
+/** The same by code (bench and scripts pick categories from them). */
+export const CASE_TYPE_DEFS: Record<'event' | 'dispute' | 'request', CaseTypeDef> = {
   event: eventType,
   dispute: disputeType,
   request: requestType,

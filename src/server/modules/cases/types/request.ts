@@ -1,5 +1,6 @@
 import { REQUEST_CATEGORIES } from '../../../../contract/case-codes.js';
-import { type CaseTypeDef, commonFlow } from '../engine/definition.js';
+import { RequestCreate } from '../../../../contract/cases.js';
+import { type CaseTypeDef, commonFlow } from '../../../engines/cases/definition.js';
 
 const wmin = (amount: number) => ({ amount, unit: 'wmin' as const });
 
@@ -13,6 +14,9 @@ export const requestType: CaseTypeDef = {
   prefix: 'SQ',
   zh: '居民诉求',
   en: 'Resident request',
+  many: 'resident requests',
+  input: RequestCreate,
+  open311: { attributes: [] },
   categories: REQUEST_CATEGORIES,
   actions: commonFlow(15),
   stages: {

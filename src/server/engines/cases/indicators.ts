@@ -1,10 +1,9 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { Figure } from '../../../../contract/cases.js';
-import { CASE_TYPES } from '../../../../contract/cases.js';
-import { chinaDate } from '../../../engines/calendar/calendar.js';
-import type { Actor } from '../../../platform/access/actor.js';
-import type { Conn } from '../../../platform/db/index.js';
-import type { CaseMeasures } from '../../../platform/db/schema.js';
+import type { Figure } from '../../../contract/cases.js';
+import type { Actor } from '../../platform/access/actor.js';
+import type { Conn } from '../../platform/db/index.js';
+import type { CaseMeasures } from '../../platform/db/schema.js';
+import { chinaDate } from '../calendar/calendar.js';
 
 /**
  * Case indicators for (area, period), defined in docs/indicators.md. Each is a SQL aggregate
@@ -39,7 +38,13 @@ export const INDICATOR_DEFS: Record<string, { zh: string; en: string; unit: Figu
  * needs no path test of its own (the node's subtree is enough): for a street administrator the
  * whole predicate is one `<@`, which is a fifth of the pass's cost at a million cases.
  */
-export function readableUnder(actor: Actor, types: readonly string[], nodePath: string) {
+export function readableUnder(
+  actor: Actor,
+  types: readonly string[],
+  nodePath: string,
+  /** Every declared type (`caseTypesOf(s).codes`): reading all of them needs no type test. */
+  declared: readonly string[],
+) {
   const covers = (p: string) => nodePath === p || nodePath.startsWith(`${p}.`);
   const whole = types.filter((t) => actor.pathsFor(`${t}.read`).some(covers));
   const partial = types.filter((t) => !whole.includes(t) && actor.pathsFor(`${t}.read`).length > 0);
@@ -47,7 +52,7 @@ export function readableUnder(actor: Actor, types: readonly string[], nodePath: 
     const col = sql.ref(`${alias}.areaPath`);
     const type = sql.ref(`${alias}.type`);
     const parts: RawBuilder<SqlBool>[] = [];
-    if (whole.length === CASE_TYPES.length) parts.push(sql<SqlBool>`true`);
+    if (declared.every((t) => whole.includes(t))) parts.push(sql<SqlBool>`true`);
     else if (whole.length) parts.push(sql<SqlBool>`${type} IN (${sql.join(whole)})`);
     for (const t of partial)
       parts.push(

@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { Category, Limit } from '../../../../contract/case-codes.js';
-import type { CaseAction, CaseState, CaseType, Stage } from '../../../../contract/cases.js';
-import type { CasesTable } from '../../../platform/db/schema.js';
+import type { z } from 'zod';
+import type { Category, Limit } from '../../../contract/case-codes.js';
+import type { CaseAction, CaseState, CaseType, Stage } from '../../../contract/cases.js';
+import type { CasesTable } from '../../platform/db/schema.js';
 
 export type CaseRow = Selectable<CasesTable>;
 
@@ -45,10 +46,23 @@ export interface StageDefaults {
 }
 
 /**
- * A case type, declared in code (docs/modules.md "Cases"): its categories with their handling
- * limits, the actions it allows and who may take them, the stage limits, and whether its
- * records are sensitive. The engine does the rest: validation, one transaction with timeline
- * and audit, deadlines on the working-day calendar, the sweep, notifications, indicators.
+ * A GeoReport attribute of a type offered through Open311 (urgency is offered for every type):
+ * its values go to the case's `detail[detail]`.
+ */
+export interface Open311Attribute {
+  code: string;
+  /** The detail field it fills. */
+  detail: string;
+  description: string;
+  values: { key: string; name: string }[];
+}
+
+/**
+ * A case type, declared in a module's manifest (`caseTypes`, docs/modules.md): its categories with
+ * their handling limits, the actions it allows and who may take them, the stage limits, its
+ * create body, and whether its records are sensitive. The engine does the rest: validation, one
+ * transaction with timeline and audit, deadlines on the working-day calendar, the sweep,
+ * notifications, indicators. Codes and prefixes are checked at start (engines/cases/registry.ts).
  */
 export interface CaseTypeDef {
   code: CaseType;
@@ -56,6 +70,17 @@ export interface CaseTypeDef {
   prefix: string;
   zh: string;
   en: string;
+  /** The English plural in a sentence ("View grid events"): permission labels. */
+  many: string;
+  /** Records are sensitive (`<code>.read` is a sensitive permission): disputes. */
+  sensitive?: boolean;
+  /**
+   * The body that reports a case of the type: `caseCreateSchema(code, detail, extra)` from the
+   * contract (the common fields, its `detail`, fields of its own such as a dispute's parties).
+   */
+  input: z.ZodType<{ type: string; detail?: unknown }>;
+  /** Offered through Open311 (GeoReport v2) with these attributes; absent: never offered. */
+  open311?: { attributes: Open311Attribute[] };
   categories: Category[];
   actions: Partial<Record<CaseAction, ActionDef>>;
   stages: StageDefaults;

@@ -1,6 +1,6 @@
-import { calendarFor } from '../../engines/calendar/store.js';
 import type { Services } from '../../platform/services.js';
-import { TimingStore } from './engine/timing.js';
+import { calendarFor } from '../calendar/store.js';
+import { TimingStore } from './timing.js';
 
 const stores = new WeakMap<Services, TimingStore>();
 

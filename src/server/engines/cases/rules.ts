@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { CASE_ACTIONS, CASE_TYPES, type CaseAction } from '../../../../contract/cases.js';
-import type { Actor } from '../../../platform/access/actor.js';
+import { CASE_ACTIONS, type CaseAction } from '../../../contract/cases.js';
+import type { Actor } from '../../platform/access/actor.js';
 import { type CaseRow, type CaseTypeDef, perm, type Refusal, type Relation } from './definition.js';
 
 /** How the actor stands to the case. */
@@ -9,7 +9,7 @@ export function relationsOf(actor: Actor, c: CaseRow): Set<Relation> {
   if (c.reporterUserId === actor.userId) r.add('reporter');
   if (c.ownerUserId === actor.userId) r.add('owner');
   if (c.assigneeUserId === actor.userId) r.add('assignee');
-  if (actor.canAt(perm(c.type as CaseTypeDef['code'], 'supervise'), c.areaPath)) r.add('supervisor');
+  if (actor.canAt(perm(c.type, 'supervise'), c.areaPath)) r.add('supervisor');
   return r;
 }
 
@@ -45,13 +45,10 @@ export function abilitiesOf(actor: Actor, c: CaseRow, def: CaseTypeDef, now: Dat
 
 /**
  * Which cases the actor sees, in SQL: cases of each type under the areas where the actor holds
- * `<type>.read`, and any case they raised, own or are assigned.
+ * `<type>.read`, and any case they raised, own or are assigned. `types`: the declared codes
+ * (`caseTypesOf(s).codes`).
  */
-export function visibleTo(
-  actor: Actor,
-  alias = 'c',
-  types: readonly string[] = CASE_TYPES,
-): Expression<SqlBool> {
+export function visibleTo(actor: Actor, types: readonly string[], alias = 'c'): Expression<SqlBool> {
   const col = (n: string) => sql.ref(`${alias}.${n}`);
   const parts = [
     sql<SqlBool>`${col('reporterUserId')} = ${actor.userId}`,

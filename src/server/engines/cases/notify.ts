@@ -1,12 +1,7 @@
 import { sql } from 'kysely';
-import {
-  ACTION_LABELS,
-  type CaseState,
-  STATE_LABELS,
-  type TimelineKind,
-} from '../../../../contract/cases.js';
-import { type Message, writeInApp } from '../../../engines/notifications/notifications.js';
-import { type Conn, prepared } from '../../../platform/db/index.js';
+import { ACTION_LABELS, type CaseState, STATE_LABELS, type TimelineKind } from '../../../contract/cases.js';
+import { type Conn, prepared } from '../../platform/db/index.js';
+import { type Message, writeInApp } from '../notifications/notifications.js';
 import type { CaseRow } from './definition.js';
 
 /**

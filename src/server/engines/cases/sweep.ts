@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import type { CaseState } from '../../../../contract/cases.js';
-import { deliver, type Message } from '../../../engines/notifications/notifications.js';
-import { Actor } from '../../../platform/access/actor.js';
-import { writeAudit } from '../../../platform/audit/audit.js';
-import type { Conn } from '../../../platform/db/index.js';
-import type { Services } from '../../../platform/services.js';
-import { type CaseRow, perm } from './definition.js';
-import { defOf } from './engine.js';
+import type { CaseState } from '../../../contract/cases.js';
+import { Actor } from '../../platform/access/actor.js';
+import { writeAudit } from '../../platform/audit/audit.js';
+import type { Conn } from '../../platform/db/index.js';
+import type { Services } from '../../platform/services.js';
+import { deliver, type Message } from '../notifications/notifications.js';
+import { type CaseRow, type CaseTypeDef, perm } from './definition.js';
 import { ancestorsOf, holdersAt, levelNode, notify } from './notify.js';
+import { caseTypesOf } from './registry.js';
 import { levelAt, nextAt, slaThresholds, type TimingStore } from './timing.js';
 
 export const SYSTEM_ACTOR = new Actor(0, 'system', '系统', []);
@@ -34,6 +34,7 @@ export async function sweep(
 ): Promise<{ escalated: number; checked: number }> {
   const batch = opts.batch ?? 500;
   const timing = await timings.get();
+  const types = caseTypesOf(s);
   let escalated = 0;
   let checked = 0;
   for (let b = 0; b < (opts.maxBatches ?? 1000); b++) {
@@ -64,7 +65,7 @@ export async function sweep(
           continue;
         }
         escalated++;
-        await escalate(trx as Conn, c, level, next, now, sent);
+        await escalate(trx as Conn, types.def(c.type), c, level, next, now, sent);
       }
       return rows.length;
     });
@@ -74,8 +75,15 @@ export async function sweep(
   return { escalated, checked };
 }
 
-async function escalate(trx: Conn, c: CaseRow, level: number, next: Date | null, now: Date, sent: Message[]) {
-  const def = defOf(c.type);
+async function escalate(
+  trx: Conn,
+  def: CaseTypeDef,
+  c: CaseRow,
+  level: number,
+  next: Date | null,
+  now: Date,
+  sent: Message[],
+) {
   const supervision = Math.max(c.supervisionLevel, level - 1);
   // A new version: the card shows, and a transition decided on the case before it (say a
   // supervisor's 督办 raising the level) must decide again rather than undo it.

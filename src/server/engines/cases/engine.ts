@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import { leaves } from '../../../../contract/case-codes.js';
+import { leaves } from '../../../contract/case-codes.js';
 import {
   type CaseAction,
   type CaseCreate,
@@ -8,19 +8,20 @@ import {
   type CaseTransition,
   STATE_LABELS,
   type TimelineKind,
-} from '../../../../contract/cases.js';
-import { checkIdNumber, checkPhone } from '../../../../contract/identifiers.js';
-import { chinaDate } from '../../../engines/calendar/calendar.js';
-import { deliver, type Message } from '../../../engines/notifications/notifications.js';
-import { areaIdInScope, pathInScope } from '../../../platform/access/scope.js';
-import { auditRow } from '../../../platform/audit/audit.js';
-import { insertFrom, prepared, type Tx } from '../../../platform/db/index.js';
-import { AppError } from '../../../platform/errors/app-error.js';
-import { type Ctx, inTx, type Services } from '../../../platform/services.js';
-import { CASE_TYPE_DEFS } from '../types/index.js';
+} from '../../../contract/cases.js';
+import { checkIdNumber, checkPhone } from '../../../contract/identifiers.js';
+import { areaIdInScope, pathInScope } from '../../platform/access/scope.js';
+import { auditRow } from '../../platform/audit/audit.js';
+import { insertFrom, prepared, type Tx } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { RequestValidationError } from '../../platform/http/errors.js';
+import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { chinaDate } from '../calendar/calendar.js';
+import { deliver, type Message } from '../notifications/notifications.js';
 import { type Around, aroundColumns } from './around.js';
 import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
 import { ancestorsOf, holdersAt, levelNode, messagesOf, notice, notify } from './notify.js';
+import { type CaseTypeRegistry, caseTypesOf } from './registry.js';
 import { relationsOf, verdict, visibleTo } from './rules.js';
 import { slaThresholds, type Timing, type TimingStore } from './timing.js';
 
@@ -39,10 +40,28 @@ const field = (path: string, zh: string, en: string, lang: 'zh' | 'en') =>
     { path, code: 'custom', message: lang === 'zh' ? zh : en },
   ]);
 
-export function defOf(type: string): CaseTypeDef {
-  const def = CASE_TYPE_DEFS[type as CaseTypeDef['code']];
-  if (!def) throw new Error(`unknown case type ${type}`);
-  return def;
+/**
+ * A report's body as its type declares it (`CaseTypeDef.input`: the common fields, its detail,
+ * fields of its own such as a dispute's parties, with their defaults); a type no module declares
+ * is refused on `type`. The route reads only the type first (`CaseCreateHead`).
+ */
+export function parseReport(types: CaseTypeRegistry, body: { type: string }, lang: 'zh' | 'en'): CaseCreate {
+  const def = types.find(body.type);
+  if (!def)
+    throw new RequestValidationError(
+      [
+        {
+          code: 'custom',
+          path: ['type'],
+          message: lang === 'zh' ? '没有这种案件类型' : 'Unknown case type',
+          input: body.type,
+        },
+      ],
+      'body',
+    );
+  const parsed = def.input.safeParse(body);
+  if (!parsed.success) throw new RequestValidationError(parsed.error.issues, 'body');
+  return parsed.data as CaseCreate;
 }
 
 function caseNo(def: CaseTypeDef, id: number, at: Date): string {
@@ -102,6 +121,9 @@ function eventRow(ctx: Ctx, caseId: number, kind: TimelineKind, at: Date, e: Eve
 const ATTEMPTS = 5;
 
 export function caseEngine(s: Services, timings: TimingStore) {
+  const types = caseTypesOf(s);
+  const defOf = (type: string) => types.def(type);
+
   /** Links uploaded attachments (the uploader's own, not yet used) to a case and timeline entry. */
   async function link(trx: Tx, ctx: Ctx, ids: number[] | undefined, caseId: number, eventId: number) {
     if (!ids || ids.length === 0) return;
@@ -177,7 +199,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
     ]);
   }
 
-  function encryptParty(ctx: Ctx, p: Extract<CaseCreate, { type: 'dispute' }>['parties'][number], i: number) {
+  function encryptParty(ctx: Ctx, p: NonNullable<CaseCreate['parties']>[number], i: number) {
     let idEnc: string | null = null;
     let idHash: string | null = null;
     let idTail: string | null = null;
@@ -251,7 +273,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         const linked: [string, number][] = [];
         if (input.reporterPersonId) linked.push(['reporterPersonId', input.reporterPersonId]);
         if (input.type === 'dispute')
-          input.parties.forEach((p, i) => {
+          (input.parties ?? []).forEach((p, i) => {
             if (p.personId) linked.push([`parties.${i}.personId`, p.personId]);
           });
         for (const [path, personId] of linked) {
@@ -341,7 +363,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
           await trx
             .insertInto('disputeParties')
             .values(
-              input.parties.map((p, i) => ({
+              (input.parties ?? []).map((p, i) => ({
                 caseId: id,
                 role: p.role,
                 personId: p.personId ?? null,
@@ -400,7 +422,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
       for (let attempt = 1; ; attempt++) {
         const [c] = await prepared(
           s.db,
-          s.db.selectFrom('cases as c').selectAll('c').where('c.id', '=', caseId).where(visibleTo(ctx.actor)),
+          s.db
+            .selectFrom('cases as c')
+            .selectAll('c')
+            .where('c.id', '=', caseId)
+            .where(visibleTo(ctx.actor, types.codes)),
         );
         if (!c) throw new AppError('NOT_FOUND');
         if (ifMatch !== undefined && ifMatch !== c.version) throw new AppError('STALE_VERSION');
@@ -601,7 +627,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             .select(['c.id', 'c.no', 'c.type'])
             .where('c.id', '=', input.duplicateOfId)
             .where('c.id', '!=', c.id)
-            .where(visibleTo(ctx.actor))
+            .where(visibleTo(ctx.actor, types.codes))
             .executeTakeFirst();
           if (!target || target.type !== c.type)
             throw field('duplicateOfId', '重复的案件不存在或不可见', 'No such case to merge into', ctx.lang);

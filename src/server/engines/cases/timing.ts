@@ -1,8 +1,8 @@
-import { handleLimitOf, type Limit } from '../../../../contract/case-codes.js';
-import type { CaseLimit, CaseState, Stage } from '../../../../contract/cases.js';
-import type { WorkCalendar } from '../../../engines/calendar/calendar.js';
-import { type CalendarSnapshot, CalendarStore, overrideFor } from '../../../engines/calendar/store.js';
-import type { Conn, Db } from '../../../platform/db/index.js';
+import { handleLimitOf, type Limit } from '../../../contract/case-codes.js';
+import type { CaseLimit, CaseState, Stage } from '../../../contract/cases.js';
+import type { Conn, Db } from '../../platform/db/index.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
+import { type CalendarSnapshot, CalendarStore, overrideFor } from '../calendar/store.js';
 import { type CaseRow, type CaseTypeDef, stageOf } from './definition.js';
 
 /** Fallback when a category has no handling limit of its own or its group's. */
