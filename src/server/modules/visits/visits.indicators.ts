@@ -8,7 +8,7 @@ import {
   type IndicatorSource,
   underNode,
 } from '../../engines/figures/figures.js';
-import { visibleTags } from './visits.service.js';
+import { visibleTags } from './visits.repository.js';
 
 /**
  * Visit and patrol figures for the dashboard (docs/indicators.md, "Visits and patrols"): the
