@@ -9,6 +9,7 @@ import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
 import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
+import * as casePublic from './migrations/202612090200_cases_public.js';
 
 const NAMES = {
   event: ['网格事件', 'grid events'],
@@ -33,6 +34,7 @@ const all = (suffixes: string[], types: readonly string[] = CASE_TYPES) =>
 export const casesModule: ModuleManifest = {
   indicators: casesIndicators(),
   name: 'cases',
+  duty: 'business',
   permissions: [
     ...typePerms,
     perm(
@@ -47,6 +49,8 @@ export const casesModule: ModuleManifest = {
       'case.configure',
       '设置工作日历与办理时限',
       'Configure the working calendar and time limits',
+      false,
+      'system',
     ),
   ],
   grants: {
@@ -71,6 +75,7 @@ export const casesModule: ModuleManifest = {
     '202611230900_cases_list_indexes': listIndexes,
     '202611250100_case_stats': stats,
     '202611260100_case_stats_row_triggers': statsRows,
+    '202612090200_cases_public': casePublic,
   },
   routes: casesRoutes,
   seedDemo: async (s) => {
