@@ -438,7 +438,7 @@ INSERT INTO cases (id, no, type, category, urgency, state, title, description, a
   reporter_user_id, contact_name, owner_user_id, assignee_user_id, detail, outcome,
   reported_at, accept_due_at, accepted_at, dispatched_at, resolved_at, closed_at, due_at,
   stage_started_at, stage_due_at, sla_level, sla_next_at, supervision_level,
-  rework_count, extension_count, rating, mediated_at, version, updated_at)
+  rework_count, extension_count, rating, mediated_at, version, updated_at, public)
 SELECT z.id, z.prefix || to_char(z.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(z.id::text, 7, '0'),
   z.type, z.category, CASE WHEN z.urgent THEN 'urgent' ELSE 'normal' END, z.state,
   (ARRAY['建设路','罗城路','高泉南路','大众南路','友谊河','桃花','新市','汨水'])[1 + floor(z.u1 * 8)::int] || z.cat_title,
@@ -467,7 +467,7 @@ SELECT z.id, z.prefix || to_char(z.reported_at AT TIME ZONE 'Asia/Shanghai', 'YY
   CASE WHEN z.type = 'dispute' AND z.state = 'closed' AND z.u14 < 0.95 THEN z.res_at END,
   CASE z.state WHEN 'reported' THEN 1 WHEN 'accepted' THEN 2 WHEN 'rejected' THEN 2 WHEN 'dispatched' THEN 3
     WHEN 'handling' THEN 4 WHEN 'feedback' THEN 5 WHEN 'pending' THEN 5 ELSE 6 END,
-  z.upd_at
+  z.upd_at, z.type <> 'dispute'
 -- Each level computes its columns once per row (OFFSET 0 keeps the planner from folding the
 -- levels into one projection, which would repeat every expression wherever it is used).
 FROM (SELECT v.*,

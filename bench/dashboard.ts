@@ -91,7 +91,7 @@ async function cases(
     `
     INSERT INTO cases (no, type, category, urgency, state, title, area_id, area_path, channel, reported_at,
       accept_due_at, accepted_at, due_at, stage_due_at, closed_at, rework_count, extension_count, rating,
-      mediated_at, outcome, updated_at)
+      mediated_at, outcome, updated_at, public)
     SELECT 'B' || lpad($3::text, 2, '0') || lpad(x.k::text, 8, '0'), x.type,
       CASE x.type WHEN 'event' THEN $4 WHEN 'request' THEN $5 ELSE $6 END, 'normal', x.state, '基准件',
       g.id, g.path, 'grid', x.rep, x.rep + interval '2 hours',
@@ -104,7 +104,7 @@ async function cases(
       CASE WHEN x.state = 'closed' AND x.u4 < 0.6 THEN 3 + floor(x.u5 * 3)::int END,
       CASE WHEN x.type = 'dispute' AND x.state = 'closed' THEN x.rep + interval '3 days' END,
       CASE WHEN x.type = 'dispute' AND x.state = 'closed' THEN CASE WHEN x.u4 < 0.9 THEN 'agreement' ELSE 'failed' END END,
-      x.rep
+      x.rep, x.type <> 'dispute'
     FROM (SELECT k, r.rep, r.u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5,
             CASE WHEN r.u1 < 0.7 THEN 'event' WHEN r.u1 < 0.9 THEN 'request' ELSE 'dispute' END AS type,
             CASE WHEN r.u6 < 0.02 THEN 'rejected' WHEN r.u6 < 0.10 THEN 'handling' ELSE 'closed' END AS state,

@@ -710,10 +710,16 @@ export async function benchRegistry() {
     );
     console.log(`app peak RSS ${mb(imp.peak)} (idle before: ${mb(imp.before)}); targets ≤ 60 s, ≤ 500 MB`);
 
-    console.log('\n## Export (GET /api/people/export as the street administrator: the whole street, capped)');
+    console.log(
+      '\n## Export (POST /api/people/export as the street administrator: the whole street, capped)',
+    );
     ({ headers, rssOf } = await startApp());
     const exp = await peakRss(rssOf, async () => {
-      const res = await fetch(`${base}/api/people/export`, { headers });
+      const res = await fetch(`${base}/api/people/export`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
       if (!res.ok) throw new Error(`export: ${res.status} ${await res.text()}`);
       let bytes = 0;
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;

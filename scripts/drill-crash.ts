@@ -252,11 +252,11 @@ try {
   await sql`
     INSERT INTO cases (no, type, category, urgency, state, title, description, area_id, area_path, channel,
                        reporter_user_id, detail, reported_at, accept_due_at, due_at, stage_started_at,
-                       stage_due_at, sla_level, sla_next_at, version, updated_at)
+                       stage_due_at, sla_level, sla_next_at, version, updated_at, public)
     SELECT 'DRILL-' || g, type, category, urgency, 'reported', title || ' 逾期' || g, description, area_id,
            area_path, channel, reporter_user_id, detail, now() - interval '30 days', now() - interval '20 days',
            now() + interval '10 days', now() - interval '30 days', now() - interval '20 days', 0,
-           now() - interval '1 day', 1, now()
+           now() - interval '1 day', 1, now(), public
     FROM cases, generate_series(1, ${DUE}) g WHERE cases.id = ${tpl}`.execute(db);
   const escalated = () =>
     count(sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE no LIKE 'DRILL-%' AND sla_level > 0`);

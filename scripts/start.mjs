@@ -1,8 +1,12 @@
-// `npm start`: builds when the sources are newer than the last build, then runs the server in
-// this process (it handles SIGINT/SIGTERM and stops the embedded PostgreSQL cleanly).
+// `npm start`: builds when the sources are newer than the last build, then runs the server as a
+// child process under a supervisor (scripts/supervise.mjs) that starts it again if it dies
+// unexpectedly, with backoff, and passes SIGINT/SIGTERM on (the server stops the embedded
+// PostgreSQL cleanly; a clean stop is not restarted). JIAYUAN_RESTART=0 runs the server in this
+// process instead, as before.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { supervise } from './supervise.mjs';
 
 function newest(dir) {
   let t = 0;
@@ -27,4 +31,6 @@ if (stale) {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-await import(path.resolve('dist/server/main.js'));
+const main = path.resolve('dist/server/main.js');
+if (process.env.JIAYUAN_RESTART === '0') await import(main);
+else process.exitCode = await supervise(main);

@@ -55,6 +55,8 @@ export const PasswordPolicy = z.strictObject({
   minClasses: z.number().int().min(1).max(4),
   expiryDays: z.number().int().min(0).max(3650),
   forceChangeOnFirstLogin: z.boolean(),
+  /** A new password may not be any of the account's last N (the current one included). */
+  history: z.number().int().min(1).max(24).default(5),
 });
 export type PasswordPolicy = z.infer<typeof PasswordPolicy>;
 
@@ -71,8 +73,11 @@ export const SecuritySettings = z.strictObject({
     .min(1)
     .max(24 * 14),
   lockoutThreshold: z.number().int().min(3).max(20),
-  /** Failures from one source address before it is locked; raise it for an office behind one NAT. */
-  ipLockoutThreshold: z.number().int().min(3).max(500).default(5),
+  /**
+   * Unsuccessful sign-ins from one source address within the window before its attempts are
+   * slowed (1, 2, 4 … 60 s apart, whatever the name); never a lock. Compared at each attempt.
+   */
+  ipLockoutThreshold: z.number().int().min(3).max(500).default(20),
   lockoutMinutes: z
     .number()
     .int()
@@ -80,3 +85,18 @@ export const SecuritySettings = z.strictObject({
     .max(24 * 60),
 });
 export type SecuritySettings = z.infer<typeof SecuritySettings>;
+
+/** A source address with failed sign-ins in the window (the security settings page). */
+export const AddressThrottle = z.object({
+  address: z.string(),
+  failures: z.number(),
+  firstFailureAt: z.string(),
+  lastAt: z.string(),
+  /** Over the threshold: its attempts are spaced by `delaySeconds`. */
+  slowed: z.boolean(),
+  delaySeconds: z.number(),
+  waitSeconds: z.number(),
+});
+export type AddressThrottle = z.infer<typeof AddressThrottle>;
+
+export const AddressUnlockBody = z.strictObject({ address: z.string().trim().min(1).max(64) });

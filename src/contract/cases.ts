@@ -56,6 +56,8 @@ export const CASE_ACTIONS = [
   'mediate',
   'conclude',
   'follow_up',
+  /** Whether the case may be shown outside (Open311, the big screen): `public`. */
+  'set_public',
 ] as const;
 export const CaseAction = z.enum(CASE_ACTIONS);
 export type CaseAction = z.infer<typeof CaseAction>;
@@ -119,6 +121,11 @@ const CreateCommon = {
   contactPhone: phone.optional(),
   /** The visit or patrol whose finding this case is (raised with one tap from it). */
   source: z.strictObject({ kind: z.enum(['visit', 'patrol']), id: Id }).optional(),
+  /**
+   * 对外公开: may be shown outside the app (Open311, the big screen), its text scrubbed of
+   * identifiers. Default: yes for grid events and resident requests; a dispute never is.
+   */
+  public: z.boolean().optional(),
 };
 
 /**
@@ -226,6 +233,7 @@ export const CaseTransition = z.discriminatedUnion('action', [
     referredTo: z.string().trim().max(100).optional(),
   }),
   T('follow_up', { comment: comment.min(2, msg('请填写回访情况', 'Describe the follow-up visit')) }),
+  T('set_public', { public: z.boolean() }),
 ]);
 export type CaseTransition = z.infer<typeof CaseTransition>;
 
@@ -296,6 +304,8 @@ export const Case = z.object({
   mergedIntoId: z.number().nullable(),
   /** The visit or patrol this case was raised from. */
   source: z.object({ kind: z.enum(['visit', 'patrol']), id: z.number() }).nullable(),
+  /** 对外公开: shown outside (Open311, the big screen); never for a dispute. */
+  public: z.boolean(),
   detail: z.record(z.string(), z.unknown()),
   parties: z.array(DisputeParty),
   attachments: z.array(Attachment),
@@ -323,6 +333,7 @@ export const CaseListItem = Case.pick({
   supervisionLevel: true,
   assignee: true,
   outcome: true,
+  public: true,
 }).extend({
   /** Disputes: GB/T 31000 scale and the number of parties (for the ledger). */
   scale: z.string().nullable().optional(),
@@ -363,6 +374,8 @@ export const CaseListQuery = ListQuery.extend({
   rated: z.enum(['true', 'false']).optional(),
   /** Only disputes mediated (agreement or failed: a success rate's denominator). */
   mediated: z.enum(['true', 'false']).optional(),
+  /** Only cases that may (true) or may not (false) be shown outside: the big screen asks for public ones. */
+  public: z.enum(['true', 'false']).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 
@@ -564,6 +577,7 @@ export const ACTION_LABELS: Record<TimelineKind, { zh: string; en: string }> = {
   mediate: { zh: '调解记录', en: 'Mediation session' },
   conclude: { zh: '调解结果', en: 'Conclude mediation' },
   follow_up: { zh: '回访', en: 'Follow-up visit' },
+  set_public: { zh: '对外公开设置', en: 'Public or not' },
   escalate: { zh: '超时预警', en: 'Deadline warning' },
   merge: { zh: '合并重复件', en: 'Merged duplicate' },
   reassign: { zh: '移交', en: 'Handed over' },

@@ -5,6 +5,8 @@
  * app: no Node APIs here.
  */
 
+import { cleanChars } from './text.js';
+
 export type Bilingual = { zh: string; en: string };
 
 const bi = (zh: string, en: string): Bilingual => ({ zh, en });
@@ -23,11 +25,13 @@ export function toHalfWidth(s: string): string {
   return out;
 }
 
-/** toHalfWidth, drop zero-width characters, trim, collapse inner whitespace; '' → null. */
+/**
+ * A ledger cell: `cleanChars` (the one clean-up of incoming text: no bidi controls, zero-width or
+ * control characters, NFC), then toHalfWidth, inner whitespace collapsed, trimmed; '' → null.
+ */
 export function cleanText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
-  const t = toHalfWidth(String(s))
-    .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
+  const t = toHalfWidth(cleanChars(String(s)))
     .replace(/\s+/g, ' ')
     .trim();
   return t === '' ? null : t;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Abilities, Id, ListQuery, msg } from './common.js';
-import { TagCodeSchema } from './tags.js';
+import { TAG_REVEAL_FIELDS, TagCodeSchema } from './tags.js';
 
 /**
  * The registry (DOMAIN §3): people (实有人口), households (户), houses (实有房屋, the `house`
@@ -13,11 +13,14 @@ const code = (max = 40) => z.string().trim().min(1).max(max);
 
 export const ResidenceType = z.enum(['registered', 'resident', 'floating']);
 export const PersonStatus = z.enum(['active', 'moved_out', 'deceased']);
-export const RevealField = z.enum(['idNumber', 'phone']);
+/** What a reveal names: the ID number, the phone, or a tag's identifier field (`tag.disability.certNo`). */
+export const RevealField = z.enum(['idNumber', 'phone', ...TAG_REVEAL_FIELDS] as [string, ...string[]]);
+export type RevealField = z.infer<typeof RevealField>;
 
 export const PersonTag = z.object({
   id: z.number(),
   tag: TagCodeSchema,
+  /** the tag's fields; its identifier fields (tags.ts `identifiers`) masked like an ID number */
   fields: z.record(z.string(), z.unknown()),
   startDate: z.string().nullable(),
   endDate: z.string().nullable(),
@@ -30,6 +33,10 @@ export const Person = z.object({
   /** masked unless the actor holds person.reveal and asked: 1***************2X */
   idNumber: z.string().nullable(),
   sex: z.enum(['M', 'F']).nullable(),
+  /**
+   * null unless the actor holds person.reveal over the person: the birth date is 8 of the ID
+   * number's 18 characters (docs/security.md, "masking and reveal"); `age` is always given
+   */
   birthDate: z.string().nullable(),
   age: z.number().nullable(),
   /** masked: 138****5678 */
@@ -59,6 +66,11 @@ export const Person = z.object({
   note: z.string().nullable(),
   /** only the tags the actor may see */
   tags: z.array(PersonTag),
+  /**
+   * Registrations of this person's ID number made elsewhere (outside the registrant's reach) and
+   * held pending: when this record is moved out, the oldest one continues the number (docs/registry.md)
+   */
+  pendingRegistrations: z.number(),
   version: z.number(),
   updatedAt: z.string(),
   abilities: Abilities,

@@ -4,6 +4,17 @@ import { Abilities, msg } from './common.js';
 export const ADMIN_KINDS = ['system', 'security', 'audit'] as const;
 export const AdminKind = z.enum(ADMIN_KINDS);
 
+/**
+ * The duty every permission belongs to (三权分立, docs/security.md): `system` (the area tree, the
+ * working calendar and time limits, approving grants), `security` (accounts, roles, security
+ * settings, API keys), `audit` (reading and verifying the log), `business` (residents' data and
+ * the work on it), and `common` (reading the tree of place names: no personal data, no power —
+ * every administrator needs it to place an account or a role).
+ */
+export const DUTIES = ['system', 'security', 'audit', 'business', 'common'] as const;
+export const Duty = z.enum(DUTIES);
+export type Duty = z.infer<typeof Duty>;
+
 export const PermissionDef = z.object({
   name: z.string(),
   module: z.string(),
@@ -11,6 +22,7 @@ export const PermissionDef = z.object({
   en: z.string(),
   /** Sensitive permissions (reveal, sensitive tags) are shown apart in the role editor. */
   sensitive: z.boolean(),
+  duty: Duty,
 });
 export type PermissionDef = z.infer<typeof PermissionDef>;
 
@@ -22,6 +34,8 @@ export const Role = z.object({
   builtin: z.boolean(),
   adminKind: AdminKind.nullable(),
   permissions: z.array(z.string()),
+  /** The duties of its permissions (`common` left out). */
+  duties: z.array(Duty),
   userCount: z.number(),
   version: z.number(),
   abilities: Abilities,

@@ -5,6 +5,11 @@ import { CORRECTION_CATEGORIES, DISABILITY_KINDS, KEY_YOUTH_TYPES, MENTAL_RISK_L
  * Care and attention groups (DOMAIN §3) as tags on people, each with its own fields. Every tag
  * is sensitive: a role sees a tag only with the permission `tag.<code>`; without it the tag, its
  * fields, its filter and its figures do not exist for that role.
+ *
+ * `identifiers` names the fields that carry an identifier (a certificate number, a bank account,
+ * another ID): they are treated like the 公民身份号码 — masked in every answer, revealed one field
+ * of one record with a purpose (audited, counted in the reveal limit), and a masked value sent
+ * back never overwrites the stored one. A field that can hold a number of a person belongs here.
  */
 const date = z.iso.date();
 const codeOf = (codes: { code: string }[]) => z.enum(codes.map((c) => c.code) as [string, ...string[]]);
@@ -27,8 +32,10 @@ export const TAGS = {
     fields: z.strictObject({
       kind: codeOf(DISABILITY_KINDS).optional(),
       level: z.number().int().min(1).max(4).optional(),
+      // 残疾人证号: the holder's 公民身份号码 followed by the kind and level digits.
       certNo: z.string().max(40).optional(),
     }),
+    identifiers: ['certNo'],
   },
   elderly_alone: {
     zh: '孤寡老人',
@@ -124,9 +131,35 @@ export const TAGS = {
     group: 'attention',
     fields: z.strictObject({ note: z.string().max(200).optional() }),
   },
-} as const;
+} as const satisfies Record<
+  string,
+  {
+    zh: string;
+    en: string;
+    group: 'care' | 'attention';
+    fields: z.ZodType;
+    identifiers?: readonly string[];
+  }
+>;
 
 export type TagCode = keyof typeof TAGS;
 export const TAG_CODES = Object.keys(TAGS) as TagCode[];
 export const TagCodeSchema = z.enum(TAG_CODES as [TagCode, ...TagCode[]]);
 export const tagPermission = (code: TagCode) => `tag.${code}`;
+
+/** The fields of a tag that carry an identifier (masked, revealed like an ID number). */
+export function tagIdentifiers(code: TagCode): readonly string[] {
+  const def = TAGS[code] as { identifiers?: readonly string[] };
+  return def.identifiers ?? [];
+}
+
+/** Every identifier field of every tag as a reveal field name: `tag.<code>.<field>`. */
+export const TAG_REVEAL_FIELDS = TAG_CODES.flatMap((c) => tagIdentifiers(c).map((f) => `tag.${c}.${f}`));
+
+/** `tag.<code>.<field>` → the tag and field, when it names an identifier field of a tag. */
+export function parseTagRevealField(field: string): { tag: TagCode; key: string } | null {
+  const m = /^tag\.([a-z_]+)\.([A-Za-z]+)$/.exec(field);
+  if (!m || !(m[1]! in TAGS)) return null;
+  const tag = m[1] as TagCode;
+  return tagIdentifiers(tag).includes(m[2]!) ? { tag, key: m[2]! } : null;
+}

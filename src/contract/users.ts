@@ -23,6 +23,8 @@ export const UserSummary = z.object({
       roleName: z.string(),
       areaId: z.number(),
       areaName: z.string(),
+      /** Requested, waiting for a second person's approval (docs/security.md): gives nothing yet. */
+      pending: z.boolean(),
     }),
   ),
   totpEnabled: z.boolean(),
@@ -59,3 +61,29 @@ export const UserUpdate = z
 export const RoleAssign = z.strictObject({ role: z.string().min(1).max(40), areaId: Id });
 
 export const ResetPasswordResult = z.object({ initialPassword: z.string() });
+
+/** A role grant waiting for its second person (GET /api/role-grants). */
+export const PendingGrant = z.object({
+  assignmentId: z.number(),
+  userId: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  roleName: z.string(),
+  areaId: z.number(),
+  areaName: z.string(),
+  /** The role's permissions: what approving gives (names, and their labels in the reader's language). */
+  permissions: z.array(z.string()),
+  permissionLabels: z.array(z.string()),
+  requestedBy: z.string().nullable(),
+  requestedAt: z.string(),
+  /** `decide` unless the reader requested it or is its grantee. */
+  abilities: Abilities,
+});
+export type PendingGrant = z.infer<typeof PendingGrant>;
+
+export const GrantDecision = z.object({
+  assignmentId: z.number(),
+  userId: z.number(),
+  approved: z.boolean(),
+});

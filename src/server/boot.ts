@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { collectCaseTypes } from './engines/cases/registry.js';
 import { registerFileOwners } from './engines/files/files.js';
 import { MODULES } from './modules/index.js';
+import { accountsInConflict } from './platform/access/duties.js';
 import { AccessRegistry } from './platform/access/registry.js';
 import { writeAudit } from './platform/audit/audit.js';
 import { generatePassword, hashPassword } from './platform/auth/password.js';
@@ -94,6 +95,7 @@ export async function boot(
       await bootstrapProduction(services);
     }
     for (const m of modules) if (m.onStart) await m.onStart(services);
+    await reportDutyConflicts(services);
     const finalDb = db;
     return {
       services,
@@ -112,8 +114,39 @@ export async function boot(
 }
 
 /**
- * A production database starts with one root area and one security administrator whose
- * one-time password is printed once; everything else is created through the app.
+ * Accounts that already hold permissions of incompatible duties (granted before the rule, or
+ * written past the app) are reported at every start — in the log and the audit log — until the
+ * administrators undo them. Meanwhile such an account cannot use audit permissions (the actor
+ * drops them) and can be given nothing more that keeps the conflict.
+ */
+export async function reportDutyConflicts(s: Services): Promise<void> {
+  const found = await accountsInConflict(s.db);
+  if (found.length === 0) return;
+  for (const f of found)
+    s.log.warn(
+      `separation of duties: account ${f.username} (#${f.userId}) holds ${f.roles.join(', ')}: ${f.conflict}`,
+    );
+  await s.db.transaction().execute((trx) =>
+    writeAudit(
+      trx,
+      { actorId: null, actorName: 'system', ip: null, requestId: null },
+      {
+        action: 'system.duty_conflicts',
+        success: false,
+        detail: {
+          accounts: found.map((f) => ({ id: f.userId, username: f.username, conflict: f.conflict })),
+        },
+      },
+      s.clock.now(),
+    ),
+  );
+}
+
+/**
+ * A production database starts with one root area, one security administrator and one system
+ * administrator, each with a one-time password printed once (to be handed to two people: the
+ * system administrator is the second person who approves what the security administrator grants
+ * of business, system or audit rights); everything else is created through the app.
  */
 async function bootstrapProduction(s: Services): Promise<void> {
   const any = await s.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -121,8 +154,16 @@ async function bootstrapProduction(s: Services): Promise<void> {
   const rootName = process.env.JIAYUAN_ROOT_NAME ?? '本区';
   const rootCode = process.env.JIAYUAN_ROOT_CODE ?? '000000';
   if (!/^\d{6}$/.test(rootCode)) throw new Error('JIAYUAN_ROOT_CODE must be a 6-digit GB/T 2260 code');
-  const password = generatePassword();
-  const hash = await hashPassword(password);
+  const firsts = [
+    {
+      username: 'security_admin',
+      displayName: '安全管理员',
+      role: 'security_admin',
+      password: generatePassword(),
+    },
+    { username: 'sys_admin', displayName: '系统管理员', role: 'sys_admin', password: generatePassword() },
+  ];
+  const hashes = await Promise.all(firsts.map((f) => hashPassword(f.password)));
   await s.db.transaction().execute(async (trx) => {
     let root = await trx
       .selectFrom('areas')
@@ -140,32 +181,40 @@ async function bootstrapProduction(s: Services): Promise<void> {
         )
       ).rows[0]!;
     }
-    const user = await trx
-      .insertInto('users')
-      .values({
-        username: 'security_admin',
-        displayName: '安全管理员',
-        areaId: root.id,
-        passwordHash: hash,
-        mustChangePassword: true,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const role = await trx
-      .selectFrom('roles')
-      .select('id')
-      .where('code', '=', 'security_admin')
-      .executeTakeFirstOrThrow();
-    await trx.insertInto('userRoles').values({ userId: user.id, roleId: role.id, areaId: root.id }).execute();
-    await writeAudit(
-      trx,
-      { actorId: null, actorName: 'system', ip: null, requestId: null },
-      { action: 'system.bootstrap', entityType: 'user', entityId: user.id },
-      s.clock.now(),
-    );
+    for (const [i, f] of firsts.entries()) {
+      const user = await trx
+        .insertInto('users')
+        .values({
+          username: f.username,
+          displayName: f.displayName,
+          areaId: root.id,
+          passwordHash: hashes[i]!,
+          mustChangePassword: true,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const role = await trx
+        .selectFrom('roles')
+        .select('id')
+        .where('code', '=', f.role)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('userRoles')
+        .values({ userId: user.id, roleId: role.id, areaId: root.id })
+        .execute();
+      await writeAudit(
+        trx,
+        { actorId: null, actorName: 'system', ip: null, requestId: null },
+        { action: 'system.bootstrap', entityType: 'user', entityId: user.id },
+        s.clock.now(),
+      );
+    }
   });
   // Printed once, never stored in clear: the first sign-in forces a change.
+  const lines = firsts
+    .map((f) => `  First start: "${f.username}", one-time password: ${f.password}`)
+    .join('\n');
   process.stdout.write(
-    `\n  First start: security administrator "security_admin", one-time password: ${password}\n  (shown once; you must change it at first sign-in)\n\n`,
+    `\n${lines}\n  (shown once; each must be changed at first sign-in; give them to two different people)\n\n`,
   );
 }

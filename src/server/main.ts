@@ -18,7 +18,8 @@ async function main() {
   } catch (e) {
     if (e instanceof DataDirLockedError) {
       console.error(`\n  ${e.message}\n`);
-      process.exit(1);
+      // 78 (EX_CONFIG): `npm start`'s supervisor does not restart what a restart cannot fix.
+      process.exit(78);
     }
     throw e;
   }

@@ -8,6 +8,7 @@ const MENU = [
   'areas',
   'users',
   'roles',
+  'grants',
   'security',
   'calendar',
   'open311',
@@ -21,7 +22,7 @@ const CASES: { username: string; menu: (typeof MENU)[number][]; mobile?: boolean
   { username: 'community_admin', menu: ['home', 'cases', 'areas', 'profile'] },
   { username: 'security_admin', menu: ['home', 'areas', 'users', 'roles', 'security', 'open311', 'profile'] },
   { username: 'audit_admin', menu: ['home', 'audit', 'profile'] },
-  { username: 'sys_admin', menu: ['home', 'areas', 'calendar', 'profile'] },
+  { username: 'sys_admin', menu: ['home', 'areas', 'grants', 'calendar', 'profile'] },
   { username: 'resident', menu: ['home', 'cases', 'profile'] },
   { username: 'grid_a', menu: ['home', 'cases', 'areas', 'profile'], mobile: true },
 ];

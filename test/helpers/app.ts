@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { boot } from '../../src/server/boot.js';
 import { MODULES } from '../../src/server/modules/index.js';
 import { TestClock } from '../../src/server/platform/clock.js';
-import { loadConfig } from '../../src/server/platform/config.js';
+import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import { createDb, type Db } from '../../src/server/platform/db/index.js';
 import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { buildApp, loggerOptions } from '../../src/server/platform/http/app.js';
@@ -59,12 +59,19 @@ export async function createTestApp(
     clock?: Date;
     /** Receives every line the app logs (the request logger as main.ts configures it, and the services' log). */
     log?: (line: string) => void;
+    /** Settings that differ from the defaults (e.g. lowered upload limits for the fuzz). */
+    config?: Partial<Config>;
   } = {},
 ): Promise<TestApp> {
   const dbName = await cloneDatabase();
   const db = createDb(dbUrl(dbName), { max: 10 });
   const clock = new TestClock(opts.clock ?? new Date());
-  const config = { ...loadConfig({}), databaseUrl: dbUrl(dbName), keyFile: inject('keyFile') };
+  const config = {
+    ...loadConfig({}),
+    ...opts.config,
+    databaseUrl: dbUrl(dbName),
+    keyFile: inject('keyFile'),
+  };
   const sink = opts.log;
   const text = (x: unknown) =>
     typeof x === 'string' ? x : x instanceof Error ? `${x.message}\n${x.stack}` : JSON.stringify(x);

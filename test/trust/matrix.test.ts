@@ -9,6 +9,8 @@ import { REQUEST_CATEGORIES } from '../../src/contract/case-codes.js';
 import { hashPassword } from '../../src/server/platform/auth/password.js';
 import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { type Client, createTestApp, type TestApp } from '../helpers/app.js';
+import { fingerprint } from '../helpers/db.js';
+import { clearIdentifiers } from '../helpers/identifiers.js';
 import { type RouteInfo, routeTable } from '../helpers/routes.js';
 import {
   CHAIN_NEXT,
@@ -17,6 +19,7 @@ import {
   expectedRecord,
   type ListEntry,
   MATRIX,
+  MX_ADDRESS,
   MX_LIMIT_ID,
   MX_ROLE_ID,
   MX_SETTINGS,
@@ -34,6 +37,7 @@ import {
   routeKey,
   type Standing,
   standingAt,
+  type Variant,
   type VersionOf,
 } from './matrix.js';
 
@@ -168,9 +172,15 @@ const PNG = Buffer.from(
   'base64',
 );
 
-/** A valid 18-digit 公民身份号码 with a unique sequence. */
+/**
+ * A valid 18-digit 公民身份号码, unique per k: a real birth date in 1980 (month and day from k), a
+ * sequence, and an address code the demo seed never uses (110101), so no seeded person has it.
+ */
 function idNumber(k: number): string {
-  const body = `430681198001${String(k % 10000).padStart(4, '0')}${String(k % 10)}`.slice(0, 17);
+  const day = String(1 + (k % 28)).padStart(2, '0');
+  const month = String(1 + (Math.floor(k / 28) % 12)).padStart(2, '0');
+  const seq = `${String(Math.floor(k / 336) % 100).padStart(2, '0')}${k % 10}`;
+  const body = `1101011980${month}${day}${seq}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body].reduce((s, d, i) => s + Number(d) * w[i]!, 0);
   return body + '10X98765432'[sum % 11]!;
@@ -205,9 +215,8 @@ async function makePerson(at: Node, label: string): Promise<Rec> {
     await root.post('/api/people', { name, residenceType: 'resident', areaId: at.id, idNumber: id, phone }),
     'person',
   );
-  const markers = [name, id, phone, String(p.idNumber ?? ''), String(p.phone ?? '')].filter(
-    (x) => x.length > 4,
-  );
+  // Not the masked ID: it shows 3 of 18 characters, and two people out of a hundred share one.
+  const markers = [name, id, phone, String(p.phone ?? '')].filter((x) => x.length > 4);
   return {
     id: p.id as number,
     areaId: at.id,
@@ -315,10 +324,21 @@ async function create(record: RecordType, node: Node): Promise<Rec | null> {
       const p = await makePerson(at, 'taggedPerson');
       const guardian = `MXguard${k}Z`;
       check(await root.post(`/api/people/${p.id}/tags`, { tag: 'mental', fields: { guardian } }), 'tag');
+      // A disability certificate number embeds the ID number (as the demo seed makes it): every
+      // answer is scanned for it (identifierLeaks).
+      const id = p.markers.find((m) => /^\d{17}[\dX]$/.test(m))!;
+      check(
+        await root.post(`/api/people/${p.id}/tags`, {
+          tag: 'disability',
+          fields: { kind: 'physical', level: 2, certNo: `${id}42` },
+        }),
+        'disability tag',
+      );
       const tag = await t.db
         .selectFrom('personTags')
         .select('id')
         .where('personId', '=', p.id)
+        .where('tag', '=', 'mental')
         .executeTakeFirstOrThrow();
       return { ...p, ref: { tagId: tag.id }, secrets: [guardian] };
     }
@@ -462,52 +482,93 @@ async function create(record: RecordType, node: Node): Promise<Rec | null> {
         secrets: [],
       };
     }
+    case 'pendingGrant': {
+      const u = await newUser(at.id, 'granted');
+      const a = await t.db
+        .insertInto('userRoles')
+        .values({
+          userId: u.id,
+          roleId: roleIds.get('resident')!,
+          areaId: at.id,
+          pending: true,
+          createdBy: rootId,
+        } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return {
+        id: a.id,
+        areaId: at.id,
+        ref: { userId: u.id },
+        markers: [u.name],
+        shown: u.name,
+        secrets: [],
+      };
+    }
     case 'open311Key': {
       const name = `MXopen311Key${k}Z`;
       const r = check(await root.post('/api/open311/keys', { name, areaId: at.id }), 'open311 key');
       return { id: r.id as number, areaId: at.id, ref: {}, markers: [name], shown: name, secrets: [] };
     }
-    case 'importJob':
+    case 'importJob': {
+      // Another user's (the fixture account's), imported into this node's house and finished with
+      // a failed row: roles holding person.import over the house would see it but for the owner
+      // rule (issue 14: a job only uploaded, with no area, never put that rule to the test).
+      const fname = `MXimportJob${k}Z.csv`;
+      const up = multipart('file', fname, 'text/csv', Buffer.from('姓名,身份证号\n矩阵导入,\n'));
+      const r = check(
+        await root.request({
+          method: 'POST',
+          url: '/api/people/import',
+          payload: up.payload,
+          headers: up.headers,
+        }),
+        'import',
+      );
+      check(
+        await root.post(`/api/imports/${r.id}/confirm`, {
+          mapping: { '0': 'name', '1': 'idNumber' },
+          areaId: at.id,
+          residenceType: 'resident',
+        }),
+        'import confirm',
+        [202],
+      );
+      let job: Record<string, unknown> = {};
+      for (let i = 0; i < 200 && job.status !== 'done'; i++) {
+        if (i) await new Promise((res) => setTimeout(res, 25));
+        job = check(await root.get(`/api/imports/${r.id}`), 'import job');
+        if (job.status === 'failed') throw new Error(`fixture import failed: ${JSON.stringify(job)}`);
+      }
+      if (job.status !== 'done' || job.failed !== 1)
+        throw new Error(`fixture import: ${JSON.stringify(job)}`);
+      return {
+        id: r.id as number,
+        areaId: at.id,
+        ref: {},
+        markers: [fname.replace(/\.csv$/, '')],
+        shown: '',
+        secrets: [],
+      };
+    }
     case 'notification': {
       // Another user's (the fixture account's): the same for every position.
       let p = own.get(record);
       if (!p) {
         p = (async () => {
-          if (record === 'notification') {
-            const title = `MXnotification${k}Z`;
-            const r = await t.db
-              .insertInto('notifications')
-              .values({
-                userId: rootId,
-                caseId: null,
-                kind: 'mx',
-                titleZh: title,
-                titleEn: title,
-                createdAt: new Date(),
-              } as never)
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            return { id: r.id, areaId: at.id, ref: {}, markers: [title], shown: title, secrets: [] };
-          }
-          const fname = `MXimportJob${k}Z.csv`;
-          const up = multipart('file', fname, 'text/csv', Buffer.from('姓名,身份证号\n矩阵导入,\n'));
-          const r = check(
-            await root.request({
-              method: 'POST',
-              url: '/api/people/import',
-              payload: up.payload,
-              headers: up.headers,
-            }),
-            'import',
-          );
-          return {
-            id: r.id as number,
-            areaId: at.id,
-            ref: {},
-            markers: [fname.replace(/\.csv$/, '')],
-            shown: '',
-            secrets: [],
-          };
+          const title = `MXnotification${k}Z`;
+          const r = await t.db
+            .insertInto('notifications')
+            .values({
+              userId: rootId,
+              caseId: null,
+              kind: 'mx',
+              titleZh: title,
+              titleEn: title,
+              createdAt: new Date(),
+            } as never)
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          return { id: r.id, areaId: at.id, ref: {}, markers: [title], shown: title, secrets: [] };
         })();
         own.set(record, p);
       }
@@ -593,6 +654,30 @@ function secretLeaks(role: string, record: RecordType, rec: Rec, path: string, b
     ...(s.holds(def.secretPerm) ? [] : (def.secretText ?? [])),
   ];
   return hidden.filter((x) => body.includes(x));
+}
+
+/**
+ * The answers that may carry an identifier in clear: the reveal endpoints, one field of one
+ * record, asked for with a purpose and audited (docs/security.md, "masking and reveal").
+ */
+const REVEAL_ROUTES = new Set(['POST /api/people/:id/reveal', 'POST /api/cases/:id/reveal']);
+
+/**
+ * Every answer of every case is scanned for an ID number (also inside a longer number) or a mobile
+ * in clear. A grid's code (统计用区划代码 + a sequence: 430681001001001) has the shape of an old
+ * 15-digit ID: a 15-digit number that is an area's code is not counted.
+ */
+async function identifierLeaks(key: string, status: number, body: string, what: string) {
+  if (REVEAL_ROUTES.has(key) && isOk(status)) return;
+  let hits = clearIdentifiers(body);
+  const old = hits.filter((h) => h.kind === 'id15').map((h) => h.value);
+  if (old.length) {
+    const codes = await t.db.selectFrom('areas').select('code').where('code', 'in', old).execute();
+    const areaCodes = new Set(codes.map((c) => c.code));
+    hits = hits.filter((h) => !(h.kind === 'id15' && areaCodes.has(h.value)));
+  }
+  if (hits.length)
+    fail(`an identifier in clear (${hits.map((h) => `${h.kind} ${h.value}`).join(', ')}) — ${what}`);
 }
 
 /** Runs `f` over the items with at most `size` in flight at once. */
@@ -765,8 +850,28 @@ describe('defects the matrix found', () => {
 
 // —— the cases ——
 
+/**
+ * Reads change nothing (issue 14: exports were GETs that audited and counted against a rate
+ * limit, so a cross-site page could trigger them). Every GET route of the table is run by every
+ * role on its fixtures, made beforehand; the whole database must be as it was after all of them.
+ * An action with a side effect is a POST, and carries the CSRF header.
+ */
+async function readsChangeNothing(key: string, before: Record<string, string>) {
+  const after = await fingerprint(t.db);
+  const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
+  if (changed.length)
+    fail(
+      `${key} changed ${changed.join(', ')}: a GET must have no side effects (make it a POST with the CSRF header)`,
+    );
+}
+
 async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { kind: 'record' }>) {
   const perm = entry.permission;
+  const reads = route.method === 'GET';
+  /** Shared fixtures of a read, made before the snapshot it is compared with. */
+  const fixtures: (() => Promise<unknown>)[] = [];
+  /** Owner-only variants some role holding the route's permission over the record was denied. */
+  const ownTested = new Set<Variant>();
   const jobs: (() => Promise<void>)[] = [];
   /** Successful writes, by position: one role's cases never run at once (a patrol, a rate limit). */
   const fresh = new Map<Position, (() => Promise<void>)[]>();
@@ -781,6 +886,9 @@ async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { 
         const abstract = expectedRecord(perm, v, standingAt(spec.role, p, at.id === node.id));
         const label = `${key}${v.label ? ` (${v.label})` : ''} as ${spec.account} on a record at ${p}`;
         if (exp !== abstract) fail(`${label}: derived ${exp} from paths but ${abstract} from the table`);
+        const gated = perm === 'authenticated' || perm === 'public';
+        if (v.ownOnly && (gated || standingOf(spec.role, at.path).covers(perm))) ownTested.add(v);
+        if (reads && !(exp === 'ok' && v.fresh)) fixtures.push(() => sharedRec(v.record, node));
         const run = async () => {
           caseCount++;
           const rec =
@@ -792,11 +900,13 @@ async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { 
           const r = await send(clients.get(spec.role)!, req);
           const body = await text(r);
           const what = `${label}: ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 300)}`;
+          await identifierLeaks(key, r.statusCode, body, what);
           if (exp === 'ok') {
             if (!isOk(r.statusCode)) return fail(`expected 2xx — ${what}`);
             if (v.undo) {
               const u = await send(clients.get(spec.role)!, v.undo(r.json()));
               if (!isOk(u.statusCode)) fail(`undo failed: ${u.statusCode} ${u.body} — ${what}`);
+              await identifierLeaks('undo', u.statusCode, await text(u), `undo of ${what}`);
             }
             if (route.method === 'GET' && v.shows !== false && rec.shown && !body.includes(rec.shown))
               fail(`the record is not in the answer — ${what}`);
@@ -814,8 +924,17 @@ async function runRecord(key: string, route: RouteInfo, entry: Extract<Entry, { 
       }
     }
   }
+  for (const v of entry.variants)
+    if (v.ownOnly && !ownTested.has(v))
+      fail(
+        `${key}: an owner-only record no role holding ${perm} over it was denied (place the fixture where such roles are)`,
+      );
+  const snapshot = reads && !entry.variants.some((v) => v.fresh);
+  if (snapshot) await inBatches(fixtures, 8, async (f) => void (await f()));
+  const before = snapshot ? await fingerprint(t.db) : null;
   await inBatches(jobs, 8, (f) => f());
   for (const group of fresh.values()) await inBatches(group, 4, (f) => f());
+  if (before) await readsChangeNothing(key, before);
 }
 
 async function runList(key: string, entry: ListEntry) {
@@ -838,6 +957,7 @@ async function runList(key: string, entry: ListEntry) {
       recs.push({ rec, record: x.record, perm: x.perm, ancestorsToo: x.ancestorsToo, path });
     },
   );
+  const before = key.startsWith('GET ') ? await fingerprint(t.db) : null;
   await inBatches(ROLES, 4, async (spec) => {
     const exp = expectedGlobal(perm, standingOf(spec.role, ''), entry.requiresAny);
     for (const x of entry.records) {
@@ -846,6 +966,7 @@ async function runList(key: string, entry: ListEntry) {
       const r = await send(clients.get(spec.role)!, req);
       const body = await text(r);
       const what = `${key} as ${spec.account}: ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
+      await identifierLeaks(key, r.statusCode, body, what);
       if (exp !== 'ok') {
         if (r.statusCode !== exp) fail(`expected ${exp} — ${what}`);
       } else if (!isOk(r.statusCode)) {
@@ -866,6 +987,7 @@ async function runList(key: string, entry: ListEntry) {
       }
     }
   });
+  if (before) await readsChangeNothing(key, before);
 }
 
 async function runPublic(key: string, entry: PublicEntry) {
@@ -884,6 +1006,7 @@ async function runPublic(key: string, entry: PublicEntry) {
       if (rec) recs.push({ rec, spec: x.spec });
     },
   );
+  const before = key.startsWith('GET ') ? await fingerprint(t.db) : null;
   const anon = t.anon();
   const hidden = (x: (typeof recs)[number]) =>
     x.rec.markers.filter(
@@ -897,6 +1020,7 @@ async function runPublic(key: string, entry: PublicEntry) {
     const r = await send(anon, req);
     const body = await text(r);
     const what = `${key} (anonymous): ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
+    await identifierLeaks(key, r.statusCode, body, what);
     const offered = targets.every((x) => x.spec.offered);
     if (rec && !offered) {
       if (r.statusCode !== 404) fail(`expected 404 — ${what}`);
@@ -915,19 +1039,23 @@ async function runPublic(key: string, entry: PublicEntry) {
   };
   if (entry.perRecord) await inBatches(recs, 8, (x) => checkOne([x], x.rec));
   else await checkOne(recs);
+  if (before) await readsChangeNothing(key, before);
 }
 
 async function runGlobal(key: string, entry: Extract<Entry, { kind: 'global' }>) {
   const perm = entry.permission;
+  const before = key.startsWith('GET ') ? await fingerprint(t.db) : null;
   for (const spec of ROLES) {
     caseCount++;
     const exp = expectedGlobal(perm, standingOf(spec.role, ''));
     const req = await entry.request(versionOf, uniq(), exp === 'ok');
     const r = await send(clients.get(spec.role)!, req);
     const what = `${key} as ${spec.account}: ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
+    await identifierLeaks(key, r.statusCode, await text(r), what);
     if (exp === 'ok' ? !isOk(r.statusCode) : r.statusCode !== exp)
       fail(`expected ${outcomeText(exp)} — ${what}`);
   }
+  if (before) await readsChangeNothing(key, before);
 }
 
 describe('every (role × position × route) case', () => {
@@ -956,6 +1084,17 @@ describe('every (role × position × route) case', () => {
         unit: 'day',
       });
       MX_LIMIT_ID.spare.push(check(r, 'limit').id as number);
+    }
+    // Source addresses with a failed sign-in, for the address unlock.
+    for (let i = 1; i <= ROLES.length; i++) {
+      const address = `198.51.100.${i}`;
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: `mx_nobody_${i}`, password: 'Wrong#pass1' },
+        remoteAddress: address,
+      });
+      MX_ADDRESS.spare.push(address);
     }
     MX_SETTINGS.value = check(await root.get('/api/settings/security'), 'settings');
     MX_SETTINGS.officeHours = check(await root.get('/api/calendar/office-hours'), 'office hours');

@@ -138,8 +138,9 @@ export const RECORDS = {
   staff: { label: 'building-head assignment', at: ['building'] },
   user: { label: 'account', at: ['house'] },
   userRole: { label: 'role assignment', at: ['house'] },
+  pendingGrant: { label: 'role grant awaiting approval (asked by another)', at: ['house'] },
   open311Key: { label: 'Open311 key', at: ['house'] },
-  importJob: { label: 'import job (another user’s)', at: ['house'] },
+  importJob: { label: 'import job (another user’s, imported here, with a failed row)', at: ['house'] },
   notification: { label: 'notification (another user’s)', at: ['house'] },
 } as const satisfies Record<
   string,
@@ -186,7 +187,11 @@ export interface Variant {
   readPerm?: string;
   /** Records visible from below too (rules of the community, seen by its grid workers). */
   ancestorsToo?: boolean;
-  /** The record is only ever its owner's (another user's import, notification): 404 for all. */
+  /**
+   * The record is only ever its owner's (another user's import, notification): 404 for all. The
+   * fixture must lie where roles holding the route's permission cover it (matrix.test.ts checks
+   * that some do): an owner-only rule is only tested by someone who would see the record otherwise.
+   */
   ownOnly?: boolean;
   /** A successful call uses the record up (delete, archive, a state change): one fresh record per allowed case. */
   fresh?: boolean;
@@ -566,6 +571,36 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/role-grants': {
+    kind: 'list',
+    permission: 'role.approve',
+    records: [{ record: 'pendingGrant', perm: 'role.approve' }],
+    request: () => get('/api/role-grants'),
+  },
+  'POST /api/role-grants/:id/approve': {
+    kind: 'record',
+    permission: 'role.approve',
+    variants: [
+      {
+        record: 'pendingGrant',
+        fresh: true,
+        shows: false,
+        request: (r) => post(`/api/role-grants/${r.id}/approve`),
+      },
+    ],
+  },
+  'POST /api/role-grants/:id/reject': {
+    kind: 'record',
+    permission: 'role.approve',
+    variants: [
+      {
+        record: 'pendingGrant',
+        fresh: true,
+        shows: false,
+        request: (r) => post(`/api/role-grants/${r.id}/reject`),
+      },
+    ],
+  },
   'GET /api/permissions': {
     kind: 'global',
     permission: 'role.read',
@@ -616,6 +651,21 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'one setting for the whole system',
     request: () => get('/api/settings/security'),
   },
+  'GET /api/settings/security/addresses': {
+    kind: 'global',
+    permission: 'setting.security',
+    reason: 'source addresses are not area-scoped',
+    request: () => get('/api/settings/security/addresses'),
+  },
+  'POST /api/settings/security/addresses/unlock': {
+    kind: 'global',
+    permission: 'setting.security',
+    reason: 'source addresses are not area-scoped (one with failures made for the matrix)',
+    request: (_v, _n, allowed) =>
+      post('/api/settings/security/addresses/unlock', {
+        address: allowed ? MX_ADDRESS.next() : '203.0.113.254',
+      }),
+  },
   'PUT /api/settings/security': {
     kind: 'global',
     permission: 'setting.security',
@@ -634,12 +684,12 @@ export const MATRIX: Record<string, Entry> = {
     finds: true,
     request: (q) => get(`/api/people?q=${q}&pageSize=100`),
   },
-  'GET /api/people/export': {
+  'POST /api/people/export': {
     kind: 'list',
     permission: 'person.export',
     records: [{ record: 'person', perm: 'person.export' }],
     finds: true,
-    request: (q) => get(`/api/people/export?q=${q}`),
+    request: (q) => post('/api/people/export', { q }),
   },
   'GET /api/people/:id': {
     kind: 'record',
@@ -761,11 +811,11 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
-  'GET /api/imports/:id/errors.xlsx': {
+  'POST /api/imports/:id/errors.xlsx': {
     kind: 'record',
     permission: 'person.import',
     variants: [
-      { record: 'importJob', ownOnly: true, request: (r) => get(`/api/imports/${r.id}/errors.xlsx`) },
+      { record: 'importJob', ownOnly: true, request: (r) => post(`/api/imports/${r.id}/errors.xlsx`) },
     ],
   },
   'GET /api/houses/:id': {
@@ -1316,14 +1366,14 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
-  'GET /api/dashboard/export': {
+  'POST /api/dashboard/export': {
     kind: 'record',
     permission: 'dashboard.read',
     variants: [
       {
         record: 'area',
         shows: false,
-        request: (r) => get(`/api/dashboard/export?areaId=${r.id}&from=2026-01-01&to=2026-12-31`),
+        request: (r) => post('/api/dashboard/export', { areaId: r.id, from: '2026-01-01', to: '2026-12-31' }),
       },
     ],
   },
@@ -1349,6 +1399,13 @@ export const MX_ROLE_ID = {
   spare: [] as number[],
   next(): number {
     return this.spare.shift() ?? 999_999;
+  },
+};
+/** Source addresses with a failed sign-in, one per allowed unlock. */
+export const MX_ADDRESS = {
+  spare: [] as string[],
+  next(): string {
+    return this.spare.shift() ?? '203.0.113.254';
   },
 };
 export const MX_LIMIT_ID = {

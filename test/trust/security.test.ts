@@ -182,7 +182,7 @@ describe('at rest', () => {
       purpose: '核对身份',
     });
     expect(rev.json().value).toBe(sent.ids[1]);
-    const exp = await street.get(`/api/people/export?q=${sent.phones[2]}`);
+    const exp = await street.post('/api/people/export', { q: sent.phones[2] });
     expect(exp.statusCode, exp.body.slice(0, 200)).toBe(200);
     expect(exp.headers['x-export-rows']).toBe('1');
 
@@ -392,9 +392,8 @@ describe('headers', () => {
     for (const route of routes) {
       if (!['GET', ...MUTATING].includes(route.method)) continue;
       // Reads as a signed-in user; writes without the CSRF header (refused before any change:
-      // the error answers carry the headers too). Exports read a filter that matches no one.
-      const url =
-        route.url === '/api/people/export' ? '/api/people/export?q=nobody-at-all' : concrete(route.url);
+      // the error answers carry the headers too).
+      const url = concrete(route.url);
       for (const client of [worker, anon]) {
         const r = await client.request({
           method: route.method as 'GET',
@@ -496,13 +495,74 @@ describe('CSRF', () => {
     // the same session with its token is let through (the check is the token, not the session)
     expect((await street.post('/api/notifications/read-all', {})).statusCode).toBeLessThan(400);
   });
+
+  it('exports and error sheets (audited, rate-limited) are POSTs with the token, never a cross-site GET (issue 14)', async () => {
+    // A GET export could be started by any page the user visits (<img src>): it wrote an audit
+    // entry and used up the hour's exports. matrix.test.ts checks every GET changes nothing.
+    const street = await login('street_admin');
+    const youyi = await areaIdByCode(t.db, '430681001001');
+    const audited = async () => {
+      const r = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM audit_log WHERE action LIKE '%export%'`.execute(t.db);
+      return r.rows[0]!.n;
+    };
+    const before = await audited();
+    for (const url of [
+      '/api/people/export?q=nobody-at-all',
+      `/api/dashboard/export?areaId=${youyi}&from=2026-01-01&to=2026-12-31`,
+      '/api/imports/1/errors.xlsx',
+    ]) {
+      // (GET /api/people/export is GET /api/people/:id, refused cross-site: 403; the others no route: 404)
+      const r = await street.get(url, { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' });
+      expect([403, 404], `GET ${url}: ${r.statusCode} ${r.body.slice(0, 200)}`).toContain(r.statusCode);
+      expect(String(r.headers['content-type'])).not.toContain('spreadsheetml');
+    }
+    expect(await audited()).toBe(before);
+    for (const [url, body] of [
+      ['/api/people/export', { q: 'nobody-at-all' }],
+      ['/api/dashboard/export', { areaId: youyi, from: '2026-01-01', to: '2026-12-31' }],
+    ] as const) {
+      const refused = await t.app.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: { cookie: cookieOf.get(street)! },
+      });
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.json().code).toBe('CSRF_FAILED');
+      const ok = await street.post(url, body);
+      expect(ok.statusCode, `${url}: ${ok.body.slice(0, 200)}`).toBe(200);
+      expect(String(ok.headers['content-type'])).toContain('spreadsheetml');
+    }
+    expect(await audited()).toBe(before + 2);
+  });
+
+  it('refuses every /api request a browser marks cross-site, reads too: an identifier search writes its audit entry (issue 14)', async () => {
+    const building = await login('building_head');
+    const searches = async () => {
+      const r = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.search.identifier'`.execute(t.db);
+      return r.rows[0]!.n;
+    };
+    const before = await searches();
+    const cross = await building.get('/api/people?q=0022', { 'sec-fetch-site': 'cross-site' });
+    expect(cross.statusCode, cross.body).toBe(403);
+    expect(cross.json().code).toBe('CSRF_FAILED');
+    expect(await searches()).toBe(before);
+    // The same search from the app itself (same-origin, or a client that sends no such header).
+    for (const site of ['same-origin', undefined]) {
+      const own = await building.get('/api/people?q=0022', site ? { 'sec-fetch-site': site } : {});
+      expect(own.statusCode, own.body).toBe(200);
+    }
+    expect(await searches()).toBe(before + 2);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
 // Rate limits (last: they move the clock)
 
 describe('rate limits', () => {
-  it('sign-in: 5 failures lock the account name, and a source address, for 30 minutes (423)', async () => {
+  it('sign-in: 5 failures lock the account name for 30 minutes (423); 20 from an address slow it (429)', async () => {
     const attempt = (username: string, password: string, remoteAddress: string) =>
       t
         .anon()
@@ -514,11 +574,14 @@ describe('rate limits', () => {
     const locked = await attempt('grid_b', DEMO_PASSWORD, '10.1.0.99');
     expect(locked.statusCode).toBe(423);
     expect(locked.json().code).toBe('ACCOUNT_LOCKED');
-    // one address trying many names
-    for (let i = 0; i < 5; i++) await attempt(`nobody_${i}`, 'Wrong#1', '10.2.0.1');
+    // one address trying many names: slowed (1, 2, 4 … s between attempts), never a lock
+    for (let i = 0; i < 20; i++) await attempt(`nobody_${i}`, 'Wrong#1', '10.2.0.1');
     const fromThere = await attempt('volunteer', DEMO_PASSWORD, '10.2.0.1');
-    expect(fromThere.statusCode).toBe(423);
+    expect(fromThere.statusCode).toBe(429);
+    expect(fromThere.json().code).toBe('LOGIN_SLOWED');
     expect((await attempt('volunteer', DEMO_PASSWORD, '10.2.0.2')).statusCode).toBe(200);
+    t.clock.advance(1000);
+    expect((await attempt('volunteer', DEMO_PASSWORD, '10.2.0.1')).statusCode).toBe(200);
   });
 
   it('search: SEARCH_PER_MINUTE (120) a minute per user, then 429', async () => {
@@ -563,11 +626,11 @@ describe('rate limits', () => {
 
     const exportsLeft = EXPORT_LIMIT - (await used('community_worker', ['person.export']));
     for (let i = 0; i < exportsLeft; i++) {
-      const r = await worker.get('/api/people/export?q=nobody-at-all');
+      const r = await worker.post('/api/people/export', { q: 'nobody-at-all' });
       expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
     }
     const before = await used('community_worker', ['person.export']);
-    const refused = await worker.get('/api/people/export?q=nobody-at-all');
+    const refused = await worker.post('/api/people/export', { q: 'nobody-at-all' });
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe('RATE_LIMITED');
     expect(await used('community_worker', ['person.export'])).toBe(before); // a refused export is not audited
@@ -579,7 +642,7 @@ describe('rate limits', () => {
       (await gridA2.post(`/api/people/${person}/reveal`, { field: 'phone', purpose: '核对电话' })).statusCode,
     ).toBe(200);
     expect(
-      (await (await login('community_worker')).get('/api/people/export?q=nobody-at-all')).statusCode,
+      (await (await login('community_worker')).post('/api/people/export', { q: 'nobody-at-all' })).statusCode,
     ).toBe(200);
   });
 });

@@ -22,6 +22,8 @@ export interface Config {
   seedDemo: boolean;
   /** People searches per user per minute (SEARCH_PER_MINUTE); more answer 429. */
   searchPerMinute: number;
+  /** What an uploaded .xlsx may unpack to, all parts together (IMPORT_UNPACKED_MAX_MB; docs/security.md). */
+  importUnpackedMaxMb: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     seedDemo: mode === 'demo' && env.JIAYUAN_SEED_DEMO !== 'false',
     searchPerMinute: int('SEARCH_PER_MINUTE', env.SEARCH_PER_MINUTE, 120),
+    importUnpackedMaxMb: int('IMPORT_UNPACKED_MAX_MB', env.IMPORT_UNPACKED_MAX_MB, 512),
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Migration } from 'kysely';
-import type { PermissionDef } from '../../contract/roles.js';
+import type { Duty, PermissionDef } from '../../contract/roles.js';
 import type { Hooks, Services } from './services.js';
 
 /**
@@ -11,8 +11,13 @@ import type { Hooks, Services } from './services.js';
  */
 export interface ModuleManifest {
   name: string;
+  /**
+   * The duty of this module's permissions (三权分立: system, security, audit, business, common),
+   * unless a permission names its own. A permission with neither stops the app at start.
+   */
+  duty?: Duty;
   /** Permissions this module defines: `resource.action`. */
-  permissions: PermissionDef[];
+  permissions: PermissionDecl[];
   /** Which of this module's permissions each built-in role gets. */
   grants?: Partial<Record<string, string[]>>;
   /** Frozen migrations, keyed `<yyyymmddhhmm>_<module>_<what>`. */
@@ -31,6 +36,16 @@ export interface ModuleManifest {
   rootRoutes?: FastifyPluginAsync<{ services: Services }>;
 }
 
-export function perm(module: string, name: string, zh: string, en: string, sensitive = false): PermissionDef {
-  return { name, module, zh, en, sensitive };
+/** A permission as a manifest declares it: its duty defaults to the module's. */
+export type PermissionDecl = Omit<PermissionDef, 'duty'> & { duty?: Duty };
+
+export function perm(
+  module: string,
+  name: string,
+  zh: string,
+  en: string,
+  sensitive = false,
+  duty?: Duty,
+): PermissionDecl {
+  return { name, module, zh, en, sensitive, ...(duty ? { duty } : {}) };
 }

@@ -7,7 +7,7 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   idleTimeoutMinutes: 30,
   absoluteLifetimeHours: 12,
   lockoutThreshold: 5,
-  ipLockoutThreshold: 5,
+  ipLockoutThreshold: 20,
   lockoutMinutes: 30,
 };
 

@@ -173,14 +173,27 @@ function dispositionName(header: string | null): string | null {
 }
 
 /**
- * Download a file the API serves (GET: no CSRF token needed) and hand it to the browser as a
- * download. Errors arrive as the usual envelope and are thrown as ApiError.
+ * Download a file the API serves and hand it to the browser as a download. Every download is a
+ * POST with the CSRF header and its filter as a JSON body: exports are audited and rate-limited
+ * (side effects), so they are never plain GET links another site could trigger (issue 14). Errors
+ * arrive as the usual envelope and are thrown as ApiError.
  */
-export async function download(path: string, query?: Query, fallbackName = 'download'): Promise<string> {
+export async function download(path: string, body?: Query, fallbackName = 'download'): Promise<string> {
+  const payload: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(body ?? {}))
+    if (v !== undefined && v !== null && v !== '') payload[k] = v;
+  const headers: Record<string, string> = {
+    'Accept-Language': getLang(),
+    'Content-Type': 'application/json',
+  };
+  const csrf = readCookie('jy_csrf');
+  if (csrf) headers['x-csrf-token'] = csrf;
   let res: Response;
   try {
-    res = await fetch(buildUrl(path, query), {
-      headers: { 'Accept-Language': getLang() },
+    res = await fetch(path, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(payload),
       credentials: 'same-origin',
     });
   } catch {

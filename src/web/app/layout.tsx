@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   CalendarOutlined,
   CarryOutOutlined,
+  CheckSquareOutlined,
   ClockCircleOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -64,6 +65,7 @@ export interface NavItem {
     | 'organisations'
     | 'users'
     | 'roles'
+    | 'grants'
     | 'security'
     | 'calendar'
     | 'caseLimits'
@@ -176,6 +178,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.roles',
     icon: <SafetyCertificateOutlined />,
     permission: 'role.read',
+  },
+  {
+    key: 'grants',
+    path: '/role-grants',
+    label: 'nav.grants',
+    icon: <CheckSquareOutlined />,
+    permission: 'role.approve',
   },
   {
     key: 'security',

@@ -15,6 +15,7 @@ const ImportPage = lazy(() => import('../pages/registry/ImportPage.js'));
 const OrganisationsPage = lazy(() => import('../pages/registry/OrganisationsPage.js'));
 const UsersPage = lazy(() => import('../pages/users/UsersPage.js'));
 const RolesPage = lazy(() => import('../pages/users/RolesPage.js'));
+const RoleGrantsPage = lazy(() => import('../pages/users/RoleGrantsPage.js'));
 const SecuritySettingsPage = lazy(() => import('../pages/settings/SecuritySettingsPage.js'));
 const AuditPage = lazy(() => import('../pages/audit/AuditPage.js'));
 const ProfilePage = lazy(() => import('../pages/profile/ProfilePage.js'));
@@ -296,6 +297,14 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="role.read">
                 <RolesPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'role-grants',
+            element: (
+              <Require permission="role.approve">
+                <RoleGrantsPage />
               </Require>
             ),
           },

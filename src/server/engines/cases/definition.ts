@@ -88,6 +88,11 @@ export interface CaseTypeDef {
   reopenDays: number;
   /** Indicator keys this type reports (engine/indicators.ts). */
   indicators: readonly string[];
+  /**
+   * May its cases be shown outside the app (Open311, the big screen; docs/cases.md "Public or
+   * not")? 'public': yes unless marked otherwise; 'never': not even when asked (no `set_public`).
+   */
+  publicity: 'public' | 'never';
 }
 
 export const perm = (type: CaseType, suffix: PermSuffix) => `${type}.${suffix}`;
@@ -195,6 +200,12 @@ export function commonFlow(reopenDays: number): Partial<Record<CaseAction, Actio
         { relation: 'assignee' },
         { relation: 'owner' },
       ],
+    },
+    // 对外公开: the handling staff decide, in any state (a closed case stays listed by Open311).
+    set_public: {
+      from: [...OPEN, 'closed', 'rejected'],
+      to: 'same',
+      who: [{ perm: 'accept' }, { perm: 'supervise' }, { relation: 'owner' }],
     },
   };
 }

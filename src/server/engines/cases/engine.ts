@@ -239,6 +239,13 @@ export function caseEngine(s: Services, timings: TimingStore) {
           'Only staff register on behalf of residents',
           ctx.lang,
         );
+      if (input.public && def.publicity === 'never')
+        throw field(
+          'public',
+          `${def.zh}不对外公开`,
+          `A ${def.en.toLowerCase()} is never shown outside`,
+          ctx.lang,
+        );
       let phone: string | null = null;
       if (input.contactPhone) {
         const r = checkPhone(input.contactPhone);
@@ -355,6 +362,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             externalToken: origin?.token ?? null,
             sourceKind: input.source?.kind ?? null,
             sourceId: input.source?.id ?? null,
+            public: def.publicity === 'public' && input.public !== false,
             ...stageFields(timing, def, base, 'reported', now),
           })
           .returningAll()
@@ -787,6 +795,15 @@ export function caseEngine(s: Services, timings: TimingStore) {
       }
       case 'comment':
         return { patch: {}, data: {}, notify: parties };
+      case 'set_public':
+        if (input.public === c.public)
+          throw new AppError(
+            'CASE_RULE',
+            input.public
+              ? { zh: '该件已对外公开', en: 'The case is public already' }
+              : { zh: '该件已设为不公开', en: 'The case is not public already' },
+          );
+        return { patch: { public: input.public }, data: { public: input.public }, notify: [] };
     }
   }
 }

@@ -19,6 +19,7 @@ export async function holdersAt(conn: Conn, permission: string, areaIds: number[
       .select('ur.userId')
       .distinct()
       .where('rp.permission', '=', permission)
+      .where('ur.pending', '=', false)
       .where('ur.areaId', '=', sql<number>`ANY (${areaIds}::bigint[])`)
       .where('u.status', '=', 'active'),
   );

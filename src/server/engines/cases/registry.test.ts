@@ -18,6 +18,7 @@ const typeDef = (code: string, prefix: string): CaseTypeDef => ({
   zh: '测试件',
   en: 'Test case',
   many: 'test cases',
+  publicity: 'public',
   input: EventCreate,
   categories: [
     { code: 'a', parent: null, zh: '甲', en: 'A', handle: wday },

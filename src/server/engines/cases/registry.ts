@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import type { PermissionDef } from '../../../contract/roles.js';
 import type { AccessRegistry } from '../../platform/access/registry.js';
 import type { Db } from '../../platform/db/index.js';
-import type { ModuleManifest } from '../../platform/module.js';
+import type { ModuleManifest, PermissionDecl } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
 import { type CaseTypeDef, PERMISSION_SUFFIXES } from './definition.js';
 
@@ -115,10 +114,10 @@ export function collectCaseTypes(modules: ModuleManifest[], access: AccessRegist
  * The five permissions of a case type (`<code>.read|report|accept|verify|supervise`), labelled
  * from its names; a module lists them in its manifest's `permissions`.
  */
-export function casePermissions(module: string, def: CaseTypeDef): PermissionDef[] {
+export function casePermissions(module: string, def: CaseTypeDef): PermissionDecl[] {
   const zh = def.zh;
   const en = def.many;
-  const p = (suffix: string, z: string, e: string, sensitive = false): PermissionDef => ({
+  const p = (suffix: string, z: string, e: string, sensitive = false): PermissionDecl => ({
     name: `${def.code}.${suffix}`,
     module,
     zh: z,

@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { CaseAttachmentsTable } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 
 /**
@@ -66,32 +66,16 @@ export function attachmentStore(s: Services) {
 
   return {
     async upload(ctx: Ctx, req: FastifyRequest) {
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      let part: Awaited<ReturnType<typeof req.file>>;
-      try {
-        part = await req.file();
-      } catch (e) {
-        const err = e as { statusCode?: number; code?: string };
-        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new AppError('BODY_TOO_LARGE');
-        throw bad(ctx, '上传内容不完整', 'incomplete upload');
-      }
-      if (!part) throw bad(ctx, '没有文件', 'no file');
       const day = new Date().toISOString().slice(0, 7);
       const dir = path.join(root, day);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const key = `${day}/${randomBytes(16).toString('hex')}`;
       const tmp = path.join(root, `${key}.part`);
-      const hash = createHash('sha256');
-      let size = 0;
+      // The shared multipart reader: truncated or malformed bodies are 400, oversized 413.
+      const got = await receiveFile(req, tmp);
+      if (!got) throw bad(ctx, '没有文件', 'no file');
       try {
-        part.file.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          size += chunk.length;
-        });
-        await pipeline(part.file, createWriteStream(tmp, { mode: 0o600 }));
-        if (part.file.truncated) throw new AppError('BODY_TOO_LARGE');
-        if (size === 0) throw bad(ctx, '文件为空', 'empty file');
+        if (got.size === 0) throw bad(ctx, '文件为空', 'empty file');
         const fh = await open(tmp, 'r');
         const head = Buffer.alloc(16);
         await fh.read(head, 0, 16, 0);
@@ -106,7 +90,7 @@ export function attachmentStore(s: Services) {
         await rename(tmp, path.join(root, key));
         const name =
           path
-            .basename((part.filename || `file.${type.ext}`).replace(/\\/g, '/'))
+            .basename((got.filename || `file.${type.ext}`).replace(/\\/g, '/'))
             .replace(/\p{Cc}/gu, '')
             .trim()
             .slice(0, 100) || `file.${type.ext}`;
@@ -116,8 +100,8 @@ export function attachmentStore(s: Services) {
             uploadedBy: ctx.actor.userId,
             name,
             mime: type.mime,
-            size,
-            sha256: hash.digest('hex'),
+            size: got.size,
+            sha256: got.sha256,
             storageKey: key,
           })
           .returning(['id', 'name', 'mime', 'size'])
@@ -125,10 +109,6 @@ export function attachmentStore(s: Services) {
         return { ...row, url: `/api/cases/attachments/${row.id}` };
       } catch (e) {
         await rm(tmp, { force: true });
-        if (e instanceof AppError) throw e;
-        const err = e as { statusCode?: number; code?: string };
-        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new AppError('BODY_TOO_LARGE');
         throw e;
       }
     },

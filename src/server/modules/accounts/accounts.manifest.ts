@@ -8,6 +8,7 @@ const P = (name: string, zh: string, en: string, sensitive = false) =>
 /** Accounts, roles and security settings: the security administrator's module. */
 export const accountsModule: ModuleManifest = {
   name: 'accounts',
+  duty: 'security',
   permissions: [
     P('user.read', '查看账户', 'View accounts'),
     P('user.create', '创建账户', 'Create accounts'),
@@ -18,6 +19,15 @@ export const accountsModule: ModuleManifest = {
     P('role.manage', '管理自定义角色', 'Manage custom roles', true),
     P('role.assign', '为账户分配角色与数据范围', 'Assign roles and data scopes', true),
     P('setting.security', '安全策略设置', 'Security settings', true),
+    // The second person of a grant the security administrator asks for (docs/security.md).
+    perm(
+      'accounts',
+      'role.approve',
+      '审批授权（业务、系统、审计权限）',
+      'Approve grants of business, system and audit rights',
+      true,
+      'system',
+    ),
   ],
   grants: {
     security_admin: [
@@ -31,6 +41,7 @@ export const accountsModule: ModuleManifest = {
       'role.assign',
       'setting.security',
     ],
+    sys_admin: ['role.approve'],
   },
   routes: accountsRoutes,
   seedDemo: seedDemoAccounts,

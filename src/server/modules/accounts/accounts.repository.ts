@@ -1,5 +1,13 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import type { SecuritySettings } from '../../../contract/auth.js';
+import { accountLockedSql } from '../../platform/auth/throttle.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
+
+/** When the list reads "locked": the current lockout settings at `now`. */
+export interface LockView {
+  now: Date;
+  settings: SecuritySettings;
+}
 
 export interface UserRecord {
   id: number;
@@ -22,13 +30,15 @@ export interface UserRecord {
     areaId: number;
     areaName: string;
     adminKind: string | null;
+    /** Waiting for a second person's approval: gives nothing yet. */
+    pending: boolean;
   }[];
 }
 
 const contains = (q: string) => `%${escapeLike(q)}%`;
 
 export function accountsRepo(db: Conn) {
-  const base = (now: Date) =>
+  const base = (lock: LockView) =>
     db
       .selectFrom('users as u')
       .innerJoin('areas as h', 'h.id', 'u.areaId')
@@ -40,16 +50,15 @@ export function accountsRepo(db: Conn) {
         'h.name as areaName',
         sql<string>`h.path::text`.as('areaPath'),
         'u.status',
-        sql<boolean>`EXISTS (SELECT 1 FROM login_throttle t WHERE t.kind = 'account' AND t.key = lower(u.username) AND t.locked_until > ${now})`.as(
-          'locked',
-        ),
+        accountLockedSql('u.username', lock.now, lock.settings).as('locked'),
         'u.totpEnabled',
         'u.lastLoginAt',
         'u.createdAt',
         'u.version',
         sql<UserRecord['roles']>`coalesce((
           SELECT json_agg(json_build_object('assignmentId', ur.id, 'role', r.code, 'roleName', r.name_zh, 'roleNameEn', r.name_en,
-                                            'areaId', a.id, 'areaName', a.name, 'adminKind', r.admin_kind) ORDER BY ur.id)
+                                            'areaId', a.id, 'areaName', a.name, 'adminKind', r.admin_kind,
+                                            'pending', ur.pending) ORDER BY ur.id)
           FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
           WHERE ur.user_id = u.id), '[]'::json)`.as('roles'),
       ]);
@@ -58,19 +67,19 @@ export function accountsRepo(db: Conn) {
     async find(
       id: number,
       scope: Expression<SqlBool>,
-      now: Date,
+      lock: LockView,
       forUpdate = false,
     ): Promise<UserRecord | undefined> {
       // Locked on its own first, then read: see registry.repository's find (a concurrent change of
       // the account's area made the loser of the race a 404 instead of a 412).
       if (forUpdate) await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
-      const q = base(now).where('u.id', '=', id).where(scope);
+      const q = base(lock).where('u.id', '=', id).where(scope);
       return (await q.executeTakeFirst()) as UserRecord | undefined;
     },
 
     async list(opts: {
       scope: Expression<SqlBool>;
-      now: Date;
+      lock: LockView;
       q?: string;
       status?: string;
       role?: string;
@@ -100,7 +109,7 @@ export function accountsRepo(db: Conn) {
       }
       const total = (await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
       const ids = q.select('u.id');
-      const rows = await base(opts.now)
+      const rows = await base(opts.lock)
         .where('u.id', 'in', ids)
         .orderBy(`u.${opts.sort.column}`, opts.sort.desc ? 'desc' : 'asc')
         .orderBy('u.id')
@@ -116,6 +125,40 @@ export function accountsRepo(db: Conn) {
         .select('id')
         .where(sql<SqlBool>`lower(username) = ${username.toLowerCase()}`)
         .executeTakeFirst());
+    },
+
+    /** Grants waiting for approval, at areas the scope covers, oldest first. */
+    pendingGrants(scope: Expression<SqlBool>) {
+      return db
+        .selectFrom('userRoles as ur')
+        .innerJoin('users as u', 'u.id', 'ur.userId')
+        .innerJoin('roles as r', 'r.id', 'ur.roleId')
+        .innerJoin('areas as a', 'a.id', 'ur.areaId')
+        .leftJoin('users as q', 'q.id', 'ur.createdBy')
+        .select([
+          'ur.id as assignmentId',
+          'u.id as userId',
+          'u.username',
+          'u.displayName',
+          'r.code as role',
+          'r.nameZh as roleNameZh',
+          'r.nameEn as roleNameEn',
+          'a.id as areaId',
+          'a.name as areaName',
+          'ur.createdBy as requestedById',
+          'q.username as requestedBy',
+          'ur.createdAt as requestedAt',
+          sql<
+            string[]
+          >`coalesce((SELECT array_agg(permission ORDER BY permission) FROM role_permissions rp WHERE rp.role_id = r.id), '{}')`.as(
+            'permissions',
+          ),
+        ])
+        .where('ur.pending', '=', true)
+        .where(scope)
+        .orderBy('ur.id')
+        .limit(500)
+        .execute();
     },
 
     roles() {

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SecuritySettings } from '../../../contract/auth.js';
-import { Id, IdParams, pageOf } from '../../../contract/common.js';
+import { AddressThrottle, AddressUnlockBody, SecuritySettings } from '../../../contract/auth.js';
+import { Id, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import { PermissionDef, Role, RoleCreate, RoleUpdate } from '../../../contract/roles.js';
 import {
+  GrantDecision,
+  PendingGrant,
   ResetPasswordResult,
   RoleAssign,
   UserCreate,
@@ -14,7 +16,7 @@ import {
 } from '../../../contract/users.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
-import { presentRole, presentUser } from './accounts.presenter.js';
+import { presentGrant, presentRole, presentUser } from './accounts.presenter.js';
 import { accountsService } from './accounts.service.js';
 
 export const accountsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -152,6 +154,43 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   );
 
   app.get(
+    '/role-grants',
+    {
+      config: { permission: 'role.approve' },
+      schema: {
+        tags,
+        summary: 'Role grants waiting for a second person (in the approver’s scope)',
+        response: { 200: z.object({ items: z.array(PendingGrant) }) },
+      },
+    },
+    async (req) => {
+      const ctx = req.ctx();
+      const defs = new Map(services.registry.permissions.map((p) => [p.name, p]));
+      const label = (p: string) => {
+        const d = defs.get(p);
+        return d ? (ctx.lang === 'zh' ? d.zh : d.en) : p;
+      };
+      return {
+        items: (await svc.pendingGrants(ctx)).map((g) => presentGrant(g, ctx.actor, ctx.lang, label)),
+      };
+    },
+  );
+
+  for (const [action, approve] of [
+    ['approve', true],
+    ['reject', false],
+  ] as const) {
+    app.post(
+      `/role-grants/:id/${action}`,
+      {
+        config: { permission: 'role.approve' },
+        schema: { tags, params: IdParams, response: { 200: GrantDecision } },
+      },
+      async (req) => svc.decideGrant(req.ctx(), req.params.id, approve),
+    );
+  }
+
+  app.get(
     '/permissions',
     {
       config: { permission: 'role.read' },
@@ -204,6 +243,42 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     '/settings/security',
     { config: { permission: 'setting.security' }, schema: { tags, response: { 200: SecuritySettings } } },
     async () => services.settings.security(),
+  );
+
+  app.get(
+    '/settings/security/addresses',
+    {
+      config: { permission: 'setting.security' },
+      schema: {
+        tags,
+        summary: 'Source addresses with failed sign-ins in the window',
+        response: { 200: z.object({ items: z.array(AddressThrottle) }) },
+      },
+    },
+    async () => ({
+      items: (await svc.addressThrottles()).map((a) => ({
+        ...a,
+        firstFailureAt: a.firstFailureAt.toISOString(),
+        lastAt: a.lastAt.toISOString(),
+      })),
+    }),
+  );
+
+  app.post(
+    '/settings/security/addresses/unlock',
+    {
+      config: { permission: 'setting.security' },
+      schema: {
+        tags,
+        summary: 'Clear a source address’s count',
+        body: AddressUnlockBody,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      await svc.unlockAddress(req.ctx(), req.body.address);
+      return { ok: true as const };
+    },
   );
 
   app.put(

@@ -1,13 +1,60 @@
 import { sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import type { ListQuery } from '../../../contract/common.js';
+import {
+  assertMayHold,
+  type DutyConflict,
+  dutiesOf,
+  dutyConflict,
+  dutyConflictError,
+  needsApproval,
+} from '../../platform/access/duties.js';
 import { areaIdInScope, pathInScope } from '../../platform/access/scope.js';
 import { diff } from '../../platform/audit/audit.js';
+import { rememberPassword } from '../../platform/auth/history.js';
 import { checkPasswordPolicy, generatePassword, hashPassword } from '../../platform/auth/password.js';
+import { accountKey, addressThrottles, clearAddress } from '../../platform/auth/throttle.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { accountsRepo, type UserRecord } from './accounts.repository.js';
+import { accountsRepo, type LockView, type UserRecord } from './accounts.repository.js';
+
+/** Why a custom role's permissions are refused (ROLE_DUTIES), in both languages. */
+const ROLE_DUTY_TEXT: Record<'audit' | DutyConflict, { zh: string; en: string }> = {
+  audit: {
+    zh: '包含审计权限：审计权限只属于内置的审计管理员',
+    en: 'carry audit permissions: only the built-in audit administrator holds them',
+  },
+  audit_alone: {
+    zh: '包含审计权限：审计权限只属于内置的审计管理员',
+    en: 'carry audit permissions: only the built-in audit administrator holds them',
+  },
+  security_system: {
+    zh: '同时包含安全管理与系统管理权限',
+    en: 'mix security and system administration permissions',
+  },
+  security_business: {
+    zh: '同时包含安全管理与业务数据权限',
+    en: 'mix security administration and business-data permissions',
+  },
+};
+
+/** A custom role stays within one side of 三权分立, and never carries audit (docs/security.md). */
+function checkCustomRole(permissions: string[]): void {
+  const duties = dutiesOf(permissions);
+  if (duties.has('audit')) throw new AppError('ROLE_DUTIES', ROLE_DUTY_TEXT.audit);
+  const c = dutyConflict(duties);
+  if (c) throw new AppError('ROLE_DUTIES', ROLE_DUTY_TEXT[c]);
+}
+
+async function rolePermissions(trx: Tx, roleId: number): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('rolePermissions')
+    .select('permission')
+    .where('roleId', '=', roleId)
+    .execute();
+  return rows.map((r) => r.permission);
+}
 
 const USER_SORTS = {
   username: 'username',
@@ -16,8 +63,42 @@ const USER_SORTS = {
   lastLoginAt: 'lastLoginAt',
 } as const;
 
+/**
+ * Editing a role changes what every holder has, without a new grant: so a role that is assigned
+ * (or requested) may not gain permissions that need approval — that would hand business, system
+ * or audit rights past the second person — and no holder may end up across incompatible duties.
+ */
+async function checkWidening(trx: Tx, roleId: number, before: string[], after: string[]): Promise<void> {
+  const added = after.filter((p) => !before.includes(p));
+  if (added.length === 0) return;
+  const holders = await trx
+    .selectFrom('userRoles')
+    .select('userId')
+    .distinct()
+    .where('roleId', '=', roleId)
+    .orderBy('userId')
+    .execute();
+  if (holders.length === 0) return;
+  if (needsApproval(added))
+    throw new AppError('ROLE_WIDEN_IN_USE', {
+      permission: added.filter((p) => needsApproval([p])).join(', '),
+    });
+  for (const { userId } of holders) {
+    await sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`.execute(trx);
+    const others = await sql<{ permission: string }>`
+      SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+      WHERE ur.user_id = ${userId} AND ur.role_id <> ${roleId}`.execute(trx);
+    const c = dutyConflict(dutiesOf([...others.rows.map((r) => r.permission), ...after]));
+    if (c) throw dutyConflictError(c);
+  }
+}
+
 export function accountsService(s: Services) {
   const scope = (ctx: Ctx, permission = 'user.read') => areaIdInScope(ctx.actor, permission, 'u.areaId');
+  const lockView = async (): Promise<LockView> => ({
+    now: s.clock.now(),
+    settings: await s.settings.security(),
+  });
 
   async function forAction(
     ctx: Ctx,
@@ -25,7 +106,7 @@ export function accountsService(s: Services) {
     permission: string,
     trx: Tx | typeof s.db = s.db,
   ): Promise<UserRecord> {
-    const u = await accountsRepo(trx).find(id, scope(ctx), s.clock.now(), true);
+    const u = await accountsRepo(trx).find(id, scope(ctx), await lockView(), true);
     if (!u) throw notFound();
     if (!ctx.actor.canAt(permission, u.areaPath)) throw new AppError('FORBIDDEN');
     return u;
@@ -42,12 +123,12 @@ export function accountsService(s: Services) {
   }
 
   async function reload(trx: Tx, id: number) {
-    return (await accountsRepo(trx).find(id, sql`true` as never, s.clock.now()))!;
+    return (await accountsRepo(trx).find(id, sql`true` as never, await lockView()))!;
   }
 
   return {
     async get(ctx: Ctx, id: number) {
-      const u = await accountsRepo(s.db).find(id, scope(ctx), s.clock.now());
+      const u = await accountsRepo(s.db).find(id, scope(ctx), await lockView());
       if (!u) throw notFound();
       return u;
     },
@@ -63,7 +144,7 @@ export function accountsService(s: Services) {
       }
       return accountsRepo(s.db).list({
         scope: scope(ctx),
-        now: s.clock.now(),
+        lock: await lockView(),
         q: q.q,
         status: q.status,
         role: q.role,
@@ -84,7 +165,8 @@ export function accountsService(s: Services) {
       if (password) {
         const issues = checkPasswordPolicy(password, settings.passwordPolicy, ctx.lang, {
           username: input.username,
-        }).map((i) => ({ ...i, path: 'password' }));
+          path: 'password',
+        });
         if (issues.length) throw new AppError('PASSWORD_POLICY', {}, issues);
       } else {
         password = generatePassword();
@@ -180,7 +262,7 @@ export function accountsService(s: Services) {
         await trx
           .deleteFrom('loginThrottle')
           .where('kind', '=', 'account')
-          .where('key', '=', u.username.toLowerCase())
+          .where('key', '=', accountKey(u.username))
           .execute();
         await audit({ action: 'user.unlock', entityType: 'user', entityId: id });
         return reload(trx, id);
@@ -192,6 +274,12 @@ export function accountsService(s: Services) {
       const hash = await hashPassword(password);
       await inTx(s, ctx, async (trx, audit) => {
         await forAction(ctx, id, 'user.reset_password', trx);
+        const old = await trx
+          .selectFrom('users')
+          .select('passwordHash')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        await rememberPassword(trx, id, old.passwordHash);
         await trx
           .updateTable('users')
           .set({
@@ -208,14 +296,21 @@ export function accountsService(s: Services) {
       return { initialPassword: password };
     },
 
+    /**
+     * Binds a role to an account at a node. The account's permissions, with the role's, must stay
+     * within compatible duties (ADMIN_ROLES_EXCLUSIVE); a role carrying business, system or audit
+     * permissions is only requested here and gives nothing until a second person approves it.
+     */
     async assignRole(ctx: Ctx, id: number, roleCode: string, areaId: number) {
       return inTx(s, ctx, async (trx, audit) => {
-        const u = await forAction(ctx, id, 'role.assign', trx);
+        await forAction(ctx, id, 'role.assign', trx);
         if (id === ctx.actor.userId) throw new AppError('FORBIDDEN');
+        // Shared lock: the role's permissions cannot change under the check.
         const role = await trx
           .selectFrom('roles')
           .select(['id', 'code', 'adminKind'])
           .where('code', '=', roleCode)
+          .forShare()
           .executeTakeFirst();
         if (!role)
           throw new AppError('VALIDATION_FAILED', {}, [
@@ -223,23 +318,73 @@ export function accountsService(s: Services) {
           ]);
         const area = await areaInScope(ctx, areaId, 'role.assign', trx);
         if (!area) throw notFound();
-        const kinds = new Set(u.roles.map((r) => r.adminKind).filter(Boolean));
-        if (role.adminKind) kinds.add(role.adminKind);
-        if (kinds.size > 1) throw new AppError('ADMIN_ROLES_EXCLUSIVE');
+        const permissions = await rolePermissions(trx, role.id);
+        await assertMayHold(trx, id, permissions);
+        const pending = needsApproval(permissions);
         const inserted = await trx
           .insertInto('userRoles')
-          .values({ userId: id, roleId: role.id, areaId, createdBy: ctx.actor.userId })
+          .values({ userId: id, roleId: role.id, areaId, createdBy: ctx.actor.userId, pending })
           .onConflict((oc) => oc.columns(['userId', 'roleId', 'areaId']).doNothing())
           .returning('id')
           .executeTakeFirst();
         if (!inserted) throw new AppError('DUPLICATE', { field: 'role' });
         await audit({
-          action: 'role.assign',
+          action: pending ? 'role.request' : 'role.assign',
           entityType: 'user',
           entityId: id,
           detail: { role: role.code, areaId, areaName: area.name, assignmentId: inserted.id },
         });
         return reload(trx, id);
+      });
+    },
+
+    /** Grants waiting for a second person, in the approver's scope. */
+    async pendingGrants(ctx: Ctx) {
+      return accountsRepo(s.db).pendingGrants(pathInScope(ctx.actor, 'role.approve', 'a.path'));
+    },
+
+    /**
+     * The second person: approves (or rejects) a grant at a node in its `role.approve` scope. It
+     * may be neither the grant's requester nor its grantee; the duties are checked again.
+     */
+    async decideGrant(ctx: Ctx, assignmentId: number, approve: boolean) {
+      return inTx(s, ctx, async (trx, audit) => {
+        const g = await trx
+          .selectFrom('userRoles as ur')
+          .innerJoin('roles as r', 'r.id', 'ur.roleId')
+          .innerJoin('areas as a', 'a.id', 'ur.areaId')
+          .select(['ur.id', 'ur.userId', 'ur.createdBy', 'ur.areaId', 'a.name as areaName', 'r.code as role'])
+          .where('ur.id', '=', assignmentId)
+          .where('ur.pending', '=', true)
+          .where(pathInScope(ctx.actor, 'role.approve', 'a.path'))
+          .forUpdate('ur')
+          .executeTakeFirst();
+        if (!g) throw notFound();
+        if (g.userId === ctx.actor.userId || g.createdBy === ctx.actor.userId)
+          throw new AppError('GRANT_APPROVER_SAME');
+        if (approve) {
+          await assertMayHold(trx, g.userId, []);
+          await trx
+            .updateTable('userRoles')
+            .set({ pending: false, approvedBy: ctx.actor.userId, approvedAt: s.clock.now() })
+            .where('id', '=', g.id)
+            .execute();
+        } else {
+          await trx.deleteFrom('userRoles').where('id', '=', g.id).execute();
+        }
+        await audit({
+          action: approve ? 'role.approve' : 'role.reject',
+          entityType: 'user',
+          entityId: g.userId,
+          detail: {
+            role: g.role,
+            areaId: g.areaId,
+            areaName: g.areaName,
+            assignmentId: g.id,
+            requestedBy: g.createdBy,
+          },
+        });
+        return { assignmentId: g.id, userId: g.userId, approved: approve };
       });
     },
 
@@ -254,7 +399,13 @@ export function accountsService(s: Services) {
           action: 'role.unassign',
           entityType: 'user',
           entityId: id,
-          detail: { role: asg.role, areaId: asg.areaId, areaName: asg.areaName, assignmentId },
+          detail: {
+            role: asg.role,
+            areaId: asg.areaId,
+            areaName: asg.areaName,
+            assignmentId,
+            ...(asg.pending ? { pending: true } : {}),
+          },
         });
         return reload(trx, id);
       });
@@ -268,6 +419,7 @@ export function accountsService(s: Services) {
     ) {
       for (const p of input.permissions)
         if (!s.registry.has(p)) throw new AppError('UNKNOWN_PERMISSION', { permission: p });
+      checkCustomRole(input.permissions);
       return inTx(s, ctx, async (trx, audit) => {
         const exists = await trx
           .selectFrom('roles')
@@ -310,11 +462,13 @@ export function accountsService(s: Services) {
     ) {
       for (const p of input.permissions ?? [])
         if (!s.registry.has(p)) throw new AppError('UNKNOWN_PERMISSION', { permission: p });
+      if (input.permissions) checkCustomRole(input.permissions);
       return inTx(s, ctx, async (trx, audit) => {
         const before = await accountsRepo(trx).roles().where('r.id', '=', id).forUpdate().executeTakeFirst();
         if (!before) throw notFound();
         if (before.builtin) throw new AppError('ROLE_BUILTIN');
         if (before.version !== version) throw new AppError('STALE_VERSION');
+        if (input.permissions) await checkWidening(trx, id, before.permissions, input.permissions);
         await trx
           .updateTable('roles')
           .set({
@@ -344,6 +498,18 @@ export function accountsService(s: Services) {
           ),
         });
         return after;
+      });
+    },
+
+    async addressThrottles() {
+      return addressThrottles(s.db, s.clock.now(), await s.settings.security());
+    },
+
+    /** The security administrator clears an address's sign-in count (audited). */
+    async unlockAddress(ctx: Ctx, address: string) {
+      await inTx(s, ctx, async (trx, audit) => {
+        if (!(await clearAddress(trx, address))) throw notFound();
+        await audit({ action: 'auth.unlock_address', entityType: 'address', entityId: address });
       });
     },
 

@@ -257,8 +257,15 @@ describe('roles and scopes', () => {
     const { id, password } = await createUser('sun_li');
     const r = await sec.post(`/api/users/${id}/roles`, { role: 'grid_worker', areaId: ids.grid2 });
     expect(r.statusCode).toBe(200);
-    expect(r.json().roles).toEqual([expect.objectContaining({ role: 'grid_worker', areaId: ids.grid2 })]);
+    // Business rights wait for a second person (docs/security.md): the system administrator.
+    expect(r.json().roles).toEqual([
+      expect.objectContaining({ role: 'grid_worker', areaId: ids.grid2, pending: true }),
+    ]);
     const c = await signInNew('sun_li', password);
+    expect((await c.get('/api/areas/tree')).json().code).toBe('FORBIDDEN');
+    const sys = await t.login('sys_admin');
+    const approved = await sys.post(`/api/role-grants/${r.json().roles[0].assignmentId}/approve`);
+    expect(approved.statusCode, approved.body).toBe(200);
     const nodes: { id: number }[] = (await c.get('/api/areas/tree')).json().nodes;
     expect(nodes[0]!.id).toBe(ids.grid2);
     const grid2Path = (
@@ -304,6 +311,7 @@ describe('roles and scopes', () => {
 
   it('never lets one account hold two of the system, security and audit administrator roles', async () => {
     const { id } = await createUser('auditor_two', ids.district);
+    // Requested (audit rights wait for approval): the request already counts against the others.
     expect(
       (await sec.post(`/api/users/${id}/roles`, { role: 'audit_admin', areaId: ids.district })).statusCode,
     ).toBe(200);
@@ -315,7 +323,8 @@ describe('roles and scopes', () => {
       );
       expect(b.message).toContain('不能由同一账户兼任');
     }
-    // Ordinary roles may be added to an administrator.
+    // A role that grants nothing may be added to an administrator (every other is refused:
+    // audit goes with nothing else — duties.test.ts covers every pair).
     expect(
       (await sec.post(`/api/users/${id}/roles`, { role: 'volunteer', areaId: ids.youyi })).statusCode,
     ).toBe(200);

@@ -262,6 +262,7 @@ export function areasRepo(db: Conn) {
         .innerJoin('roles as r', 'r.id', 'ur.roleId')
         .select(['ur.id as assignmentId', 'u.id as userId', 'u.username', 'u.displayName', 'r.code as role'])
         .where('ur.areaId', '=', areaId)
+        .where('ur.pending', '=', false)
         .orderBy('r.code')
         .orderBy('u.displayName')
         .execute();

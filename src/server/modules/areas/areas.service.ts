@@ -7,6 +7,7 @@ import {
   type AreaUpdate,
 } from '../../../contract/areas.js';
 import type { ListQuery } from '../../../contract/common.js';
+import { assertMayHold } from '../../platform/access/duties.js';
 import { pathInScope } from '../../platform/access/scope.js';
 import { diff } from '../../platform/audit/audit.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
@@ -281,6 +282,17 @@ export function areasService(s: Services) {
           .select('id')
           .where('code', '=', role)
           .executeTakeFirstOrThrow();
+        // 三权分立 holds here too: staff roles are business, and may not go to an administrator.
+        const perms = await trx
+          .selectFrom('rolePermissions')
+          .select('permission')
+          .where('roleId', '=', roleRow.id)
+          .execute();
+        await assertMayHold(
+          trx,
+          userId,
+          perms.map((p) => p.permission),
+        );
         const inserted = await trx
           .insertInto('userRoles')
           .values({ userId, roleId: roleRow.id, areaId: id, createdBy: ctx.actor.userId })

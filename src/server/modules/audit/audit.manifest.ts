@@ -5,6 +5,7 @@ import { auditRoutes } from './audit.routes.js';
 /** Reading the audit log is the audit administrator's alone (三权分立). */
 export const auditModule: ModuleManifest = {
   name: 'audit',
+  duty: 'audit',
   permissions: [
     perm('audit', 'audit.read', '查看审计日志', 'Read the audit log', true),
     perm('audit', 'audit.verify', '校验审计日志哈希链', 'Verify the audit hash chain', true),

@@ -1,10 +1,12 @@
 import type { Me } from '../../../contract/auth.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { writeAudit } from '../../platform/audit/audit.js';
+import { rememberPassword, usedRecently } from '../../platform/auth/history.js';
 import {
   checkPasswordPolicy,
   dummyHash,
   hashPassword,
+  reusedIssue,
   verifyPassword,
 } from '../../platform/auth/password.js';
 import {
@@ -13,7 +15,7 @@ import {
   revokeSession,
   type SessionInfo,
 } from '../../platform/auth/sessions.js';
-import { clearFailures, lockedFor, recordFailure, throttleKeys } from '../../platform/auth/throttle.js';
+import { claimAccount, claimAddress, clearAccount, releaseAddress } from '../../platform/auth/throttle.js';
 import { matchTotpStep, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
@@ -62,11 +64,20 @@ export function authService(s: Services) {
     async login(username: string, password: string, meta: LoginMeta) {
       const settings = await s.settings.security();
       const now = s.clock.now();
-      const keys = throttleKeys(username, meta.ip);
-      const minutes = await lockedFor(s.db, keys, now);
-      if (minutes > 0) {
+      // The address first: a slowed address claims nothing of the account (docs/security.md).
+      if (meta.ip) {
+        const addr = await claimAddress(s.db, meta.ip, now, settings);
+        if (!addr.granted) {
+          await auditLogin(meta, null, username, 'auth.login', false, { reason: 'slowed' });
+          throw new AppError('LOGIN_SLOWED', { seconds: addr.seconds });
+        }
+      }
+      // Then the name: the attempt is counted before the password is checked, in one statement,
+      // so a burst cannot check more than the threshold allows.
+      const claim = await claimAccount(s.db, username, now, settings);
+      if (!claim.granted) {
         await auditLogin(meta, null, username, 'auth.login', false, { reason: 'locked' });
-        throw new AppError('ACCOUNT_LOCKED', { minutes });
+        throw new AppError('ACCOUNT_LOCKED', { minutes: claim.minutes });
       }
       const user = await s.db
         .selectFrom('users')
@@ -85,11 +96,11 @@ export function authService(s: Services) {
       // Verify against a dummy hash when there is no such account: the timing does not tell.
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
       if (!user || !ok || user.status !== 'active') {
-        const locked = await recordFailure(s.db, keys, now, settings);
         await auditLogin(meta, user?.id ?? null, username, 'auth.login', false, {
           reason: !user ? 'unknown_account' : !ok ? 'bad_password' : 'disabled',
         });
-        if (locked) {
+        // The failure was counted when claimed; the one that reached the threshold locks the name.
+        if (claim.failures >= settings.lockoutThreshold) {
           await auditLogin(meta, user?.id ?? null, username, 'auth.lockout', true, {
             minutes: settings.lockoutMinutes,
           });
@@ -97,10 +108,8 @@ export function authService(s: Services) {
         }
         throw new AppError('INVALID_CREDENTIALS');
       }
-      await clearFailures(
-        s.db,
-        keys.filter((k) => k.kind === 'account'),
-      );
+      await clearAccount(s.db, username);
+      if (meta.ip) await releaseAddress(s.db, meta.ip);
       const session = await createSession(s.db, {
         userId: user.id,
         ip: meta.ip,
@@ -135,10 +144,10 @@ export function authService(s: Services) {
         .executeTakeFirstOrThrow();
       if (!user.totpEnabled || !user.totpSecretEnc) throw new AppError('TOTP_NOT_SET_UP');
       const settings = await s.settings.security();
-      const keys = throttleKeys(ctx.actor.username, ctx.audit.ip);
       const now = s.clock.now();
-      if ((await lockedFor(s.db, keys, now)) > 0)
-        throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
+      // A code guess is a failure of the account's name like a wrong password: claimed first.
+      const claim = await claimAccount(s.db, ctx.actor.username, now, settings);
+      if (!claim.granted) throw new AppError('ACCOUNT_LOCKED', { minutes: claim.minutes });
       const step = matchTotpStep(
         s.keyring.decrypt(user.totpSecretEnc),
         code,
@@ -146,12 +155,14 @@ export function authService(s: Services) {
         user.totpLastStep ?? -1,
       );
       if (step === null || !(await claimTotpStep(ctx.actor.userId, step))) {
-        await recordFailure(s.db, keys, now, settings);
         await inTx(s, ctx, async (_trx, audit) =>
           audit({ action: 'auth.mfa', entityType: 'user', entityId: ctx.actor.userId, success: false }),
         );
+        if (claim.failures >= settings.lockoutThreshold)
+          throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
         throw new AppError('INVALID_TOTP');
       }
+      await clearAccount(s.db, ctx.actor.username);
       await inTx(s, ctx, async (trx, audit) => {
         await trx.updateTable('sessions').set({ mfaPending: false }).where('id', '=', session.id).execute();
         await trx.updateTable('users').set({ lastLoginAt: now }).where('id', '=', ctx.actor.userId).execute();
@@ -202,19 +213,24 @@ export function authService(s: Services) {
         .where('id', '=', ctx.actor.userId)
         .executeTakeFirstOrThrow();
       if (!(await verifyPassword(user.passwordHash, current))) throw new AppError('WRONG_PASSWORD');
-      const issues = checkPasswordPolicy(next, settings.passwordPolicy, ctx.lang, {
-        username: user.username,
-      });
+      const policy = settings.passwordPolicy;
+      const issues = checkPasswordPolicy(next, policy, ctx.lang, { username: user.username });
       if (current === next) {
         issues.push({
           path: 'newPassword',
           code: 'same_as_current',
           message: ctx.lang === 'zh' ? '新密码不能与当前密码相同' : 'must differ from the current password',
         });
+      } else if (
+        issues.length === 0 &&
+        (await usedRecently(s.db, ctx.actor.userId, user.passwordHash, next, policy.history))
+      ) {
+        issues.push(reusedIssue(policy.history, ctx.lang));
       }
       if (issues.length > 0) throw new AppError('PASSWORD_POLICY', {}, issues);
       const hash = await hashPassword(next);
       await inTx(s, ctx, async (trx, audit) => {
+        await rememberPassword(trx, ctx.actor.userId, user.passwordHash);
         await trx
           .updateTable('users')
           .set({

@@ -11,6 +11,7 @@ import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
 import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
+import * as casePublic from './migrations/202612090200_cases_public.js';
 import { CASES_TYPES } from './types/index.js';
 
 const CODES = CASES_TYPES.map((t) => t.code);
@@ -26,6 +27,7 @@ export const casesModule: ModuleManifest = {
   indicators: casesIndicators,
   name: 'cases',
   caseTypes: CASES_TYPES,
+  duty: 'business',
   permissions: [
     ...CASES_TYPES.flatMap((t) => casePermissions('cases', t)),
     perm(
@@ -40,6 +42,8 @@ export const casesModule: ModuleManifest = {
       'case.configure',
       '设置工作日历与办理时限',
       'Configure the working calendar and time limits',
+      false,
+      'system',
     ),
   ],
   grants: {
@@ -64,6 +68,7 @@ export const casesModule: ModuleManifest = {
     '202611230900_cases_list_indexes': listIndexes,
     '202611250100_case_stats': stats,
     '202611260100_case_stats_row_triggers': statsRows,
+    '202612090200_cases_public': casePublic,
   },
   routes: casesRoutes,
   // A case's photos and documents are read by whoever may read the case.

@@ -44,6 +44,7 @@ import { attachmentStore, MAX_ATTACHMENT } from '../../engines/files/files.js';
 import { unreadCount } from '../../engines/notifications/notifications.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
+import { multipartOptions } from '../../platform/http/upload.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { casesService } from './cases.service.js';
 
@@ -261,11 +262,11 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   // Multipart is parsed only where a file is expected (other routes refuse it as 415).
   await app.register(async (upload) => {
-    await upload.register(multipart, { limits: { fileSize: MAX_ATTACHMENT, files: 1, fields: 5, parts: 6 } });
+    await upload.register(multipart, multipartOptions(MAX_ATTACHMENT));
     upload.post(
       '/cases/attachments',
       {
-        config: { permission: 'authenticated' },
+        config: { permission: 'authenticated', upload: { field: 'file', maxBytes: MAX_ATTACHMENT } },
         schema: {
           tags,
           summary: 'Upload a photo or document (multipart `file`; JPEG/PNG/WebP/PDF ≤ 10 MB)',

@@ -138,6 +138,7 @@ export function casesService(s: Services) {
       supervisionLevel: c.supervisionLevel,
       assignee: ref(u, c.assigneeUserId),
       outcome: c.outcome,
+      public: c.public,
     };
   }
 
@@ -211,6 +212,7 @@ export function casesService(s: Services) {
       if (q.open === 'true') base = base.where('c.state', 'not in', ['closed', 'rejected']);
       if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
       if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
+      if (q.public) base = base.where('c.public', '=', q.public === 'true');
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
       if (q.q) {
         const like = `%${escapeLike(q.q)}%`;
@@ -457,6 +459,7 @@ export function casesService(s: Services) {
           sql<string>`min(a.name)`.as('areaName'),
         ])
         .where('u.status', '=', 'active')
+        .where('ur.pending', '=', false)
         .where('r.adminKind', 'is', null)
         .where('r.code', 'not in', ['resident'])
         .where(sql<SqlBool>`(a.path <@ ${bound}::ltree OR ${bound}::ltree <@ a.path)`)

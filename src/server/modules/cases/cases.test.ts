@@ -188,6 +188,27 @@ describe('grid event: report to close', () => {
     expect(r.json().code).toBe('ATTACHMENT_BAD_FILE');
   });
 
+  it('answers a truncated or malformed multipart body 400 UPLOAD_MALFORMED, storing nothing (issue 14)', async () => {
+    // busboy's "Unexpected end of form" used to leave as a 500.
+    const m = multipart('file', PNG);
+    const before = await t.db.selectFrom('caseAttachments').select('id').execute();
+    for (const payload of [
+      m.body.subarray(0, m.body.length - 20),
+      m.body.subarray(0, 60),
+      Buffer.from('--other\r\nContent-Disposition: form-data; name="file"\r\n\r\nx\r\n--other--\r\n'),
+    ]) {
+      const r = await gridA.request({
+        method: 'POST',
+        url: '/api/cases/attachments',
+        payload,
+        headers: m.headers,
+      });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().code).toBe('UPLOAD_MALFORMED');
+    }
+    expect(await t.db.selectFrom('caseAttachments').select('id').execute()).toEqual(before);
+  });
+
   it('two workers accepting at once: one wins, the other gets 409', async () => {
     const c = (
       await gridA.post('/api/cases', { type: 'event', category: 'order.parking', title: '人行道违停' })

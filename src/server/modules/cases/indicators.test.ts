@@ -333,6 +333,10 @@ describe('scope', () => {
       areaId: jinpen.id,
     });
     expect(assigned.statusCode, assigned.body).toBe(200);
+    // Business rights wait for a second person (docs/security.md): the system administrator approves.
+    const grant = assigned.json().roles.find((r: { role: string }) => r.role === 'case_viewer');
+    const approved = await user('sys_admin').post(`/api/role-grants/${grant.assignmentId}/approve`);
+    expect(approved.statusCode, approved.body).toBe(200);
     const viewer = user('volunteer');
 
     const all = await figures(viewer, `${MARCH}&areaId=${jinpen.id}`);

@@ -8,6 +8,7 @@ import * as auditXid from './migrations/202611240100_dashboard_audit_xid.js';
  */
 export const dashboardModule: ModuleManifest = {
   name: 'dashboard',
+  duty: 'business',
   permissions: [perm('dashboard', 'dashboard.read', '查看数据看板', 'Open the dashboard')],
   grants: {
     street_admin: ['dashboard.read'],

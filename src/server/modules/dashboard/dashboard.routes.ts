@@ -43,19 +43,21 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (req) => svc.map(req.ctx(), req.query),
   );
 
-  app.get(
+  // POST with the CSRF header: an export is audited (a side effect), so a cross-site page cannot
+  // start one; the view's query is the body (issue 14).
+  app.post(
     '/dashboard/export',
     {
       config: { permission: 'dashboard.read' },
       schema: {
         tags,
         summary: 'The dashboard view as .xlsx, definitions on the second sheet (watermarked, audited)',
-        querystring: DashboardQuery,
+        body: DashboardQuery,
       },
     },
     async (req, reply) => {
       const ctx = req.ctx();
-      const d = await svc.dashboard(ctx, req.query);
+      const d = await svc.dashboard(ctx, req.body);
       const stamp = localStamp(s.clock.now()).time;
       const watermark =
         ctx.lang === 'zh'

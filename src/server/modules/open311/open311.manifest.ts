@@ -9,6 +9,8 @@ import { open311Routes } from './open311.routes.js';
  */
 export const open311Module: ModuleManifest = {
   name: 'open311',
+  // API keys are credentials: the security administrator's.
+  duty: 'security',
   permissions: [perm('open311', 'open311.manage', '管理 Open311 接口密钥', 'Manage Open311 API keys')],
   grants: { security_admin: ['open311.manage'] },
   routes: open311Routes,

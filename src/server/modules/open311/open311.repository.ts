@@ -37,6 +37,12 @@ export interface PublicCaseRow {
   closedAt: Date | null;
   dueAt: Date;
   statusNote: string | null;
+  /**
+   * Names of the people linked to the case, to be scrubbed from its text: the contact, the
+   * reporting user, the registered reporter and their household, parties, the person of the visit
+   * it was raised from, and the people registered at the case's area when that is a home.
+   */
+  names: string[];
 }
 
 export interface RequestFilter {
@@ -139,8 +145,25 @@ export function open311Repo(db: Conn) {
           sql<string | null>`(SELECT e.comment FROM case_events e
             WHERE e.case_id = c.id AND e.kind IN ('verify', 'reject') AND e.to_state IN ('closed', 'rejected')
             ORDER BY e.id DESC LIMIT 1)`.as('statusNote'),
+          // Each part one index lookup: cheap for a thousand rows. Names of registered people
+          // anywhere in a grid are not looked for (thousands per case; see docs/open311.md).
+          sql<string[]>`ARRAY(SELECT DISTINCT x.n FROM (
+              SELECT c.contact_name AS n
+              UNION ALL SELECT u.display_name FROM users u WHERE u.id = c.reporter_user_id
+              UNION ALL SELECT p.name FROM people p WHERE p.id = c.reporter_person_id
+              UNION ALL SELECT h.name FROM people r JOIN people h ON h.household_id = r.household_id
+                WHERE r.id = c.reporter_person_id
+              UNION ALL SELECT d.name FROM dispute_parties d WHERE d.case_id = c.id
+              UNION ALL SELECT p.name FROM dispute_parties d JOIN people p ON p.id = d.person_id
+                WHERE d.case_id = c.id
+              UNION ALL SELECT p.name FROM visits v JOIN people p ON p.id = v.person_id
+                WHERE c.source_kind = 'visit' AND v.id = c.source_id
+              UNION ALL SELECT p.name FROM people p WHERE a.kind = 'house' AND p.area_id = c.area_id
+            ) x WHERE x.n IS NOT NULL AND char_length(x.n) >= 2)`.as('names'),
         ])
         .where('c.type', 'in', f.types.length ? [...f.types] : [''])
+        // A case marked non-public is never shown (docs/cases.md "Public or not").
+        .where('c.public', '=', true)
         .where(sql<SqlBool>`c.area_path <@ ${sql.val(paths)}::ltree[]`);
       if (f.nos) {
         q = q.where('c.no', 'in', f.nos.length ? f.nos : ['']);

@@ -9,6 +9,8 @@ import {
   type Open311KeyCreated,
   STATE_LABELS,
 } from '../../../contract/cases.js';
+import { scrubPublicText } from '../../../contract/scrub.js';
+import { cleanInput } from '../../../contract/text.js';
 import { caseEngine, newToken } from '../../engines/cases/engine.js';
 import { caseTypesOf } from '../../engines/cases/registry.js';
 import { timingsFor } from '../../engines/cases/timings.js';
@@ -155,9 +157,12 @@ export function georeportService(s: Services) {
     // through Open311 (where the client chose to publish it), show only what kind of request it is.
     const open = c.type === 'event' || c.channel === 'open311';
     const closed = CLOSED.includes(c.state);
+    // Text typed by people (description, address, the closing comment) leaves without phones, ID
+    // numbers, cards, rooms and the names of the people linked to the case (contract/scrub.ts).
+    const scrub = (text: string | null) => scrubPublicText(text, c.names);
     const note = closed
       ? open
-        ? (c.statusNote ?? '')
+        ? scrub(c.statusNote ?? '')
         : (STATE_LABELS[c.state as 'closed' | 'rejected']?.[lang] ?? '')
       : '';
     return {
@@ -166,13 +171,13 @@ export function georeportService(s: Services) {
       status_notes: note,
       service_name: serviceName,
       service_code: serviceCodeOf(c.type, c.category),
-      description: open ? c.description || c.title : serviceName,
+      description: open ? scrub(c.description || c.title) : serviceName,
       agency_responsible: c.communityName ?? c.areaName,
       service_notice: serviceNotice(c, lang),
       requested_datetime: chinaIso(c.reportedAt),
       updated_datetime: chinaIso(c.state === 'closed' && c.closedAt ? c.closedAt : c.updatedAt),
       expected_datetime: chinaIso(c.dueAt),
-      address: open ? c.address : null,
+      address: open ? scrub(c.address) : null,
       address_id: String(open ? c.areaId : (c.communityId ?? c.areaId)),
       zipcode: '',
       lat: open ? c.lat : null,
@@ -299,11 +304,14 @@ export function georeportService(s: Services) {
           pick(lang, 'api_key 缺失、无效或已吊销', 'api_key is missing, invalid or revoked'),
         );
 
+      // Form fields get the clean-up every JSON body gets (app.ts; contract/text.ts); the key does not.
       const text = (name: string, max: number): string | undefined => {
-        const v = scalars.get(name)?.trim();
-        if (!v) return undefined;
-        if (unstorableTextPath(v))
+        const raw = scalars.get(name);
+        if (raw === undefined) return undefined;
+        if (unstorableTextPath(raw))
           throw bad(name, '含有无法保存的字符', 'contains characters that cannot be stored', lang);
+        const v = cleanInput(raw);
+        if (!v) return undefined;
         if ([...v].length > max) throw bad(name, `不能超过 ${max} 个字符`, `at most ${max} characters`, lang);
         return v;
       };

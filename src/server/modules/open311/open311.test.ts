@@ -752,6 +752,83 @@ describe('GET requests', () => {
     }
   });
 
+  it('publishes staff-written text scrubbed of phones, IDs, rooms and the names linked to the case (issue 14)', async () => {
+    // A registered person of 友谊河, on whose behalf the worker registers the event.
+    const person = await sql<{ id: number; name: string }>`
+      SELECT p.id, p.name FROM people p JOIN areas a ON a.id = p.area_id
+      WHERE a.path <@ ${youyiPath}::ltree AND char_length(p.name) >= 2 ORDER BY p.id LIMIT 1`.execute(t.db);
+    const p = person.rows[0]!;
+    const typed = `三单元楼道堆放杂物，请回电13912345678，身份证430681198503151234，${p.name}和张三家门口`;
+    const r = await worker.post('/api/cases', {
+      type: 'event',
+      category: 'fire.exit',
+      title: '楼道堆放杂物',
+      description: typed,
+      location: { lat: grid.lat, lng: grid.lng },
+      address: '友谊小区3栋2单元301室',
+      channel: 'window',
+      reporterPersonId: p.id,
+      contactName: '张三',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const c = r.json();
+    // inside the app it stays as typed: the handler needs the number
+    expect(c.description).toBe(typed);
+    const rej = await worker.post(`/api/cases/${c.id}/transitions`, {
+      action: 'reject',
+      reason: 'invalid',
+      comment: `已电话联系张三（0730-5223456），${p.name}称已清理`,
+    });
+    expect(rej.statusCode, rej.body).toBe(200);
+
+    const one = await get(`${BASE}/requests/${c.no}.json`);
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json()[0]).toMatchObject({
+      description: '三单元楼道堆放杂物，请回电***，身份证***，***和***家门口',
+      address: '友谊小区3栋2单元***室',
+      status: 'closed',
+      status_notes: '已电话联系***（***），***称已清理',
+    });
+    const listed = (await get(`${BASE}/requests.json?status=closed`)).json();
+    const item = listed.find((x: { service_request_id: string }) => x.service_request_id === c.no);
+    expect(item).toEqual(one.json()[0]);
+    const xml = (await get(`${BASE}/requests/${c.no}.xml`)).body;
+    expect(textOf(child(parseXml(xml), 'request')!, 'description')).toBe(one.json()[0].description);
+    for (const body of [one.body, xml])
+      for (const s of ['13912345678', '430681198503151234', '5223456', '单元301', '张三', p.name])
+        expect(body).not.toContain(s);
+  });
+
+  it('never shows a case marked non-public: absent from the list, its id 404 (issue 14)', async () => {
+    const r = await worker.post('/api/cases', {
+      type: 'event',
+      category: 'fire.exit',
+      title: '独居老人门口堆物',
+      description: '不宜公开',
+      location: { lat: grid.lat, lng: grid.lng },
+      public: false,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const c = r.json();
+    expect(c.public).toBe(false);
+    const absent = async () => {
+      expectJsonError(await get(`${BASE}/requests/${c.no}.json`), 404);
+      expectXmlError(await get(`${BASE}/requests/${c.no}.xml`), 404);
+      expect((await get(`${BASE}/requests.json?service_request_id=${c.no}`)).json()).toEqual([]);
+      const all = (await get(`${BASE}/requests.json`)).json();
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.map((x: { service_request_id: string }) => x.service_request_id)).not.toContain(c.no);
+    };
+    await absent();
+    // made public by the handling staff: shown; and withdrawn again: gone
+    const on = await worker.post(`/api/cases/${c.id}/transitions`, { action: 'set_public', public: true });
+    expect(on.statusCode, on.body).toBe(200);
+    expect((await get(`${BASE}/requests/${c.no}.json`)).statusCode).toBe(200);
+    const off = await worker.post(`/api/cases/${c.id}/transitions`, { action: 'set_public', public: false });
+    expect(off.statusCode, off.body).toBe(200);
+    await absent();
+  });
+
   it('answers at most 1000 requests', async () => {
     const now = t.clock.now();
     await sql`

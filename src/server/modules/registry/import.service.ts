@@ -10,8 +10,8 @@ import { type Ctx, personChanged, type Services } from '../../platform/services.
 import { writeErrorSheet } from './import/errorsheet.js';
 import { guessMapping } from './import/headers.js';
 import { dedupeKey, duplicateError, type NormalizedPerson, normalizeRow } from './import/normalize.js';
-import { readLedger } from './import/read.js';
-import { encodeId, encodeName, encodePhone } from './registry.repository.js';
+import { LEDGER_LIMITS, LedgerError, type LedgerLimits, readLedger } from './import/read.js';
+import { encodeId, encodeName, encodePhone, handOverIdNumber } from './registry.repository.js';
 import { invalid, todayOf } from './registry.service.js';
 
 type Field = z.infer<typeof ImportField>;
@@ -20,6 +20,11 @@ type Job = z.infer<typeof ImportJob>;
 
 /** Rows a ledger may have; staged and applied rows per batch; errors and warnings kept per job. */
 export const IMPORT_MAX_ROWS = 200_000;
+/**
+ * The failed rows sheet holds what the importer typed, identifiers in clear (so that a fixed row
+ * re-imports as is): only the importer may download it, and only this long after the import.
+ */
+export const ERROR_SHEET_HOURS = 24;
 const BATCH = 1000;
 const KEEP = 5000;
 
@@ -93,23 +98,54 @@ function sampleCell(v: string | null, field: Field | null): string | null {
   return v;
 }
 
+/** The rows of a ledger, a read error turned into the answer (`refuse`). */
+async function* refusing<T>(rows: AsyncIterable<T>, refuse: (e: unknown) => unknown): AsyncGenerator<T> {
+  try {
+    yield* rows;
+  } catch (e) {
+    throw refuse(e);
+  }
+}
+
 export function importService(s: Services) {
-  /** A job the actor may see: their own, or one landing where they hold person.import. */
+  /**
+   * A job the actor may see: their own only. Holding person.import where it landed is not enough
+   * (issue 14): the job's errors and its error sheet are the importer's, and anyone else gets 404.
+   */
   async function visibleJob(ctx: Ctx, id: number): Promise<ImportRow> {
-    const j = (await s.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst()) as
-      | ImportRow
-      | undefined;
+    const j = (await s.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', id)
+      .where('userId', '=', ctx.actor.userId)
+      .executeTakeFirst()) as ImportRow | undefined;
     if (!j) throw notFound();
-    if (j.userId === ctx.actor.userId) return j;
-    if (j.areaId !== null) {
-      const a = await s.db
-        .selectFrom('areas')
-        .select(sql<string>`path::text`.as('path'))
-        .where('id', '=', j.areaId)
-        .executeTakeFirst();
-      if (a && ctx.actor.canAt('person.import', a.path)) return j;
+    return j;
+  }
+
+  /** What an .xlsx may unpack to: the defaults, the total from IMPORT_UNPACKED_MAX_MB. */
+  function ledgerLimits(): Partial<LedgerLimits> {
+    const total = s.config.importUnpackedMaxMb * 1024 * 1024;
+    return {
+      maxTotalBytes: total,
+      maxEntryBytes: Math.min(LEDGER_LIMITS.maxEntryBytes, total),
+      maxMetaBytes: Math.min(LEDGER_LIMITS.maxMetaBytes, total),
+    };
+  }
+
+  /** A ledger that cannot be read: 413 naming the upload field when it unpacks beyond the limits. */
+  function ledgerRefusal(ctx: Ctx, e: unknown): AppError {
+    if (e instanceof AppError) return e;
+    if (e instanceof LedgerError && e.code === 'too_large') {
+      const reason = ctx.lang === 'zh' ? e.zh : e.en;
+      return new AppError('UPLOAD_TOO_LARGE_UNPACKED', { field: 'file', reason }, [
+        { path: 'file', code: 'too_large_unpacked', message: reason },
+      ]);
     }
-    throw notFound();
+    s.log.warn(`import: unreadable file: ${(e as Error)?.message ?? e}`);
+    return new AppError('IMPORT_BAD_FILE', {
+      reason: ctx.lang === 'zh' ? '文件损坏或格式不受支持' : 'damaged or unsupported format',
+    });
   }
 
   async function setProgress(id: number, processed: number) {
@@ -177,7 +213,7 @@ export function importService(s: Services) {
             for (const w of n.warnings) if (warnings.length < KEEP) warnings.push(w);
             chunk.push({ rowNo: r.rowNo, person: n.person });
           }
-          if (chunk.length) await applyChunk(trx, ctx, job, chunk, counts, fail);
+          if (chunk.length) await applyChunk(trx, ctx, job, chunk, counts);
           processed += rows.length;
           // Progress for the bar, on its own connection: it commits now, the rows at the end.
           await setProgress(id, Math.min(job.total, processed));
@@ -240,7 +276,6 @@ export function importService(s: Services) {
     job: ImportRow,
     chunk: { rowNo: number; person: NormalizedPerson }[],
     counts: { created: number; updated: number; unchanged: number },
-    fail: (e: RowError) => void,
   ) {
     const updatedIds: number[] = [];
     const hashes = chunk.map((c) => (c.person.idNumber ? s.keyring.lookupHash(c.person.idNumber) : null));
@@ -254,12 +289,12 @@ export function importService(s: Services) {
           .where('p.idHash', 'in', known)
           .execute()
       : [];
-    const byHash = new Map(existing.map((e) => [e.idHash!, e]));
+    // The record that holds each number (not a registration held pending for it).
+    const byHash = new Map(existing.filter((e) => e.duplicateOf === null).map((e) => [e.idHash!, e]));
     const inserts: Record<string, unknown>[] = [];
-    const idCol = (job.columns as Column[]).find(
-      (c) => (job.mapping as (Field | null)[])[c.index] === 'idNumber',
-    );
-    for (const [k, { rowNo, person }] of chunk.entries()) {
+    /** Rows whose number is held out of the importer's reach: see below. */
+    const pending: { values: Record<string, unknown>; holder: (typeof existing)[number] }[] = [];
+    for (const [k, { person }] of chunk.entries()) {
       const hash = hashes[k];
       let current: (typeof existing)[number] | undefined = hash ? byHash.get(hash) : undefined;
       if (!hash) {
@@ -281,30 +316,7 @@ export function importService(s: Services) {
           .limit(1)
           .executeTakeFirst();
       }
-      if (current) {
-        if (!ctx.actor.canAt('person.import', current.areaPath)) {
-          fail({
-            row: rowNo,
-            column: idCol?.header ?? '',
-            message:
-              ctx.lang === 'zh' ? '该身份证号已登记在其他辖区' : 'this ID number is registered elsewhere',
-          });
-          continue;
-        }
-        const set = changedFields(current, person);
-        if (Object.keys(set).length === 0) counts.unchanged++;
-        else {
-          await trx
-            .updateTable('people')
-            .set({ ...set, version: sql`version + 1`, updatedAt: sql`now()` } as never)
-            .where('id', '=', current.id)
-            .execute();
-          counts.updated++;
-          updatedIds.push(current.id);
-        }
-        continue;
-      }
-      inserts.push({
+      const values = () => ({
         ...encodeName(person.name),
         areaId: job.areaId,
         ...encodeId(s.keyring, person.idNumber),
@@ -321,6 +333,29 @@ export function importService(s: Services) {
         relationToHead: person.relationToHead,
         note: person.note,
       });
+      // A number held by a record out of the importer's reach is answered as a new one (no
+      // existence oracle, docs/registry.md): the row is kept as a registration pending for that
+      // record, or continues the number at once when that record has moved out.
+      if (current && hash && !ctx.actor.canAt('person.import', current.areaPath)) {
+        pending.push({ values: values(), holder: current });
+        counts.created++;
+        continue;
+      }
+      if (current) {
+        const set = changedFields(current, person);
+        if (Object.keys(set).length === 0) counts.unchanged++;
+        else {
+          await trx
+            .updateTable('people')
+            .set({ ...set, version: sql`version + 1`, updatedAt: sql`now()` } as never)
+            .where('id', '=', current.id)
+            .execute();
+          counts.updated++;
+          updatedIds.push(current.id);
+        }
+        continue;
+      }
+      inserts.push(values());
       counts.created++;
     }
     if (inserts.length)
@@ -328,6 +363,14 @@ export function importService(s: Services) {
         .insertInto('people')
         .values(inserts as never)
         .execute();
+    for (const { values, holder } of pending) {
+      const row = await trx
+        .insertInto('people')
+        .values({ ...values, duplicateOf: holder.id } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (holder.status === 'moved_out') await handOverIdNumber(trx, holder.id, true, row.id);
+    }
     // People whose facts changed (a birth date, a move): other modules follow (visit plans).
     await personChanged(s, trx, updatedIds);
   }
@@ -362,12 +405,9 @@ export function importService(s: Services) {
     async upload(ctx: Ctx, file: { path: string }, fileName: string): Promise<z.infer<typeof ImportPreview>> {
       let ledger: Awaited<ReturnType<typeof readLedger>>;
       try {
-        ledger = await readLedger(file, fileName);
+        ledger = await readLedger(file, fileName, ledgerLimits());
       } catch (e) {
-        s.log.warn(`import: unreadable file: ${(e as Error).message}`);
-        throw new AppError('IMPORT_BAD_FILE', {
-          reason: ctx.lang === 'zh' ? '文件损坏或格式不受支持' : 'damaged or unsupported format',
-        });
+        throw ledgerRefusal(ctx, e);
       }
       const guess = guessMapping(ledger.headers);
       const columns: Column[] = ledger.headers.map((header, index) => ({
@@ -376,6 +416,8 @@ export function importService(s: Services) {
         field: guess[index] ?? null,
       }));
       const sample: Record<string, string | null>[] = [];
+      // A limit met while reading the rows (a bomb past the header) refuses the whole upload.
+      const rows = refusing(ledger.rows(), (e) => (e instanceof LedgerError ? ledgerRefusal(ctx, e) : e));
       const id = await s.db.transaction().execute(async (trx) => {
         const job = await trx
           .insertInto('imports')
@@ -390,7 +432,7 @@ export function importService(s: Services) {
           .executeTakeFirstOrThrow();
         let batch: { importId: number; rowNo: number; cellsEnc: string }[] = [];
         let total = 0;
-        for await (const row of ledger.rows()) {
+        for await (const row of rows) {
           if (++total > IMPORT_MAX_ROWS) {
             throw new AppError('IMPORT_BAD_FILE', {
               reason:
@@ -527,6 +569,9 @@ export function importService(s: Services) {
     async errorSheet(ctx: Ctx, id: number): Promise<{ fileName: string; body: Buffer }> {
       const job = await visibleJob(ctx, id);
       if (job.status !== 'done') throw new AppError('IMPORT_NOT_READY', { status: job.status });
+      const finished = job.finishedAt?.getTime() ?? 0;
+      if (s.clock.now().getTime() - finished > ERROR_SHEET_HOURS * 3600_000)
+        throw new AppError('IMPORT_ERRORS_EXPIRED', { hours: ERROR_SHEET_HOURS });
       const errors = (job.errors ?? []) as RowError[];
       const byRow = new Map<number, RowError[]>();
       for (const e of errors) if (e.row > 0) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e]);

@@ -9,7 +9,7 @@ import type { Conn } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { ageOn, visibleTags } from './registry.policy.js';
-import { addressOf, maskedId, maskedPhone } from './registry.presenter.js';
+import { addressOf, maskedId, maskedPhone, shownBirthDate } from './registry.presenter.js';
 import { registryRepo } from './registry.repository.js';
 import type { RegistryService } from './registry.service.js';
 
@@ -104,7 +104,7 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
           name: p.name,
           idNumber: maskedId(s.keyring, p.idEnc),
           sex: p.sex ? SEX[p.sex] : null,
-          birthDate: p.birthDate,
+          birthDate: shownBirthDate(ctx.actor, p.areaPath, p.birthDate),
           age: ageOn(p.birthDate, today),
           phone: maskedPhone(s.keyring, p.phoneEnc),
           ethnicity: p.ethnicity,

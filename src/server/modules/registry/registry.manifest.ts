@@ -3,6 +3,7 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import { failUnfinishedImports } from './import.service.js';
 import * as init from './migrations/202611210100_registry_init.js';
 import * as figuresCover from './migrations/202611240200_registry_figures_cover.js';
+import * as pendingDuplicates from './migrations/202612070100_registry_pending_duplicates.js';
 import { registryIndicators } from './registry.indicators.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
@@ -30,6 +31,7 @@ const GRID_TAGS = TAG_CODES.filter(
 export const registryModule: ModuleManifest = {
   indicators: registryIndicators(),
   name: 'registry',
+  duty: 'business',
   permissions: [
     P('person.read', '查看实有人口', 'View people'),
     P('person.create', '登记人口', 'Register people'),
@@ -60,7 +62,11 @@ export const registryModule: ModuleManifest = {
     compound_head: ['person.read', 'house.read'],
     building_head: ['person.read', 'house.read'],
   },
-  migrations: { '202611210100_registry_init': init, '202611240200_registry_figures_cover': figuresCover },
+  migrations: {
+    '202611210100_registry_init': init,
+    '202611240200_registry_figures_cover': figuresCover,
+    '202612070100_registry_pending_duplicates': pendingDuplicates,
+  },
   routes: registryRoutes,
   seedDemo: seedDemoRegistry,
   onStart: failUnfinishedImports,

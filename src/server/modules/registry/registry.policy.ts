@@ -24,6 +24,17 @@ export function visibleTags(actor: Actor, path?: string): TagCode[] {
   );
 }
 
+/**
+ * Holds person.reveal wherever it holds person.read: its searches by identifier are neither
+ * narrowed nor audited (it could see every number it finds).
+ */
+export function revealsEverywhere(actor: Actor): boolean {
+  return actor.pathsFor('person.read').every((p) => actor.canAt('person.reveal', p));
+}
+
+/** Search kinds that are made of an identifier's characters (ID number, phone, their tails). */
+export const IDENTIFIER_SEARCHES = new Set(['idHash', 'phoneHash', 'tail4', 'tail5', 'tail6']);
+
 export type SearchKind =
   | { kind: 'idHash'; value: string }
   | { kind: 'phoneHash'; value: string }

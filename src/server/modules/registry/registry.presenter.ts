@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { Organisation, Person, PersonListItem, PersonTag } from '../../../contract/registry.js';
-import type { TagCode } from '../../../contract/tags.js';
+import { type TagCode, tagIdentifiers } from '../../../contract/tags.js';
 import type { Actor } from '../../platform/access/actor.js';
 import type { Keyring } from '../../platform/crypto/keys.js';
 import { ADDRESS_KINDS, ageOn, personAbilities, visibleTags } from './registry.policy.js';
@@ -35,6 +35,21 @@ export function addressOf(path: string, names: Names): string {
     .join('');
 }
 
+/** A tag's fields as stored (decrypted): for the service only, never sent as they are. */
+export function tagFields(k: Keyring, fieldsEnc: string | null): Record<string, unknown> {
+  return fieldsEnc ? (JSON.parse(k.decrypt(fieldsEnc)) as Record<string, unknown>) : {};
+}
+
+/** A tag's fields as shown: its identifier fields (tags.ts `identifiers`) masked like an ID number. */
+export function maskedTagFields(code: TagCode, fields: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...fields };
+  for (const key of tagIdentifiers(code)) {
+    const v = out[key];
+    if (v !== undefined && v !== null) out[key] = maskId(String(v));
+  }
+  return out;
+}
+
 export function presentTags(rows: TagRow[], actor: Actor, path: string, k: Keyring): PersonTag[] {
   const visible = new Set<string>(visibleTags(actor, path));
   return rows
@@ -42,15 +57,30 @@ export function presentTags(rows: TagRow[], actor: Actor, path: string, k: Keyri
     .map((t) => ({
       id: t.id,
       tag: t.tag as TagCode,
-      fields: t.fieldsEnc ? (JSON.parse(k.decrypt(t.fieldsEnc)) as Record<string, unknown>) : {},
+      fields: maskedTagFields(t.tag as TagCode, tagFields(k, t.fieldsEnc)),
       startDate: t.startDate,
       endDate: t.endDate,
     }));
 }
 
+/**
+ * The birth date, for an actor who may reveal the person's ID number; null for others: with the
+ * mask's first and last characters it would leave two digits of the number to guess (age is shown).
+ */
+export function shownBirthDate(actor: Actor, path: string, birthDate: string | null): string | null {
+  return actor.canAt('person.reveal', path) ? birthDate : null;
+}
+
 export function presentPerson(
   p: PersonRecord,
-  o: { actor: Actor; keyring: Keyring; names: Names; tags: TagRow[]; today: string },
+  o: {
+    actor: Actor;
+    keyring: Keyring;
+    names: Names;
+    tags: TagRow[];
+    today: string;
+    pendingRegistrations: number;
+  },
 ): Person {
   const labels = p.areaPath.split('.');
   return {
@@ -58,7 +88,7 @@ export function presentPerson(
     name: p.name,
     idNumber: maskedId(o.keyring, p.idEnc),
     sex: p.sex,
-    birthDate: p.birthDate,
+    birthDate: shownBirthDate(o.actor, p.areaPath, p.birthDate),
     age: ageOn(p.birthDate, o.today),
     phone: maskedPhone(o.keyring, p.phoneEnc),
     ethnicity: p.ethnicity,
@@ -90,6 +120,7 @@ export function presentPerson(
     status: p.status,
     note: p.note,
     tags: presentTags(o.tags, o.actor, p.areaPath, o.keyring),
+    pendingRegistrations: o.pendingRegistrations,
     version: p.version,
     updatedAt: p.updatedAt.toISOString(),
     abilities: personAbilities(o.actor, p.areaPath),

@@ -19,6 +19,10 @@ import type { SearchKind } from './registry.policy.js';
  *  - person_tags.fields_enc = keyring.encrypt(JSON.stringify(fields))
  *  - organisations.contact_phone_enc = keyring.encrypt(phone), contact_phone_tail = last four
  * Nothing in a row reads as a plain ID number or phone.
+ *
+ * One record per ID number: id_hash is unique among the records that are not a pending duplicate
+ * (duplicate_of IS NULL); a pending duplicate is a registration held for the record that has the
+ * number (see registry.service's placeId and docs/registry.md).
  */
 export function encodeId(k: Keyring, id18: string | null) {
   if (!id18) return { idEnc: null, idHash: null, idTail: null };
@@ -43,6 +47,8 @@ export interface PersonRecord {
   idEnc: string | null;
   idHash: string | null;
   phoneEnc: string | null;
+  /** set on a pending registration of an ID number another record holds */
+  duplicateOf: number | null;
   sex: 'M' | 'F' | null;
   birthDate: string | null;
   ethnicity: string | null;
@@ -73,6 +79,11 @@ export interface AreaRef {
 export interface PersonFilter {
   scope: Expression<SqlBool>;
   search?: SearchKind | null;
+  /**
+   * Where a search by a whole identifier or a long ID tail may match (person.reveal): elsewhere
+   * such a search confirms a number the actor may not see. Absent: everywhere in `scope`.
+   */
+  revealScope?: Expression<SqlBool>;
   /** subtree root */
   areaId?: number;
   tag?: { code: string; scope: Expression<SqlBool> };
@@ -84,6 +95,36 @@ export interface PersonFilter {
 }
 
 export type PersonSort = { key: 'name' | 'birthDate' | 'updatedAt' | 'id'; desc: boolean };
+
+/**
+ * The record `liveId` gives up its ID number (moved out, or its number changed): the registration
+ * `next` (or the oldest one held pending for it) continues the number; the others held for it
+ * now wait for that one. A record that keeps the number stays as its history (a pending
+ * duplicate of the new one). Versions are not bumped: nothing a reader sees changes.
+ */
+export async function handOverIdNumber(c: Conn, liveId: number, keepsNumber: boolean, next?: number) {
+  const to =
+    next ??
+    (
+      await c
+        .selectFrom('people')
+        .select('id')
+        .where('duplicateOf', '=', liveId)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst()
+    )?.id;
+  if (to === undefined) return null;
+  if (keepsNumber) await c.updateTable('people').set({ duplicateOf: to }).where('id', '=', liveId).execute();
+  await c
+    .updateTable('people')
+    .set({ duplicateOf: to })
+    .where('duplicateOf', '=', liveId)
+    .where('id', '<>', to)
+    .execute();
+  await c.updateTable('people').set({ duplicateOf: null }).where('id', '=', to).execute();
+  return to;
+}
 
 /** "More than this many" is all a list says about its total (see list()). */
 export const COUNT_CAP = 10_000;
@@ -100,6 +141,7 @@ const personColumns = [
   'p.idEnc',
   'p.idHash',
   'p.phoneEnc',
+  'p.duplicateOf',
   'p.sex',
   'p.birthDate',
   'p.ethnicity',
@@ -119,6 +161,9 @@ const personColumns = [
   'p.version',
   'p.updatedAt',
 ] as const;
+
+/** Searches that match a whole identifier or more of an ID's tail than its mask shows (docs/security.md). */
+export const REVEAL_SEARCHES = new Set<SearchKind['kind']>(['idHash', 'phoneHash', 'tail5', 'tail6']);
 
 export function registryRepo(db: Conn, keyring: Keyring) {
   /** The search as one indexable predicate per kind (see EXPLAIN notes in docs/registry.md). */
@@ -157,6 +202,7 @@ export function registryRepo(db: Conn, keyring: Keyring) {
   function filtered(f: PersonFilter) {
     let q = db.selectFrom('people as p').where(f.scope);
     if (f.search) q = q.where(searchPredicate(f.search));
+    if (f.search && f.revealScope && REVEAL_SEARCHES.has(f.search.kind)) q = q.where(f.revealScope);
     if (f.areaId !== undefined) {
       q = q.where(
         sql<SqlBool>`p.area_id IN (SELECT d.id FROM areas d WHERE d.path <@ (SELECT r.path FROM areas r WHERE r.id = ${f.areaId}))`,
@@ -294,9 +340,25 @@ export function registryRepo(db: Conn, keyring: Keyring) {
         .execute()) as PersonRecord[];
     },
 
-    /** Any person with this ID number, in scope or not (for duplicate checks). */
-    async byIdHash(hash: string): Promise<{ id: number; areaId: number } | undefined> {
-      return db.selectFrom('people').select(['id', 'areaId']).where('idHash', '=', hash).executeTakeFirst();
+    /** Every record with this ID number, in scope or not (for duplicate checks), oldest first. */
+    async byIdHash(hash: string) {
+      return db
+        .selectFrom('people as p')
+        .innerJoin('areas as a', 'a.id', 'p.areaId')
+        .select(['p.id', 'p.name', 'p.status', 'p.duplicateOf', sql<string>`a.path::text`.as('areaPath')])
+        .where('p.idHash', '=', hash)
+        .orderBy('p.id')
+        .execute();
+    },
+
+    /** How many registrations are held pending for this record (see byIdHash). */
+    async pendingRegistrations(personId: number): Promise<number> {
+      const r = await db
+        .selectFrom('people')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('duplicateOf', '=', personId)
+        .executeTakeFirst();
+      return r?.n ?? 0;
     },
 
     async area(id: number, scope: Expression<SqlBool>): Promise<AreaRef | undefined> {

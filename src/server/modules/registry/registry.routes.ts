@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type SqlBool, sql } from 'kysely';
@@ -35,6 +33,7 @@ import {
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { SlidingWindow } from '../../platform/http/rate-limit.js';
+import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
 import { exportPeople } from './registry.export.js';
@@ -56,7 +55,6 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = registryService(s);
   const imports = importService(s);
-  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10, parts: 11 } });
   // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates.
   const searches = new SlidingWindow(s.config.searchPerMinute, 60_000, () => s.clock.now());
 
@@ -68,7 +66,15 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   }
   async function person(ctx: Ctx, p: PersonRecord) {
     const { names, tagRows, today } = await present(ctx, [p]);
-    return presentPerson(p, { actor: ctx.actor, keyring: s.keyring, names, tags: tagRows, today });
+    const pendingRegistrations = await svc.pendingRegistrations(p.id);
+    return presentPerson(p, {
+      actor: ctx.actor,
+      keyring: s.keyring,
+      names,
+      tags: tagRows,
+      today,
+      pendingRegistrations,
+    });
   }
   async function listItems(ctx: Ctx, rows: PersonRecord[]) {
     const { names, tagRows, today } = await present(ctx, rows);
@@ -165,16 +171,18 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
   );
 
-  app.get(
+  // POST with the CSRF header and the filter as the body: an export is audited and counted
+  // against a rate limit (side effects), so a cross-site page cannot start one (issue 14).
+  app.post(
     '/people/export',
     {
       config: { permission: 'person.export' },
-      schema: { tags, summary: 'Export people as .xlsx (masked, audited)', querystring: ExportQuery },
+      schema: { tags, summary: 'Export people as .xlsx (masked, audited)', body: ExportQuery },
     },
     async (req, reply) => {
       const ctx = req.ctx();
-      svc.checkTagFilter(ctx, req.query.tag);
-      const r = await exportPeople(s, svc, ctx, req.query as never);
+      svc.checkTagFilter(ctx, req.body.tag);
+      const r = await exportPeople(s, svc, ctx, req.body as never);
       reply
         .header('content-type', XLSX_TYPE)
         .header('content-disposition', r.disposition)
@@ -305,63 +313,47 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
 
   // —— import ——
 
-  app.post(
-    '/people/import',
-    {
-      config: { permission: 'person.import' },
-      schema: {
-        tags,
-        summary: 'Upload a ledger (.xlsx or .csv, multipart, ≤ 30 MB) for preview',
-        response: { 200: ImportPreview },
+  // Multipart is parsed only where a file is expected (other routes refuse it as 415).
+  await app.register(async (upload) => {
+    await upload.register(multipart, multipartOptions(MAX_UPLOAD));
+    upload.post(
+      '/people/import',
+      {
+        config: { permission: 'person.import', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
+        schema: {
+          tags,
+          summary: 'Upload a ledger (.xlsx or .csv, multipart, ≤ 30 MB) for preview',
+          response: { 200: ImportPreview },
+        },
       },
-    },
-    async (req) => {
-      const ctx = req.ctx();
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      const bad = (e: unknown) => {
-        const err = e as { statusCode?: number; code?: string };
-        if (e instanceof AppError) return e;
-        if (err?.statusCode === 413 || err?.code === 'FST_REQ_FILE_TOO_LARGE')
-          return new AppError('BODY_TOO_LARGE');
-        return new AppError('IMPORT_BAD_FILE', {
-          reason: ctx.lang === 'zh' ? '上传内容不完整' : 'incomplete upload',
-        });
-      };
-      const dir = await mkdtemp(path.join(tmpdir(), 'jiayuan-import-'));
-      try {
-        let part: Awaited<ReturnType<typeof req.file>>;
+      async (req) => {
+        const ctx = req.ctx();
+        const dir = await mkdtemp(path.join(tmpdir(), 'jiayuan-import-'));
         try {
-          part = await req.file();
-        } catch (e) {
-          throw bad(e);
+          const file = path.join(dir, 'upload');
+          // The shared multipart reader: truncated or malformed bodies are 400, oversized 413.
+          const got = await receiveFile(req, file);
+          if (!got)
+            throw new AppError('IMPORT_BAD_FILE', { reason: ctx.lang === 'zh' ? '没有文件' : 'no file' });
+          const kind = await sniff(file);
+          if (!kind) {
+            throw new AppError('IMPORT_BAD_FILE', {
+              reason: ctx.lang === 'zh' ? '请上传 .xlsx 或 .csv 文件' : 'upload an .xlsx or .csv file',
+            });
+          }
+          const given =
+            path
+              .basename((got.filename || 'ledger').replace(/\\/g, '/'))
+              .replace(/\p{Cc}/gu, '')
+              .trim() || 'ledger';
+          const base = given.replace(/\.(xlsx|xls|csv|txt)$/i, '') || 'ledger';
+          return await imports.upload(ctx, { path: file }, `${base}.${kind}`);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
         }
-        if (!part)
-          throw new AppError('IMPORT_BAD_FILE', { reason: ctx.lang === 'zh' ? '没有文件' : 'no file' });
-        const file = path.join(dir, 'upload');
-        try {
-          await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
-        } catch (e) {
-          throw bad(e);
-        }
-        if (part.file.truncated) throw new AppError('BODY_TOO_LARGE');
-        const kind = await sniff(file);
-        if (!kind) {
-          throw new AppError('IMPORT_BAD_FILE', {
-            reason: ctx.lang === 'zh' ? '请上传 .xlsx 或 .csv 文件' : 'upload an .xlsx or .csv file',
-          });
-        }
-        const given =
-          path
-            .basename((part.filename || 'ledger').replace(/\\/g, '/'))
-            .replace(/\p{Cc}/gu, '')
-            .trim() || 'ledger';
-        const base = given.replace(/\.(xlsx|xls|csv|txt)$/i, '') || 'ledger';
-        return await imports.upload(ctx, { path: file }, `${base}.${kind}`);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  );
+      },
+    );
+  });
 
   app.get(
     '/imports',
@@ -400,11 +392,16 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
   );
 
-  app.get(
+  // POST with the CSRF header: the download is audited (a side effect), so no cross-site GET.
+  app.post(
     '/imports/:id/errors.xlsx',
     {
       config: { permission: 'person.import' },
-      schema: { tags, summary: 'The failed rows as a workbook', params: IdParams },
+      schema: {
+        tags,
+        summary: "The failed rows as a workbook (the importer's own, for a day; audited)",
+        params: IdParams,
+      },
     },
     async (req, reply) => {
       const r = await imports.errorSheet(req.ctx(), req.params.id);

@@ -23,27 +23,47 @@ import type {
   RevealBody,
   TagAssign,
 } from '../../../contract/registry.js';
-import { TAGS, type TagCode, tagPermission } from '../../../contract/tags.js';
+import {
+  parseTagRevealField,
+  TAGS,
+  type TagCode,
+  tagIdentifiers,
+  tagPermission,
+} from '../../../contract/tags.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
-import { diff } from '../../platform/audit/audit.js';
+import { type AuditInput, diff } from '../../platform/audit/audit.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { toIssues } from '../../platform/errors/issues.js';
 import { type Ctx, inTx, personChanged, type Services } from '../../platform/services.js';
-import { AGE_BANDS, birthRange, classifySearch, visibleTags } from './registry.policy.js';
-import type { OrganisationRecord } from './registry.presenter.js';
+import {
+  AGE_BANDS,
+  birthRange,
+  classifySearch,
+  IDENTIFIER_SEARCHES,
+  revealsEverywhere,
+  type SearchKind,
+  visibleTags,
+} from './registry.policy.js';
+import { type OrganisationRecord, tagFields } from './registry.presenter.js';
 import {
   encodeId,
   encodeName,
   encodePhone,
+  handOverIdNumber,
   type PersonFilter,
   type PersonRecord,
   type PersonSort,
   registryRepo,
 } from './registry.repository.js';
 
-/** Reveals allowed per user per hour (counted from the audit log). */
+/** Reveals allowed per user per hour, people and cases together (counted from the audit log). */
 export const REVEAL_LIMIT = 30;
+/**
+ * Searches by identifier (ID number, phone or their tails) per user per hour by an actor who may
+ * not reveal every number it can read (counted from the audit log, where each is recorded).
+ */
+export const IDENTIFIER_SEARCH_LIMIT = 30;
 
 const SORTS = { name: 'name', birthDate: 'birthDate', updatedAt: 'updatedAt' } as const;
 
@@ -148,35 +168,97 @@ export function registryService(s: Services) {
     return encodePhone(s.keyring, r.value);
   }
 
-  async function assertUniqueId(ctx: Ctx, hash: string, selfId: number | null, c: Conn) {
-    const other = await repo(c).byIdHash(hash);
-    // Where the other record is is not said: it may be outside the actor's scope.
-    if (other && other.id !== selfId) throw duplicateId(ctx);
+  /**
+   * Where an ID number stands for this actor (docs/registry.md, "An ID number registered
+   * elsewhere"). Held by a record the actor could look it up on (read and reveal): 409 naming
+   * that record. Held only out of its reach: the answer is the one for a new number, and the new
+   * registration is kept as a pending duplicate of the record that has the number (`duplicateOf`)
+   * — or continues the number at once when that record has moved out (`supersedes`).
+   */
+  async function placeId(ctx: Ctx, hash: string, selfId: number | null, c: Conn) {
+    const holders = (await repo(c).byIdHash(hash)).filter((h) => h.id !== selfId);
+    const inReach = holders.find(
+      (h) => ctx.actor.canAt('person.read', h.areaPath) && ctx.actor.canAt('person.reveal', h.areaPath),
+    );
+    if (inReach) throw duplicateId(ctx, inReach);
+    const live = holders.find((h) => h.duplicateOf === null);
+    if (!live) return { duplicateOf: null, supersedes: null };
+    if (live.status === 'moved_out') return { duplicateOf: live.id, supersedes: live.id };
+    return { duplicateOf: live.id, supersedes: null };
   }
 
-  const duplicateId = (ctx: Ctx) =>
+  const duplicateId = (ctx: Ctx, other?: { id: number; name: string }) =>
     new AppError('DUPLICATE', { field: ctx.lang === 'zh' ? '身份证号' : 'ID number' }, [
       {
         path: 'idNumber',
         code: 'duplicate',
-        message: ctx.lang === 'zh' ? '该身份证号已登记' : 'this ID number is already registered',
+        message: other
+          ? ctx.lang === 'zh'
+            ? `该身份证号已登记：${other.name}（编号 ${other.id}）`
+            : `this ID number is already registered: ${other.name} (no. ${other.id})`
+          : ctx.lang === 'zh'
+            ? '该身份证号已登记'
+            : 'this ID number is already registered',
       },
     ]);
 
-  /** Unique violations on the ID hash under concurrency become the same 409. */
+  /**
+   * A write that may meet a concurrent registration of the same number (the unique index): it is
+   * run again once, deciding afresh with the other one committed (409 in reach, pending out of it).
+   */
   async function guardUnique<T>(ctx: Ctx, c: Conn, fn: () => Promise<T>): Promise<T> {
-    await sql`SAVEPOINT person_write`.execute(c);
-    try {
-      const r = await fn();
-      await sql`RELEASE SAVEPOINT person_write`.execute(c);
-      return r;
-    } catch (e) {
-      if ((e as { code?: string; constraint?: string }).code === '23505') {
-        await sql`ROLLBACK TO SAVEPOINT person_write`.execute(c);
-        throw duplicateId(ctx);
+    for (let attempt = 0; ; attempt++) {
+      await sql`SAVEPOINT person_write`.execute(c);
+      try {
+        const r = await fn();
+        await sql`RELEASE SAVEPOINT person_write`.execute(c);
+        return r;
+      } catch (e) {
+        if ((e as { code?: string; constraint?: string }).code === '23505') {
+          await sql`ROLLBACK TO SAVEPOINT person_write`.execute(c);
+          if (attempt === 0) continue;
+          throw duplicateId(ctx);
+        }
+        throw e;
       }
-      throw e;
     }
+  }
+
+  /** The number `from` had is now `to`'s (see handOverIdNumber): recorded on the record that gave it up. */
+  async function auditHandOver(audit: (e: AuditInput) => Promise<void>, from: number, to: number) {
+    await audit({
+      action: 'person.id.handover',
+      entityType: 'person',
+      entityId: from,
+      detail: { successorId: to },
+    });
+  }
+
+  /**
+   * A search by identifier (an ID number, a phone, or their tails) by an actor who may not reveal
+   * every number it reads: audited (the kind, never the value) and limited to
+   * IDENTIFIER_SEARCH_LIMIT an hour, counted in the audit log like reveals.
+   */
+  async function identifierSearch(ctx: Ctx, search: SearchKind) {
+    if (!IDENTIFIER_SEARCHES.has(search.kind) || revealsEverywhere(ctx.actor)) return;
+    await inTx(s, ctx, async (trx, audit) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:idsearch:${ctx.actor.userId}`}))`.execute(
+        trx,
+      );
+      const used = await trx
+        .selectFrom('auditLog')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('actorId', '=', ctx.actor.userId)
+        .where('action', '=', 'person.search.identifier')
+        .where('at', '>', new Date(s.clock.now().getTime() - 3600_000))
+        .executeTakeFirst();
+      if ((used?.n ?? 0) >= IDENTIFIER_SEARCH_LIMIT) throw new AppError('RATE_LIMITED');
+      await audit({
+        action: 'person.search.identifier',
+        entityType: 'person',
+        detail: { kind: search.kind },
+      });
+    });
   }
 
   /** The list/export filter from the query; a tag the actor may not see is refused like an unknown value. */
@@ -192,6 +274,9 @@ export function registryService(s: Services) {
       residenceType: q.residenceType,
       status: q.status,
     };
+    // A whole ID number or phone, or 5–6 trailing ID characters, match only where the actor may
+    // reveal the number: elsewhere the search would confirm what the mask hides.
+    if (!revealsEverywhere(ctx.actor)) f.revealScope = personScope(ctx, 'person.reveal');
     if (q.tag) {
       f.tag = { code: q.tag, scope: areaIdInScope(ctx.actor, tagPermission(q.tag as TagCode), 'p.areaId') };
     }
@@ -249,8 +334,12 @@ export function registryService(s: Services) {
 
     async list(ctx: Ctx, q: ListQ) {
       const sort = sortOf(q.sort);
-      return repo().list(filterOf(ctx, q, 'person.read'), sort, q.pageSize, (q.page - 1) * q.pageSize);
+      const f = filterOf(ctx, q, 'person.read');
+      if (f.search) await identifierSearch(ctx, f.search);
+      return repo().list(f, sort, q.pageSize, (q.page - 1) * q.pageSize);
     },
+
+    pendingRegistrations: (personId: number) => repo().pendingRegistrations(personId),
 
     exportFilter(ctx: Ctx, q: Omit<ListQ, 'page' | 'pageSize' | 'sort'>) {
       return filterOf(ctx, q, 'person.export');
@@ -265,10 +354,11 @@ export function registryService(s: Services) {
         const r = repo(trx);
         await targetArea(ctx, input.areaId, 'person.create', trx);
         if (input.householdId) await targetHousehold(ctx, input.householdId, trx);
-        if (id) await assertUniqueId(ctx, id.idHash, null, trx);
-        const newId = await guardUnique(ctx, trx, () =>
-          r.insertPerson({
+        const placement = await guardUnique(ctx, trx, async () => {
+          const placed = id ? await placeId(ctx, id.idHash, null, trx) : null;
+          const newId = await r.insertPerson({
             ...encodeName(input.name),
+            duplicateOf: placed?.duplicateOf ?? null,
             areaId: input.areaId,
             householdId: input.householdId ?? null,
             relationToHead: blank(input.relationToHead) ?? null,
@@ -291,15 +381,24 @@ export function registryService(s: Services) {
             floatingResidenceKind: blank(input.floatingResidenceKind) ?? null,
             healthArchive: input.healthArchive ?? false,
             note: blank(input.note) ?? null,
-          }),
-        );
+          });
+          // The record that had the number has moved out: this registration continues it.
+          const continues = placed?.supersedes
+            ? await handOverIdNumber(trx, placed.supersedes, true, newId)
+            : null;
+          return { newId, pendingOf: placed?.duplicateOf ?? null, continues };
+        });
+        const { newId, pendingOf, continues } = placement;
         const created = (await r.find(newId, sql<SqlBool>`true`))!;
+        // The answer is the one for a new number; only the audit log says what happened.
         await audit({
           action: 'person.create',
           entityType: 'person',
           entityId: newId,
           changes: diff(null, auditView(s, created)),
+          ...(pendingOf !== null && continues === null ? { detail: { pendingDuplicateOf: pendingOf } } : {}),
         });
+        if (pendingOf !== null && continues !== null) await auditHandOver(audit, pendingOf, newId);
         return created;
       });
     },
@@ -311,11 +410,14 @@ export function registryService(s: Services) {
         if (before.version !== version) throw new AppError('STALE_VERSION');
         const set: Record<string, unknown> = {};
         // A masked value sent back (1***************2X, 138****5678) never overwrites the stored one.
+        let newHash: string | null | undefined;
         if (input.idNumber !== undefined && !isMasked(input.idNumber)) {
-          if (input.idNumber === '') Object.assign(set, encodeId(s.keyring, null));
-          else {
+          if (input.idNumber === '') {
+            Object.assign(set, encodeId(s.keyring, null));
+            if (before.idHash !== null) newHash = null;
+          } else {
             const id = idFields(ctx, input.idNumber);
-            if (id.idHash !== before.idHash) await assertUniqueId(ctx, id.idHash, personId, trx);
+            if (id.idHash !== before.idHash) newHash = id.idHash;
             Object.assign(set, { idEnc: id.idEnc, idHash: id.idHash, idTail: id.idTail });
             set.sex = id.sex;
             set.birthDate = id.birthDate;
@@ -366,7 +468,30 @@ export function registryService(s: Services) {
         ] as const) {
           if (input[k] !== undefined) set[k] = input[k];
         }
-        if (Object.keys(set).length > 0) await guardUnique(ctx, trx, () => r.updatePerson(personId, set));
+        const handedOver: { from: number; to: number }[] = [];
+        if (Object.keys(set).length > 0) {
+          await guardUnique(ctx, trx, async () => {
+            handedOver.length = 0;
+            const placed = newHash ? await placeId(ctx, newHash, personId, trx) : null;
+            if (newHash !== undefined) set.duplicateOf = placed?.duplicateOf ?? null;
+            await r.updatePerson(personId, set);
+            // A record that gives up its number (changed, or moved out) hands it to a registration
+            // held for it; one that takes a number from a moved-out record continues it.
+            if (newHash !== undefined && before.duplicateOf === null && before.idHash !== null) {
+              const to = await handOverIdNumber(trx, personId, false);
+              if (to !== null) handedOver.push({ from: personId, to });
+            }
+            if (placed?.supersedes) {
+              const to = await handOverIdNumber(trx, placed.supersedes, true, personId);
+              if (to !== null) handedOver.push({ from: placed.supersedes, to });
+            }
+            if (newHash === undefined && set.status === 'moved_out' && before.status !== 'moved_out') {
+              const to = before.duplicateOf === null ? await handOverIdNumber(trx, personId, true) : null;
+              if (to !== null) handedOver.push({ from: personId, to });
+            }
+          });
+        }
+        for (const h of handedOver) await auditHandOver(audit, h.from, h.to);
         const after = (await r.find(personId, sql<SqlBool>`true`))!;
         const changes = diff(auditView(s, before), auditView(s, after));
         if (Object.keys(changes).length > 0) {
@@ -428,6 +553,12 @@ export function registryService(s: Services) {
             .execute();
         }
         await r.updatePerson(personId, set);
+        // Moved out, the record hands its ID number to a registration held for it elsewhere.
+        const to =
+          input.status === 'moved_out' && before.status !== 'moved_out' && before.duplicateOf === null
+            ? await handOverIdNumber(trx, personId, true)
+            : null;
+        if (to !== null) await auditHandOver(audit, personId, to);
         const after = (await r.find(personId, sql<SqlBool>`true`))!;
         await personChanged(s, trx, [personId]);
         await audit({
@@ -450,16 +581,33 @@ export function registryService(s: Services) {
           trx,
         );
         const since = new Date(s.clock.now().getTime() - 3600_000);
+        // A tag's identifier field: the tag must be one the actor may see (else it does not exist).
+        const tagField = parseTagRevealField(body.field);
+        if (body.field.startsWith('tag.')) {
+          if (!tagField || !ctx.actor.canAt(tagPermission(tagField.tag), p.areaPath)) throw notFound();
+        }
         const used = await trx
           .selectFrom('auditLog')
           .select(sql<number>`count(*)::int`.as('n'))
           .where('actorId', '=', ctx.actor.userId)
-          .where('action', '=', 'person.reveal')
+          .where('action', 'in', ['person.reveal', 'case.reveal'])
           .where('at', '>', since)
           .executeTakeFirst();
         if ((used?.n ?? 0) >= REVEAL_LIMIT) throw new AppError('RATE_LIMITED');
-        const enc = body.field === 'idNumber' ? p.idEnc : p.phoneEnc;
-        const value = enc ? s.keyring.decrypt(enc) : null;
+        let value: string | null = null;
+        if (tagField) {
+          const row = await trx
+            .selectFrom('personTags')
+            .select('fieldsEnc')
+            .where('personId', '=', personId)
+            .where('tag', '=', tagField.tag)
+            .executeTakeFirst();
+          const v = row ? tagFields(s.keyring, row.fieldsEnc)[tagField.key] : undefined;
+          value = v === undefined || v === null ? null : String(v);
+        } else {
+          const enc = body.field === 'idNumber' ? p.idEnc : p.phoneEnc;
+          value = enc ? s.keyring.decrypt(enc) : null;
+        }
         // The purpose is recorded; the value is not.
         await audit({
           action: 'person.reveal',
@@ -499,13 +647,26 @@ export function registryService(s: Services) {
         }
         const existing = await trx
           .selectFrom('personTags')
-          .select(['id', 'startDate', 'endDate'])
+          .select(['id', 'startDate', 'endDate', 'fieldsEnc'])
           .where('personId', '=', personId)
           .where('tag', '=', code)
           .forUpdate()
           .executeTakeFirst();
+        // An identifier field sent back masked (4*****************12) keeps the stored value; a
+        // masked value never becomes one.
+        const fields = { ...(parsed.data as Record<string, unknown>) };
+        const stored = existing ? tagFields(s.keyring, existing.fieldsEnc) : {};
+        for (const key of tagIdentifiers(code)) {
+          const v = fields[key];
+          if (typeof v !== 'string') continue;
+          if (isMasked(v)) {
+            if (stored[key] !== undefined) fields[key] = stored[key];
+            else delete fields[key];
+          } else if (v.trim() === '') delete fields[key];
+          else fields[key] = v.trim();
+        }
         const values = {
-          fieldsEnc: s.keyring.encrypt(JSON.stringify(parsed.data)),
+          fieldsEnc: s.keyring.encrypt(JSON.stringify(fields)),
           startDate: input.startDate ?? null,
           endDate: input.endDate ?? null,
         };
@@ -577,14 +738,19 @@ export function registryService(s: Services) {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute();
+      // The birth date is shown only where the ID number may be revealed (as on the record).
+      const birthShown = ctx.actor.canAt('person.reveal', p.areaPath);
+      const hide = (v: unknown) => (v === null || v === undefined ? v : '****-**-**');
       return {
         total,
-        items: rows.map((r) => ({
-          at: r.at.toISOString(),
-          actorName: r.actorName,
-          action: r.action,
-          changes: (r.changes ?? null) as Record<string, { before: unknown; after: unknown }> | null,
-        })),
+        items: rows.map((r) => {
+          let changes = (r.changes ?? null) as Record<string, { before: unknown; after: unknown }> | null;
+          if (changes?.birthDate && !birthShown) {
+            const b = changes.birthDate;
+            changes = { ...changes, birthDate: { before: hide(b.before), after: hide(b.after) } };
+          }
+          return { at: r.at.toISOString(), actorName: r.actorName, action: r.action, changes };
+        }),
       };
     },
 

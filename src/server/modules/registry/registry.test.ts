@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { areaIdByCode } from '../../../../test/helpers/db.js';
+import { clearIdentifiers } from '../../../../test/helpers/identifiers.js';
 import { idCheckDigit } from '../../../contract/identifiers.js';
+import { IDENTIFIER_SEARCH_LIMIT } from './registry.service.js';
 
 let t: TestApp;
 let street: Client;
@@ -125,7 +127,7 @@ describe('people: create, mask, derive', () => {
     expect(r.json().issues[0].message).toMatch(/[a-z]/i);
   });
 
-  it('answers 409 for a duplicate ID, in scope or not, without saying where', async () => {
+  it('answers 409 naming the record for an ID the actor could look up itself', async () => {
     const same = await gridA.post('/api/people', {
       name: '张伟二',
       idNumber: ID_ZW,
@@ -135,15 +137,8 @@ describe('people: create, mask, derive', () => {
     expect(same.statusCode).toBe(409);
     expect(same.json()).toMatchObject({ code: 'DUPLICATE' });
     expect(same.json().issues[0].path).toBe('idNumber');
-    const other = await gridA.post('/api/people', {
-      name: '冒名',
-      idNumber: ID_B,
-      residenceType: 'resident',
-      areaId: houses.a,
-    });
-    expect(other.statusCode).toBe(409);
-    expect(other.body).not.toContain('王秀英');
-    expect(other.body).not.toContain(String(houses.b));
+    expect(same.json().issues[0].message).toContain('张伟');
+    expect(same.json().issues[0].message).toContain(String(zw.id));
   });
 
   it('stores no clear ID number or phone anywhere in a row', async () => {
@@ -260,7 +255,7 @@ describe('scope', () => {
     // Moving someone into a house out of scope is 404 too.
     expect((await gridA.post(`/api/people/${zw.id}/move`, { areaId: houses.b })).statusCode).toBe(404);
     // grid workers do not export at all
-    expect((await gridA.get('/api/people/export')).statusCode).toBe(403);
+    expect((await gridA.post('/api/people/export', {})).statusCode).toBe(403);
   });
 });
 
@@ -532,7 +527,7 @@ describe('organisations', () => {
 
 describe('export', () => {
   it('streams a masked, watermarked workbook within scope and audits it', async () => {
-    const r = await worker.get(`/api/people/export?q=${ID_C}`);
+    const r = await worker.post('/api/people/export', { q: ID_C });
     expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
     expect(r.headers['content-type']).toContain('spreadsheetml');
     expect(r.headers['content-disposition']).toMatch(/filename\*=UTF-8''/);
@@ -557,5 +552,304 @@ describe('export', () => {
       detail: { rows: 1, query: { q: `${ID_C[0]}***************${ID_C.slice(-2)}` } },
     });
     expect(JSON.stringify(last)).not.toContain(ID_C);
+  });
+});
+
+describe('an ID number registered outside the scope (existence oracle)', () => {
+  /** What the caller can compare between two answers: all but what follows from the number typed. */
+  const shape = (p: Record<string, unknown>) => {
+    const { id: _i, idNumber: _n, sex: _s, birthDate: _b, age: _a, updatedAt: _u, ...rest } = p;
+    return rest;
+  };
+
+  it('answers as for a new number, keeps one live record of the ID and holds the new one pending', async () => {
+    const fresh = makeId('43068119750505123');
+    const body = (idNumber: string) => ({
+      name: '李登记',
+      idNumber,
+      phone: '13711112233',
+      residenceType: 'resident',
+      areaId: houses.a,
+    });
+    // ID_B is 王秀英's, registered in grid 2: outside grid_a's scope.
+    const elsewhere = await gridA.post('/api/people', body(ID_B));
+    const unknown = await gridA.post('/api/people', body(fresh));
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    expect(unknown.statusCode, unknown.body).toBe(201);
+    expect(elsewhere.headers.etag).toBe(unknown.headers.etag);
+    expect(shape(elsewhere.json())).toEqual(shape(unknown.json()));
+    expect(elsewhere.json().idNumber).toBe(`${ID_B[0]}***************${ID_B.slice(-2)}`);
+    expect(elsewhere.body).not.toContain('王秀英');
+    expect(elsewhere.body).not.toContain(String(pb.id));
+
+    // What the caller can do next looks the same too.
+    const [e, u] = [elsewhere.json(), unknown.json()];
+    const ge = await gridA.get(`/api/people/${e.id}`);
+    const gu = await gridA.get(`/api/people/${u.id}`);
+    expect(shape(ge.json())).toEqual(shape(gu.json()));
+    const he = (await gridA.get(`/api/people/${e.id}/history`)).json();
+    const hu = (await gridA.get(`/api/people/${u.id}/history`)).json();
+    expect(he.items.map((x: { action: string }) => x.action)).toEqual(
+      hu.items.map((x: { action: string }) => x.action),
+    );
+    for (const [q, id] of [
+      [ID_B, e.id],
+      [fresh, u.id],
+    ] as const) {
+      const found = (await gridA.get(`/api/people?q=${q}`)).json().items.map((i: { id: number }) => i.id);
+      expect(found).toEqual([id]);
+      const again = await gridA.post('/api/people', body(q));
+      expect(again.statusCode).toBe(409);
+      expect(again.json().issues[0].message).toContain(String(id));
+    }
+
+    // One live record of the ID (王秀英's); the new one is held pending for it, and its owners see so.
+    const rows = await t.db
+      .selectFrom('people')
+      .select(['id', 'duplicateOf'])
+      .where('idHash', '=', t.services.keyring.lookupHash(ID_B))
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { id: pb.id, duplicateOf: null },
+      { id: e.id, duplicateOf: pb.id },
+    ]);
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select('detail')
+      .where('action', '=', 'person.create')
+      .where('entityId', '=', String(e.id))
+      .executeTakeFirstOrThrow();
+    expect(audit.detail).toEqual({ pendingDuplicateOf: pb.id });
+    expect((await gridB.get(`/api/people/${pb.id}`)).json().pendingRegistrations).toBe(1);
+    expect(ge.json().pendingRegistrations).toBe(0);
+
+    // Moved out of grid 2, 王秀英's record hands the number to the registration in grid 1.
+    const out = await gridB.post(`/api/people/${pb.id}/move`, { status: 'moved_out' });
+    expect(out.statusCode, out.body).toBe(200);
+    expect(out.json().pendingRegistrations).toBe(0);
+    const after = await t.db
+      .selectFrom('people')
+      .select(['id', 'duplicateOf'])
+      .where('idHash', '=', t.services.keyring.lookupHash(ID_B))
+      .orderBy('id')
+      .execute();
+    expect(after).toEqual([
+      { id: pb.id, duplicateOf: e.id },
+      { id: e.id, duplicateOf: null },
+    ]);
+    // Nothing the registrant sees changed.
+    expect((await gridA.get(`/api/people/${e.id}`)).json().version).toBe(e.version);
+    // Back in, 王秀英's old record is the history; the number stays with the live one.
+    const back = await gridB.post(`/api/people/${pb.id}/move`, { areaId: houses.b });
+    expect(back.statusCode, back.body).toBe(200);
+  });
+
+  it('two registrations of one new number at once, in two grids: both 201, one holds it, one pending', async () => {
+    const id = makeId('43068119881111234');
+    const [a, b] = await Promise.all([
+      gridA.post('/api/people', {
+        name: '同时甲',
+        idNumber: id,
+        residenceType: 'resident',
+        areaId: houses.a,
+      }),
+      gridB.post('/api/people', {
+        name: '同时乙',
+        idNumber: id,
+        residenceType: 'resident',
+        areaId: houses.b,
+      }),
+    ]);
+    expect([a.statusCode, b.statusCode], a.body + b.body).toEqual([201, 201]);
+    const rows = await t.db
+      .selectFrom('people')
+      .select(['id', 'duplicateOf'])
+      .where('idHash', '=', t.services.keyring.lookupHash(id))
+      .orderBy('id')
+      .execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.filter((r) => r.duplicateOf === null)).toHaveLength(1);
+  });
+
+  it('a registration of a number whose record has moved out continues it at once', async () => {
+    const id = makeId('43068119660202771');
+    const first = await gridB.post('/api/people', {
+      name: '赵迁出',
+      idNumber: id,
+      residenceType: 'resident',
+      areaId: houses.b,
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(
+      (await gridB.post(`/api/people/${first.json().id}/move`, { status: 'moved_out' })).statusCode,
+    ).toBe(200);
+    const next = await gridA.post('/api/people', {
+      name: '赵迁出',
+      idNumber: id,
+      residenceType: 'resident',
+      areaId: houses.a,
+    });
+    expect(next.statusCode, next.body).toBe(201);
+    const rows = await t.db
+      .selectFrom('people')
+      .select(['id', 'duplicateOf'])
+      .where('idHash', '=', t.services.keyring.lookupHash(id))
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { id: first.json().id, duplicateOf: next.json().id },
+      { id: next.json().id, duplicateOf: null },
+    ]);
+  });
+});
+
+describe('identifier fields of tags (a disability certificate number embeds the ID number)', () => {
+  const CERT = `${ID_C}42`;
+  const masked = `${CERT[0]}*****************${CERT.slice(-2)}`;
+
+  it('masks them in every answer, reveals one with a purpose, keeps the stored value when sent back masked', async () => {
+    const a = await worker.post(`/api/people/${pc.id}/tags`, {
+      tag: 'disability',
+      fields: { kind: 'physical', level: 2, certNo: CERT },
+    });
+    expect(a.statusCode, a.body).toBe(200);
+    for (const r of [a, await worker.get(`/api/people/${pc.id}`), await street.get(`/api/people/${pc.id}`)]) {
+      expect(r.body).not.toContain(ID_C);
+      expect(clearIdentifiers(r.body)).toEqual([]);
+      const tag = r.json().tags.find((x: { tag: string }) => x.tag === 'disability');
+      expect(tag.fields).toEqual({ kind: 'physical', level: 2, certNo: masked });
+    }
+    const list = await worker.get('/api/people?tag=disability&pageSize=100');
+    expect(clearIdentifiers(list.body)).toEqual([]);
+
+    // Revealed like the ID number: one field of one record, a purpose, audited without the value.
+    const r = await worker.post(`/api/people/${pc.id}/reveal`, {
+      field: 'tag.disability.certNo',
+      purpose: '核对残疾证',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ field: 'tag.disability.certNo', value: CERT });
+    const last = await t.db
+      .selectFrom('auditLog')
+      .select(['action', 'entityId', 'detail', 'changes'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toMatchObject({
+      action: 'person.reveal',
+      entityId: String(pc.id),
+      detail: { field: 'tag.disability.certNo', purpose: '核对残疾证' },
+    });
+    expect(JSON.stringify(last)).not.toContain(ID_C);
+    // A field that is not a tag's identifier is no reveal field.
+    expect(
+      (await worker.post(`/api/people/${pc.id}/reveal`, { field: 'tag.mental.guardian', purpose: '核对' }))
+        .statusCode,
+    ).toBe(400);
+
+    // Edited with the masked value sent back: the stored number stays; a new one replaces it.
+    const kept = await worker.post(`/api/people/${pc.id}/tags`, {
+      tag: 'disability',
+      fields: { kind: 'physical', level: 3, certNo: masked },
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+    const again = await worker.post(`/api/people/${pc.id}/reveal`, {
+      field: 'tag.disability.certNo',
+      purpose: '核对残疾证',
+    });
+    expect(again.json().value).toBe(CERT);
+    const changed = await worker.post(`/api/people/${pc.id}/tags`, {
+      tag: 'disability',
+      fields: { kind: 'physical', level: 3, certNo: `${ID_C}43` },
+    });
+    expect(changed.json().tags.find((x: { tag: string }) => x.tag === 'disability').fields.certNo).toBe(
+      `${ID_C[0]}*****************43`,
+    );
+    // At rest: encrypted with the other fields.
+    const raw = await sql<{ f: string }>`
+      SELECT fields_enc AS f FROM person_tags WHERE person_id = ${pc.id} AND tag = 'disability'`.execute(
+      t.db,
+    );
+    expect(raw.rows[0]!.f).not.toContain(ID_C);
+  });
+});
+
+describe('rebuilding an ID number from what is shown (a role without person.reveal)', () => {
+  it('gives building_head no birth date and no whole-ID or long-tail match: the probe confirms nothing', async () => {
+    const head = await t.login('building_head');
+    const bh = await sql<{ id: number }>`
+      SELECT h.id FROM areas h
+      JOIN user_roles ur ON true JOIN users u ON u.id = ur.user_id AND u.username = 'building_head'
+      JOIN areas b ON b.id = ur.area_id
+      WHERE h.kind = 'house' AND h.path <@ b.path ORDER BY h.id LIMIT 1`.execute(t.db);
+    const id = makeId('43068119800615421');
+    const created = await street.post('/api/people', {
+      name: '楼长辖区',
+      idNumber: id,
+      phone: '13655556666',
+      residenceType: 'resident',
+      areaId: bh.rows[0]!.id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const p = created.json();
+    const seen = await head.get(`/api/people/${p.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).toMatchObject({
+      idNumber: `4***************${id.slice(-2)}`,
+      birthDate: null,
+      age: expect.any(Number),
+    });
+    expect(seen.json().abilities).not.toContain('reveal');
+    const history = await head.get(`/api/people/${p.id}/history`);
+    for (const r of [seen, history, await head.get(`/api/people?q=${encodeURIComponent('楼长辖区')}`)]) {
+      expect(r.body).not.toContain('1980-06-15');
+      expect(r.body).not.toContain('19800615');
+    }
+    // Those who may reveal the number see the birth date.
+    expect((await street.get(`/api/people/${p.id}`)).json().birthDate).toBe('1980-06-15');
+
+    // The probe: knowing the birth date anyway (and the place code), the two unknown digits give
+    // 100 numbers, some with the right check character; none is confirmed, the right one included.
+    const candidates: string[] = [];
+    for (let d = 0; d < 100; d++) {
+      const first17 = `${id.slice(0, 14)}${String(d).padStart(2, '0')}${id[16]}`;
+      if (idCheckDigit(first17) === id[17]) candidates.push(first17 + id[17]);
+    }
+    expect(candidates).toContain(id);
+    const find = async (q: string) => {
+      const r = await head.get(`/api/people?q=${q}&pageSize=100`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().items.map((i: { id: number }) => i.id) as number[];
+    };
+    for (const c of candidates) expect(await find(c), c).not.toContain(p.id);
+    // nor by 5 or 6 trailing characters, nor by the whole phone; 4 need two more than the mask shows
+    for (const q of [id.slice(-6), id.slice(-5), '13655556666']) expect(await find(q), q).not.toContain(p.id);
+    expect(await find(id.slice(-4))).toContain(p.id);
+    // grid_a holds person.reveal over its grid: its searches match (and are not audited)
+    expect((await gridA.get(`/api/people?q=${ID_ZW}`)).json().items).toHaveLength(1);
+
+    // Every identifier search of building_head is audited — the kind, never the value.
+    const entries = await sql<{ detail: unknown; changes: unknown }>`
+      SELECT a.detail, a.changes FROM audit_log a JOIN users u ON u.id = a.actor_id
+      WHERE u.username = 'building_head' AND a.action = 'person.search.identifier'`.execute(t.db);
+    expect(entries.rows).toHaveLength(candidates.length + 4);
+    expect(entries.rows.map((r) => r.detail)).toContainEqual({ kind: 'idHash' });
+    const text = JSON.stringify(entries.rows);
+    for (const v of [id, id.slice(-6), id.slice(-4), '13655556666', '5556666']) expect(text).not.toContain(v);
+    const byGridA = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_log a JOIN users u ON u.id = a.actor_id
+      WHERE u.username = 'grid_a' AND a.action = 'person.search.identifier'`.execute(t.db);
+    expect(byGridA.rows[0]!.n).toBe(0);
+
+    // ... and limited: IDENTIFIER_SEARCH_LIMIT an hour; a name search is not counted.
+    let n = entries.rows.length;
+    while (n < IDENTIFIER_SEARCH_LIMIT) {
+      expect((await head.get(`/api/people?q=${String(n).padStart(4, '0')}`)).statusCode).toBe(200);
+      n++;
+    }
+    const over = await head.get(`/api/people?q=${id.slice(-4)}`);
+    expect(over.statusCode).toBe(429);
+    expect(over.json().code).toBe('RATE_LIMITED');
+    expect((await head.get(`/api/people?q=${encodeURIComponent('楼长')}`)).statusCode).toBe(200);
   });
 });

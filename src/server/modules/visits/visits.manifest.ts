@@ -16,6 +16,7 @@ const P = (name: string, zh: string, en: string, sensitive = false) =>
 export const visitsModule: ModuleManifest = {
   indicators: visitsIndicators(),
   name: 'visits',
+  duty: 'business',
   permissions: [
     P('visit.read', '查看走访记录、走访计划与巡查', 'View visits, visit plans and patrols', true),
     P('visit.record', '走访登记与巡查', 'Record visits and patrols'),

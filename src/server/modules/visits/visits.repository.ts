@@ -545,7 +545,7 @@ export function visitsRepo(conn: Conn) {
         w AS (
           SELECT ur.area_id AS id, array_agg(DISTINCT u.display_name) AS worker_names
           FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id AND ro.code = 'grid_worker' JOIN users u ON u.id = ur.user_id
-          WHERE ur.area_id IN (SELECT id FROM g) GROUP BY ur.area_id)
+          WHERE ur.area_id IN (SELECT id FROM g) AND NOT ur.pending GROUP BY ur.area_id)
         SELECT g.id AS area_id, g.name AS area_name, w.worker_names,
                coalesce(pl.plans, 0) AS plans, coalesce(pl.overdue, 0) AS overdue, coalesce(pl.never_visited, 0) AS never_visited,
                coalesce(vi.visits, 0) AS visits, coalesce(vi.done_on_time, 0) AS done_on_time, coalesce(vi.done_late, 0) AS done_late,

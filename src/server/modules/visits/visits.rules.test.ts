@@ -552,6 +552,12 @@ describe('visits are as sensitive as their rule’s tags (Tue 03-10)', () => {
       areaId: A.youyi,
     });
     expect(assigned.statusCode, assigned.body).toBe(200);
+    // Business rights wait for a second person (docs/security.md): the system administrator approves.
+    const grant = assigned.json().roles.find((r: { role: string }) => r.role === 'visit_helper');
+    const approved = await stayLoggedIn(t, 'sys_admin').post(
+      `/api/role-grants/${grant.assignmentId}/approve`,
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
 
     P.sens = await person(secretary, '敏感甲', A.hA2, '1940-01-01', ['empty_nest', 'disability']);
     R.nest = (await rule(secretary, { name: '空巢探访', tags: ['empty_nest'], intervalUnit: 'month' })).id;

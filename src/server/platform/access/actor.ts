@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { effectivePermissions } from './duties.js';
 
 export interface Assignment {
   assignmentId: number;
@@ -28,8 +29,11 @@ export class Actor {
     readonly assignments: Assignment[],
     readonly sessionId: string | null = null,
   ) {
+    // Audit permissions are void for an account that holds anything else (docs/security.md).
+    const usable = effectivePermissions(new Set(assignments.flatMap((a) => a.permissions)));
     for (const a of assignments) {
       for (const p of a.permissions) {
+        if (!usable.has(p)) continue;
         const list = this.scopes.get(p) ?? [];
         list.push(a.areaPath);
         this.scopes.set(p, list);
@@ -77,7 +81,7 @@ export function outermost(paths: string[]): string[] {
 
 /**
  * The user's assignments as one JSON value, for embedding in the session query: resolving a
- * request costs one round trip.
+ * request costs one round trip. A grant waiting for its second person's approval gives nothing.
  */
 export function assignmentsJson(userIdColumn: string) {
   return sql<Assignment[]>`coalesce((
@@ -87,7 +91,7 @@ export function assignmentsJson(userIdColumn: string) {
       'permissions', coalesce((SELECT json_agg(rp.permission ORDER BY rp.permission) FROM role_permissions rp WHERE rp.role_id = r.id), '[]'::json)
     ) ORDER BY ur.id)
     FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
-    WHERE ur.user_id = ${sql.ref(userIdColumn)}), '[]'::json)`;
+    WHERE ur.user_id = ${sql.ref(userIdColumn)} AND NOT ur.pending), '[]'::json)`;
 }
 
 /** The actor of a user by id (jobs, seeds, tests): the same assignments a session would carry. */

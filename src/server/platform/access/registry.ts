@@ -1,6 +1,7 @@
-import type { PermissionDef } from '../../../contract/roles.js';
+import type { Duty, PermissionDef } from '../../../contract/roles.js';
 import type { Db } from '../db/index.js';
 import type { ModuleManifest } from '../module.js';
+import { dutiesOf, dutyConflict, registerDuties } from './duties.js';
 
 export interface BuiltinRole {
   code: string;
@@ -26,10 +27,15 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
   { code: 'audit_admin', nameZh: '审计管理员', nameEn: 'Audit administrator', adminKind: 'audit' },
 ];
 
-/** All permissions and built-in grants, collected from the module manifests. */
+/**
+ * All permissions and built-in grants, collected from the module manifests. Every permission gets
+ * its duty (三权分立) from its module or its own declaration: one without a duty, or a built-in
+ * role whose grants span incompatible duties, stops the app here, at start.
+ */
 export class AccessRegistry {
   readonly permissions: PermissionDef[];
   readonly grants: Map<string, Set<string>>;
+  readonly duties: Map<string, Duty>;
   constructor(modules: ModuleManifest[]) {
     const seen = new Map<string, PermissionDef>();
     this.grants = new Map(BUILTIN_ROLES.map((r) => [r.code, new Set<string>()]));
@@ -38,9 +44,16 @@ export class AccessRegistry {
         if (seen.has(p.name)) throw new Error(`permission ${p.name} declared twice`);
         if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(p.name))
           throw new Error(`bad permission name ${p.name}`);
-        seen.set(p.name, p);
+        const duty = p.duty ?? m.duty;
+        if (!duty)
+          throw new Error(
+            `permission ${p.name} of module ${m.name} has no duty: declare \`duty\` on the module or the permission`,
+          );
+        seen.set(p.name, { ...p, duty });
       }
     }
+    this.duties = new Map([...seen.values()].map((p) => [p.name, p.duty]));
+    registerDuties(this.duties);
     for (const m of modules) {
       for (const [role, perms] of Object.entries(m.grants ?? {})) {
         const set = this.grants.get(role);
@@ -52,6 +65,14 @@ export class AccessRegistry {
       }
     }
     this.permissions = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+    for (const r of BUILTIN_ROLES) {
+      const c = dutyConflict(dutiesOf(this.grants.get(r.code) ?? []));
+      if (c) throw new Error(`built-in role ${r.code} spans incompatible duties (${c})`);
+    }
+  }
+
+  dutyOf(permission: string): Duty | undefined {
+    return this.duties.get(permission);
   }
 
   has(permission: string): boolean {

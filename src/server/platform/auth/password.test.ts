@@ -41,15 +41,55 @@ describe('password policy', () => {
     expect(codes('Harbour7bridge', 'grid_a')).toEqual([]);
   });
 
-  it('reports every problem on newPassword, in the asked language', () => {
+  it('reports every problem on newPassword (or the field asked for), naming it, in the asked language', () => {
     const zh = checkPasswordPolicy('abc', policy, 'zh', { username: 'abc' });
-    expect(zh.map((i) => i.code)).toEqual(['too_short', 'too_simple', 'contains_username']);
+    expect(zh.map((i) => i.code)).toEqual(['too_short', 'too_simple', 'contains_username', 'too_common']);
     expect(zh.every((i) => i.path === 'newPassword')).toBe(true);
-    expect(zh[0]!.message).toBe('至少 8 个字符');
-    expect(zh[2]!.message).toBe('不能包含用户名');
+    expect(zh[0]!.message).toBe('密码至少需要 8 个字符（空格不计）');
+    expect(zh[2]!.message).toBe('密码不能包含用户名');
     const en = checkPasswordPolicy('abc', policy, 'en');
-    expect(en[0]!.message).toBe('at least 8 characters');
-    expect(en[1]!.message).toMatch(/at least 3 of/);
+    expect(en[0]!.message).toBe('the password needs at least 8 characters (spaces not counted)');
+    expect(en[1]!.message).toMatch(/^the password must mix at least 3 of/);
+    const admin = checkPasswordPolicy('abc', policy, 'en', { path: 'password' });
+    expect(admin.every((i) => i.path === 'password')).toBe(true);
+  });
+
+  it('refuses the published demo password and common passwords, in any case', () => {
+    for (const pw of [
+      'Jiayuan@2026',
+      'jiayuan@2026',
+      'JIAYUAN@2026',
+      'Aa123456',
+      'P@ssw0rd',
+      'Qwer1234',
+      'Passw0rd!',
+    ])
+      expect(codes(pw), pw).toEqual(['too_common']);
+    // Variants of a common word with digits and symbols around it (letters swapped for symbols too).
+    for (const pw of [
+      'Jiayuan#2031',
+      '2026@Jiayuan',
+      'Admin@2099',
+      'P@55w0rd!',
+      'Woaini@1314',
+      'Qwerty#7788',
+    ])
+      expect(codes(pw), pw).toContain('too_common');
+    // A word of one's own is not common.
+    expect(codes('Harbour7bridge')).toEqual([]);
+    expect(codes('Lantern4meadow!')).toEqual([]);
+  });
+
+  it('does not count spaces: none at either end, and the rest must be long enough', () => {
+    // The probe's eight spaces and Aa1 (it passed before: 11 characters of "four kinds").
+    expect(codes('        Aa1')).toEqual(['whitespace_edges', 'too_short', 'too_common']);
+    expect(codes(' Harbour7bridge')).toEqual(['whitespace_edges']);
+    expect(codes('Harbour7bridge\t')).toEqual(['whitespace_edges']);
+    // A space is no symbol: two kinds of letters and spaces are two kinds.
+    expect(codes('Harbour Bridge', undefined, { ...policy, minClasses: 3 })).toEqual(['too_simple']);
+    // Spaces inside are fine, but not counted.
+    expect(codes('Ab 1 c d')).toEqual(['too_short']);
+    expect(codes('correct Horse 9battery')).toEqual([]);
   });
 
   it('generates one-time passwords that pass the strictest class rule and differ each time', () => {

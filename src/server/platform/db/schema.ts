@@ -69,6 +69,18 @@ export interface UserRolesTable {
   areaId: number;
   createdAt: CreatedAt;
   createdBy: number | null;
+  /** A grant waiting for its second person (kernel migration 202612080100): gives nothing yet. */
+  pending: ColumnType<boolean, boolean | undefined, boolean>;
+  approvedBy: ColumnType<number | null, number | null | undefined, number | null>;
+  approvedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Earlier password hashes of an account (argon2id), for the reuse rule. */
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  userId: number;
+  passwordHash: string;
+  createdAt: CreatedAt;
 }
 
 export interface SessionsTable {
@@ -89,7 +101,10 @@ export interface LoginThrottleTable {
   key: string;
   failures: number;
   firstFailureAt: Timestamp;
-  lockedUntil: Timestamp | null;
+  /** The last attempt given a slot (a lock or a delay runs from it). */
+  lastAt: Timestamp;
+  /** Token of that attempt: how a claim learns, in one statement, whether it got the slot. */
+  claim: string | null;
 }
 
 export interface SettingsTable {
@@ -163,6 +178,8 @@ export interface PeopleTable {
   phoneEnc: string | null;
   phoneHash: string | null;
   phoneTail: string | null;
+  /** a pending registration of an ID number held by that record (registry migration 202612070100) */
+  duplicateOf: ColumnType<number | null, number | null | undefined, number | null>;
   sex: string | null;
   birthDate: ColumnType<string | null, string | null | undefined, string | null>;
   ethnicity: string | null;
@@ -361,6 +378,8 @@ export interface CasesTable {
   externalToken: string | null;
   sourceKind: ColumnType<string | null, string | null | undefined, string | null>;
   sourceId: ColumnType<number | null, number | null | undefined, number | null>;
+  /** May be shown outside (Open311, the big screen); disputes never (cases migration 202612090200). */
+  public: Opt<boolean>;
   version: Opt<number>;
   updatedAt: Timestamp;
 }
@@ -514,6 +533,7 @@ export interface DB {
   userRoles: UserRolesTable;
   sessions: SessionsTable;
   loginThrottle: LoginThrottleTable;
+  passwordHistory: PasswordHistoryTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
   auditChain: AuditChainTable;

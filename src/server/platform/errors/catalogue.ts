@@ -7,6 +7,21 @@ export const ERRORS = {
   MALFORMED_JSON: { status: 400, zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   BODY_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    zh: '不接受压缩过的请求体（Content-Encoding），请直接发送原始内容',
+    en: 'Compressed request bodies (Content-Encoding) are not accepted: send the content as is',
+  },
+  UPLOAD_MALFORMED: {
+    status: 400,
+    zh: '上传的内容不完整或格式错误（multipart），请重新上传',
+    en: 'The upload is incomplete or malformed (multipart): send it again',
+  },
+  UPLOAD_TOO_LARGE_UNPACKED: {
+    status: 413,
+    zh: '上传的文件（{field}）解压后超出限制：{reason}',
+    en: 'The uploaded file ({field}) is beyond the limits once unpacked: {reason}',
+  },
   AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
   INVALID_CREDENTIALS: {
     status: 401,
@@ -17,6 +32,11 @@ export const ERRORS = {
     status: 423,
     zh: '登录失败次数过多，请 {minutes} 分钟后再试',
     en: 'Too many failed sign-ins; try again in {minutes} minutes',
+  },
+  LOGIN_SLOWED: {
+    status: 429,
+    zh: '此地址登录失败过多，请 {seconds} 秒后再试',
+    en: 'Too many failed sign-ins from this address; try again in {seconds} s',
   },
   MFA_REQUIRED: { status: 403, zh: '请输入动态验证码', en: 'Enter your one-time code' },
   INVALID_TOTP: { status: 400, zh: '动态验证码错误', en: 'Wrong one-time code' },
@@ -82,8 +102,19 @@ export const ERRORS = {
   },
   ADMIN_ROLES_EXCLUSIVE: {
     status: 409,
-    zh: '系统管理员、安全管理员、审计管理员三种角色不能由同一账户兼任',
-    en: 'No account may hold two of the system, security and audit administrator roles',
+    zh: '三权分立：{zh}不能由同一账户兼任（系统、安全、审计职责互斥）',
+    en: 'Separation of duties: no account may hold {en} together',
+  },
+  ROLE_DUTIES: { status: 400, zh: '自定义角色不能{zh}', en: 'A custom role cannot {en}' },
+  ROLE_WIDEN_IN_USE: {
+    status: 409,
+    zh: '角色已分配，不能再加入需审批的权限：{permission}',
+    en: 'The role is assigned: it cannot gain rights that need approval ({permission})',
+  },
+  GRANT_APPROVER_SAME: {
+    status: 403,
+    zh: '授权须由申请人和被授权人以外的另一人审批',
+    en: 'A grant must be approved by someone other than its requester and grantee',
   },
   ROLE_BUILTIN: {
     status: 409,
@@ -106,6 +137,11 @@ export const ERRORS = {
     status: 409,
     zh: '该导入任务当前状态为“{status}”，不能执行此操作',
     en: 'The import is {status}: this cannot be done now',
+  },
+  IMPORT_ERRORS_EXPIRED: {
+    status: 410,
+    zh: '失败行文件只在导入完成后 {hours} 小时内可以下载，请用原台账核对',
+    en: 'The failed rows can be downloaded for {hours} hours after the import only: check them in the original ledger',
   },
   CASE_CONFLICT: {
     status: 409,

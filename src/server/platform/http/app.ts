@@ -13,7 +13,7 @@ import { AppError } from '../errors/app-error.js';
 import type { ModuleManifest } from '../module.js';
 import type { Services } from '../services.js';
 import { RequestValidationError, sendError } from './errors.js';
-import { unstorableTextPath } from './text.js';
+import { cleanRequestText, unstorableTextPath } from './text.js';
 import './types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -169,6 +169,19 @@ export async function buildApp(
     }
   });
 
+  // A compressed body (Content-Encoding: gzip, br …) is refused before it is read: nothing here
+  // decodes one, so it could only be misread, and a decoder is where a small body becomes a huge
+  // one (issue 14). RFC 9110: 415 for a content coding the server does not accept.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const coding = request.headers['content-encoding'];
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined ||
+      Number(request.headers['content-length'] ?? 0) > 0;
+    if (hasBody && coding !== undefined && !/^\s*(identity\s*)?$/i.test(coding))
+      throw new AppError('UNSUPPORTED_CONTENT_ENCODING');
+    return payload;
+  });
+
   // Before validation: who may call comes first, so a stranger learns nothing from input errors.
   app.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config;
@@ -176,6 +189,10 @@ export async function buildApp(
     if (!permission || permission === 'public') return;
     const session = request.session;
     if (!request.actor || !session) throw new AppError('AUTH_REQUIRED');
+    // A request another site made the user's browser send (any method: an identifier search is a
+    // GET that writes its audit entry and spends a limit) is refused; browsers mark it
+    // Sec-Fetch-Site: cross-site. Writes also need the CSRF token below.
+    if (request.headers['sec-fetch-site'] === 'cross-site') throw new AppError('CSRF_FAILED');
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || sent !== session.csrfToken) throw new AppError('CSRF_FAILED');
@@ -184,6 +201,20 @@ export async function buildApp(
     if (session.mustChangePassword && !config.duringPasswordChange)
       throw new AppError('PASSWORD_CHANGE_REQUIRED');
     if (permission !== 'authenticated' && !request.actor.can(permission)) throw new AppError('FORBIDDEN');
+  });
+
+  // Then one clean-up of every text a client sends, before any route's validation sees it: every
+  // string of the JSON body and the query loses bidi controls, zero-width and control characters
+  // (tab and line feed kept), is NFC and trimmed (contract/text.ts, the import's too); passwords
+  // are left as typed (docs/security.md "input"). Text that cannot be stored at all (NUL, unpaired
+  // surrogates) is left for the validator to refuse.
+  app.addHook('preValidation', async (request) => {
+    const body: unknown = request.body;
+    if (body !== undefined && body !== null && !unstorableTextPath(body))
+      request.body = cleanRequestText(body);
+    const query: unknown = request.query;
+    if (query && typeof query === 'object' && !unstorableTextPath(query))
+      request.query = cleanRequestText(query) as typeof request.query;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

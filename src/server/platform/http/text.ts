@@ -1,3 +1,5 @@
+import { cleanChars, cleanInput, VERBATIM_FIELD } from '../../../contract/text.js';
+
 /**
  * Text PostgreSQL cannot store as given: NUL (refused by every text column, a 500 otherwise) and
  * UTF-16 surrogates that do not pair (silently turned into U+FFFD, jsonb refuses them).
@@ -21,4 +23,30 @@ export function unstorableTextPath(
     if (p) return p;
   }
   return null;
+}
+
+/**
+ * A request part (a JSON body, a query) with every string cleaned (`cleanInput`: NFC, no bidi
+ * controls, zero-width or control characters but tab and line feed, trimmed) and every key
+ * cleaned likewise (not trimmed), at any depth; values of fields named like a password are left
+ * exactly as sent. Anything but plain objects, arrays and strings is returned as it is.
+ */
+export function cleanRequestText(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return cleanInput(value);
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => cleanRequestText(v, depth + 1));
+  // Plain objects: JSON.parse's, and the query parser's (whose prototype is an empty null-prototype
+  // object); a class instance (Open311's FormBody, a stream) is not text to clean here.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return value;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, cleanChars(k), {
+      value: VERBATIM_FIELD.test(k) ? v : cleanRequestText(v, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }

@@ -16,6 +16,8 @@ declare module 'fastify' {
     permission?: RoutePermission;
     duringPasswordChange?: boolean;
     duringMfa?: boolean;
+    /** The route takes a multipart file (platform/http/upload.ts): the field and its size limit. */
+    upload?: import('./upload.js').UploadSpec;
   }
   interface FastifyRequest {
     lang: 'zh' | 'en';

@@ -85,7 +85,9 @@ export default function LoginPage() {
     }
   };
 
-  const locked = error instanceof ApiError && error.code === 'ACCOUNT_LOCKED';
+  // A lock (the name) or a slowed address: a wait, not a wrong password.
+  const locked =
+    error instanceof ApiError && (error.code === 'ACCOUNT_LOCKED' || error.code === 'LOGIN_SLOWED');
   const demo = demoAccountsOf(meta.data);
 
   return (

@@ -5,10 +5,12 @@ import {
   FlagOutlined,
   SolutionOutlined,
 } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Empty,
@@ -38,10 +40,18 @@ import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
-import { ErrorState, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
+import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
-import { type Case, type TimelineEntry, useCase, useTimeline } from './queries.js';
+import {
+  type Case,
+  caseKeys,
+  invalidateCases,
+  type TimelineEntry,
+  transition,
+  useCase,
+  useTimeline,
+} from './queries.js';
 import {
   AttachmentList,
   CasePointMap,
@@ -223,6 +233,8 @@ function useDataLines() {
     if (s('outcome')) out.push(`${t('dispute.outcome')}：${codes.label(DISPUTE_OUTCOMES, s('outcome'))}`);
     if (s('agreement')) out.push(`${t('mediation.agreement')}：${s('agreement')}`);
     if (s('referredTo')) out.push(`${t('mediation.referredTo')}：${s('referredTo')}`);
+    if (e.kind === 'set_public' && typeof d.public === 'boolean')
+      out.push(d.public ? t('case.publicOn') : t('case.publicOff'));
     return out;
   };
 }
@@ -307,6 +319,48 @@ function CaseTimeline({ id }: { id: number }) {
   );
 }
 
+/**
+ * 对外公开: whether the case may be shown outside (Open311, the big screen), its text scrubbed of
+ * identifiers. The handling staff change it (the server's `set_public` ability); a dispute never is.
+ */
+function PublicToggle({ c }: { c: Case }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const { fail, ok } = useNotify();
+  const [busy, setBusy] = useState(false);
+  if (c.type === 'dispute')
+    return <Typography.Text type="secondary">{t('case.publicNever')}</Typography.Text>;
+  const change = async (value: boolean) => {
+    setBusy(true);
+    try {
+      const updated = await transition(c.id, { action: 'set_public', public: value }, c.version);
+      qc.setQueryData(caseKeys.detail(c.id), updated);
+      await invalidateCases(qc);
+      ok(value ? t('case.publicOn') : t('case.publicOff'));
+    } catch (e) {
+      fail(e);
+      await invalidateCases(qc);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space orientation="vertical" size={0}>
+      <Checkbox
+        checked={c.public}
+        disabled={busy || !c.abilities.includes('set_public')}
+        onChange={(e) => void change(e.target.checked)}
+        data-testid="case-public"
+      >
+        {t('case.public')}
+      </Checkbox>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('case.publicHint')}
+      </Typography.Text>
+    </Space>
+  );
+}
+
 function CaseDetail({ c }: { c: Case }) {
   const t = useT();
   const can = useCan();
@@ -349,6 +403,12 @@ function CaseDetail({ c }: { c: Case }) {
     { key: 'channel', label: t('case.channel'), children: codes.label(CASE_CHANNELS, c.channel) },
     { key: 'reporter', label: t('case.reporter'), children: or(c.reporter?.name) },
     { key: 'reportedAt', label: t('case.reportedAt'), children: fmt(c.reportedAt) },
+    {
+      key: 'public',
+      label: t('case.visibility'),
+      span: 'filled' as const,
+      children: <PublicToggle c={c} />,
+    },
     ...(c.contactName || c.contactPhone
       ? [
           { key: 'contactName', label: t('case.contactName'), children: or(c.contactName) },

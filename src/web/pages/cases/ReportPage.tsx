@@ -6,6 +6,7 @@ import {
   Button,
   Card,
   Cascader,
+  Checkbox,
   Col,
   Divider,
   Form,
@@ -78,6 +79,8 @@ interface ReportValues {
   channel?: string;
   contactName?: string;
   contactPhone?: string;
+  /** 对外公开 (not offered for disputes, which never are). */
+  public?: boolean;
 }
 
 /** Channels a staff member records a resident request through (the others the server sets). */
@@ -353,8 +356,9 @@ function toBody(type: CaseType, v: ReportValues, source?: ReportSource): CaseCre
       })),
     };
   }
-  if (type === 'event') return { type, ...common, detail: { hazardLevel: v.detail?.hazardLevel } };
-  return { type, ...common, detail: {} };
+  const shown = { public: v.public !== false };
+  if (type === 'event') return { type, ...common, ...shown, detail: { hazardLevel: v.detail?.hazardLevel } };
+  return { type, ...common, ...shown, detail: {} };
 }
 
 function ReportForm({ type, prefill }: { type: CaseType; prefill: ReportPrefill }) {
@@ -385,6 +389,7 @@ function ReportForm({ type, prefill }: { type: CaseType; prefill: ReportPrefill 
       location: prefill.location,
       address: prefill.address,
       detail: type === 'dispute' ? { scale: '01' } : {},
+      public: type !== 'dispute',
       parties:
         type === 'dispute'
           ? [
@@ -627,6 +632,12 @@ function ReportForm({ type, prefill }: { type: CaseType; prefill: ReportPrefill 
             </Row>
           ) : null}
         </>
+      ) : null}
+
+      {type !== 'dispute' ? (
+        <Form.Item name="public" valuePropName="checked" extra={t('report.publicHint')}>
+          <Checkbox data-testid="report-public">{t('case.public')}</Checkbox>
+        </Form.Item>
       ) : null}
 
       <Form.Item style={{ marginTop: 8, marginBottom: 0 }}>

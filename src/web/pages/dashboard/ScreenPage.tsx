@@ -73,6 +73,8 @@ function Screen() {
   const grid = d ? [...d.trail].reverse().find((a) => a.kind === 'grid') : undefined;
   const boundaries = useAreaMap(d ? (d.area.kind === 'grid' || !grid ? d.area.id : grid.id) : null);
   const latest = useLatestCases(d?.area.id, { enabled: !!d, refetchInterval: REFRESH_MS });
+  // Asked for public cases only; checked again here, the wall being seen by everyone in the room.
+  const latestCases = latest.data?.items.filter((c) => c.public);
   const updatedAt = Math.max(view.dataUpdatedAt, map.dataUpdatedAt, latest.dataUpdatedAt);
 
   if (view.error && !d) {
@@ -216,15 +218,15 @@ function Screen() {
         <Panel title={t('screen.latest')} testId="screen-latest">
           {latest.error && !latest.data ? (
             <div className="jy-screen-empty">{t('error.loadFailed')}</div>
-          ) : !latest.data ? (
+          ) : !latestCases ? (
             <div className="jy-screen-empty">
               <Spin />
             </div>
-          ) : latest.data.items.length === 0 ? (
+          ) : latestCases.length === 0 ? (
             <div className="jy-screen-empty">{t('screen.noCases')}</div>
           ) : (
             <ul className="jy-screen-cases">
-              {latest.data.items.map((c) => (
+              {latestCases.map((c) => (
                 <LatestCase key={c.id} c={c} />
               ))}
             </ul>

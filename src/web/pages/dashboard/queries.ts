@@ -43,7 +43,10 @@ export function useDashboardMap(
   });
 }
 
-/** The newest cases under the area (the screen's list). */
+/**
+ * The newest cases under the area (the screen's list): only those that may be shown outside — the
+ * wall is seen by everyone in the room (a case marked non-public, or a dispute, never appears).
+ */
 export function useLatestCases(
   areaId: number | undefined,
   opts: { enabled?: boolean; refetchInterval?: number },
@@ -51,7 +54,11 @@ export function useLatestCases(
   return useQuery({
     queryKey: dashboardKeys.latest(areaId),
     queryFn: ({ signal }) =>
-      api.get<Page<CaseListItem>>('/api/cases', { box: 'all', pageSize: 8, areaId }, { signal }),
+      api.get<Page<CaseListItem>>(
+        '/api/cases',
+        { box: 'all', pageSize: 8, areaId, public: 'true' },
+        { signal },
+      ),
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
     refetchInterval: opts.refetchInterval,

@@ -22,6 +22,7 @@ const NAV_DESC = {
   organisations: 'home.desc.organisations',
   users: 'home.desc.users',
   roles: 'home.desc.roles',
+  grants: 'home.desc.grants',
   security: 'home.desc.security',
   audit: 'home.desc.audit',
   profile: 'home.desc.profile',

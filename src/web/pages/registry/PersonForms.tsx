@@ -32,7 +32,8 @@ import {
   RESIDENCE_TYPES,
   SEXES,
 } from '../../../contract/codes.js';
-import { TAGS, type TagCode } from '../../../contract/tags.js';
+import type { PersonTag } from '../../../contract/registry.js';
+import { TAGS, type TagCode, tagIdentifiers } from '../../../contract/tags.js';
 import { api, isApiError } from '../../app/api.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
@@ -609,16 +610,36 @@ interface TagValues {
   fields?: Record<string, unknown>;
 }
 
+/** The form's values for a tag on the person: dates as dayjs; identifiers left out (they come masked). */
+function tagInitialValues(existing: PersonTag): TagValues {
+  const fields: Record<string, unknown> = {};
+  const identifiers = tagIdentifiers(existing.tag);
+  for (const [key, schema] of tagFieldsOf(existing.tag)) {
+    const v = existing.fields[key];
+    if (v === undefined || v === null || identifiers.includes(key)) continue;
+    fields[key] = describeTagField(schema).kind === 'date' ? dayjs(String(v)) : v;
+  }
+  return {
+    tag: existing.tag,
+    startDate: existing.startDate ? dayjs(existing.startDate) : null,
+    endDate: existing.endDate ? dayjs(existing.endDate) : null,
+    fields,
+  };
+}
+
 export function TagModal({
   person,
   open,
   allowed,
+  existing,
   onClose,
 }: {
   person: Person;
   open: boolean;
   /** tags the user may assign (permitted, not yet on the person) */
   allowed: TagCode[];
+  /** editing this tag of the person (its identifier fields come masked: left empty, they are kept) */
+  existing?: PersonTag;
   onClose: () => void;
 }) {
   const t = useT();
@@ -627,14 +648,22 @@ export function TagModal({
   const mobile = useIsMobile();
   const [form] = Form.useForm<TagValues>();
   const { busy, run, ok } = useSubmit(form);
-  const tag = Form.useWatch('tag', form);
+  const watched = Form.useWatch('tag', form);
+  const tag = existing?.tag ?? watched;
   const fields = tag ? tagFieldsOf(tag) : [];
+  const identifiers = tag ? tagIdentifiers(tag) : [];
 
   const onFinish = async (v: TagValues) => {
     if (!v.tag) return;
     const values: Record<string, unknown> = {};
     for (const [key, schema] of tagFieldsOf(v.tag)) {
       const raw = v.fields?.[key];
+      const kept = existing?.fields[key];
+      // An identifier not typed anew goes back masked: the server keeps the stored number.
+      if ((raw === undefined || raw === null || raw === '') && existing && identifiers.includes(key)) {
+        if (typeof kept === 'string' && kept !== '') values[key] = kept;
+        continue;
+      }
       if (raw === undefined || raw === null || raw === '') continue;
       const d = describeTagField(schema);
       if (d.kind === 'date') values[key] = (raw as Dayjs).format('YYYY-MM-DD');
@@ -660,7 +689,9 @@ export function TagModal({
         startDate: v.startDate ? v.startDate.format('YYYY-MM-DD') : undefined,
         endDate: v.endDate ? v.endDate.format('YYYY-MM-DD') : undefined,
       });
-      ok(t('tags.added', { tag: codes.tag(picked) }));
+      ok(
+        existing ? t('tags.saved', { tag: codes.tag(picked) }) : t('tags.added', { tag: codes.tag(picked) }),
+      );
       await qc.invalidateQueries({ queryKey: registryKeys.people });
       onClose();
     });
@@ -669,15 +700,21 @@ export function TagModal({
   return (
     <FormModal<TagValues>
       open={open}
-      title={t('tags.addTitle', { name: person.name })}
+      title={
+        existing
+          ? t('tags.editTitle', { tag: codes.tag(existing.tag), name: person.name })
+          : t('tags.addTitle', { name: person.name })
+      }
       onClose={onClose}
       form={form}
       onFinish={onFinish}
+      initialValues={existing ? tagInitialValues(existing) : undefined}
       busy={busy}
     >
       <Form.Item name="tag" label={t('tags.tag')} rules={[{ required: true, message: t('form.required') }]}>
         <Select
           options={allowed.map((c) => ({ value: c, label: codes.tag(c) }))}
+          disabled={!!existing}
           data-testid="tag-pick"
           notFoundContent={t('tags.noneToAdd')}
         />
@@ -748,11 +785,17 @@ export function TagModal({
             </Form.Item>
           );
         }
+        const current = existing?.fields[key];
         return (
           <Form.Item
             key={key}
             name={name}
             label={label}
+            extra={
+              identifiers.includes(key) && typeof current === 'string' && current
+                ? t('person.keepMasked', { value: current })
+                : undefined
+            }
             rules={d.max ? [{ max: d.max, message: t('form.maxLength', { n: d.max }) }] : undefined}
           >
             {d.max && d.max > 100 ? (

@@ -8,6 +8,7 @@ import {
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
+  Alert,
   App,
   Breadcrumb,
   Button,
@@ -36,7 +37,7 @@ import {
   SEXES,
 } from '../../../contract/codes.js';
 import type { PersonTag } from '../../../contract/registry.js';
-import { TAGS, type TagCode } from '../../../contract/tags.js';
+import { TAGS, type TagCode, tagIdentifiers } from '../../../contract/tags.js';
 import { api } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { hasMessage, useT } from '../../app/i18n.js';
@@ -82,7 +83,9 @@ function TagCard({ person, tag, canEdit }: { person: Person; tag: PersonTag; can
   const qc = useQueryClient();
   const { modal } = App.useApp();
   const { fail, ok } = useNotify();
+  const [editing, setEditing] = useState(false);
   const def = TAGS[tag.tag];
+  const identifiers = tagIdentifiers(tag.tag);
   const fieldItems = tagFieldsOf(tag.tag)
     .filter(([k]) => tag.fields[k] !== undefined && tag.fields[k] !== null && tag.fields[k] !== '')
     .map(([k, schema]) => {
@@ -91,6 +94,17 @@ function TagCard({ person, tag, canEdit }: { person: Person; tag: PersonTag; can
       let shown: ReactNode = String(raw);
       if (d.kind === 'code' && d.table) shown = codes.label(d.table, String(raw));
       if (d.kind === 'boolean') shown = raw ? t('common.yes') : t('common.no');
+      // An identifier (a certificate number): masked by the server, revealed like the ID number.
+      if (identifiers.includes(k)) {
+        shown = (
+          <MaskedValue
+            personId={person.id}
+            field={`tag.${tag.tag}.${k}`}
+            masked={String(raw)}
+            label={tagFieldLabel(t, k)}
+          />
+        );
+      }
       return { key: k, label: tagFieldLabel(t, k), children: shown };
     });
   const period =
@@ -129,15 +143,25 @@ function TagCard({ person, tag, canEdit }: { person: Person; tag: PersonTag; can
       }
       extra={
         canEdit ? (
-          <Button
-            type="text"
-            size="small"
-            danger
-            icon={<DeleteOutlined />}
-            onClick={remove}
-            aria-label={t('common.remove')}
-            data-testid={`person-tag-remove-${tag.tag}`}
-          />
+          <Space size={0}>
+            <Button
+              type="text"
+              size="small"
+              icon={<EditOutlined />}
+              onClick={() => setEditing(true)}
+              aria-label={t('tags.edit')}
+              data-testid={`person-tag-edit-${tag.tag}`}
+            />
+            <Button
+              type="text"
+              size="small"
+              danger
+              icon={<DeleteOutlined />}
+              onClick={remove}
+              aria-label={t('common.remove')}
+              data-testid={`person-tag-remove-${tag.tag}`}
+            />
+          </Space>
         ) : null
       }
     >
@@ -152,6 +176,15 @@ function TagCard({ person, tag, canEdit }: { person: Person; tag: PersonTag; can
       ) : period ? null : (
         <Typography.Text type="secondary">{t('tags.noFields')}</Typography.Text>
       )}
+      {canEdit ? (
+        <TagModal
+          person={person}
+          open={editing}
+          allowed={[tag.tag]}
+          existing={tag}
+          onClose={() => setEditing(false)}
+        />
+      ) : null}
     </Card>
   );
 }
@@ -278,7 +311,19 @@ function PersonDetail({ person }: { person: Person }) {
       children: <MaskedValue personId={person.id} field="idNumber" masked={person.idNumber} />,
     },
     { key: 'sex', label: fieldLabel(t, 'sex'), children: codes.label(SEXES, person.sex) },
-    { key: 'birthDate', label: fieldLabel(t, 'birthDate'), children: or(person.birthDate) },
+    {
+      key: 'birthDate',
+      label: fieldLabel(t, 'birthDate'),
+      // Shown only to those who may reveal the ID number (it is 8 of its characters): others see the age.
+      children:
+        person.birthDate === null && person.age !== null ? (
+          <Typography.Text type="secondary" data-testid="person-birth-hidden">
+            {t('person.birthDateHidden', { age: person.age })}
+          </Typography.Text>
+        ) : (
+          or(person.birthDate)
+        ),
+    },
     { key: 'age', label: fieldLabel(t, 'age'), children: or(person.age) },
     { key: 'ethnicity', label: fieldLabel(t, 'ethnicity'), children: or(person.ethnicity) },
     {
@@ -353,6 +398,16 @@ function PersonDetail({ person }: { person: Person }) {
   const floating = person.floating;
   const info = (
     <Row gutter={[16, 16]}>
+      {person.pendingRegistrations > 0 ? (
+        <Col xs={24}>
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="person-pending-registrations"
+            title={t('person.pendingRegistrations', { n: person.pendingRegistrations })}
+          />
+        </Col>
+      ) : null}
       <Col xs={24} xl={14}>
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Card size="small" title={t('person.sectionBasic')} data-testid="person-basic">

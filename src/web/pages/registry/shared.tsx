@@ -289,11 +289,15 @@ const PURPOSES = ['verify', 'visit', 'service'] as const;
 export function RevealModal({
   personId,
   field,
+  label,
   onClose,
   onRevealed,
 }: {
   personId: number;
-  field: 'idNumber' | 'phone' | null;
+  /** 'idNumber', 'phone' or a tag's identifier field ('tag.disability.certNo') */
+  field: string | null;
+  /** the field's label (default: the person field's) */
+  label?: string;
   onClose: () => void;
   onRevealed: (r: RevealResult) => void;
 }) {
@@ -314,7 +318,7 @@ export function RevealModal({
   return (
     <FormModal
       open={field !== null}
-      title={field ? t('reveal.title', { field: fieldLabel(t, field) }) : ''}
+      title={field ? t('reveal.title', { field: label ?? fieldLabel(t, field) }) : ''}
       onClose={onClose}
       okText={t('reveal.show')}
       width={420}
@@ -350,16 +354,19 @@ export function RevealModal({
 
 /**
  * A masked identifier with a 查看 button (person.reveal): the clear value shows until the server's
- * `expiresAt`, then the masked one again.
+ * `expiresAt`, then the masked one again. Also a tag's identifier field (`tag.<code>.<field>`).
  */
 export function MaskedValue({
   personId,
   field,
   masked,
+  label,
 }: {
   personId: number;
-  field: 'idNumber' | 'phone';
+  field: string;
   masked: string | null;
+  /** the field's label in the reveal dialog (default: the person field's) */
+  label?: string;
 }) {
   const t = useT();
   const can = useCan();
@@ -411,6 +418,7 @@ export function MaskedValue({
       <RevealModal
         personId={personId}
         field={asking ? field : null}
+        label={label}
         onClose={() => setAsking(false)}
         onRevealed={setClear}
       />

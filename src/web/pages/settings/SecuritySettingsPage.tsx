@@ -1,13 +1,92 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Form, InputNumber, Row, Space, Switch } from 'antd';
+import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Space, Switch, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
 import { useEffect } from 'react';
-import type { SecuritySettings } from '../../../contract/auth.js';
+import type { AddressThrottle, SecuritySettings } from '../../../contract/auth.js';
 import { api } from '../../app/api.js';
 import { useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { PageHeader, QueryState } from '../../app/ui.js';
+import { ErrorState, emptyText, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 
 const key = ['settings', 'security'] as const;
+const addressesKey = ['settings', 'security', 'addresses'] as const;
+
+/**
+ * Source addresses with failed sign-ins in the current window (docs/security.md "lockout"): the
+ * slowed ones wait between attempts; the security administrator may clear one (audited).
+ */
+function AddressThrottles() {
+  const t = useT();
+  const qc = useQueryClient();
+  const mobile = useIsMobile();
+  const { modal } = App.useApp();
+  const { ok, fail } = useNotify();
+  const query = useQuery({
+    queryKey: addressesKey,
+    queryFn: ({ signal }) =>
+      api.get<{ items: AddressThrottle[] }>('/api/settings/security/addresses', undefined, { signal }),
+    refetchInterval: 30_000,
+  });
+  const unlock = (a: AddressThrottle) =>
+    modal.confirm({
+      title: t('security.unlockAddressConfirm', { address: a.address }),
+      onOk: async () => {
+        try {
+          await api.post('/api/settings/security/addresses/unlock', { address: a.address });
+          ok(t('security.addressUnlocked'));
+          await qc.invalidateQueries({ queryKey: addressesKey });
+        } catch (e) {
+          fail(e);
+        }
+      },
+    });
+  return (
+    <Card title={t('security.addresses')} style={{ maxWidth: 880 }} data-testid="address-throttles">
+      <Alert type="info" showIcon title={t('security.addressesHint')} style={{ marginBottom: 12 }} />
+      {query.error && !query.data ? (
+        <ErrorState compact error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table<AddressThrottle>
+          rowKey="address"
+          size={mobile ? 'small' : 'middle'}
+          loading={query.isPending}
+          dataSource={query.data?.items ?? []}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: emptyText(t('security.noAddresses')) }}
+          columns={[
+            { title: t('security.address'), dataIndex: 'address' },
+            { title: t('security.failures'), dataIndex: 'failures', align: 'right' },
+            {
+              title: t('security.lastAttempt'),
+              dataIndex: 'lastAt',
+              render: (v: string) => dayjs(v).format('MM-DD HH:mm:ss'),
+            },
+            {
+              title: t('security.addressState'),
+              key: 'state',
+              render: (_, a) =>
+                a.slowed ? (
+                  <Tag color="orange">{t('security.slowed', { n: a.delaySeconds })}</Tag>
+                ) : (
+                  <Tag>{t('security.counting')}</Tag>
+                ),
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              render: (_, a) => (
+                <Button type="link" size="small" onClick={() => unlock(a)}>
+                  {t('security.unlockAddress')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
 
 export default function SecuritySettingsPage() {
   const t = useT();
@@ -86,6 +165,16 @@ export default function SecuritySettingsPage() {
                   </Col>
                   <Col xs={24} sm={12}>
                     <Form.Item
+                      name={['passwordPolicy', 'history']}
+                      label={t('security.history')}
+                      extra={t('security.historyHint')}
+                      rules={range(1, 24)}
+                    >
+                      {num(1, 24, t('unit.times'))}
+                    </Form.Item>
+                  </Col>
+                  <Col xs={24} sm={12}>
+                    <Form.Item
                       name={['passwordPolicy', 'forceChangeOnFirstLogin']}
                       label={t('security.forceChange')}
                       valuePropName="checked"
@@ -147,6 +236,9 @@ export default function SecuritySettingsPage() {
           </Form>
         )}
       </QueryState>
+      <div style={{ marginTop: 16 }}>
+        <AddressThrottles />
+      </div>
     </>
   );
 }

@@ -36,7 +36,9 @@ export function RoleAssignmentsDrawer({ user, onClose }: { user: UserSummary | n
     await run(async () => {
       const u = await api.post<UserSummary>(`/api/users/${current.id}/roles`, v);
       setCurrent(u);
-      ok(t('users.roleAdded'));
+      // Business, system or audit rights wait for a second person (docs/security.md).
+      const added = u.roles.find((r) => r.role === v.role && r.areaId === v.areaId);
+      ok(t(added?.pending ? 'users.rolePending' : 'users.roleAdded'));
       form.resetFields();
       await qc.invalidateQueries({ queryKey: userKeys.all });
     });
@@ -85,8 +87,13 @@ export function RoleAssignmentsDrawer({ user, onClose }: { user: UserSummary | n
               rowKey={(r) => r.assignmentId}
               render={(r) => (
                 <Space wrap size={[8, 4]}>
-                  <Tag color="blue">{r.roleName}</Tag>
+                  <Tag color={r.pending ? 'default' : 'blue'}>{r.roleName}</Tag>
                   <span>{r.areaName}</span>
+                  {r.pending ? (
+                    <Tag color="orange" data-testid="role-pending">
+                      {t('users.pending')}
+                    </Tag>
+                  ) : null}
                 </Space>
               )}
               actions={(r) =>

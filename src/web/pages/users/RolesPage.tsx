@@ -1,6 +1,7 @@
 import { LockOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
+  Alert,
   App,
   Button,
   Card,
@@ -19,7 +20,7 @@ import {
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import type { PermissionDef, Role } from '../../../contract/roles.js';
+import type { Duty, PermissionDef, Role } from '../../../contract/roles.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
@@ -31,6 +32,20 @@ import { roleKeys, usePermissions, useRoles } from './queries.js';
 function moduleLabel(t: TFunction, module: string): string {
   const key = `module.${module}`;
   return hasMessage(key) ? t(key) : module;
+}
+
+/** Colours of the duties of 三权分立 (docs/security.md); business data is the default, untagged. */
+const DUTY_COLOR: Record<Duty, string> = {
+  system: 'purple',
+  security: 'volcano',
+  audit: 'magenta',
+  business: 'blue',
+  common: 'default',
+};
+
+export function DutyTag({ duty }: { duty: Duty }) {
+  const { t } = useI18n();
+  return <Tag color={DUTY_COLOR[duty]}>{t(`roles.duty.${duty}`)}</Tag>;
 }
 
 function groupByModule(perms: PermissionDef[]): [string, PermissionDef[]][] {
@@ -101,6 +116,11 @@ function PermissionPicker({
                       <Tag color="red" icon={<WarningOutlined />} style={{ marginInlineStart: 6 }}>
                         {t('roles.sensitive')}
                       </Tag>
+                    ) : null}
+                    {p.duty !== 'business' ? (
+                      <span style={{ marginInlineStart: 6 }}>
+                        <DutyTag duty={p.duty} />
+                      </span>
                     ) : null}
                   </Checkbox>
                 </Col>
@@ -212,8 +232,10 @@ function RoleModal({
           </Form.Item>
         </Col>
       </Row>
+      <Alert type="info" showIcon title={t('roles.dutyRules')} style={{ marginBottom: 12 }} />
       <Form.Item name="permissions" label={t('roles.permissions')}>
-        <PermissionPicker perms={perms} />
+        {/* Audit permissions belong to the built-in audit administrator alone: not offered. */}
+        <PermissionPicker perms={perms.filter((p) => p.duty !== 'audit')} />
       </Form.Item>
     </FormModal>
   );
@@ -319,6 +341,17 @@ export default function RolesPage() {
               ),
             },
             {
+              title: t('roles.duties'),
+              key: 'duties',
+              render: (_, r) => (
+                <Space size={4} wrap>
+                  {r.duties.map((d) => (
+                    <DutyTag key={d} duty={d} />
+                  ))}
+                </Space>
+              ),
+            },
+            {
               title: t('roles.permissionCount'),
               key: 'pc',
               render: (_, r) => r.permissions.length,
@@ -372,7 +405,15 @@ export default function RolesPage() {
               ) : null}
               <PermissionPicker
                 perms={viewing.permissions.map(
-                  (n) => permByName.get(n) ?? { name: n, module: 'other', zh: n, en: n, sensitive: false },
+                  (n) =>
+                    permByName.get(n) ?? {
+                      name: n,
+                      module: 'other',
+                      zh: n,
+                      en: n,
+                      sensitive: false,
+                      duty: 'common',
+                    },
                 )}
                 value={viewing.permissions}
                 disabled

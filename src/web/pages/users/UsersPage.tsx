@@ -203,9 +203,13 @@ export default function UsersPage() {
                 ) : (
                   <Space size={[4, 4]} wrap style={{ maxWidth: 320 }}>
                     {u.roles.slice(0, 3).map((r) => (
-                      <Tooltip key={r.assignmentId} title={r.areaName}>
-                        <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                      <Tooltip
+                        key={r.assignmentId}
+                        title={r.pending ? `${r.areaName} · ${t('users.pending')}` : r.areaName}
+                      >
+                        <Tag color={r.pending ? 'orange' : 'blue'} style={{ marginInlineEnd: 0 }}>
                           {r.roleName}
+                          {r.pending ? ` · ${t('users.pending')}` : ''}
                         </Tag>
                       </Tooltip>
                     ))}

@@ -29,6 +29,8 @@ export const disputeType: CaseTypeDef = {
     mediate: { from: MEDIATING, to: 'same', who: [{ relation: 'assignee' }] },
     conclude: { from: MEDIATING, to: 'feedback', who: [{ relation: 'assignee' }] },
     follow_up: { from: ['closed'], to: 'same', who: [{ relation: 'assignee' }, { perm: 'verify' }] },
+    // Never shown outside: a dispute names its parties (docs/cases.md "Public or not").
+    set_public: undefined,
   },
   stages: {
     accept: { normal: wday(1), urgent: whour(2) },
@@ -36,6 +38,7 @@ export const disputeType: CaseTypeDef = {
     sign: { normal: wday(1), urgent: whour(2) },
     verify: { normal: wday(3), urgent: wday(1) },
   },
+  publicity: 'never',
   reopenDays: 30,
   indicators: [
     'closureRate',

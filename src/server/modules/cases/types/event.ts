@@ -40,6 +40,7 @@ export const eventType: CaseTypeDef = {
     sign: { normal: wmin(60), urgent: wmin(30) },
     verify: { normal: wmin(60), urgent: wmin(60) },
   },
+  publicity: 'public',
   reopenDays: 7,
   indicators: [
     'closureRate',

@@ -25,6 +25,7 @@ export const requestType: CaseTypeDef = {
     sign: { normal: wmin(60), urgent: wmin(30) },
     verify: { normal: { amount: 1, unit: 'wday' }, urgent: wmin(120) },
   },
+  publicity: 'public',
   reopenDays: 15,
   indicators: [
     'closureRate',

@@ -3,6 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  deflateRepeated,
+  HEADER_ROW,
+  SHEET_HEAD,
+  SHEET_TAIL,
+  SST_HEAD,
+  SST_TAIL,
+  workbookParts,
+  zip,
+} from '../../../../../test/helpers/zip.js';
 import { LedgerError, type LedgerRow, numberText, readLedger } from './read.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jy-ledger-'));
@@ -108,6 +118,90 @@ describe('readLedger: xlsx', () => {
     await expect(readLedger({ buffer: Buffer.from('\n\n,,\n') }, 'a.csv')).rejects.toMatchObject({
       code: 'empty_file',
     });
+  });
+});
+
+describe('readLedger: hostile archives (issue 14: an 11 MB .xlsx unpacked to ~5 GB and killed the server)', () => {
+  const tooLarge = { code: 'too_large' };
+  const ROW = '<row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c></row>';
+  const read = async (buf: Buffer, limits?: Parameters<typeof readLedger>[2]) => {
+    const ledger = await readLedger({ buffer: buf }, 'x.xlsx', limits);
+    let n = 0;
+    for await (const _ of ledger.rows()) n++;
+    return n;
+  };
+  /** Rows that do not repeat (a ratio of a real sheet, about 10:1). */
+  const varied = (bytes: number) => {
+    let out = '';
+    for (let i = 2; out.length < bytes; i++)
+      out += `<row r="${i}"><c r="A${i}" t="inlineStr"><is><t>人${(i * 7919) % 100003}</t></is></c><c r="B${i}"><v>${(i * 104729) % 1000003}</v></c></row>`;
+    return SHEET_HEAD + HEADER_ROW + out + SHEET_TAIL;
+  };
+
+  it('a small workbook reads with the limits in force', async () => {
+    expect(await read(zip(workbookParts({ name: '', data: varied(200_000) })))).toBeGreaterThan(1000);
+  });
+
+  it('refuses a part whose declared sizes make it a bomb (64 MiB from ~230 KB), before inflating it', async () => {
+    const sheet = await deflateRepeated(ROW, 64 << 20, SHEET_HEAD + HEADER_ROW, SHEET_TAIL);
+    const buf = zip(workbookParts({ name: '', deflated: sheet }));
+    expect(buf.length).toBeLessThan(300_000);
+    await expect(read(buf)).rejects.toMatchObject(tooLarge);
+  });
+
+  it('counts while inflating: a part that declares less than it holds is refused past what it declared', async () => {
+    const sheet = await deflateRepeated(ROW, 64 << 20, SHEET_HEAD + HEADER_ROW, SHEET_TAIL);
+    const buf = zip(workbookParts({ name: '', deflated: sheet, declare: { size: sheet.bytes.length * 2 } }));
+    const heap = process.memoryUsage().heapUsed;
+    await expect(read(buf)).rejects.toMatchObject(tooLarge);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(64 << 20);
+    // and in the shared strings
+    const sst = await deflateRepeated('<si><t>甲</t></si>', 64 << 20, SST_HEAD, SST_TAIL);
+    const buf2 = zip(
+      workbookParts(
+        { name: '', data: SHEET_HEAD + HEADER_ROW + SHEET_TAIL },
+        { name: '', deflated: sst, declare: { size: 4096 } },
+      ),
+    );
+    await expect(read(buf2)).rejects.toMatchObject(tooLarge);
+  });
+
+  it('refuses a part, and all parts together, over the unpacked limits', async () => {
+    const big = zip(workbookParts({ name: '', data: varied(600_000) }));
+    await expect(read(big, { maxEntryBytes: 500_000 })).rejects.toMatchObject(tooLarge);
+    expect(await read(big, { maxEntryBytes: 700_000 })).toBeGreaterThan(1000);
+    const strings = `${SST_HEAD}${Array.from({ length: 20_000 }, (_, i) => `<si><t>串${i}</t></si>`).join('')}${SST_TAIL}`;
+    const both = zip(workbookParts({ name: '', data: varied(400_000) }, { name: '', data: strings }));
+    await expect(read(both, { maxTotalBytes: 600_000 })).rejects.toMatchObject(tooLarge);
+    expect(await read(both, { maxTotalBytes: 1_000_000 })).toBeGreaterThan(1000);
+  });
+
+  it('bounds the shared strings: their count, each one, all together, and any one XML token', async () => {
+    const sst = (items: string[]) =>
+      workbookParts(
+        { name: '', data: SHEET_HEAD + HEADER_ROW + SHEET_TAIL },
+        { name: '', data: SST_HEAD + items.join('') + SST_TAIL },
+      );
+    const many = zip(sst(Array.from({ length: 1001 }, (_, i) => `<si><t>${i}</t></si>`)));
+    await expect(read(many, { maxSharedStrings: 1000 })).rejects.toMatchObject(tooLarge);
+    expect(await read(many, { maxSharedStrings: 1001 })).toBe(0);
+    // one string of many runs, each short
+    const runs = zip(sst([`<si>${'<r><t>ab</t></r>'.repeat(60)}</si>`]));
+    await expect(read(runs, { maxStringChars: 100 })).rejects.toMatchObject(tooLarge);
+    const total = zip(sst(Array.from({ length: 50 }, () => `<si><t>${'x'.repeat(50)}</t></si>`)));
+    await expect(read(total, { maxSharedStringChars: 2000 })).rejects.toMatchObject(tooLarge);
+    const token = zip(sst([`<si><t>${'y'.repeat(100_000)}</t></si>`]));
+    await expect(read(token, { maxTokenBytes: 65_536, maxStringChars: 1e6 })).rejects.toMatchObject(tooLarge);
+  });
+
+  it('refuses archives with too many entries, unknown compression or encryption', async () => {
+    const parts = workbookParts({ name: '', data: varied(10_000) });
+    await expect(read(zip(parts), { maxEntries: parts.length - 1 })).rejects.toMatchObject(tooLarge);
+    await expect(read(zip(parts, { declareEntries: 65_535 }))).rejects.toBeInstanceOf(LedgerError);
+    const odd = parts.map((p) => (p.name.includes('sheet1') ? { ...p, method: 12 } : p));
+    await expect(read(zip(odd))).rejects.toMatchObject({ code: 'unreadable' });
+    const locked = parts.map((p) => (p.name.includes('sheet1') ? { ...p, flags: 1 } : p));
+    await expect(read(zip(locked))).rejects.toMatchObject({ code: 'unreadable' });
   });
 });
 

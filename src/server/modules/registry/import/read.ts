@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import unzipper from 'unzipper';
 import { matchHeader } from './headers.js';
+import { ZipLimitError, type ZipLimits, ZipReader } from './zip.js';
 
 /**
  * Reading a ledger (台账) file: .xlsx (first worksheet, streamed) or .csv (UTF-8 with or without
@@ -30,7 +31,7 @@ export interface Ledger {
 
 export class LedgerError extends Error {
   constructor(
-    readonly code: 'unsupported_format' | 'empty_file' | 'unreadable',
+    readonly code: 'unsupported_format' | 'empty_file' | 'unreadable' | 'too_large',
     readonly zh: string,
     readonly en: string,
   ) {
@@ -44,10 +45,50 @@ const HEADER_SCAN_ROWS = 15;
 
 type Source = { path: string } | { buffer: Buffer };
 
-export async function readLedger(file: Source, fileName: string): Promise<Ledger> {
+/**
+ * What an .xlsx may unpack to (issue 14). Every limit is checked while reading, so a refusal
+ * costs at most the bytes up to it; the archive's declared sizes are checked before inflating.
+ * A real ledger of IMPORT_MAX_ROWS rows stays well inside: its worksheet is ~100–200 MB unpacked
+ * at a ratio of 5–30, its shared strings a few hundred thousand short texts.
+ */
+export interface LedgerLimits extends ZipLimits {
+  /** Shared strings (distinct texts of the workbook). */
+  maxSharedStrings: number;
+  /** One text: a shared string or a cell's (Excel's own limit is 32,767 characters). */
+  maxStringChars: number;
+  /** All shared strings together. */
+  maxSharedStringChars: number;
+  /** The text of one row, shared strings counted each time a cell uses them. */
+  maxRowChars: number;
+  /** The text of all rows of the sheet (what staging would store). */
+  maxSheetChars: number;
+}
+
+const MiB = 1024 * 1024;
+export const LEDGER_LIMITS: LedgerLimits = {
+  maxEntries: 10_000,
+  maxEntryBytes: 256 * MiB,
+  maxMetaBytes: 32 * MiB,
+  maxTotalBytes: 512 * MiB,
+  maxRatio: 200,
+  ratioGraceBytes: MiB,
+  maxTokenBytes: MiB,
+  maxSharedStrings: 2_000_000,
+  maxStringChars: 32_767,
+  maxSharedStringChars: 64 * MiB,
+  maxRowChars: 1_000_000,
+  maxSheetChars: 256 * MiB,
+};
+
+export async function readLedger(
+  file: Source,
+  fileName: string,
+  limits: Partial<LedgerLimits> = {},
+): Promise<Ledger> {
+  const lim: LedgerLimits = { ...LEDGER_LIMITS, ...limits };
   const ext = fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
   let open: () => AsyncIterator<LedgerRow> & { close(): void };
-  if (ext === 'xlsx' || ext === 'xlsm') open = () => xlsxRows(file);
+  if (ext === 'xlsx' || ext === 'xlsm') open = () => xlsxRows(file, lim);
   else if (ext === 'csv' || ext === 'txt') {
     const encoding = await detectEncoding(file);
     open = () => csvRows(file, encoding);
@@ -123,7 +164,12 @@ export async function readLedger(file: Source, fileName: string): Promise<Ledger
           try {
             for (const r of before) yield shape(r);
             while (true) {
-              const n = await source.next();
+              let n: IteratorResult<LedgerRow>;
+              try {
+                n = await source.next();
+              } catch (e) {
+                throw unreadable(e);
+              }
               if (n.done) break;
               if (n.value.rowNo > headerRow) yield shape(n.value);
             }
@@ -138,6 +184,7 @@ export async function readLedger(file: Source, fileName: string): Promise<Ledger
 
 function unreadable(e: unknown): Error {
   if (e instanceof LedgerError) return e;
+  if (e instanceof ZipLimitError) return new LedgerError('too_large', e.zh, e.en);
   const detail = e instanceof Error ? e.message : String(e);
   return new LedgerError(
     'unreadable',
@@ -194,8 +241,6 @@ function isDateFormat(fmt: unknown): boolean {
   return /[ymd]/i.test(f) && !/^[#0.,%\s]*$/.test(f);
 }
 
-type CellLike = { value: unknown; numFmt?: string; text?: unknown };
-
 function valueText(v: unknown, numFmt: string | undefined): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
@@ -205,46 +250,42 @@ function valueText(v: unknown, numFmt: string | undefined): string | null {
   }
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return dateText(v);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText))
-      return (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('');
-    if ('formula' in o || 'sharedFormula' in o) return valueText(o.result, numFmt);
-    if ('error' in o) return String(o.error);
-    if ('text' in o) return valueText(o.text, numFmt);
-    if ('sharedString' in o) return null;
-  }
   return String(v);
 }
 
-function cellText(cell: CellLike): string | null {
-  const t = valueText(cell.value, cell.numFmt);
-  if (t === null && cell.text !== undefined && cell.text !== null) return valueText(cell.text, cell.numFmt);
-  return t === '' ? null : t;
-}
-
-type ExcelRow = {
-  number: number;
-  eachCell(opts: { includeEmpty: boolean }, cb: (cell: CellLike, col: number) => void): void;
+/**
+ * The parts of the workbook are taken from the zip's central directory (zip.ts: counted and
+ * bounded), in the order the sheet needs them: relationships, workbook, shared strings, styles,
+ * then the first worksheet in tab order, streamed. (ExcelJS's own streaming reader walks the zip
+ * front to back with unzipper's `Parse`, which now and then lost `xl/workbook.xml`.)
+ *
+ * The shared strings and the worksheet — where a file's volume is — are parsed here, on ExcelJS's
+ * SAX events, so that nothing grows without a bound: the count and length of shared strings, the
+ * text of a cell, of a row and of the sheet are limited (`LedgerLimits`), and columns stop at
+ * Excel's last (XFD). ExcelJS still reads the small parts (relationships, workbook, styles).
+ */
+type SaxNode = { name: string; attributes: Record<string, string> };
+type SaxEvent =
+  | { eventType: 'opentag'; value: SaxNode }
+  | { eventType: 'closetag'; value: SaxNode }
+  | { eventType: 'text'; value: string };
+const requireCjs = createRequire(import.meta.url);
+const parseSax = requireCjs('exceljs/lib/utils/parse-sax.js') as (
+  stream: AsyncIterable<unknown>,
+) => AsyncGenerator<SaxEvent[]>;
+const excelUtils = requireCjs('exceljs/lib/utils/utils.js') as {
+  isDateFmt(fmt: string | undefined): boolean;
+  excelToDate(v: number, date1904?: boolean): Date;
 };
 
-/**
- * ExcelJS's streaming reader walks the zip front to back with unzipper's `Parse`, which now and
- * then loses an entry (about one file in 150 in our fixtures lost `xl/workbook.xml` and failed
- * with "reading 'sheets'"). A ledger must never be misread, so this reader takes the parts from
- * the zip's central directory instead, in the order the sheet needs them: relationships,
- * workbook, shared strings, styles, then the first worksheet in tab order, streamed.
- */
-type ZipEntry = { path: string; stream(): Readable };
 type ReaderInternals = {
   model?: { sheets?: { rId: string }[] };
   workbookRels?: { Id: string; Target: string }[];
-  sharedStrings?: unknown[];
+  properties?: { model?: { date1904?: boolean } };
+  styles?: { getStyleModel(id: number): { numFmt?: unknown } | null | undefined };
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
-  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: unknown }>;
 };
 
 function sheetPath(target: string): string {
@@ -257,65 +298,277 @@ function sheetPath(target: string): string {
   return parts.join('/');
 }
 
-function xlsxRows(file: Source): AsyncIterator<LedgerRow> & { close(): void } {
-  const open = (): Promise<{ files: ZipEntry[] }> =>
-    'path' in file ? unzipper.Open.file(file.path) : unzipper.Open.buffer(file.buffer);
-  const streams: Readable[] = [];
-  const take = (e: ZipEntry) => {
-    const st = e.stream();
-    streams.push(st);
-    return st;
-  };
+/** An element's name without its namespace prefix (`x:row` → `row`). */
+const local = (name: string) => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
+const limitError = (zh: string, en: string) => new LedgerError('too_large', zh, en);
+
+/** The shared strings: the text of each `<si>` (its `<t>` runs; phonetic runs left out). */
+async function sharedStrings(stream: Readable, lim: LedgerLimits): Promise<string[]> {
+  const out: string[] = [];
+  let total = 0;
+  let cur: string | null = null;
+  let inText = false;
+  let phonetic = 0;
+  for await (const events of parseSax(stream)) {
+    for (const ev of events) {
+      if (ev.eventType === 'text') {
+        if (cur !== null && inText && !phonetic) {
+          cur += ev.value;
+          if (cur.length > lim.maxStringChars)
+            throw limitError(
+              `共享字符串中有一段文字超过 ${lim.maxStringChars} 个字符`,
+              `a shared string is longer than ${lim.maxStringChars} characters`,
+            );
+        }
+        continue;
+      }
+      const name = local(ev.value.name);
+      if (ev.eventType === 'opentag') {
+        if (name === 'si') cur = '';
+        else if (name === 't') inText = true;
+        else if (name === 'rPh') phonetic++;
+      } else if (name === 't') inText = false;
+      else if (name === 'rPh') phonetic = Math.max(0, phonetic - 1);
+      else if (name === 'si' && cur !== null) {
+        out.push(cur);
+        total += cur.length;
+        if (out.length > lim.maxSharedStrings)
+          throw limitError(
+            `共享字符串超过 ${lim.maxSharedStrings} 个`,
+            `more than ${lim.maxSharedStrings} shared strings`,
+          );
+        if (total > lim.maxSharedStringChars)
+          throw limitError(
+            `共享字符串合计超过 ${lim.maxSharedStringChars} 个字符`,
+            `the shared strings hold more than ${lim.maxSharedStringChars} characters in all`,
+          );
+        cur = null;
+      }
+    }
+  }
+  return out;
+}
+
+/** Column number of a cell reference (`AB12` → 28), up to Excel's last column XFD (16384). */
+function columnOf(ref: string): number {
+  const m = /^\$?([A-Za-z]{1,3})\$?\d*$/.exec(ref);
+  let n = 0;
+  if (m) for (const ch of m[1]!.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  if (!m || n > 16384) throw new Error(`bad cell reference ${ref.slice(0, 20)}`);
+  return n;
+}
+
+interface RawCell {
+  col: number;
+  style: number;
+  type: string;
+  formula: boolean;
+  text: string | null;
+}
+
+/** A cell as Excel shows it (its cached result for a formula). */
+function rawCellText(
+  c: RawCell,
+  strings: string[],
+  fmtOf: (style: number) => string | undefined,
+  date1904: boolean,
+): string | null {
+  const t = c.text;
+  const fmt = fmtOf(c.style);
+  let v: unknown = null;
+  if (t === null) v = null;
+  else if (c.type === 'b') v = Number.parseInt(t, 10) !== 0;
+  else if (c.type === 'e' || c.type === 'str' || c.type === 'inlineStr') v = t;
+  else if (c.type === 'd') v = /^\d{4}-\d{2}-\d{2}/.exec(t)?.[0] ?? t;
+  else if (c.type === 's' && !c.formula) v = strings[Number.parseInt(t, 10)] ?? null;
+  else {
+    const n = Number.parseFloat(t);
+    v = !c.formula && excelUtils.isDateFmt(fmt) ? excelUtils.excelToDate(n, date1904) : n;
+  }
+  const text = valueText(v, fmt);
+  return text === '' ? null : text;
+}
+
+/** The rows of a worksheet part, streamed; blank rows left out. */
+async function* sheetRows(
+  stream: Readable,
+  strings: string[],
+  fmtOf: (style: number) => string | undefined,
+  date1904: boolean,
+  lim: LedgerLimits,
+): AsyncGenerator<LedgerRow> {
+  let inData = false;
+  let row: { no: number; cells: (string | null)[]; chars: number } | null = null;
+  let lastRow = 0;
+  let lastCol = 0;
+  let c: RawCell | null = null;
+  let inValue = false;
+  let inInline = false;
+  let phonetic = 0;
+  let sheetChars = 0;
+  for await (const events of parseSax(stream)) {
+    const ready: LedgerRow[] = [];
+    for (const ev of events) {
+      if (ev.eventType === 'text') {
+        if (c && inValue && !phonetic) {
+          c.text = (c.text ?? '') + ev.value;
+          if (c.text.length > lim.maxStringChars)
+            throw limitError(
+              `有单元格的内容超过 ${lim.maxStringChars} 个字符`,
+              `a cell holds more than ${lim.maxStringChars} characters`,
+            );
+        }
+        continue;
+      }
+      const name = local(ev.value.name);
+      if (ev.eventType === 'opentag') {
+        const a = ev.value.attributes;
+        switch (name) {
+          case 'sheetData':
+            inData = true;
+            break;
+          case 'row':
+            if (inData) {
+              const no = a.r ? Number.parseInt(a.r, 10) : lastRow + 1;
+              if (!Number.isSafeInteger(no) || no < 1)
+                throw new Error(`bad row number ${String(a.r).slice(0, 20)}`);
+              row = { no, cells: [], chars: 0 };
+              lastRow = no;
+              lastCol = 0;
+            }
+            break;
+          case 'c':
+            if (row) {
+              const col = a.r ? columnOf(a.r) : lastCol + 1;
+              if (col > 16384) throw new Error('a cell beyond column XFD');
+              lastCol = col;
+              c = {
+                col,
+                style: Number.parseInt(a.s ?? '0', 10) || 0,
+                type: a.t ?? 'n',
+                formula: false,
+                text: null,
+              };
+            }
+            break;
+          case 'f':
+            if (c) c.formula = true;
+            break;
+          case 'v':
+            if (c) {
+              inValue = true;
+              c.text ??= '';
+            }
+            break;
+          case 'is':
+            inInline = true;
+            break;
+          case 't':
+            if (c && inInline) {
+              inValue = true;
+              c.text ??= '';
+            }
+            break;
+          case 'rPh':
+            phonetic++;
+            break;
+        }
+        continue;
+      }
+      switch (name) {
+        case 'v':
+        case 't':
+          inValue = false;
+          break;
+        case 'is':
+          inInline = false;
+          break;
+        case 'rPh':
+          phonetic = Math.max(0, phonetic - 1);
+          break;
+        case 'c':
+          if (row && c) {
+            const text = rawCellText(c, strings, fmtOf, date1904);
+            if (text !== null) {
+              while (row.cells.length < c.col - 1) row.cells.push(null);
+              row.cells[c.col - 1] = text;
+              row.chars += text.length;
+              sheetChars += text.length;
+              if (row.chars > lim.maxRowChars)
+                throw limitError(
+                  `第 ${row.no} 行的内容超过 ${lim.maxRowChars} 个字符`,
+                  `row ${row.no} holds more than ${lim.maxRowChars} characters`,
+                );
+              if (sheetChars > lim.maxSheetChars)
+                throw limitError(
+                  `工作表的内容合计超过 ${lim.maxSheetChars} 个字符`,
+                  `the sheet holds more than ${lim.maxSheetChars} characters in all`,
+                );
+            }
+          }
+          c = null;
+          break;
+        case 'row':
+          if (row && !isBlank(row.cells)) ready.push({ rowNo: row.no, cells: row.cells });
+          row = null;
+          break;
+        case 'sheetData':
+          inData = false;
+          break;
+      }
+    }
+    yield* ready;
+  }
+}
+
+function xlsxRows(file: Source, lim: LedgerLimits): AsyncIterator<LedgerRow> & { close(): void } {
+  let zip: ZipReader | null = null;
+  let closed = false;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     entries: 'emit',
-    sharedStrings: 'cache',
+    sharedStrings: 'ignore',
     hyperlinks: 'ignore',
     styles: 'cache',
-    worksheets: 'emit',
+    worksheets: 'ignore',
   });
   const r = reader as unknown as ReaderInternals;
-  async function* sheet(): AsyncGenerator<ExcelRow> {
-    const { files } = await open();
-    const parts = new Map(files.map((f) => [f.path.replace(/^\//, ''), f]));
-    const part = (p: string) => parts.get(p);
+  async function* gen(): AsyncGenerator<LedgerRow> {
+    const z = await ZipReader.open(file, lim);
+    zip = z;
+    if (closed) z.close();
+    const part = (p: string) => z.parts.get(p);
     const rels = part('xl/_rels/workbook.xml.rels');
     const book = part('xl/workbook.xml');
     if (!rels || !book) throw new Error('not a workbook: no xl/workbook.xml');
-    await r._parseRels(take(rels));
-    await r._parseWorkbook(take(book));
-    const strings = part('xl/sharedStrings.xml');
-    if (strings) for await (const _ of r._parseSharedStrings(take(strings))) void _;
-    r.sharedStrings ??= [];
+    await r._parseRels(await z.stream(rels, true));
+    await r._parseWorkbook(await z.stream(book, true));
+    const stringsPart = part('xl/sharedStrings.xml');
+    const strings = stringsPart ? await sharedStrings(await z.stream(stringsPart), lim) : [];
     const styles = part('xl/styles.xml');
-    if (styles) await r._parseStyles(take(styles));
+    if (styles) await r._parseStyles(await z.stream(styles, true));
     const first = r.model?.sheets?.[0];
     const rel = first && r.workbookRels?.find((x) => x.Id === first.rId);
     const entry = rel && part(sheetPath(rel.Target));
     if (!rel || !entry) throw new Error('the workbook has no worksheet');
-    const sheetNo = rel.Target.match(/sheet(\d+)\.xml$/i)?.[1] ?? '1';
-    for (const ev of r._parseWorksheet(take(entry), sheetNo)) {
-      if (ev.eventType === 'worksheet') yield* ev.value as AsyncIterable<ExcelRow>;
-    }
-  }
-  async function* gen(): AsyncGenerator<LedgerRow> {
-    for await (const row of sheet()) {
-      const cells: (string | null)[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        while (cells.length < col - 1) cells.push(null);
-        cells[col - 1] = cellText(cell);
-      });
-      if (!isBlank(cells)) yield { rowNo: row.number, cells };
-    }
+    const fmtOf = (style: number) => {
+      if (!style) return undefined;
+      const f = r.styles?.getStyleModel(style)?.numFmt;
+      return typeof f === 'string' ? f : undefined;
+    };
+    yield* sheetRows(await z.stream(entry), strings, fmtOf, r.properties?.model?.date1904 === true, lim);
   }
   const g = gen();
-  let closed = false;
   return {
     next: () => g.next(),
     close() {
       if (closed) return;
       closed = true;
       void g.return(undefined).catch(() => {});
-      for (const st of streams) st.destroy();
+      (zip as ZipReader | null)?.close();
     },
   };
 }
