@@ -36,6 +36,7 @@ const typeDef = (code: string, prefix: string): CaseTypeDef => ({
 });
 const moduleOf = (name: string, defs: CaseTypeDef[], withPerms = true): ModuleManifest => ({
   name,
+  duty: 'business',
   permissions: withPerms ? defs.flatMap((d) => casePermissions(name, d)) : [],
   caseTypes: defs,
 });
@@ -78,6 +79,7 @@ describe('the registry of declared case types', () => {
     );
     const partial: ModuleManifest = {
       name: 'm1',
+      duty: 'business',
       permissions: [perm('m1', 'alpha.read', '看', 'Read')],
       caseTypes: [typeDef('alpha', 'AL')],
     };
