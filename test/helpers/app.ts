@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/server/platform/config.js';
 import { createDb, type Db } from '../../src/server/platform/db/index.js';
 import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
 import { buildApp, loggerOptions } from '../../src/server/platform/http/app.js';
+import type { ModuleManifest } from '../../src/server/platform/module.js';
 import type { Services } from '../../src/server/platform/services.js';
 
 export function dbUrl(name: string): string {
@@ -61,6 +62,8 @@ export async function createTestApp(
     log?: (line: string) => void;
     /** Settings that differ from the defaults (e.g. lowered upload limits for the fuzz). */
     config?: Partial<Config>;
+    /** The modules to load (default: MODULES; the example module's tests add it). */
+    modules?: ModuleManifest[];
   } = {},
 ): Promise<TestApp> {
   const dbName = await cloneDatabase();
@@ -82,8 +85,9 @@ export async function createTestApp(
         error: (m: unknown) => sink(text(m)),
       }
     : { info() {}, warn() {}, error() {} };
-  const runtime = await boot(config, { log, db, clock });
-  const app = await buildApp(runtime.services, MODULES, {
+  const modules = opts.modules ?? MODULES;
+  const runtime = await boot(config, { log, db, clock, modules });
+  const app = await buildApp(runtime.services, modules, {
     webDir: null,
     ...(sink ? { logger: loggerOptions('info', { write: (line: string) => sink(line) }) } : {}),
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectCaseTypes } from '../../engines/cases/registry.js';
 import { MODULES } from '../../modules/index.js';
 import { AccessRegistry } from '../access/registry.js';
 import { systemClock } from '../clock.js';
@@ -22,14 +23,17 @@ const silent = { info() {}, warn() {}, error() {} };
 
 async function appOn(url: string): Promise<{ app: FastifyInstance; db: Db }> {
   const db = createDb(url, { max: 2 });
+  const registry = new AccessRegistry(MODULES);
   const services: Services = {
     config: { ...loadConfig({}), databaseUrl: url },
     db,
     clock: systemClock,
     keyring: createKeyring(randomBytes(32)),
-    registry: new AccessRegistry(MODULES),
+    registry,
     settings: new SettingsStore(db),
     log: silent,
+    // What boot collects from the manifests without the database (the routes ask for it).
+    caseTypes: collectCaseTypes(MODULES, registry),
   };
   return { app: await buildApp(services, MODULES, { webDir: null }), db };
 }
