@@ -2,20 +2,25 @@ import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { ImportConfirm, ImportField, ImportJob, ImportPreview } from '../../../contract/registry.js';
+import {
+  LEDGER_LIMITS,
+  LedgerError,
+  type LedgerLimits,
+  type RowError,
+  readLedger,
+  writeErrorSheet,
+} from '../../engines/sheets/index.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { type Ctx, personChanged, type Services } from '../../platform/services.js';
-import { writeErrorSheet } from './import/errorsheet.js';
-import { guessMapping } from './import/headers.js';
+import { guessMapping, LEDGER_HEADERS } from './import/headers.js';
 import { dedupeKey, duplicateError, type NormalizedPerson, normalizeRow } from './import/normalize.js';
-import { LEDGER_LIMITS, LedgerError, type LedgerLimits, readLedger } from './import/read.js';
 import { encodeId, encodeName, encodePhone, handOverIdNumber } from './registry.repository.js';
 import { invalid, todayOf } from './registry.service.js';
 
 type Field = z.infer<typeof ImportField>;
-type RowError = { row: number; column: string; message: string };
 type Job = z.infer<typeof ImportJob>;
 
 /** Rows a ledger may have; staged and applied rows per batch; errors and warnings kept per job. */
@@ -405,7 +410,7 @@ export function importService(s: Services) {
     async upload(ctx: Ctx, file: { path: string }, fileName: string): Promise<z.infer<typeof ImportPreview>> {
       let ledger: Awaited<ReturnType<typeof readLedger>>;
       try {
-        ledger = await readLedger(file, fileName, ledgerLimits());
+        ledger = await readLedger(file, fileName, LEDGER_HEADERS, ledgerLimits());
       } catch (e) {
         throw ledgerRefusal(ctx, e);
       }

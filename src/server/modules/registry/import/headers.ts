@@ -1,12 +1,13 @@
-import { toHalfWidth } from '../../../../contract/identifiers.js';
 import type { IMPORT_FIELDS } from '../../../../contract/registry.js';
+import { headerTable, normalizeHeader } from '../../../engines/sheets/index.js';
 
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /**
- * Column titles seen in community ledgers (台账) for each import field. Matching is on the
- * normalised title (see normalizeHeader): exact first, then "title contains synonym" for the
- * longer synonyms, so 本人联系电话 and 身份证号码（18位） still map.
+ * Column titles seen in community ledgers (台账) for each import field: the registry's declaration,
+ * handed to the sheets engine (`headerTable`), which finds the header row and maps the columns.
+ * Matching is on the normalised title (see normalizeHeader): exact first, then "title contains
+ * synonym" for the longer synonyms, so 本人联系电话 and 身份证号码（18位） still map.
  */
 export const HEADER_SYNONYMS: Record<ImportField, string[]> = {
   name: ['姓名', '名字', '居民姓名', '人员姓名', '成员姓名', '姓名(户主及成员)', 'name'],
@@ -59,63 +60,13 @@ export const HEADER_SYNONYMS: Record<ImportField, string[]> = {
   note: ['备注', '说明', '备注说明', 'note', 'remark', 'remarks'],
 };
 
-/**
- * Half-width, lower-case, without spaces, '*', '#', ':' and bracketed decorations such as
- * （必填）, (选填), 【必填】, (18位).
- */
-export function normalizeHeader(h: string | null | undefined): string {
-  if (!h) return '';
-  return toHalfWidth(String(h))
-    .replace(/[(【[<《][^)】\]>》]*[)】\]>》]/g, '')
-    .replace(/[\s*＊#:：·.、\-_]/g, '')
-    .replace(/^\d+/, '')
-    .toLowerCase();
-}
-
-const EXACT = new Map<string, ImportField>();
-const CONTAINS: [string, ImportField][] = [];
-for (const [field, names] of Object.entries(HEADER_SYNONYMS) as [ImportField, string[]][]) {
-  for (const n of names) {
-    const k = normalizeHeader(n);
-    if (!EXACT.has(k)) EXACT.set(k, field);
-    if (Array.from(k).length >= 3) CONTAINS.push([k, field]);
-  }
-}
-// longest synonym first: 户籍地址 before 地址, 身份证号码 before 身份证
-CONTAINS.sort((a, b) => b[0].length - a[0].length);
-
-function matchExact(h: string | null | undefined): ImportField | null {
-  return EXACT.get(normalizeHeader(h)) ?? null;
-}
-
-function matchContains(h: string | null | undefined): ImportField | null {
-  const k = normalizeHeader(h);
-  if (!k) return null;
-  for (const [syn, field] of CONTAINS) if (k.includes(syn)) return field;
-  return null;
-}
+/** The registry's ledger headers, as `readLedger` takes them. */
+export const LEDGER_HEADERS = headerTable(HEADER_SYNONYMS);
 
 /** The field one header names, or null. */
-export function matchHeader(h: string | null | undefined): ImportField | null {
-  return matchExact(h) ?? matchContains(h);
-}
+export const matchHeader = LEDGER_HEADERS.match;
 
-/**
- * Column → field for a header row. Exact titles claim their field first, then titles that
- * contain a synonym; a field goes to one column only (the first).
- */
-export function guessMapping(headers: string[]): (ImportField | null)[] {
-  const out: (ImportField | null)[] = headers.map(() => null);
-  const taken = new Set<ImportField>();
-  for (const match of [matchExact, matchContains]) {
-    headers.forEach((h, i) => {
-      if (out[i]) return;
-      const f = match(h);
-      if (f && !taken.has(f)) {
-        taken.add(f);
-        out[i] = f;
-      }
-    });
-  }
-  return out;
-}
+/** Column → field for a header row (engines/sheets/headers.ts: exact titles first, one column a field). */
+export const guessMapping = LEDGER_HEADERS.guess;
+
+export { normalizeHeader };

@@ -1,5 +1,6 @@
 import { type Code, EDUCATION, POLITICAL_STATUS, RELATIONS } from '../../../../contract/codes.js';
 import { checkIdNumber, checkPhone, cleanText, toHalfWidth } from '../../../../contract/identifiers.js';
+import type { RowError } from '../../../engines/sheets/index.js';
 import type { ImportField } from './headers.js';
 
 /**
@@ -9,7 +10,8 @@ import type { ImportField } from './headers.js';
  * and the value is left empty or taken from the ID. Messages name the column as the ledger titles it.
  */
 
-export type ImportErrorT = { row: number; column: string; message: string };
+/** A row's error or warning: the sheets engine's row error (its error sheet shows them). */
+export type ImportErrorT = RowError;
 
 export interface NormalizedPerson {
   name: string;

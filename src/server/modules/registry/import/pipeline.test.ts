@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeErrorSheet } from './errorsheet.js';
+import { readLedger, writeErrorSheet } from '../../../engines/sheets/index.js';
 import { FIXTURE_TODAY, makeId, messyLedgers } from './fixtures.js';
-import { guessMapping } from './headers.js';
+import { guessMapping, LEDGER_HEADERS } from './headers.js';
 import {
   dedupeKey,
   duplicateError,
@@ -10,7 +10,6 @@ import {
   type NormalizedPerson,
   normalizeRow,
 } from './normalize.js';
-import { readLedger } from './read.js';
 
 type Outcome = {
   headerRow: number;
@@ -22,7 +21,7 @@ type Outcome = {
 
 /** What the import service does, without the database: read → map → normalise → de-duplicate. */
 async function runPipeline(buffer: Buffer, name: string): Promise<Outcome> {
-  const ledger = await readLedger({ buffer }, name);
+  const ledger = await readLedger({ buffer }, name, LEDGER_HEADERS);
   const mapping = guessMapping(ledger.headers);
   const idColumn = ledger.headers[mapping.indexOf('idNumber')] ?? '';
   const seen = new Map<string, number>();

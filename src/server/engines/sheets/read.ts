@@ -4,18 +4,29 @@ import { createRequire } from 'node:module';
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { matchHeader } from './headers.js';
+import type { HeaderTable } from './headers.js';
 import { ZipLimitError, type ZipLimits, ZipReader } from './zip.js';
 
 /**
  * Reading a ledger (台账) file: .xlsx (first worksheet, streamed) or .csv (UTF-8 with or without
- * BOM, or GBK/GB18030). Finds the header row under title rows, turns every cell into the text a
- * user sees in Excel, and skips blank rows. Rows are streamed: nothing holds the whole sheet.
+ * BOM, or GBK/GB18030). Finds the header row under title rows (by the caller's header synonyms,
+ * `headerTable`), turns every cell into the text a user sees in Excel, and skips blank rows. Rows
+ * are streamed: nothing holds the whole sheet.
  */
 export interface LedgerRow {
   /** 1-based sheet row (CSV: 1-based record) */
   rowNo: number;
   cells: (string | null)[];
+}
+
+/**
+ * What is wrong with one row, as the module reading it says: `row` is the sheet row, `column` the
+ * title the ledger gives the column ('' for the row as a whole). The error sheet shows them.
+ */
+export interface RowError {
+  row: number;
+  column: string;
+  message: string;
 }
 
 export interface Ledger {
@@ -80,9 +91,14 @@ export const LEDGER_LIMITS: LedgerLimits = {
   maxSheetChars: 256 * MiB,
 };
 
+/**
+ * Opens a ledger. `headers` recognises the caller's column titles (its `headerTable`): the header
+ * is the first row, within the first rows, naming at least 2 of its fields.
+ */
 export async function readLedger(
   file: Source,
   fileName: string,
+  headers: Pick<HeaderTable<string>, 'match'>,
   limits: Partial<LedgerLimits> = {},
 ): Promise<Ledger> {
   const lim: LedgerLimits = { ...LEDGER_LIMITS, ...limits };
@@ -116,7 +132,7 @@ export async function readLedger(
       const n = await it.next();
       if (n.done) break;
       head.push(n.value);
-      if (n.value.cells.filter((c) => matchHeader(c) !== null).length >= 2) {
+      if (n.value.cells.filter((c) => headers.match(c) !== null).length >= 2) {
         header = n.value;
         break;
       }
@@ -133,9 +149,9 @@ export async function readLedger(
     header = head[0]!;
   }
   const headerRow = header.rowNo;
-  const headers = trimTrailing(header.cells).map((c) => c ?? '');
+  const titles = trimTrailing(header.cells).map((c) => c ?? '');
   const buffered = head.filter((r) => r.rowNo > headerRow);
-  const width = headers.length;
+  const width = titles.length;
   const shape = (r: LedgerRow): LedgerRow => {
     const cells =
       r.cells.length >= width ? r.cells : [...r.cells, ...Array(width - r.cells.length).fill(null)];
@@ -147,7 +163,7 @@ export async function readLedger(
 
   return {
     headerRow,
-    headers,
+    headers: titles,
     rows(): AsyncIterable<LedgerRow> {
       return {
         async *[Symbol.asyncIterator]() {

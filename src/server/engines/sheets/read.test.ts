@@ -12,8 +12,18 @@ import {
   SST_TAIL,
   workbookParts,
   zip,
-} from '../../../../../test/helpers/zip.js';
+} from '../../../../test/helpers/zip.js';
+import { headerTable } from './headers.js';
 import { LedgerError, type LedgerRow, numberText, readLedger } from './read.js';
+
+/** The column titles these ledgers use (a module declares its own: the registry's HEADER_SYNONYMS). */
+const HEADERS = headerTable({
+  name: ['姓名'],
+  idNumber: ['身份证号', '证件号码'],
+  birthDate: ['出生日期'],
+  phone: ['电话'],
+  address: ['地址'],
+});
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jy-ledger-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +78,7 @@ describe('readLedger: xlsx', () => {
       ];
       ws.getCell('C7').numFmt = 'yyyy-mm-dd';
     });
-    const ledger = await readLedger({ buffer: buf }, 'a.XLSX');
+    const ledger = await readLedger({ buffer: buf }, 'a.XLSX', HEADERS);
     expect(ledger.headerRow).toBe(3);
     expect(ledger.headers).toEqual(['姓名', '身份证号', '出生日期', '电话', '备注', '序号']);
     const rows = await collect(ledger.rows());
@@ -85,7 +95,7 @@ describe('readLedger: xlsx', () => {
     });
     const file = path.join(dir, 'b.xlsx');
     writeFileSync(file, buf);
-    const ledger = await readLedger({ path: file }, 'b.xlsx');
+    const ledger = await readLedger({ path: file }, 'b.xlsx', HEADERS);
     const a = await collect(ledger.rows());
     const b = await collect(ledger.rows());
     expect(a.length).toBe(50);
@@ -101,21 +111,23 @@ describe('readLedger: xlsx', () => {
       ws.getRow(3).values = ['1', '2'];
       wb.addWorksheet('second').addRow(['姓名', '身份证号']);
     });
-    const ledger = await readLedger({ buffer: buf }, 'c.xlsx');
+    const ledger = await readLedger({ buffer: buf }, 'c.xlsx', HEADERS);
     expect(ledger.headerRow).toBe(2);
     expect(ledger.headers).toEqual(['甲', '乙']);
     expect(await collect(ledger.rows())).toEqual([{ rowNo: 3, cells: ['1', '2'] }]);
   });
 
   it('refuses other formats and empty or broken files', async () => {
-    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.xls')).rejects.toBeInstanceOf(LedgerError);
-    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.pdf')).rejects.toMatchObject({
+    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.xls', HEADERS)).rejects.toBeInstanceOf(
+      LedgerError,
+    );
+    await expect(readLedger({ buffer: Buffer.from('x') }, 'a.pdf', HEADERS)).rejects.toMatchObject({
       code: 'unsupported_format',
     });
-    await expect(readLedger({ buffer: Buffer.from('not a zip') }, 'a.xlsx')).rejects.toMatchObject({
+    await expect(readLedger({ buffer: Buffer.from('not a zip') }, 'a.xlsx', HEADERS)).rejects.toMatchObject({
       code: 'unreadable',
     });
-    await expect(readLedger({ buffer: Buffer.from('\n\n,,\n') }, 'a.csv')).rejects.toMatchObject({
+    await expect(readLedger({ buffer: Buffer.from('\n\n,,\n') }, 'a.csv', HEADERS)).rejects.toMatchObject({
       code: 'empty_file',
     });
   });
@@ -124,8 +136,8 @@ describe('readLedger: xlsx', () => {
 describe('readLedger: hostile archives (issue 14: an 11 MB .xlsx unpacked to ~5 GB and killed the server)', () => {
   const tooLarge = { code: 'too_large' };
   const ROW = '<row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c></row>';
-  const read = async (buf: Buffer, limits?: Parameters<typeof readLedger>[2]) => {
-    const ledger = await readLedger({ buffer: buf }, 'x.xlsx', limits);
+  const read = async (buf: Buffer, limits?: Parameters<typeof readLedger>[3]) => {
+    const ledger = await readLedger({ buffer: buf }, 'x.xlsx', HEADERS, limits);
     let n = 0;
     for await (const _ of ledger.rows()) n++;
     return n;
@@ -209,7 +221,7 @@ describe('readLedger: csv', () => {
   it('UTF-8 with BOM, quoted fields, CRLF, blank lines keep record numbers', async () => {
     const text =
       '\ufeff姓名,身份证号,地址\r\n张三,"110105194912310021","A栋, 1单元"\r\n\r\n"李""四",x,"多\n行"\r\n';
-    const ledger = await readLedger({ buffer: Buffer.from(text, 'utf8') }, 'a.csv');
+    const ledger = await readLedger({ buffer: Buffer.from(text, 'utf8') }, 'a.csv', HEADERS);
     expect(ledger.headerRow).toBe(1);
     expect(ledger.headers).toEqual(['姓名', '身份证号', '地址']);
     expect(await collect(ledger.rows())).toEqual([
@@ -227,14 +239,14 @@ describe('readLedger: csv', () => {
     const file = path.join(dir, 'g.csv');
     writeFileSync(file, gbk);
     for (const src of [{ buffer: gbk }, { path: file }]) {
-      const ledger = await readLedger(src, 'g.csv');
+      const ledger = await readLedger(src, 'g.csv', HEADERS);
       expect(ledger.headers).toEqual(['姓名', '身份证号']);
       expect(await collect(ledger.rows())).toEqual([{ rowNo: 2, cells: ['王五', '1'] }]);
     }
   });
 
   it('short rows are padded to the header width', async () => {
-    const ledger = await readLedger({ buffer: Buffer.from('姓名,身份证号,电话\n张三\n') }, 'p.csv');
+    const ledger = await readLedger({ buffer: Buffer.from('姓名,身份证号,电话\n张三\n') }, 'p.csv', HEADERS);
     expect(await collect(ledger.rows())).toEqual([{ rowNo: 2, cells: ['张三', null, null] }]);
   });
 });

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { ImportErrorT } from './normalize.js';
+import type { RowError } from './read.js';
 
 /**
  * The rows that failed, as an .xlsx the user fixes and imports again: the original columns
@@ -10,7 +10,7 @@ import type { ImportErrorT } from './normalize.js';
  */
 export async function writeErrorSheet(
   headers: string[],
-  rows: { rowNo: number; cells: (string | null)[]; errors: ImportErrorT[] }[],
+  rows: { rowNo: number; cells: (string | null)[]; errors: RowError[] }[],
 ): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];

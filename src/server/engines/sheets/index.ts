@@ -1,0 +1,35 @@
+/**
+ * The sheets engine: reading ledgers (台账) and writing them, for every module's import and export.
+ * What a module calls is exported here; the files hold the rest.
+ *
+ * Reading (an import):
+ * - `headerTable(synonyms)` — the module declares, per field, the column titles seen in real
+ *   ledgers; the table matches a title to a field (`match`) and guesses a header row's mapping
+ *   (`guess`). `normalizeHeader` is the normalisation it matches on.       (headers.ts)
+ * - `readLedger(file, fileName, table, limits?)` — .xlsx (first worksheet) or .csv (UTF-8 or
+ *   GB18030, comma or tab): the header row found under title rows, every cell as Excel shows it,
+ *   blank rows skipped, rows streamed. An .xlsx is unpacked under `LEDGER_LIMITS` (zip bombs,
+ *   issue 14; zip.ts); a file it cannot take is a `LedgerError` (`unsupported_format`,
+ *   `empty_file`, `unreadable`, `too_large`) with a zh and an en message.      (read.ts)
+ * - `RowError` — what the module found wrong with a row (row, column title, message).
+ * - `writeErrorSheet(headers, failedRows)` — the failed rows as an .xlsx the user fixes and
+ *   imports again, with 原行号 and 错误原因.                                    (errorsheet.ts)
+ *
+ * Writing (an export):
+ * - `writeXlsx(out, {sheetName, columns, rows, watermark})` — streamed, constant memory; every
+ *   text cell formula-safe (`safeCell`), identifier columns as text, the watermark three times;
+ *   `localStamp(now)` for the watermark and file name. The module writes the audit entry.
+ *                                                                               (xlsx.ts)
+ */
+export { writeErrorSheet } from './errorsheet.js';
+export { type HeaderTable, headerTable, normalizeHeader } from './headers.js';
+export {
+  LEDGER_LIMITS,
+  type Ledger,
+  LedgerError,
+  type LedgerLimits,
+  type LedgerRow,
+  type RowError,
+  readLedger,
+} from './read.js';
+export { localStamp, safeCell, type WriteXlsxOptions, writeXlsx, type XlsxColumn } from './xlsx.js';
