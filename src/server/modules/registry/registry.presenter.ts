@@ -182,3 +182,72 @@ export function presentOrganisation(
     abilities: actor.canAt('org.manage', o.areaPath) ? ['update'] : [],
   };
 }
+
+// —— what the audit log records: identifiers masked, never in clear ——
+
+/** A person as it goes into audit diffs. */
+export function personAuditView(k: Keyring, p: PersonRecord) {
+  return {
+    name: p.name,
+    idNumber: maskedId(k, p.idEnc),
+    sex: p.sex,
+    birthDate: p.birthDate,
+    phone: maskedPhone(k, p.phoneEnc),
+    ethnicity: p.ethnicity,
+    education: p.education,
+    politicalStatus: p.politicalStatus,
+    employer: p.employer,
+    residenceType: p.residenceType,
+    registeredAddress: p.registeredAddress,
+    currentAddress: p.currentAddress,
+    areaId: p.areaId,
+    householdId: p.householdId,
+    relationToHead: p.relationToHead,
+    floatingRegisteredOn: p.floatingRegisteredOn,
+    floatingExpiresOn: p.floatingExpiresOn,
+    inflowReason: p.inflowReason,
+    floatingResidenceKind: p.floatingResidenceKind,
+    healthArchive: p.healthArchive,
+    status: p.status,
+    note: p.note,
+  };
+}
+
+/** An organisation as it goes into audit diffs. */
+export function organisationAuditView(k: Keyring, o: OrganisationRecord) {
+  return {
+    name: o.name,
+    kind: o.kind,
+    creditCode: o.creditCode,
+    areaId: o.areaId,
+    address: o.address,
+    contactName: o.contactName,
+    contactPhone: maskedPhone(k, o.contactPhoneEnc),
+    note: o.note,
+  };
+}
+
+type Changes = Record<string, { before: unknown; after: unknown }>;
+
+/**
+ * A person's history page. The birth date in a change is shown only where the ID number may be
+ * revealed (as on the record).
+ */
+export function presentHistory(
+  total: number,
+  rows: { at: Date; actorName: string | null; action: string; changes: unknown }[],
+  birthShown: boolean,
+) {
+  const hide = (v: unknown) => (v === null || v === undefined ? v : '****-**-**');
+  return {
+    total,
+    items: rows.map((r) => {
+      let changes = (r.changes ?? null) as Changes | null;
+      if (changes?.birthDate && !birthShown) {
+        const b = changes.birthDate;
+        changes = { ...changes, birthDate: { before: hide(b.before), after: hide(b.after) } };
+      }
+      return { at: r.at.toISOString(), actorName: r.actorName, action: r.action, changes };
+    }),
+  };
+}

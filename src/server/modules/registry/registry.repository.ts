@@ -22,7 +22,7 @@ import type { SearchKind } from './registry.policy.js';
  *
  * One record per ID number: id_hash is unique among the records that are not a pending duplicate
  * (duplicate_of IS NULL); a pending duplicate is a registration held for the record that has the
- * number (see registry.service's placeId and docs/registry.md).
+ * number (see services/id-numbers.ts's placeId and docs/registry.md).
  */
 export function encodeId(k: Keyring, id18: string | null) {
   if (!id18) return { idEnc: null, idHash: null, idTail: null };
@@ -494,6 +494,191 @@ export function registryRepo(db: Conn, keyring: Keyring) {
           .filter((t) => t.rentalId === r.id)
           .map((t) => ({ personId: t.personId, name: t.name })),
       }));
+    },
+
+    // —— writes of a person's ID number (services/id-numbers.ts) ——
+
+    /** The savepoint a person write runs in, so that a unique-index conflict can be decided again. */
+    personWrite: {
+      begin: () => sql`SAVEPOINT person_write`.execute(db),
+      release: () => sql`RELEASE SAVEPOINT person_write`.execute(db),
+      rollback: () => sql`ROLLBACK TO SAVEPOINT person_write`.execute(db),
+    },
+
+    // —— the hourly limits (reveals, identifier searches), counted in the audit log ——
+
+    /** One limited action at a time per user, until the transaction ends. */
+    async lockUser(kind: 'reveal' | 'idsearch', userId: number) {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:${kind}:${userId}`}))`.execute(db);
+    },
+
+    /** The user's audit entries of these actions after `since`. */
+    async auditCount(userId: number, actions: string[], since: Date): Promise<number> {
+      const used = await db
+        .selectFrom('auditLog')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('actorId', '=', userId)
+        .where('action', 'in', actions)
+        .where('at', '>', since)
+        .executeTakeFirst();
+      return used?.n ?? 0;
+    },
+
+    // —— tags ——
+
+    async tag(personId: number, tag: string, forUpdate = false) {
+      let q = db
+        .selectFrom('personTags')
+        .select(['id', 'startDate', 'endDate', 'fieldsEnc'])
+        .where('personId', '=', personId)
+        .where('tag', '=', tag);
+      if (forUpdate) q = q.forUpdate();
+      return q.executeTakeFirst();
+    },
+
+    async tagById(tagId: number, personId: number) {
+      return db
+        .selectFrom('personTags')
+        .select(['id', 'tag'])
+        .where('id', '=', tagId)
+        .where('personId', '=', personId)
+        .executeTakeFirst();
+    },
+
+    async saveTag(
+      existingId: number | null,
+      personId: number,
+      tag: string,
+      values: { fieldsEnc: string; startDate: string | null; endDate: string | null },
+    ) {
+      if (existingId !== null) {
+        await db.updateTable('personTags').set(values).where('id', '=', existingId).execute();
+      } else {
+        await db
+          .insertInto('personTags')
+          .values({ personId, tag, ...values })
+          .execute();
+      }
+    },
+
+    async deleteTag(tagId: number) {
+      await db.deleteFrom('personTags').where('id', '=', tagId).execute();
+    },
+
+    // —— a person's history (the audit log) ——
+
+    /** Successful audit entries about a person, newest first; tag entries only for `tags`. */
+    async history(personId: number, tags: string[], limit: number, offset: number) {
+      const tagOk: Expression<SqlBool> = tags.length
+        ? sql<SqlBool>`(action NOT LIKE 'person.tag.%' OR detail->>'tag' IN (${sql.join(tags)}))`
+        : sql<SqlBool>`action NOT LIKE 'person.tag.%'`;
+      const base = db
+        .selectFrom('auditLog')
+        .where('entityType', '=', 'person')
+        .where('entityId', '=', String(personId))
+        .where('success', '=', true)
+        .where(tagOk);
+      const total = (await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+      const rows = await base
+        .select(['at', 'actorName', 'action', 'changes', 'detail'])
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { total, rows };
+    },
+
+    // —— households ——
+
+    async insertHousehold(v: { areaId: number; kind: string; headPersonId: number | null }): Promise<number> {
+      const h = await db
+        .insertInto('households')
+        .values(v as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return h.id;
+    },
+
+    async setHead(householdId: number, headPersonId: number | null) {
+      await db
+        .updateTable('households')
+        .set({
+          headPersonId,
+          version: sql`version + 1`,
+          updatedAt: sql`now()`,
+        } as never)
+        .where('id', '=', householdId)
+        .execute();
+    },
+
+    /** The household loses its head when that head is this person (who leaves it). */
+    async clearHeadIf(householdId: number, personId: number) {
+      await db
+        .updateTable('households')
+        .set({ headPersonId: null, version: sql`version + 1`, updatedAt: sql`now()` } as never)
+        .where('id', '=', householdId)
+        .where('headPersonId', '=', personId)
+        .execute();
+    },
+
+    // —— houses and rentals ——
+
+    async lockArea(id: number) {
+      await sql`SELECT 1 FROM areas WHERE id = ${id} FOR UPDATE`.execute(db);
+    },
+
+    async saveHouseInfo(houseId: number, exists: boolean, next: Record<string, unknown>) {
+      if (exists) {
+        await db
+          .updateTable('houseInfo')
+          .set({ ...next, version: sql`version + 1`, updatedAt: sql`now()` } as never)
+          .where('areaId', '=', houseId)
+          .execute();
+      } else {
+        await db
+          .insertInto('houseInfo')
+          .values({ areaId: houseId, ...next } as never)
+          .execute();
+      }
+    },
+
+    async insertRental(
+      v: {
+        houseId: number;
+        landlordPersonId: number | null;
+        use: string;
+        startDate: string;
+        endDate: string | null;
+      },
+      tenants: number[],
+    ): Promise<number> {
+      const rental = await db
+        .insertInto('rentals')
+        .values(v as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (tenants.length) {
+        await db
+          .insertInto('rentalTenants')
+          .values(tenants.map((personId) => ({ rentalId: rental.id, personId })))
+          .execute();
+      }
+      return rental.id;
+    },
+
+    /** A house with a rental is used as one. */
+    async markRented(houseId: number) {
+      await db
+        .insertInto('houseInfo')
+        .values({ areaId: houseId, use: 'rental' })
+        .onConflict((oc) =>
+          oc.column('areaId').doUpdateSet({
+            use: 'rental',
+            version: sql`house_info.version + 1`,
+            updatedAt: sql`now()`,
+          } as never),
+        )
+        .execute();
     },
   };
 }

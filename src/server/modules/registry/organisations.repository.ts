@@ -1,0 +1,99 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { z } from 'zod';
+import type { OrganisationListQuery } from '../../../contract/registry.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
+import type { OrganisationRecord } from './registry.presenter.js';
+
+/**
+ * The queries about organisations (单位). The contact phone is stored encrypted with its last
+ * four digits (see registry.repository.ts for the at-rest encoding).
+ */
+export function organisationsRepo(db: Conn) {
+  function orgQuery() {
+    return db
+      .selectFrom('organisations as o')
+      .innerJoin('areas as oa', 'oa.id', 'o.areaId')
+      .select([
+        'o.id',
+        'o.areaId',
+        sql<string>`oa.path::text`.as('areaPath'),
+        'o.name',
+        'o.kind',
+        'o.creditCode',
+        'o.address',
+        'o.contactName',
+        'o.contactPhoneEnc',
+        'o.note',
+        'o.version',
+      ]);
+  }
+
+  return {
+    /** A page of the organisations in `scope`: by name or exact credit code, kind, subtree. */
+    async list(
+      scope: Expression<SqlBool>,
+      f: Pick<z.infer<typeof OrganisationListQuery>, 'q' | 'kind' | 'areaId'>,
+      sort: { key: 'name' | 'kind' | 'id'; desc: boolean },
+      limit: number,
+      offset: number,
+    ) {
+      let base = orgQuery().where(scope);
+      if (f.q) {
+        const like = `%${escapeLike(f.q)}%`;
+        base = base.where((eb) =>
+          eb.or([eb('o.name', 'ilike', like), eb('o.creditCode', '=', f.q!.toUpperCase())]),
+        );
+      }
+      if (f.kind) base = base.where('o.kind', '=', f.kind);
+      if (f.areaId) {
+        base = base.where(
+          sql<SqlBool>`o.area_id IN (SELECT d.id FROM areas d WHERE d.path <@ (SELECT r.path FROM areas r WHERE r.id = ${f.areaId}))`,
+        );
+      }
+      const total =
+        (await base.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+      const rows = await base
+        .orderBy(`o.${sort.key}`, sort.desc ? 'desc' : 'asc')
+        .orderBy('o.id', sort.desc ? 'desc' : 'asc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { rows: rows as OrganisationRecord[], total };
+    },
+
+    /** One organisation in `scope`; locked on its own first when `forUpdate`, then read. */
+    async find(id: number, scope: Expression<SqlBool>, forUpdate = false) {
+      if (forUpdate)
+        await db.selectFrom('organisations').select('id').where('id', '=', id).forUpdate().execute();
+      return (await orgQuery().where(scope).where('o.id', '=', id).executeTakeFirst()) as
+        | OrganisationRecord
+        | undefined;
+    },
+
+    /** One organisation whatever the scope (after a write). */
+    async get(id: number) {
+      return (await orgQuery().where('o.id', '=', id).executeTakeFirstOrThrow()) as OrganisationRecord;
+    },
+
+    async byCreditCode(code: string) {
+      return db.selectFrom('organisations').select('id').where('creditCode', '=', code).executeTakeFirst();
+    },
+
+    async insert(v: Record<string, unknown>): Promise<number> {
+      const row = await db
+        .insertInto('organisations')
+        .values(v as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async update(id: number, set: Record<string, unknown>) {
+      await db
+        .updateTable('organisations')
+        .set({ ...set, version: sql`version + 1`, updatedAt: sql`now()` } as never)
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import type { HouseUpdate, RentalCreate } from '../../../../contract/registry.js';
+import { diff } from '../../../platform/audit/audit.js';
+import { AppError } from '../../../platform/errors/app-error.js';
+import { type Ctx, inTx } from '../../../platform/services.js';
+import { blank, endsBeforeStart, type RegistryContext } from './common.js';
+
+/** Houses (房屋: an area of kind house): their use, owner and floor area, and their rentals. */
+export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerson }: RegistryContext) {
+  return {
+    async house(ctx: Ctx, houseId: number) {
+      return mustFindHouse(ctx, houseId);
+    },
+
+    async updateHouse(ctx: Ctx, houseId: number, version: number, input: z.infer<typeof HouseUpdate>) {
+      return inTx(s, ctx, async (trx, audit) => {
+        const r = repo(trx);
+        const a = await mustFindHouse(ctx, houseId, trx);
+        if (!ctx.actor.canAt('house.update', a.path)) throw new AppError('FORBIDDEN');
+        await r.lockArea(houseId);
+        const before = await r.houseInfo(houseId, true);
+        if ((before?.version ?? 0) !== version) throw new AppError('STALE_VERSION');
+        if (input.ownerPersonId) {
+          const owner = await r.find(input.ownerPersonId, personScope(ctx));
+          if (!owner) throw noSuchPerson(ctx, 'ownerPersonId');
+        }
+        const view = (h: typeof before) => ({
+          use: h?.use ?? null,
+          ownerPersonId: h?.ownerPersonId ?? null,
+          floorArea: h?.floorArea ?? null,
+          note: h?.note ?? null,
+        });
+        const next = { ...view(before) };
+        if (input.use !== undefined) next.use = input.use;
+        if (input.ownerPersonId !== undefined) next.ownerPersonId = input.ownerPersonId;
+        if (input.floorArea !== undefined) next.floorArea = input.floorArea;
+        if (input.note !== undefined) next.note = blank(input.note) ?? null;
+        await r.saveHouseInfo(houseId, before !== undefined, next);
+        await audit({
+          action: 'house.update',
+          entityType: 'house',
+          entityId: houseId,
+          changes: diff(view(before), next),
+        });
+        return a;
+      });
+    },
+
+    async addRental(ctx: Ctx, houseId: number, input: z.infer<typeof RentalCreate>) {
+      return inTx(s, ctx, async (trx, audit) => {
+        const r = repo(trx);
+        const a = await mustFindHouse(ctx, houseId, trx);
+        if (!ctx.actor.canAt('house.update', a.path)) throw new AppError('FORBIDDEN');
+        if (input.endDate && input.endDate < input.startDate) throw endsBeforeStart(ctx);
+        const ids = [
+          ...new Set([...(input.landlordPersonId ? [input.landlordPersonId] : []), ...input.tenantPersonIds]),
+        ];
+        const found = await r.findByIds(ids, personScope(ctx));
+        if (found.length !== ids.length) {
+          const missing = ids.find((i) => !found.some((p) => p.id === i))!;
+          const path =
+            missing === input.landlordPersonId
+              ? 'landlordPersonId'
+              : `tenantPersonIds.${input.tenantPersonIds.indexOf(missing)}`;
+          throw noSuchPerson(ctx, path);
+        }
+        const tenants = [...new Set(input.tenantPersonIds)];
+        const rentalId = await r.insertRental(
+          {
+            houseId,
+            landlordPersonId: input.landlordPersonId ?? null,
+            use: input.use,
+            startDate: input.startDate,
+            endDate: input.endDate ?? null,
+          },
+          tenants,
+        );
+        await r.markRented(houseId);
+        await audit({
+          action: 'house.rental.create',
+          entityType: 'house',
+          entityId: houseId,
+          detail: {
+            rentalId,
+            use: input.use,
+            startDate: input.startDate,
+            endDate: input.endDate ?? null,
+            tenants,
+          },
+        });
+        return a;
+      });
+    },
+  };
+}
