@@ -96,7 +96,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   ) {
     const names = await svc.namesFor([h.areaPath]);
     const canRead = ctx.actor.canAt('person.read', h.areaPath);
-    const members = canRead ? await svc.repo().members([h.id]) : [];
+    const members = canRead ? await svc.houses().members([h.id]) : [];
     const today = svc.today();
     return {
       id: h.id,
@@ -120,10 +120,11 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   async function house(ctx: Ctx, houseId: number): Promise<z.infer<typeof House>> {
     const a = await svc.house(ctx, houseId);
     const repo = svc.repo();
-    const info = await repo.houseInfo(houseId);
+    const houses = svc.houses();
+    const info = await houses.houseInfo(houseId);
     const canRead = ctx.actor.canAt('person.read', a.path);
     const names = await svc.namesFor([a.path]);
-    const hh = canRead ? await repo.householdsAt(houseId) : [];
+    const hh = canRead ? await houses.householdsAt(houseId) : [];
     const residents = canRead ? await repo.residentsAt(houseId) : [];
     const owner =
       canRead && info?.ownerPersonId ? await repo.find(info.ownerPersonId, sql<SqlBool>`true`) : null;
@@ -141,7 +142,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       note: info?.note ?? null,
       households: await Promise.all(hh.map((h) => household(ctx, { ...h, areaPath: a.path }))),
       residents: await listItems(ctx, residents),
-      rentals: canRead ? await repo.rentalsAt(houseId) : [],
+      rentals: canRead ? await houses.rentalsAt(houseId) : [],
       version: info?.version ?? 0,
       abilities,
     };

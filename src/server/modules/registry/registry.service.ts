@@ -17,8 +17,8 @@ export { IDENTIFIER_SEARCH_LIMIT } from './services/search.js';
  * The registry's service, one part per concern (services/): people (registering, changing,
  * moving; their ID numbers placed and handed over in id-numbers.ts), search (the list, the
  * export's filter, identifier searches and their limit), reveal, tags, history, houses and
- * rentals, households, organisations. Queries live in registry.repository.ts and
- * organisations.repository.ts, answers are shaped in registry.presenter.ts; the ledger import is
+ * rentals, households, organisations. Queries live in registry.repository.ts (people),
+ * houses.repository.ts and organisations.repository.ts; answers are shaped in registry.presenter.ts; the ledger import is
  * import.service.ts and the export registry.export.ts.
  */
 export function registryService(s: Services) {
@@ -26,6 +26,7 @@ export function registryService(s: Services) {
   return {
     today: c.today,
     repo: c.repo,
+    houses: c.houses,
     namesFor: (paths: string[]) => c.repo().names(paths),
     ...peopleService(c),
     ...searchService(c),

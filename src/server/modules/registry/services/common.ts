@@ -3,6 +3,7 @@ import { areaIdInScope } from '../../../platform/access/scope.js';
 import type { Conn } from '../../../platform/db/index.js';
 import { AppError, notFound } from '../../../platform/errors/app-error.js';
 import type { Ctx, Services } from '../../../platform/services.js';
+import { housesRepo } from '../houses.repository.js';
 import { encodePhone, type PersonRecord, registryRepo } from '../registry.repository.js';
 
 export function invalid(path: string, code: string, message: string): AppError {
@@ -34,6 +35,7 @@ export const endsBeforeStart = (ctx: Ctx) =>
  */
 export function registryContext(s: Services) {
   const repo = (c: Conn = s.db) => registryRepo(c, s.keyring);
+  const houses = (c: Conn = s.db) => housesRepo(c);
   const today = () => todayOf(s.clock.now());
   const personScope = (ctx: Ctx, permission = 'person.read') =>
     areaIdInScope(ctx.actor, permission, 'p.areaId');
@@ -61,7 +63,11 @@ export function registryContext(s: Services) {
   }
 
   async function targetHousehold(ctx: Ctx, householdId: number, c: Conn) {
-    const h = await repo(c).household(householdId, areaIdInScope(ctx.actor, 'person.read', 'h.areaId'), true);
+    const h = await houses(c).household(
+      householdId,
+      areaIdInScope(ctx.actor, 'person.read', 'h.areaId'),
+      true,
+    );
     if (!h) throw invalid('householdId', 'not_found', ctx.lang === 'zh' ? '户不存在' : 'no such household');
     return h;
   }
@@ -101,6 +107,7 @@ export function registryContext(s: Services) {
   return {
     s,
     repo,
+    houses,
     today,
     personScope,
     areaScope,

@@ -9,11 +9,19 @@ import type { PersonRecord } from '../registry.repository.js';
 import { invalid, type RegistryContext } from './common.js';
 
 /** Households (户): made in a house, their head a member (户主); members join by a person's update or move. */
-export function householdsService({ s, repo, personScope, mustFindHouse, noSuchPerson }: RegistryContext) {
+export function householdsService({
+  s,
+  repo,
+  houses,
+  personScope,
+  mustFindHouse,
+  noSuchPerson,
+}: RegistryContext) {
   return {
     async createHousehold(ctx: Ctx, input: z.infer<typeof HouseholdCreate>) {
       return inTx(s, ctx, async (trx, audit) => {
         const r = repo(trx);
+        const hr = houses(trx);
         const a = await mustFindHouse(ctx, input.houseId, trx);
         if (!ctx.actor.canAt('person.update', a.path)) throw new AppError('FORBIDDEN');
         let head: PersonRecord | undefined;
@@ -21,7 +29,7 @@ export function householdsService({ s, repo, personScope, mustFindHouse, noSuchP
           head = await r.find(input.headPersonId, personScope(ctx), true);
           if (!head) throw noSuchPerson(ctx, 'headPersonId');
         }
-        const householdId = await r.insertHousehold({
+        const householdId = await hr.insertHousehold({
           areaId: a.id,
           kind: input.kind,
           headPersonId: head?.id ?? null,
@@ -33,14 +41,15 @@ export function householdsService({ s, repo, personScope, mustFindHouse, noSuchP
           entityId: householdId,
           changes: diff(null, { houseId: a.id, kind: input.kind, headPersonId: head?.id ?? null }),
         });
-        return (await r.household(householdId, sql<SqlBool>`true`))!;
+        return (await hr.household(householdId, sql<SqlBool>`true`))!;
       });
     },
 
     async updateHousehold(ctx: Ctx, id: number, version: number, input: { headPersonId: number | null }) {
       return inTx(s, ctx, async (trx, audit) => {
         const r = repo(trx);
-        const h = await r.household(id, areaIdInScope(ctx.actor, 'person.read', 'h.areaId'), true);
+        const hr = houses(trx);
+        const h = await hr.household(id, areaIdInScope(ctx.actor, 'person.read', 'h.areaId'), true);
         if (!h) throw notFound();
         if (!ctx.actor.canAt('person.update', h.areaPath)) throw new AppError('FORBIDDEN');
         if (h.version !== version) throw new AppError('STALE_VERSION');
@@ -54,7 +63,7 @@ export function householdsService({ s, repo, personScope, mustFindHouse, noSuchP
             );
           }
         }
-        await r.setHead(id, input.headPersonId);
+        await hr.setHead(id, input.headPersonId);
         if (input.headPersonId !== null) {
           await r.updatePerson(input.headPersonId, { relationToHead: '户主' });
         }
@@ -64,12 +73,12 @@ export function householdsService({ s, repo, personScope, mustFindHouse, noSuchP
           entityId: id,
           changes: diff({ headPersonId: h.headPersonId }, { headPersonId: input.headPersonId }),
         });
-        return (await r.household(id, sql<SqlBool>`true`))!;
+        return (await hr.household(id, sql<SqlBool>`true`))!;
       });
     },
 
     async household(ctx: Ctx, id: number) {
-      const h = await repo().household(id, areaIdInScope(ctx.actor, 'person.read', 'h.areaId'));
+      const h = await houses().household(id, areaIdInScope(ctx.actor, 'person.read', 'h.areaId'));
       if (!h) throw notFound();
       return h;
     },

@@ -6,7 +6,14 @@ import { type Ctx, inTx } from '../../../platform/services.js';
 import { blank, endsBeforeStart, type RegistryContext } from './common.js';
 
 /** Houses (房屋: an area of kind house): their use, owner and floor area, and their rentals. */
-export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerson }: RegistryContext) {
+export function housesService({
+  s,
+  repo,
+  houses,
+  personScope,
+  mustFindHouse,
+  noSuchPerson,
+}: RegistryContext) {
   return {
     async house(ctx: Ctx, houseId: number) {
       return mustFindHouse(ctx, houseId);
@@ -15,10 +22,11 @@ export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerso
     async updateHouse(ctx: Ctx, houseId: number, version: number, input: z.infer<typeof HouseUpdate>) {
       return inTx(s, ctx, async (trx, audit) => {
         const r = repo(trx);
+        const hr = houses(trx);
         const a = await mustFindHouse(ctx, houseId, trx);
         if (!ctx.actor.canAt('house.update', a.path)) throw new AppError('FORBIDDEN');
-        await r.lockArea(houseId);
-        const before = await r.houseInfo(houseId, true);
+        await hr.lockArea(houseId);
+        const before = await hr.houseInfo(houseId, true);
         if ((before?.version ?? 0) !== version) throw new AppError('STALE_VERSION');
         if (input.ownerPersonId) {
           const owner = await r.find(input.ownerPersonId, personScope(ctx));
@@ -35,7 +43,7 @@ export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerso
         if (input.ownerPersonId !== undefined) next.ownerPersonId = input.ownerPersonId;
         if (input.floorArea !== undefined) next.floorArea = input.floorArea;
         if (input.note !== undefined) next.note = blank(input.note) ?? null;
-        await r.saveHouseInfo(houseId, before !== undefined, next);
+        await hr.saveHouseInfo(houseId, before !== undefined, next);
         await audit({
           action: 'house.update',
           entityType: 'house',
@@ -49,6 +57,7 @@ export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerso
     async addRental(ctx: Ctx, houseId: number, input: z.infer<typeof RentalCreate>) {
       return inTx(s, ctx, async (trx, audit) => {
         const r = repo(trx);
+        const hr = houses(trx);
         const a = await mustFindHouse(ctx, houseId, trx);
         if (!ctx.actor.canAt('house.update', a.path)) throw new AppError('FORBIDDEN');
         if (input.endDate && input.endDate < input.startDate) throw endsBeforeStart(ctx);
@@ -65,7 +74,7 @@ export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerso
           throw noSuchPerson(ctx, path);
         }
         const tenants = [...new Set(input.tenantPersonIds)];
-        const rentalId = await r.insertRental(
+        const rentalId = await hr.insertRental(
           {
             houseId,
             landlordPersonId: input.landlordPersonId ?? null,
@@ -75,7 +84,7 @@ export function housesService({ s, repo, personScope, mustFindHouse, noSuchPerso
           },
           tenants,
         );
-        await r.markRented(houseId);
+        await hr.markRented(houseId);
         await audit({
           action: 'house.rental.create',
           entityType: 'house',

@@ -22,7 +22,8 @@ import { idNumbers } from './id-numbers.js';
  * (registry.presenter's personAuditView) and tells the modules that follow people (personChanged).
  */
 export function peopleService(c: RegistryContext) {
-  const { s, repo, today, mustFind, forAction, targetArea, targetHousehold, idFields, phoneFields } = c;
+  const { s, repo, houses, today, mustFind, forAction, targetArea, targetHousehold, idFields, phoneFields } =
+    c;
   const ids = idNumbers(c);
 
   return {
@@ -221,14 +222,14 @@ export function peopleService(c: RegistryContext) {
           householdId = h.id;
         }
         if (householdId === null && before.householdId !== null && input.areaId !== undefined) {
-          const old = await r.household(before.householdId, sql<SqlBool>`true`);
+          const old = await houses(trx).household(before.householdId, sql<SqlBool>`true`);
           if (old && old.areaId === input.areaId) householdId = old.id;
         }
         set.householdId = householdId;
         set.relationToHead =
           householdId === null ? null : (blank(input.relationToHead) ?? before.relationToHead);
         if (before.householdId !== null && before.householdId !== householdId) {
-          await r.clearHeadIf(before.householdId, personId);
+          await houses(trx).clearHeadIf(before.householdId, personId);
         }
         await r.updatePerson(personId, set);
         // Moved out, the record hands its ID number to a registration held for it elsewhere.
