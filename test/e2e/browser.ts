@@ -55,7 +55,7 @@ export async function clickUntilSent(
   click: () => Promise<void>,
 ): Promise<Request | null> {
   for (let i = 0; i < 3; i++) {
-    const next = page.waitForRequest(is, { timeout: 5_000 }).catch(() => null);
+    const next = page.waitForRequest(is, { timeout: 8_000 }).catch(() => null);
     await click();
     const sent = await next;
     if (sent) return sent;

@@ -227,7 +227,21 @@ describe('a grid event, reported on a phone and handled to its close', () => {
     ).figures.find((f) => f.key === 'closed')!.value;
     await page.goto(caseUrl);
     await act(page, 'verify', async (form) => {
-      await form.getByTestId('verify-pass').click();
+      // The choice is required: make sure the tap took (a loaded CI machine once lost it, and the
+      // form then refused to send).
+      const chosen = form
+        .locator('.ant-radio-button-wrapper-checked')
+        .filter({ has: page.getByTestId('verify-pass') });
+      await expect
+        .poll(
+          async () => {
+            if (await chosen.count()) return true;
+            await form.getByTestId('verify-pass').click();
+            return false;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
       await form.getByTestId('action-comment').fill('现场核实已清理。');
     });
     await expect.poll(() => stateText(page), { timeout: 15_000 }).toBe('已结案');
