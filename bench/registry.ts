@@ -321,8 +321,12 @@ async function samples(
 /** A Kysely over its own pool that records the SQL it sends (for EXPLAIN). */
 function recordingDb(url: string) {
   const seen: { sql: string; parameters: readonly unknown[] }[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // The bench's finally drops the database WITH (FORCE): an idle connection then gets an error
+  // event, which without a listener crashed the process and hid the error that ended the bench.
+  pool.on('error', () => {});
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+    dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
     log: (e) => {
       if (e.level === 'query') seen.push({ sql: e.query.sql, parameters: e.query.parameters });
@@ -473,6 +477,7 @@ export async function benchRegistry() {
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   let server: Awaited<ReturnType<typeof buildApp>> | null = null;
   let child: ChildProcess | null = null;
+  let rec: ReturnType<typeof recordingDb> | null = null;
   try {
     // —— 1. data
     const t0 = performance.now();
@@ -523,7 +528,7 @@ export async function benchRegistry() {
     // The street administrator's read scope, as the service builds it.
     const actor = { pathsFor: () => [streetPath] } as unknown as Actor;
     const scope = areaIdInScope(actor, 'person.read', 'p.areaId');
-    const rec = recordingDb(url);
+    rec = recordingDb(url);
     const repo = registryRepo(rec.db, s.keyring);
     const sample = await samples(db, s.keyring, QUERIES);
 
@@ -593,6 +598,7 @@ export async function benchRegistry() {
     }
     await client.end();
     await rec.db.destroy();
+    rec = null;
 
     // —— 3. import, 4. export: through the app in its own process (`src/server/main.ts`), over
     // HTTP on loopback as a browser would, its RSS read from /proc every 50 ms.
@@ -735,6 +741,7 @@ export async function benchRegistry() {
       await new Promise((r) => last.once('exit', r));
     }
     await server?.close().catch(() => {});
+    await rec?.db.destroy().catch(() => {});
     await runtime?.close().catch(() => {});
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     await admin.end();
