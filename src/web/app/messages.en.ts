@@ -1,3 +1,10 @@
+import { dashEn } from './messages/dash.en.js';
+import { homeEn } from './messages/home.en.js';
+import { ledgerEn } from './messages/ledger.en.js';
+import { phoneEn } from './messages/phone.en.js';
+import { seedEn } from './messages/seed.en.js';
+import { sheetsEn } from './messages/sheets.en.js';
+import { wordsEn } from './messages/words.en.js';
 import type { MessageKey } from './messages.zh-CN.js';
 
 /** English texts; the type makes a missing key a compile error. */
@@ -1383,4 +1390,11 @@ export const en: Record<MessageKey, string> = {
   'case.ratedFilter': 'Rated',
   'case.mediatedFilter': 'Mediated (agreement or failed)',
   'case.areaFilter': 'Area: {name}',
+  ...phoneEn,
+  ...ledgerEn,
+  ...sheetsEn,
+  ...wordsEn,
+  ...homeEn,
+  ...dashEn,
+  ...seedEn,
 };

@@ -1,3 +1,11 @@
+import { dashZh } from './messages/dash.zh-CN.js';
+import { homeZh } from './messages/home.zh-CN.js';
+import { ledgerZh } from './messages/ledger.zh-CN.js';
+import { phoneZh } from './messages/phone.zh-CN.js';
+import { seedZh } from './messages/seed.zh-CN.js';
+import { sheetsZh } from './messages/sheets.zh-CN.js';
+import { wordsZh } from './messages/words.zh-CN.js';
+
 /** The UI's Chinese texts (the default language). Keys are the source of truth for `MessageKey`. */
 export const zh = {
   'app.name': '家园',
@@ -1357,6 +1365,13 @@ export const zh = {
   'case.ratedFilter': '已评价',
   'case.mediatedFilter': '已调处（达成协议或调解不成）',
   'case.areaFilter': '区域：{name}',
+  ...phoneZh,
+  ...ledgerZh,
+  ...sheetsZh,
+  ...wordsZh,
+  ...homeZh,
+  ...dashZh,
+  ...seedZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
