@@ -46,6 +46,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import { inTx, type Services } from '../../platform/services.js';
+import { exportCases } from './cases.export.js';
 import { casesService } from './cases.service.js';
 
 const tags = ['cases'];
@@ -55,6 +56,7 @@ const RevealCaseBody = z.strictObject({
   purpose: z.string().trim().min(2).max(200),
 });
 const YearParams = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const chinaDay = (d: string) => new Date(`${d}T00:00:00+08:00`);
 
 export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
@@ -101,6 +103,29 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const r = await svc.list(req.ctx(), req.query);
       if (r.capped) reply.header('x-total-capped', String(r.capped));
       return { items: r.items, total: r.total, page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
+
+  // POST with the CSRF header and the filter as the body: an export is audited and counted
+  // against a rate limit (side effects), so a cross-site page cannot start one (issue 14).
+  app.post(
+    '/cases/export',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The inbox (box, filters, sort) as .xlsx: what the actor sees, phones masked, audited',
+        body: CaseListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => {
+      const r = await exportCases(s, svc, req.ctx(), req.body);
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', r.disposition)
+        .header('x-export-rows', String(r.rows));
+      if (r.capped) reply.header('x-export-capped', 'true');
+      return reply.send(r.stream);
     },
   );
 
