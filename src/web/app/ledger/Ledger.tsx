@@ -29,6 +29,7 @@
  * - `card` — the phone layout (≤ 767 px): `{title(row), fields: column keys, extra(row)}`, or
  *   `renderCard(row)` for a page's own card. A phone column shows `<PhoneLink>` (tap-to-call when
  *   the number is revealed).
+ * - `rowTestId`, `filtersTestId`, `testId` — test ids (rows/cards, the phone's filter button, the table).
  * - `paged: false` — all rows are in `query.data` (a statistics table): sorting and paging happen
  *   here, by the columns' `value(row)`.
  */
@@ -137,6 +138,10 @@ export interface LedgerProps<T> {
   renderCard?: (row: T) => ReactNode;
   paged?: boolean;
   testId?: string;
+  /** The test id of a row or card (default `ledger-row-<key>`). */
+  rowTestId?: (row: T) => string;
+  /** The test id of the phone's filter button (default `ledger-filters`). */
+  filtersTestId?: string;
 }
 
 function plain<T>(c: LedgerColumn<T>, row: T): string {
@@ -417,7 +422,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
           ghost={!!props.activeFilters}
           onClick={() => setFiltersOpen(true)}
           style={{ flex: 'none', minWidth: 0 }}
-          data-testid="ledger-filters"
+          data-testid={props.filtersTestId ?? 'ledger-filters'}
         >
           {props.activeFilters ? t('people.filtersOn', { n: props.activeFilters }) : t('people.filters')}
         </Button>
@@ -487,7 +492,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
                   }
                   first={columns[0]}
                   onOpen={props.onOpen}
-                  testId={`ledger-card-${props.rowKey(r)}`}
+                  testId={props.rowTestId ? props.rowTestId(r) : `ledger-card-${props.rowKey(r)}`}
                 />
               ),
             )}
@@ -532,7 +537,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
         onRow={(r) => ({
           onClick: props.onOpen ? () => props.onOpen?.(r) : undefined,
           style: props.onOpen ? { cursor: 'pointer' } : undefined,
-          'data-testid': `ledger-row-${props.rowKey(r)}`,
+          'data-testid': props.rowTestId ? props.rowTestId(r) : `ledger-row-${props.rowKey(r)}`,
         })}
         locale={{ emptyText: empty }}
         onChange={(_p, _f, sorter, extra) => {

@@ -19,6 +19,7 @@ export function PrintView({
   onClose,
   children,
   meta,
+  header = true,
   testId = 'print-view',
 }: {
   title: string;
@@ -29,6 +30,8 @@ export function PrintView({
   children: ReactNode;
   /** Extra text on the date line (e.g. 共 120 条). */
   meta?: ReactNode;
+  /** False when the children carry their own headers (several sheets, one per page). */
+  header?: boolean;
   testId?: string;
 }) {
   const t = useT();
@@ -60,7 +63,7 @@ export function PrintView({
         <span className="jy-print-hint">{t('ledger.printHint')}</span>
       </div>
       <div className="jy-print-page">
-        <PrintHeader title={title} area={area} meta={meta} />
+        {header ? <PrintHeader title={title} area={area} meta={meta} /> : null}
         {children}
       </div>
     </div>,
