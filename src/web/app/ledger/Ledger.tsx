@@ -30,6 +30,7 @@
  *   `renderCard(row)` for a page's own card. A phone column shows `<PhoneLink>` (tap-to-call when
  *   the number is revealed).
  * - `rowTestId`, `filtersTestId`, `testId` — test ids (rows/cards, the phone's filter button, the table).
+ * - `totalRow` — a sum row shown (and printed) after the rows, outside sorting.
  * - `paged: false` — all rows are in `query.data` (a statistics table): sorting and paging happen
  *   here, by the columns' `value(row)`.
  */
@@ -137,6 +138,8 @@ export interface LedgerProps<T> {
   card?: { title: (row: T) => ReactNode; fields: string[]; extra?: (row: T) => ReactNode };
   renderCard?: (row: T) => ReactNode;
   paged?: boolean;
+  /** A total row after the rows (statistics), bold, not sorted, printed too. */
+  totalRow?: T | null;
   testId?: string;
   /** The test id of a row or card (default `ledger-row-<key>`). */
   rowTestId?: (row: T) => string;
@@ -215,6 +218,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
   const total = paged ? (data?.total ?? 0) : rows.length;
   const capped = data?.capped ?? 0;
   const pageRows = paged ? rows : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
+  const tableRows = props.totalRow && pageRows.length > 1 ? [...pageRows, props.totalRow] : pageRows;
   const totalText = capped > 0 ? t('ledger.totalAtLeast', { n: capped }) : t('common.total', { n: total });
 
   const selectedRows = allRows.filter((r) => selected.includes(props.rowKey(r)));
@@ -247,7 +251,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
   const printOpts = typeof props.print === 'object' ? props.print : {};
   const doPrint = async () => {
     if (!paged || !printOpts.fetchAll || total <= pageRows.length) {
-      setPrinting({ rows: paged ? pageRows : rows, total });
+      const all = paged ? pageRows : rows;
+      setPrinting({ rows: props.totalRow && all.length > 1 ? [...all, props.totalRow] : all, total });
       return;
     }
     try {
@@ -523,12 +528,14 @@ export function Ledger<T>(props: LedgerProps<T>) {
         size={prefs.density}
         tableLayout="auto"
         loading={query.isPending || query.isFetching}
-        dataSource={pageRows}
+        dataSource={tableRows}
         columns={tableColumns}
         scroll={{ x: 'max-content' }}
         className="jy-ledger-table"
         data-testid={props.testId}
-        rowClassName={props.rowClassName}
+        rowClassName={(r) =>
+          r === props.totalRow ? 'jy-ledger-total' : (props.rowClassName?.(r) ?? '')
+        }
         rowSelection={
           props.batch
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as (string | number)[]), fixed: true }
@@ -633,8 +640,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
             </thead>
             <tbody>
               {printing.rows.map((r, i) => (
-                <tr key={props.rowKey(r)}>
-                  <td>{i + 1}</td>
+                <tr key={props.rowKey(r)} className={r === props.totalRow ? 'jy-print-total' : undefined}>
+                  <td>{r === props.totalRow ? '' : i + 1}</td>
                   {shown
                     .filter((c) => !c.noPrint)
                     .map((c) => (

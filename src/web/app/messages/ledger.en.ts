@@ -88,4 +88,5 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'ledger.patrol.mine': 'Mine only',
   'ledger.patrol.empty': 'No patrols in this period',
   'ledger.patrol.back': 'Visit log',
+  'ledger.plan.address': 'Address',
 };

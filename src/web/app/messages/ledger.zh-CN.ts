@@ -85,4 +85,5 @@ export const ledgerZh = {
   'ledger.patrol.mine': '只看我的',
   'ledger.patrol.empty': '这段时间没有巡查记录',
   'ledger.patrol.back': '走访记录',
+  'ledger.plan.address': '住址',
 } as const;

@@ -121,6 +121,11 @@ export function usePlans(p: PlanParams, enabled = true) {
   });
 }
 
+/** A page of visit plans (the print view loads more than the page shown). */
+export function fetchPlans(p: PlanParams) {
+  return api.get<Page<PlanItem>>('/api/visits/plans', { ...p });
+}
+
 /** A page of visits (the print view loads more than the page shown). */
 export function fetchVisits(p: VisitListParams) {
   return api.get<Page<Visit>>('/api/visits', { ...p });
