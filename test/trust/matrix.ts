@@ -978,6 +978,13 @@ export const MATRIX: Record<string, Entry> = {
       request: (r) => get(`/api/cases/assignable?caseId=${r.id}`),
     })),
   },
+  'POST /api/cases/indicators/export': {
+    kind: 'list',
+    requiresAny: TYPES.map((t) => `${t}.read`),
+    permission: 'authenticated',
+    records: TYPES.map((t) => ({ record: t, perm: `${t}.read` })),
+    request: () => post('/api/cases/indicators/export', { from: '2026-01-01', to: '2026-12-31' }),
+  },
   'GET /api/cases/indicators': {
     kind: 'list',
     requiresAny: TYPES.map((t) => `${t}.read`),

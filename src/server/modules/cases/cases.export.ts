@@ -144,3 +144,99 @@ export async function exportCases(
     disposition: `attachment; filename="cases-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
   };
 }
+
+interface IndicatorSheet {
+  areaName: string;
+  from: string;
+  to: string;
+  figures: {
+    name: string;
+    value: number | null;
+    numerator: number | null;
+    denominator: number | null;
+    unit: string;
+  }[];
+  byState: { state: string; count: number }[];
+  byCategory: { name: string; count: number }[];
+}
+
+function figureText(f: IndicatorSheet['figures'][number]): string | number | null {
+  if (f.value === null) return null;
+  if (f.unit === 'rate') return `${(f.value * 100).toFixed(1).replace(/\.0$/, '')}%`;
+  if (f.unit === 'hours') return `${f.value.toFixed(1)} 小时`;
+  if (f.unit === 'score') return `${f.value.toFixed(2)} / 5`;
+  return f.value;
+}
+
+/**
+ * The case indicators of an area and period as .xlsx: the figures (value, numerator, denominator),
+ * then the counts by state and by category. Audited and counted with the case exports.
+ */
+export async function exportIndicators(s: Services, ctx: Ctx, q: unknown, r: IndicatorSheet) {
+  const now = s.clock.now();
+  const stamp = localStamp(now);
+  const used = async (conn: Conn) => {
+    const row = await conn
+      .selectFrom('auditLog')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actorId', '=', ctx.actor.userId)
+      .where('action', 'in', ['case.export', 'case_indicators.export'])
+      .where('at', '>', new Date(now.getTime() - 3600_000))
+      .executeTakeFirst();
+    if ((row?.n ?? 0) >= CASE_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
+  };
+  await used(s.db);
+  const rows = r.figures.length + r.byState.length + r.byCategory.length;
+  await inTx(s, ctx, async (trx, audit) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
+    await used(trx);
+    await audit({ action: 'case_indicators.export', entityType: 'case', detail: { query: q, rows } });
+  });
+  async function* records() {
+    for (const f of r.figures)
+      yield {
+        section: '指标',
+        name: f.name,
+        value: figureText(f),
+        numerator: f.numerator,
+        denominator: f.denominator,
+      };
+    for (const x of r.byState)
+      yield {
+        section: '按状态',
+        name: STATE_LABELS[x.state as CaseState]?.zh ?? x.state,
+        value: x.count,
+        numerator: null,
+        denominator: null,
+      };
+    for (const x of r.byCategory)
+      yield { section: '按分类', name: x.name, value: x.count, numerator: null, denominator: null };
+  }
+  const title = `事件指标 ${r.areaName} ${r.from} 至 ${r.to}`;
+  const out = new PassThrough();
+  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
+  writeXlsx(out, {
+    sheetName: '事件指标',
+    columns: [
+      { header: '类别', key: 'section', width: 8 },
+      { header: '项目', key: 'name', width: 24 },
+      { header: '数值', key: 'value', width: 12 },
+      { header: '分子', key: 'numerator', width: 10 },
+      { header: '分母', key: 'denominator', width: 10 },
+    ],
+    rows: records(),
+    watermark,
+  })
+    .then(() => {
+      if (!out.writableEnded) out.end();
+    })
+    .catch((e) => {
+      s.log.error(e);
+      out.destroy(e as Error);
+    });
+  return {
+    stream: out,
+    rows,
+    disposition: `attachment; filename="case-indicators-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`,
+  };
+}

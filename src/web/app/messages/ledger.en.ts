@@ -89,4 +89,11 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'ledger.patrol.empty': 'No patrols in this period',
   'ledger.patrol.back': 'Visit log',
   'ledger.plan.address': 'Address',
+  'ledger.indicator.title': 'Case indicators, {area} ({from} to {to})',
+  'ledger.indicator.section': 'Section',
+  'ledger.indicator.item': 'Item',
+  'ledger.indicator.value': 'Value',
+  'ledger.indicator.numerator': 'Numerator',
+  'ledger.indicator.denominator': 'Denominator',
+  'ledger.indicator.figures': 'Figures',
 };

@@ -86,4 +86,11 @@ export const ledgerZh = {
   'ledger.patrol.empty': '这段时间没有巡查记录',
   'ledger.patrol.back': '走访记录',
   'ledger.plan.address': '住址',
+  'ledger.indicator.title': '事件指标 {area}（{from} 至 {to}）',
+  'ledger.indicator.section': '类别',
+  'ledger.indicator.item': '项目',
+  'ledger.indicator.value': '数值',
+  'ledger.indicator.numerator': '分子',
+  'ledger.indicator.denominator': '分母',
+  'ledger.indicator.figures': '指标',
 } as const;
