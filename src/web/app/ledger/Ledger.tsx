@@ -236,7 +236,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
         setExporting(true);
         try {
           const body: Query = { ...ex.body };
-          if (params.sort) body.sort = params.sort;
+          // The server sorts what a column declares (`sort`); a table sorted here sends none.
+          if (paged && params.sort && columns.some((c) => c.sort === sortKey)) body.sort = params.sort;
           const name = await download(ex.path, body, ex.fileName);
           ok(t('ledger.exported', { name }));
         } catch (e) {
@@ -289,12 +290,10 @@ export function Ledger<T>(props: LedgerProps<T>) {
       okText: t('common.save'),
       cancelText: t('common.cancel'),
       onOk: () => {
-        const n = name.trim();
-        if (!n) return Promise.reject(new Error('name'));
+        const n = name.trim() || t('ledger.filterDefaultName', { n: prefs.filters.length + 1 });
         const filters = [...prefs.filters.filter((f) => f.name !== n), { name: n, query: q.toString() }];
         setPrefs({ ...prefs, filters });
         ok(t('ledger.filterSaved', { name: n }));
-        return undefined;
       },
     });
   };
@@ -433,7 +432,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
         </Button>
       ) : (
         props.filters?.map((c) => (
-          <div key={c.key} className="jy-ledger-filter">
+          // A control's own width (style.width) sizes its cell; others (area pickers) get 200 px.
+          <div
+            key={c.key}
+            className="jy-ledger-filter"
+            style={{ width: (c.props as { style?: { width?: number | string } }).style?.width ?? 200 }}
+          >
             {c}
           </div>
         ))

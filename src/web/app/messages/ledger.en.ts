@@ -96,4 +96,5 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'ledger.indicator.numerator': 'Numerator',
   'ledger.indicator.denominator': 'Denominator',
   'ledger.indicator.figures': 'Figures',
+  'ledger.filterDefaultName': 'Filter {n}',
 };

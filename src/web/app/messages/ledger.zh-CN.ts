@@ -93,4 +93,5 @@ export const ledgerZh = {
   'ledger.indicator.numerator': '分子',
   'ledger.indicator.denominator': '分母',
   'ledger.indicator.figures': '指标',
+  'ledger.filterDefaultName': '筛选 {n}',
 } as const;

@@ -8,7 +8,7 @@ import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
-import { ErrorState, PageHeader, useDebounced } from '../../app/ui.js';
+import { ErrorState, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
 import { CaseCard, ReportButton } from './CasesPage.js';
@@ -30,6 +30,7 @@ export default function DisputesPage() {
   const can = useCan();
   const codes = useCaseCodes();
   const navigate = useNavigate();
+  const mobile = useIsMobile();
   const now = useNow();
   const params = useLedgerParams();
   const { sp, page, pageSize, sort, update } = params;
@@ -85,7 +86,7 @@ export default function DisputesPage() {
       options={codes.categoryOptions('dispute')}
       onChange={(v) => update({ category: v?.length ? String(v[v.length - 1]) : undefined })}
       showSearch
-      style={{ width: '100%', minWidth: 180 }}
+      style={{ width: mobile ? '100%' : 200 }}
     />,
     <Select
       key="state"
@@ -94,7 +95,7 @@ export default function DisputesPage() {
       value={state}
       onChange={(v) => update({ state: v })}
       options={CASE_STATES.map((s) => ({ value: s, label: t(`caseState.${s}`) }))}
-      style={{ width: '100%', minWidth: 110 }}
+      style={{ width: mobile ? '100%' : 120 }}
     />,
   ];
 
