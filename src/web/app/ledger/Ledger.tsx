@@ -86,6 +86,7 @@ export interface LedgerColumn<T> {
   sort?: string;
   /** With `paged: false`: the value sorted by (default: the row's `key` field). */
   value?: (row: T) => string | number | null;
+  /** With `ellipsis`: the widest the cell gets before its text is cut (default 240 px). */
   width?: number;
   ellipsis?: boolean;
   align?: 'left' | 'right' | 'center';
@@ -363,8 +364,14 @@ export function Ledger<T>(props: LedgerProps<T>) {
       {props.extra}
       {props.importSlot}
       {props.exportTo ? (
-        <Button icon={<DownloadOutlined />} loading={exporting} onClick={doExport} data-testid="ledger-export">
-          {t('ledger.export')}
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exporting}
+          onClick={doExport}
+          aria-label={t('ledger.export')}
+          data-testid="ledger-export"
+        >
+          {mobile ? null : t('ledger.export')}
         </Button>
       ) : null}
       {props.print && !mobile ? (
@@ -374,8 +381,13 @@ export function Ledger<T>(props: LedgerProps<T>) {
       ) : null}
       {savedMenu ? (
         <Dropdown trigger={['click']} menu={savedMenu}>
-          <Button icon={<FilterOutlined />} data-testid="ledger-saved-filters">
-            {t('ledger.savedFilters')}
+          <Button
+            icon={<SaveOutlined />}
+            aria-label={t('ledger.savedFilters')}
+            title={t('ledger.savedFilters')}
+            data-testid="ledger-saved-filters"
+          >
+            {mobile ? null : t('ledger.savedFilters')}
           </Button>
         </Dropdown>
       ) : null}
@@ -393,14 +405,20 @@ export function Ledger<T>(props: LedgerProps<T>) {
               onClick: ({ key }) => setPrefs({ ...prefs, density: key as Density }),
             }}
           >
-            <Tooltip title={t('ledger.densityTitle')}>
-              <Button icon={<ColumnHeightOutlined />} aria-label={t('ledger.densityTitle')} data-testid="ledger-density" />
-            </Tooltip>
+            <Button
+              icon={<ColumnHeightOutlined />}
+              aria-label={t('ledger.densityTitle')}
+              title={t('ledger.densityTitle')}
+              data-testid="ledger-density"
+            />
           </Dropdown>
           <Popover trigger="click" placement="bottomRight" title={t('ledger.columns')} content={columnSettings}>
-            <Tooltip title={t('ledger.columns')}>
-              <Button icon={<SettingOutlined />} aria-label={t('ledger.columns')} data-testid="ledger-columns-btn" />
-            </Tooltip>
+            <Button
+              icon={<SettingOutlined />}
+              aria-label={t('ledger.columns')}
+              title={t('ledger.columns')}
+              data-testid="ledger-columns-btn"
+            />
           </Popover>
         </>
       ) : null}
@@ -450,10 +468,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
   const tableColumns: TableColumnsType<T> = shown.map((c, i) => ({
     key: c.key,
     title: c.title,
-    width: c.width,
     align: c.align,
     fixed: i === 0 ? ('left' as const) : undefined,
-    ellipsis: c.ellipsis ? { showTitle: false } : undefined,
     sorter: c.sort || (!paged && c.value) ? true : undefined,
     sortOrder: c.sort || (!paged && c.value) ? sortOrder(c) : undefined,
     sortDirections: ['ascend', 'descend'],
@@ -461,7 +477,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
       const v = c.render ? c.render(row) : plain(c, row) || '—';
       return c.ellipsis ? (
         <Tooltip placement="topLeft" title={plain(c, row) || undefined}>
-          <span className="jy-ledger-ellipsis">{v}</span>
+          <span className="jy-ledger-ellipsis" style={{ maxWidth: c.width ?? 240 }}>
+            {v}
+          </span>
         </Tooltip>
       ) : (
         v

@@ -361,8 +361,9 @@ export default function CasesPage() {
               e.stopPropagation();
               open(c);
             }}
-            style={{ fontWeight: 500 }}
-            ellipsis
+            className="jy-ledger-ellipsis"
+            style={{ fontWeight: 500, display: 'block' }}
+            title={c.title}
           >
             {c.title}
           </Typography.Link>
