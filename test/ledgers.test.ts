@@ -33,7 +33,11 @@ async function sheetText(r: LightMyRequestResponse): Promise<string[]> {
 }
 
 const lastAudit = () =>
-  t.db.selectFrom('auditLog').select(['action', 'actorId', 'detail']).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+  t.db
+    .selectFrom('auditLog')
+    .select(['action', 'actorId', 'detail'])
+    .orderBy('seq', 'desc')
+    .executeTakeFirstOrThrow();
 
 describe('the case inbox', () => {
   it('sorts by a field the contract lists, both ways, and refuses any other with the field named', async () => {
@@ -98,7 +102,9 @@ describe('the visits module’s ledgers', () => {
   it('sorts the visits log by person or time and refuses other fields', async () => {
     const byName = (await street.get('/api/visits?sort=personName&pageSize=50')).json();
     const names = byName.items.map((v: { personName: string }) => v.personName);
-    expect(names).toEqual([...names].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1)));
+    expect(names).toEqual(
+      [...names].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1)),
+    );
     expect((await street.get('/api/visits?sort=findings')).statusCode).toBe(400);
     expect((await street.get('/api/patrols?sort=-distanceM')).statusCode).toBe(200);
     expect((await street.get('/api/patrols?sort=note')).statusCode).toBe(400);

@@ -39,8 +39,8 @@ async function printedText(page: Page, name: string): Promise<string[]> {
   mkdirSync(SHOTS, { recursive: true });
   writeFileSync(`${SHOTS}/${name}.pdf`, pdf);
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: true, isEvalSupported: false })
-    .promise;
+  const task = pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: true });
+  const doc = await task.promise;
   const pages: string[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -51,7 +51,7 @@ async function printedText(page: Page, name: string): Promise<string[]> {
         .replace(/\s+/g, ''),
     );
   }
-  await doc.destroy();
+  await task.destroy();
   return pages;
 }
 

@@ -53,7 +53,12 @@ export function PrintView({
     <div className={`jy-print${landscape ? ' jy-print-landscape' : ''}`} data-testid={testId}>
       <div className="jy-print-toolbar">
         <Space>
-          <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="print-go">
+          <Button
+            type="primary"
+            icon={<PrinterOutlined />}
+            onClick={() => window.print()}
+            data-testid="print-go"
+          >
             {t('ledger.print')}
           </Button>
           <Button icon={<CloseOutlined />} onClick={onClose} data-testid="print-close">

@@ -14,8 +14,8 @@ import { useArea } from '../areas/queries.js';
 import { CaseCard, ReportButton } from './CasesPage.js';
 import { FigureCard } from './IndicatorsPage.js';
 import { type Period, PeriodPicker, readPeriod } from './period.js';
-import { type CaseListItem, type CaseState, fetchCases, useCases, useIndicators } from './queries.js';
 import { CaseSheets } from './print.js';
+import { type CaseListItem, type CaseState, fetchCases, useCases, useIndicators } from './queries.js';
 import { CaseStateTag, DeadlineTag, useCaseCodes, useNow } from './shared.js';
 
 /** Ledger columns the list may carry for disputes (shown when the server sends them). */
@@ -123,7 +123,13 @@ export default function DisputesPage() {
         ]
       : []),
     ...(hasParties
-      ? [{ key: 'partyCount', title: t('dispute.partyCount'), text: (c: DisputeRow) => String(c.partyCount ?? '') }]
+      ? [
+          {
+            key: 'partyCount',
+            title: t('dispute.partyCount'),
+            text: (c: DisputeRow) => String(c.partyCount ?? ''),
+          },
+        ]
       : []),
     { key: 'assignee', title: t('dispute.mediator'), text: (c) => c.assignee?.name ?? '' },
     {
@@ -148,7 +154,8 @@ export default function DisputesPage() {
       key: 'due',
       title: t('case.deadline'),
       sort: 'stageDueAt',
-      render: (c) => (c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—'),
+      render: (c) =>
+        c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
       text: (c) => (c.stageDueAt ? dayjs(c.stageDueAt).format('YYYY-MM-DD HH:mm') : ''),
     },
   ];

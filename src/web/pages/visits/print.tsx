@@ -60,7 +60,9 @@ export function VisitRecordForm({ v }: { v: Visit }) {
           <tr>
             <th>{t('ledger.visit.cases')}</th>
             <td colSpan={3}>
-              {v.cases.length ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n') : t('ledger.visit.noCases')}
+              {v.cases.length
+                ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n')
+                : t('ledger.visit.noCases')}
             </td>
           </tr>
         </tbody>
