@@ -43,6 +43,7 @@ import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
+import { CasePrintButton } from './print.js';
 import {
   type Case,
   caseKeys,
@@ -529,6 +530,7 @@ function CaseDetail({ c }: { c: Case }) {
             </span>
           </Space>
         }
+        extra={mobile ? undefined : <CasePrintButton c={c} />}
       />
       <Space size={[6, 6]} wrap style={{ marginBottom: 12 }}>
         <CaseTypeTag type={c.type} />

@@ -6,6 +6,7 @@ import { useT } from '../../app/i18n.js';
 import { PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaMap } from '../areas/AreaMap.js';
 import { AttachmentList, CaseStateTag } from '../cases/shared.js';
+import { VisitPrintButton } from './print.js';
 import { useVisit, type Visit } from './queries.js';
 import { FindingPanel, fmtTime, methodLabel } from './shared.js';
 
@@ -43,6 +44,7 @@ function VisitDetail({ v }: { v: Visit }) {
             <span data-testid="visit-title">{t('visit.titleOf', { name: v.personName })}</span>
           </Space>
         }
+        extra={mobile ? undefined : <VisitPrintButton v={v} />}
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
