@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Abilities, Id, ListQuery, msg } from './common.js';
+import { Abilities, Id, ListQuery, msg, sortParam } from './common.js';
 import { TAG_REVEAL_FIELDS, TagCodeSchema } from './tags.js';
 
 /**
@@ -97,7 +97,9 @@ export type PersonListItem = z.infer<typeof PersonListItem>;
 
 export const AgeBand = z.enum(['0-6', '7-17', '18-34', '35-59', '60-79', '80+']);
 
+export const PERSON_SORTS = ['name', 'birthDate', 'updatedAt'] as const;
 export const PersonListQuery = ListQuery.extend({
+  sort: sortParam(PERSON_SORTS),
   areaId: Id.optional(),
   tag: TagCodeSchema.optional(),
   residenceType: ResidenceType.optional(),
@@ -281,9 +283,34 @@ export const OrganisationUpdate = OrganisationCreate.partial().refine((v) => Obj
   message: msg('没有要修改的内容', 'nothing to change'),
 });
 
+export const ORGANISATION_SORTS = ['name', 'kind', 'id'] as const;
 export const OrganisationListQuery = ListQuery.extend({
+  sort: sortParam(ORGANISATION_SORTS),
   areaId: Id.optional(),
   kind: z.string().max(20).optional(),
+});
+
+// —— the houses ledger (实有房屋) ——
+
+export const HouseListItem = z.object({
+  id: z.number(),
+  name: z.string(),
+  /** the house's place in words: 金盆小区 / 1栋 / 2单元 / 301 */
+  address: z.string(),
+  use: HouseUse.nullable(),
+  ownerName: z.string().nullable(),
+  floorArea: z.number().nullable(),
+  /** active people living in the house */
+  residents: z.number(),
+  households: z.number(),
+});
+export type HouseListItem = z.infer<typeof HouseListItem>;
+
+export const HOUSE_SORTS = ['address', 'floorArea', 'residents'] as const;
+export const HouseListQuery = ListQuery.extend({
+  sort: sortParam(HOUSE_SORTS),
+  areaId: Id.optional(),
+  use: z.union([HouseUse, z.literal('unknown')]).optional(),
 });
 
 // —— import ——

@@ -20,8 +20,19 @@
  *   text cell formula-safe (`safeCell`), identifier columns as text, the watermark three times;
  *   `localStamp(now)` for the watermark and file name. The module writes the audit entry.
  *                                                                               (xlsx.ts)
+ * - `exportLedger(s, ctx, {action, query, count, rows, columns …})` — a list's export as every
+ *   ledger does it: hourly limit, the audit entry (query, rows) committed before the first byte,
+ *   the stream with the watermark; `sendExport(reply, r)` answers with it.     (export.ts)
  */
 export { writeErrorSheet } from './errorsheet.js';
+export {
+  type LedgerExport,
+  LEDGER_EXPORT_CAP,
+  LEDGER_EXPORT_LIMIT,
+  exportLedger,
+  sendExport,
+  XLSX_TYPE,
+} from './export.js';
 export { type HeaderTable, headerTable, normalizeHeader } from './headers.js';
 export {
   LEDGER_LIMITS,

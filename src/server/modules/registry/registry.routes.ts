@@ -9,6 +9,8 @@ import { Id, IdParams, ListQuery, pageOf } from '../../../contract/common.js';
 import {
   HistoryEntry,
   House,
+  HouseListItem,
+  HouseListQuery,
   Household,
   HouseholdCreate,
   HouseUpdate,
@@ -30,12 +32,14 @@ import {
   RevealResult,
   TagAssign,
 } from '../../../contract/registry.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { SlidingWindow } from '../../platform/http/rate-limit.js';
 import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
+import { exportHouses, exportOrganisations } from './ledgers.export.js';
 import { exportPeople } from './registry.export.js';
 import { ageOn } from './registry.policy.js';
 import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
@@ -46,6 +50,8 @@ const tags = ['registry'];
 /** The tag filter is checked against the tags the actor may see (an unseen tag is an unknown value). */
 const PeopleQuery = PersonListQuery.extend({ tag: z.string().max(40).optional() });
 const ExportQuery = PeopleQuery.omit({ page: true, pageSize: true });
+const HouseExportQuery = HouseListQuery.omit({ page: true, pageSize: true });
+const OrganisationExportQuery = OrganisationListQuery.omit({ page: true, pageSize: true });
 const PageQuery = ListQuery.pick({ page: true, pageSize: true });
 const TagBody = TagAssign.extend({ tag: z.string().trim().min(1).max(40) });
 const HouseholdUpdate = z.strictObject({ headPersonId: Id.nullable() });
@@ -165,10 +171,16 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const ctx = req.ctx();
       if (req.query.q) searches.take(ctx.actor.userId);
       svc.checkTagFilter(ctx, req.query.tag);
-      const { rows, total, capped } = await svc.list(ctx, req.query as never);
-      // A total above the cap (COUNT_CAP, or SEARCH_COUNT_CAP for a search) is not counted: say so.
-      if (capped) reply.header('x-total-capped', String(capped));
-      return { items: await listItems(ctx, rows), total, page: req.query.page, pageSize: req.query.pageSize };
+      const { rows, total, exact } = await svc.list(ctx, req.query as never);
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
+      if (!exact) reply.header('x-total-estimated', 'true');
+      return {
+        items: await listItems(ctx, rows),
+        total,
+        totalExact: exact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
     },
   );
 
@@ -420,6 +432,53 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   // —— houses and households ——
 
   app.get(
+    '/houses',
+    {
+      config: { permission: 'house.read' },
+      schema: {
+        tags,
+        summary: 'The houses ledger (实有房屋): by name or place, area and use, sorted, with the true total',
+        querystring: HouseListQuery,
+        response: { 200: pageOf(HouseListItem) },
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const { rows, total, exact } = await svc.houseList(ctx, req.query);
+      if (!exact) reply.header('x-total-estimated', 'true');
+      const names = await svc.namesFor(rows.map((h) => h.path));
+      return {
+        items: rows.map((h) => ({
+          id: h.id,
+          name: h.name,
+          address: addressOf(h.path, names),
+          use: h.use as z.infer<typeof HouseListItem>['use'],
+          // The owner is a person: named only to those who read people there.
+          ownerName: ctx.actor.canAt('person.read', h.path) ? h.ownerName : null,
+          floorArea: h.floorArea,
+          residents: h.residents,
+          households: h.households,
+        })),
+        total,
+        totalExact: exact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
+    },
+  );
+
+  // Exports are POSTs with the CSRF header and the list's filter and sort as the body: audited
+  // and rate-limited, so never a GET another site could trigger (docs/security.md, "exports").
+  app.post(
+    '/houses/export',
+    {
+      config: { permission: 'house.read' },
+      schema: { tags, summary: 'Export the houses ledger as .xlsx (audited)', body: HouseExportQuery },
+    },
+    async (req, reply) => sendExport(reply, await exportHouses(s, svc, req.ctx(), req.body)),
+  );
+
+  app.get(
     '/houses/:id',
     { config: { permission: 'house.read' }, schema: { tags, params: IdParams, response: { 200: House } } },
     async (req, reply) => {
@@ -513,14 +572,28 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (req) => {
       const ctx = req.ctx();
-      const { rows, total } = await svc.organisations(ctx, req.query);
+      const { rows, total, exact } = await svc.organisations(ctx, req.query);
       return {
         items: rows.map((o) => presentOrganisation(o, ctx.actor, s.keyring)),
         total,
+        totalExact: exact,
         page: req.query.page,
         pageSize: req.query.pageSize,
       };
     },
+  );
+
+  app.post(
+    '/organisations/export',
+    {
+      config: { permission: 'org.read' },
+      schema: {
+        tags,
+        summary: 'Export the organisations ledger as .xlsx (phones masked, audited)',
+        body: OrganisationExportQuery,
+      },
+    },
+    async (req, reply) => sendExport(reply, await exportOrganisations(s, req.ctx(), req.body)),
   );
 
   app.get(
