@@ -343,7 +343,15 @@ export const ImportPreview = z.object({
   columns: z.array(z.object({ index: z.number(), header: z.string(), field: ImportField.nullable() })),
   sample: z.array(z.record(z.string(), z.string().nullable())),
   total: z.number(),
+  /** sheet rows left out as totals (合计：7人, 小计 …) */
+  skipped: z.array(z.number()),
 });
+
+/** Which ledger a job read: people (staged, previewed), or one of the one-request imports. */
+export const ImportKind = z.enum(['people', 'organisations', 'houses', 'disputes']);
+export type ImportKind = z.infer<typeof ImportKind>;
+/** The one-request imports: where the rows land (organisations, houses: the area; disputes: the area). */
+export const LedgerImportQuery = z.strictObject({ areaId: Id });
 
 export const ImportConfirm = z.strictObject({
   /** column index → field (null: ignore the column) */
@@ -355,6 +363,9 @@ export const ImportConfirm = z.strictObject({
 
 export const ImportJob = z.object({
   id: z.number(),
+  kind: ImportKind,
+  /** sheet rows left out as totals (合计：7人, 小计 …) */
+  skipped: z.array(z.number()),
   status: z.enum(['preview', 'queued', 'running', 'done', 'failed']),
   fileName: z.string(),
   total: z.number(),

@@ -91,3 +91,17 @@ export function sendExport(
   if (r.capped) reply.header('x-export-capped', 'true');
   return reply.send(r.stream);
 }
+
+/** Sends an import template (no side effect: a GET). */
+export function sendTemplate(
+  reply: { header(k: string, v: string): unknown; send(b: unknown): unknown },
+  body: Buffer,
+  name: string,
+) {
+  reply.header('content-type', XLSX_TYPE);
+  reply.header(
+    'content-disposition',
+    `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(`${name}.xlsx`)}`,
+  );
+  return reply.send(body);
+}

@@ -8,10 +8,14 @@
  *   (`guess`). `normalizeHeader` is the normalisation it matches on.       (headers.ts)
  * - `readLedger(file, fileName, table, limits?)` — .xlsx (first worksheet) or .csv (UTF-8 or
  *   GB18030, comma or tab): the header row found under title rows, every cell as Excel shows it,
- *   blank rows skipped, rows streamed. An .xlsx is unpacked under `LEDGER_LIMITS` (zip bombs,
+ *   blank rows and total rows (合计/小计/总计 …, `isTotalRow`; listed in `skippedTotals`)
+ *   skipped, rows streamed. An .xlsx is unpacked under `LEDGER_LIMITS` (zip bombs,
  *   issue 14; zip.ts); a file it cannot take is a `LedgerError` (`unsupported_format`,
  *   `empty_file`, `unreadable`, `too_large`) with a zh and an en message.      (read.ts)
  * - `RowError` — what the module found wrong with a row (row, column title, message).
+ * - `withLedgerUpload`, `readImport`, `recordImport`, `ledgerTemplate` — a small ledger imported
+ *   in one request (organisations, houses, disputes): upload, required columns, the rows as
+ *   fields, the job and its failed rows kept for the error sheet, the template. (imports.ts)
  * - `writeErrorSheet(headers, failedRows)` — the failed rows as an .xlsx the user fixes and
  *   imports again, with 原行号 and 错误原因.                                    (errorsheet.ts)
  *
@@ -31,9 +35,22 @@ export {
   LEDGER_EXPORT_LIMIT,
   exportLedger,
   sendExport,
+  sendTemplate,
   XLSX_TYPE,
 } from './export.js';
 export { type HeaderTable, headerTable, normalizeHeader } from './headers.js';
+export {
+  type ImportCounts,
+  importJobOf,
+  LEDGER_UPLOAD_MAX,
+  type LedgerKind,
+  ledgerTemplate,
+  type ReadImport,
+  readImport,
+  recordImport,
+  sniffLedger,
+  withLedgerUpload,
+} from './imports.js';
 export {
   LEDGER_LIMITS,
   type Ledger,
@@ -41,6 +58,7 @@ export {
   type LedgerLimits,
   type LedgerRow,
   type RowError,
+  isTotalRow,
   readLedger,
 } from './read.js';
 export { localStamp, safeCell, type WriteXlsxOptions, writeXlsx, type XlsxColumn } from './xlsx.js';

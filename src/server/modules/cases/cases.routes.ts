@@ -47,6 +47,7 @@ import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { casesService } from './cases.service.js';
+import { disputeImportRoutes } from './dispute-import.routes.js';
 
 const tags = ['cases'];
 const RevealCaseBody = z.strictObject({
@@ -259,6 +260,9 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       };
     },
   );
+
+  // The disputes ledger: its template and import (dispute-import.routes.ts).
+  await app.register(disputeImportRoutes, { services: s });
 
   // Multipart is parsed only where a file is expected (other routes refuse it as 415).
   await app.register(async (upload) => {

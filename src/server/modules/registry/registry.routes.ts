@@ -17,6 +17,7 @@ import {
   ImportConfirm,
   ImportJob,
   ImportPreview,
+  LedgerImportQuery,
   Organisation,
   OrganisationCreate,
   OrganisationListQuery,
@@ -32,13 +33,14 @@ import {
   RevealResult,
   TagAssign,
 } from '../../../contract/registry.js';
-import { sendExport } from '../../engines/sheets/index.js';
+import { sendExport, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { SlidingWindow } from '../../platform/http/rate-limit.js';
 import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
+import { ledgerImportService } from './ledger-import.service.js';
 import { exportHouses, exportOrganisations } from './ledgers.export.js';
 import { exportPeople } from './registry.export.js';
 import { ageOn } from './registry.policy.js';
@@ -61,6 +63,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = registryService(s);
   const imports = importService(s);
+  const ledgers = ledgerImportService(s);
   // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates.
   const searches = new SlidingWindow(s.config.searchPerMinute, 60_000, () => s.clock.now());
 
@@ -366,12 +369,74 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         }
       },
     );
+
+    // The organisations and houses ledgers: one request, the rows checked and applied at once.
+    upload.post(
+      '/organisations/import',
+      {
+        config: { permission: 'org.manage', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
+        schema: {
+          tags,
+          summary: 'Import an organisations ledger (.xlsx/.csv) into an area: the finished job',
+          querystring: LedgerImportQuery,
+          response: { 200: ImportJob },
+        },
+      },
+      async (req) => {
+        const ctx = req.ctx();
+        const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
+          ledgers.importOrganisations(ctx, file, name, req.query.areaId),
+        );
+        return imports.get(ctx, id);
+      },
+    );
+    upload.post(
+      '/houses/import',
+      {
+        config: { permission: 'house.update', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
+        schema: {
+          tags,
+          summary: "Import a houses ledger (.xlsx/.csv): each row's house found in the area, its facts updated",
+          querystring: LedgerImportQuery,
+          response: { 200: ImportJob },
+        },
+      },
+      async (req) => {
+        const ctx = req.ctx();
+        const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
+          ledgers.importHouses(ctx, file, name, req.query.areaId),
+        );
+        return imports.get(ctx, id);
+      },
+    );
   });
 
+  // Import templates: the column titles the importer recognises, and a sheet explaining them.
+  app.get(
+    '/organisations/import/template',
+    { config: { permission: 'org.manage' }, schema: { tags, summary: 'The organisations ledger template (.xlsx)' } },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const body = await ledgers.organisationsTemplate(ctx.lang);
+      return sendTemplate(reply, body, ctx.lang === 'zh' ? '组织单位导入模板' : 'organisations-template');
+    },
+  );
+  app.get(
+    '/houses/import/template',
+    { config: { permission: 'house.update' }, schema: { tags, summary: 'The houses ledger template (.xlsx)' } },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const body = await ledgers.housesTemplate(ctx.lang);
+      return sendTemplate(reply, body, ctx.lang === 'zh' ? '实有房屋导入模板' : 'houses-template');
+    },
+  );
+
+  // A job is its importer's whatever the ledger (people, organisations, houses, disputes): these
+  // answer only the importer's own jobs, so being signed in is enough to ask.
   app.get(
     '/imports',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: { tags, summary: 'My imports', querystring: PageQuery, response: { 200: pageOf(ImportJob) } },
     },
     async (req) => imports.mine(req.ctx(), req.query.page, req.query.pageSize),
@@ -380,7 +445,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/imports/:id',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: { tags, params: IdParams, response: { 200: ImportJob } },
     },
     async (req) => imports.get(req.ctx(), req.params.id),
@@ -409,7 +474,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/imports/:id/errors.xlsx',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: {
         tags,
         summary: "The failed rows as a workbook (the importer's own, for a day; audited)",
