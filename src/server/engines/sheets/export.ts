@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { localStamp, type XlsxColumn, writeXlsx } from './xlsx.js';
+import { localStamp, writeXlsx, type XlsxColumn } from './xlsx.js';
 
 /** Rows one export may hold. */
 export const LEDGER_EXPORT_CAP = 100_000;

@@ -115,7 +115,9 @@ export async function readImport<F extends string>(
         ]);
       return new AppError('IMPORT_BAD_FILE', { reason });
     }
-    return new AppError('IMPORT_BAD_FILE', { reason: zh ? '文件损坏或格式不受支持' : 'damaged or unsupported format' });
+    return new AppError('IMPORT_BAD_FILE', {
+      reason: zh ? '文件损坏或格式不受支持' : 'damaged or unsupported format',
+    });
   };
   let ledger: Awaited<ReturnType<typeof readLedger>>;
   try {
@@ -130,7 +132,9 @@ export async function readImport<F extends string>(
     const reason = zh
       ? `找不到${names}列：请按模板填写表头（第一行或标题下的一行）`
       : `no ${names} column: use the template's column titles`;
-    throw new AppError('IMPORT_BAD_FILE', { reason }, [{ path: 'file', code: 'missing_column', message: reason }]);
+    throw new AppError('IMPORT_BAD_FILE', { reason }, [
+      { path: 'file', code: 'missing_column', message: reason },
+    ]);
   }
   const rows: ReadImport<F>['rows'] = [];
   try {
@@ -255,7 +259,11 @@ export async function ledgerTemplate(opts: {
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   wb.creator = 'Jiayuan (家园)';
   wb.created = new Date();
   const ws = wb.addWorksheet(opts.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -264,7 +272,9 @@ export async function ledgerTemplate(opts: {
     width: c.width ?? Math.min(40, Math.max(12, Array.from(c.header).length * 2 + 6)),
     style: { numFmt: '@' },
   }));
-  const head = ws.addRow(opts.columns.map((c) => (c.required ? `${c.header}（${zh ? '必填' : 'required'}）` : c.header)));
+  const head = ws.addRow(
+    opts.columns.map((c) => (c.required ? `${c.header}（${zh ? '必填' : 'required'}）` : c.header)),
+  );
   head.font = { bold: true };
   head.eachCell((c, i) => {
     c.fill = {
@@ -295,7 +305,7 @@ export async function ledgerTemplate(opts: {
     .addRow([
       zh
         ? '在第一张表的表头下逐行填写；“合计”“小计”等汇总行会自动跳过，不会导入。'
-        : 'Fill in one row per record under the first sheet's titles; total rows (合计, 小计 …) are skipped.',
+        : 'Fill in one row per record under the titles of the first sheet; total rows (合计, 小计 …) are skipped.',
     ])
     .commit();
   help.commit();

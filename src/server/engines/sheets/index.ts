@@ -30,10 +30,10 @@
  */
 export { writeErrorSheet } from './errorsheet.js';
 export {
-  type LedgerExport,
+  exportLedger,
   LEDGER_EXPORT_CAP,
   LEDGER_EXPORT_LIMIT,
-  exportLedger,
+  type LedgerExport,
   sendExport,
   sendTemplate,
   XLSX_TYPE,
@@ -52,13 +52,13 @@ export {
   withLedgerUpload,
 } from './imports.js';
 export {
+  isTotalRow,
   LEDGER_LIMITS,
   type Ledger,
   LedgerError,
   type LedgerLimits,
   type LedgerRow,
   type RowError,
-  isTotalRow,
   readLedger,
 } from './read.js';
 export { localStamp, safeCell, type WriteXlsxOptions, writeXlsx, type XlsxColumn } from './xlsx.js';

@@ -66,8 +66,10 @@ const TOTAL_WORD =
   /^(?:本页|本户|全户|本组|本栋|本楼|以上)?(?:合计|小计|总计|共计|总数|累计|汇总|total|subtotal|grandtotal|sum)(?:$|[:：\s(（\d共计为=])/i;
 export function isTotalRow(cells: (string | null)[]): boolean {
   const first = cells.find((c) => c !== null && c.trim() !== '');
-  if (first === undefined) return false;
-  const t = first.replace(/[\s\u3000]+/g, '').replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  if (first === undefined || first === null) return false;
+  const t = first
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   return TOTAL_WORD.test(t) || /^共\d+(?:人|户|条|家|个|间|套|件|起)$/.test(t);
 }
 

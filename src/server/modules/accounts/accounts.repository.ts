@@ -54,8 +54,7 @@ export function accountsRepo(db: Conn) {
       q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));
     }
     if (opts.status) q = q.where('u.status', '=', opts.status);
-    if (opts.areaId)
-      q = q.where(sql<SqlBool>`h.path <@ (SELECT path FROM areas WHERE id = ${opts.areaId})`);
+    if (opts.areaId) q = q.where(sql<SqlBool>`h.path <@ (SELECT path FROM areas WHERE id = ${opts.areaId})`);
     if (opts.role) {
       q = q.where(({ exists, selectFrom }) =>
         exists(

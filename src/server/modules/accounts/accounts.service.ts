@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import type { ListQuery } from '../../../contract/common.js';
+import { exportLedger, localStamp } from '../../engines/sheets/index.js';
 import {
   assertMayHold,
   type DutyConflict,
@@ -9,7 +10,6 @@ import {
   dutyConflictError,
   needsApproval,
 } from '../../platform/access/duties.js';
-import { exportLedger, localStamp } from '../../engines/sheets/index.js';
 import { areaIdInScope, pathInScope } from '../../platform/access/scope.js';
 import { diff } from '../../platform/audit/audit.js';
 import { rememberPassword } from '../../platform/auth/history.js';
@@ -160,7 +160,10 @@ export function accountsService(s: Services) {
      * The accounts ledger as .xlsx through the sheets engine: the list's filter in the actor's
      * scope, statuses and roles in words, audited (user.export) before the first byte.
      */
-    async exportUsers(ctx: Ctx, q: { q?: string; status?: string; role?: string; areaId?: number; sort?: string }) {
+    async exportUsers(
+      ctx: Ctx,
+      q: { q?: string; status?: string; role?: string; areaId?: number; sort?: string },
+    ) {
       const filter = { scope: scope(ctx), q: q.q, status: q.status, role: q.role, areaId: q.areaId };
       const lock = await lockView();
       const repo = accountsRepo(s.db);
@@ -190,7 +193,10 @@ export function accountsService(s: Services) {
                 areaName: u.areaName,
                 status: STATUS[status],
                 roles: u.roles
-                  .map((r) => `${zh ? r.roleName : r.roleNameEn}（${r.areaName}）${r.pending ? (zh ? '待审批' : ' pending') : ''}`)
+                  .map(
+                    (r) =>
+                      `${zh ? r.roleName : r.roleNameEn}（${r.areaName}）${r.pending ? (zh ? '待审批' : ' pending') : ''}`,
+                  )
                   .join(zh ? '、' : ', '),
                 totp: u.totpEnabled ? (zh ? '已启用' : 'On') : zh ? '未启用' : 'Off',
                 lastLoginAt: stamp(u.lastLoginAt),

@@ -1,13 +1,21 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ImportJob, LedgerImportQuery } from '../../../contract/registry.js';
-import { importJobOf, LEDGER_UPLOAD_MAX, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
+import {
+  importJobOf,
+  LEDGER_UPLOAD_MAX,
+  sendTemplate,
+  withLedgerUpload,
+} from '../../engines/sheets/index.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import type { Services } from '../../platform/services.js';
 import { disputeImport } from './dispute-import.js';
 
 /** The disputes ledger's template and import (dispute-import.ts). */
-export const disputeImportRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
+export const disputeImportRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services: s },
+) => {
   const tags = ['cases'];
   const imports = disputeImport(s);
 
@@ -41,7 +49,7 @@ export const disputeImportRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          imports.importDisputes(ctx, file, name, req.query.areaId),
+          imports.importDisputes(ctx, file, name, (req.query as { areaId: number }).areaId),
         );
         return importJobOf(s, ctx, id);
       },

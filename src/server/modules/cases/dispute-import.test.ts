@@ -66,13 +66,34 @@ describe('disputes import', () => {
   });
 
   it('registers each good row as a dispute through the case engine', async () => {
-    const grid1Name = (await t.db.selectFrom('areas').select('name').where('id', '=', grid1).executeTakeFirstOrThrow())
-      .name;
+    const grid1Name = (
+      await t.db.selectFrom('areas').select('name').where('id', '=', grid1).executeTakeFirstOrThrow()
+    ).name;
     const id = makeId('43068119800101123');
     const file = await xlsx([
       ['矛盾纠纷排查化解台账'],
-      ['序号', '纠纷名称', '纠纷类型', '当事人', '当事人身份证号', '当事人电话', '所属网格', '登记日期', '涉及金额'],
-      [1, '楼上漏水', '漏水纠纷', '张三（申请人）、李四（被申请人）', `${id}、`, '13811112222', grid1Name, '2026-11-03', '2000'],
+      [
+        '序号',
+        '纠纷名称',
+        '纠纷类型',
+        '当事人',
+        '当事人身份证号',
+        '当事人电话',
+        '所属网格',
+        '登记日期',
+        '涉及金额',
+      ],
+      [
+        1,
+        '楼上漏水',
+        '漏水纠纷',
+        '张三（申请人）、李四（被申请人）',
+        `${id}、`,
+        '13811112222',
+        grid1Name,
+        '2026-11-03',
+        '2000',
+      ],
       [2, '邻里噪音', '邻里纠纷', '王五、赵六', '', '', '', '', ''],
       [3, '无类型', '', '钱七', '', '', '', '', ''],
       [4, '证件错误', '婚姻纠纷', '孙八', '430681198001011234', '', '', '', ''],
@@ -82,7 +103,14 @@ describe('disputes import', () => {
     const r = await upload(worker, `/api/disputes/import?areaId=${community}`, file);
     expect(r.statusCode, r.body).toBe(200);
     const job = r.json();
-    expect(job).toMatchObject({ kind: 'disputes', status: 'done', total: 5, created: 2, failed: 3, skipped: [8] });
+    expect(job).toMatchObject({
+      kind: 'disputes',
+      status: 'done',
+      total: 5,
+      created: 2,
+      failed: 3,
+      skipped: [8],
+    });
     expect(job.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toEqual([
       '5:纠纷类型',
       '6:当事人身份证号',

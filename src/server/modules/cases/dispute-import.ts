@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { type Category, DISPUTE_SCALES, DISPUTE_TYPES } from '../../../contract/case-codes.js';
 import { type CaseCreate, DisputeCreate } from '../../../contract/cases.js';
 import { checkIdNumber, checkPhone, cleanText, toHalfWidth } from '../../../contract/identifiers.js';
-import { caseEngine } from '../../engines/cases/engine.js';
 import { perm } from '../../engines/cases/definition.js';
+import { caseEngine } from '../../engines/cases/engine.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import {
   headerTable,
@@ -48,7 +48,17 @@ type Field = (typeof FIELDS)[number];
 const HEADERS = headerTable<Field>({
   title: ['纠纷名称', '纠纷事由', '事由', '案由', '标题', '矛盾纠纷名称', '纠纷标题'],
   category: ['纠纷类型', '纠纷类别', '类型', '类别', '纠纷种类'],
-  description: ['简要情况', '纠纷简要情况', '基本情况', '主要情况', '情况描述', '纠纷内容', '内容', '描述', '纠纷概况'],
+  description: [
+    '简要情况',
+    '纠纷简要情况',
+    '基本情况',
+    '主要情况',
+    '情况描述',
+    '纠纷内容',
+    '内容',
+    '描述',
+    '纠纷概况',
+  ],
   address: ['发生地点', '地点', '发生地址', '纠纷发生地', '地址'],
   area: ['所属网格', '网格', '所属社区', '所属区域'],
   parties: ['当事人', '当事人姓名', '双方当事人', '涉及人员', '当事人情况'],
@@ -101,7 +111,9 @@ const CATEGORY_WORDS = (() => {
     put(c.code, c.code);
   }
   for (const g of DISPUTE_TYPES.filter((c: Category) => c.parent === null)) {
-    const other = leaves.find((l) => l.parent === g.code && l.code.endsWith('99')) ?? leaves.find((l) => l.parent === g.code);
+    const other =
+      leaves.find((l) => l.parent === g.code && l.code.endsWith('99')) ??
+      leaves.find((l) => l.parent === g.code);
     if (other) {
       put(g.zh, other.code);
       put(g.en, other.code);
@@ -154,25 +166,72 @@ export function disputeImport(s: Services) {
         lang,
         sheetName: zh ? '矛盾纠纷' : 'Disputes',
         columns: [
-          col('title', true, zh ? '楼上漏水纠纷' : 'Leak from upstairs', zh ? '2–100 个字' : '2–100 characters', 24),
+          col(
+            'title',
+            true,
+            zh ? '楼上漏水纠纷' : 'Leak from upstairs',
+            zh ? '2–100 个字' : '2–100 characters',
+            24,
+          ),
           col(
             'category',
             true,
             zh ? '漏水纠纷' : 'Water leaks',
-            zh ? '如 婚姻纠纷、邻里纠纷、漏水纠纷、劳动报酬纠纷；大类（如 邻里纠纷）记为其中的“其他”' : 'a dispute type; a group files under its "other"',
+            zh
+              ? '如 婚姻纠纷、邻里纠纷、漏水纠纷、劳动报酬纠纷；大类（如 邻里纠纷）记为其中的“其他”'
+              : 'a dispute type; a group files under its "other"',
           ),
-          col('description', false, zh ? '302 室卫生间漏水至 202 室' : 'Bathroom leak from 302 into 202', '', 36),
+          col(
+            'description',
+            false,
+            zh ? '302 室卫生间漏水至 202 室' : 'Bathroom leak from 302 into 202',
+            '',
+            36,
+          ),
           col('address', false, zh ? '金盆小区 1栋' : 'Jinpen Garden bldg 1', ''),
-          col('area', false, zh ? '第一网格' : 'Grid 1', zh ? '所选区域下的网格名称；不填则为所选区域' : 'a grid under the chosen area'),
-          col('applicants', true, zh ? '张三' : 'Zhang San', zh ? '多人用“、”分隔；也可只填“当事人”一列，如 张三（申请人）、李四（被申请人）' : 'several separated by 、; or one "parties" column'),
+          col(
+            'area',
+            false,
+            zh ? '第一网格' : 'Grid 1',
+            zh ? '所选区域下的网格名称；不填则为所选区域' : 'a grid under the chosen area',
+          ),
+          col(
+            'applicants',
+            true,
+            zh ? '张三' : 'Zhang San',
+            zh
+              ? '多人用“、”分隔；也可只填“当事人”一列，如 张三（申请人）、李四（被申请人）'
+              : 'several separated by 、; or one "parties" column',
+          ),
           col('respondents', false, zh ? '李四' : 'Li Si', ''),
-          col('partyIdNumbers', false, '', zh ? '按当事人顺序，用“、”分隔' : 'in the order of the parties', 22),
+          col(
+            'partyIdNumbers',
+            false,
+            '',
+            zh ? '按当事人顺序，用“、”分隔' : 'in the order of the parties',
+            22,
+          ),
           col('partyPhones', false, '', zh ? '按当事人顺序，用“、”分隔' : 'in the order of the parties'),
           col('amount', false, '2000', zh ? '元' : 'yuan'),
           col('involvedCount', false, '2', ''),
-          col('scale', false, zh ? '个体性' : 'Individual', zh ? '个体性、一般群体性、重大群体性' : 'individual, group, major group'),
-          col('urgency', false, zh ? '一般' : 'normal', zh ? '填“紧急”为紧急，其他为一般' : '"urgent" or normal'),
-          col('date', false, '2026-11-03', zh ? '台账上的登记日期，记入情况说明' : 'the ledger date, kept in the description'),
+          col(
+            'scale',
+            false,
+            zh ? '个体性' : 'Individual',
+            zh ? '个体性、一般群体性、重大群体性' : 'individual, group, major group',
+          ),
+          col(
+            'urgency',
+            false,
+            zh ? '一般' : 'normal',
+            zh ? '填“紧急”为紧急，其他为一般' : '"urgent" or normal',
+          ),
+          col(
+            'date',
+            false,
+            '2026-11-03',
+            zh ? '台账上的登记日期，记入情况说明' : 'the ledger date, kept in the description',
+          ),
           col('note', false, '', ''),
         ],
       });
@@ -192,7 +251,11 @@ export function disputeImport(s: Services) {
         .executeTakeFirst();
       if (!root)
         throw new AppError('VALIDATION_FAILED', { fields: 'areaId' }, [
-          { path: 'query.areaId', code: 'not_found', message: t('所选区域不存在或不在您的范围内', 'Unknown area or outside your scope') },
+          {
+            path: 'query.areaId',
+            code: 'not_found',
+            message: t('所选区域不存在或不在您的范围内', 'Unknown area or outside your scope'),
+          },
         ]);
       const read = await readImport(ctx, file, fileName, {
         headers: HEADERS,
@@ -201,8 +264,13 @@ export function disputeImport(s: Services) {
         maxRows: DISPUTE_IMPORT_MAX_ROWS,
       });
       if (!['parties', 'applicants'].some((f) => read.mapping.includes(f as Field))) {
-        const reason = t('找不到“申请人”或“当事人”列：请按模板填写表头', 'no "applicants" or "parties" column: use the template');
-        throw new AppError('IMPORT_BAD_FILE', { reason }, [{ path: 'file', code: 'missing_column', message: reason }]);
+        const reason = t(
+          '找不到“申请人”或“当事人”列：请按模板填写表头',
+          'no "applicants" or "parties" column: use the template',
+        );
+        throw new AppError('IMPORT_BAD_FILE', { reason }, [
+          { path: 'file', code: 'missing_column', message: reason },
+        ]);
       }
       const grids = await s.db
         .selectFrom('areas')
@@ -220,12 +288,18 @@ export function disputeImport(s: Services) {
       for (const r of read.rows) {
         const raw = read.raw(r.cells);
         const rowErrors: RowError[] = [];
-        const err = (f: Field, a: string, b: string) => rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
-        const warn = (f: Field, a: string, b: string) => warnings.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
+        const err = (f: Field, a: string, b: string) =>
+          rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
+        const warn = (f: Field, a: string, b: string) =>
+          warnings.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
 
         const category = raw.category ? CATEGORY_WORDS.get(key(raw.category)) : undefined;
         if (raw.category && !category)
-          err('category', `无法识别的纠纷类型“${raw.category}”：请按模板“填写说明”选择`, `unknown dispute type "${raw.category}": see the template's notes`);
+          err(
+            'category',
+            `无法识别的纠纷类型“${raw.category}”：请按模板“填写说明”选择`,
+            `unknown dispute type "${raw.category}": see the template's notes`,
+          );
         if (!raw.category) err('category', '纠纷类型不能为空', 'the dispute type is required');
         if (!raw.title) err('title', '纠纷名称不能为空', 'the title is required');
 
@@ -234,7 +308,8 @@ export function disputeImport(s: Services) {
         const named: { name: string; role: string }[] = [];
         if (raw.applicants || raw.respondents) {
           for (const n of split(raw.applicants)) named.push({ name: nameAndRole(n).name, role: 'applicant' });
-          for (const n of split(raw.respondents)) named.push({ name: nameAndRole(n).name, role: 'respondent' });
+          for (const n of split(raw.respondents))
+            named.push({ name: nameAndRole(n).name, role: 'respondent' });
         } else {
           split(raw.parties).forEach((n, i) => {
             const p = nameAndRole(n);
@@ -247,9 +322,17 @@ export function disputeImport(s: Services) {
         const ids = split(raw.partyIdNumbers);
         const phones = split(raw.partyPhones);
         if (ids.length > named.length)
-          err('partyIdNumbers', `身份证号比当事人多（${ids.length} 个号码，${named.length} 名当事人）`, `more ID numbers (${ids.length}) than parties (${named.length})`);
+          err(
+            'partyIdNumbers',
+            `身份证号比当事人多（${ids.length} 个号码，${named.length} 名当事人）`,
+            `more ID numbers (${ids.length}) than parties (${named.length})`,
+          );
         if (phones.length > named.length)
-          warn('partyPhones', '电话比当事人多，多出的已忽略', 'more phones than parties: the extra ones were ignored');
+          warn(
+            'partyPhones',
+            '电话比当事人多，多出的已忽略',
+            'more phones than parties: the extra ones were ignored',
+          );
         const parties = named.map((p, i) => {
           const out: { role: string; name: string; idNumber?: string; phone?: string } = {
             role: p.role,
@@ -265,7 +348,12 @@ export function disputeImport(s: Services) {
           if (ph && ph !== '-' && ph !== '无') {
             const c = checkPhone(ph);
             if (c.ok) out.phone = c.value;
-            else warn('partyPhones', `${p.name}：${c.message.zh}，已留空`, `${p.name}: ${c.message.en}: left empty`);
+            else
+              warn(
+                'partyPhones',
+                `${p.name}：${c.message.zh}，已留空`,
+                `${p.name}: ${c.message.en}: left empty`,
+              );
           }
           return out;
         });
@@ -277,25 +365,44 @@ export function disputeImport(s: Services) {
           else
             err(
               'area',
-              found.length ? `“${raw.area}”有 ${found.length} 处同名：请改选更小的区域导入` : `“${root.name}”下没有“${raw.area}”`,
-              found.length ? `"${raw.area}" names ${found.length} places: import into a smaller area` : `no "${raw.area}" under "${root.name}"`,
+              found.length
+                ? `“${raw.area}”有 ${found.length} 处同名：请改选更小的区域导入`
+                : `“${root.name}”下没有“${raw.area}”`,
+              found.length
+                ? `"${raw.area}" names ${found.length} places: import into a smaller area`
+                : `no "${raw.area}" under "${root.name}"`,
             );
         }
         const detail: { scale: string; amount?: number; involvedCount?: number } = { scale: '01' };
         if (raw.scale) {
           const sc = SCALE_WORDS.get(key(raw.scale));
           if (sc) detail.scale = sc;
-          else warn('scale', `无法识别的纠纷规模“${raw.scale}”，按个体性登记`, `unknown scale "${raw.scale}": registered as individual`);
+          else
+            warn(
+              'scale',
+              `无法识别的纠纷规模“${raw.scale}”，按个体性登记`,
+              `unknown scale "${raw.scale}": registered as individual`,
+            );
         }
         if (raw.amount) {
           const n = Number(toHalfWidth(raw.amount).replace(/[,，\s元]/g, ''));
           if (Number.isFinite(n) && n >= 0 && n <= 1e10) detail.amount = n;
-          else warn('amount', `无法识别的金额“${raw.amount}”，已忽略`, `unrecognised amount "${raw.amount}": ignored`);
+          else
+            warn(
+              'amount',
+              `无法识别的金额“${raw.amount}”，已忽略`,
+              `unrecognised amount "${raw.amount}": ignored`,
+            );
         }
         if (raw.involvedCount) {
           const n = Number(toHalfWidth(raw.involvedCount).replace(/[人\s]/g, ''));
           if (Number.isInteger(n) && n >= 1 && n <= 100000) detail.involvedCount = n;
-          else warn('involvedCount', `无法识别的人数“${raw.involvedCount}”，已忽略`, `unrecognised count "${raw.involvedCount}": ignored`);
+          else
+            warn(
+              'involvedCount',
+              `无法识别的人数“${raw.involvedCount}”，已忽略`,
+              `unrecognised count "${raw.involvedCount}": ignored`,
+            );
         }
         const description = [
           cleanText(raw.description),
@@ -322,7 +429,12 @@ export function disputeImport(s: Services) {
         if (!body.success) {
           for (const i of body.error.issues) {
             const f = (
-              { title: 'title', description: 'description', address: 'address', parties: partyColumn } as Record<string, Field>
+              {
+                title: 'title',
+                description: 'description',
+                address: 'address',
+                parties: partyColumn,
+              } as Record<string, Field>
             )[String(i.path[0])];
             errors.push({ row: r.rowNo, column: f ? read.column(f) : '', message: i.message });
           }
@@ -337,7 +449,8 @@ export function disputeImport(s: Services) {
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
           const issues = e.issues ?? [];
-          if (issues.length) for (const i of issues) errors.push({ row: r.rowNo, column: '', message: i.message });
+          if (issues.length)
+            for (const i of issues) errors.push({ row: r.rowNo, column: '', message: i.message });
           else errors.push({ row: r.rowNo, column: '', message: formatMessage(e.code, lang, e.params) });
         }
       }

@@ -72,20 +72,26 @@ export function ledgerImportService(s: Services) {
             'kind',
             true,
             zh ? '企业' : 'Enterprise',
-            zh ? '共建单位、企业、市场、社会组织、群众队伍之一' : 'co-building unit, enterprise, market, social organisation or residents team',
+            zh
+              ? '共建单位、企业、市场、社会组织、群众队伍之一'
+              : 'co-building unit, enterprise, market, social organisation or residents team',
           ),
           col(
             'creditCode',
             false,
             '91430681MA4L0XXXXX',
-            zh ? '18 位；有代码的单位按代码更新，没有的按名称更新' : '18 characters: a unit with a code is matched by it, else by name',
+            zh
+              ? '18 位；有代码的单位按代码更新，没有的按名称更新'
+              : '18 characters: a unit with a code is matched by it, else by name',
             22,
           ),
           col(
             'area',
             false,
             zh ? '第一网格' : 'Grid 1',
-            zh ? '所选区域下的网格或社区名称；不填则登记在所选区域' : 'a grid or community under the chosen area; empty: the chosen area',
+            zh
+              ? '所选区域下的网格或社区名称；不填则登记在所选区域'
+              : 'a grid or community under the chosen area; empty: the chosen area',
           ),
           col('address', false, zh ? '金盆路 12 号' : '12 Jinpen Rd', '', 30),
           col('contactName', false, zh ? '李明' : 'Li Ming', ''),
@@ -112,7 +118,8 @@ export function ledgerImportService(s: Services) {
         .where('kind', 'in', ['community', 'grid', 'compound'])
         .execute();
       const placeByName = new Map<string, typeof places>();
-      for (const p of places) placeByName.set(wordKey(p.name), [...(placeByName.get(wordKey(p.name)) ?? []), p]);
+      for (const p of places)
+        placeByName.set(wordKey(p.name), [...(placeByName.get(wordKey(p.name)) ?? []), p]);
 
       const errors: RowError[] = [];
       const warnings: RowError[] = [];
@@ -205,7 +212,17 @@ export function ledgerImportService(s: Services) {
           errors.push(...rowErrors);
           continue;
         }
-        good.push({ rowNo: r.rowNo, areaId: target, name: name!, kind: kind!, creditCode, address, contactName, phone, note });
+        good.push({
+          rowNo: r.rowNo,
+          areaId: target,
+          name: name!,
+          kind: kind!,
+          creditCode,
+          address,
+          contactName,
+          phone,
+          note,
+        });
       }
 
       const id = await inTx(s, ctx, async (trx, audit) => {
@@ -228,7 +245,10 @@ export function ledgerImportService(s: Services) {
             address: g.address,
             contactName: g.contactName,
             ...(g.phone
-              ? { contactPhoneEnc: s.keyring.encrypt(g.phone), contactPhoneTail: encodePhone(s.keyring, g.phone).phoneTail }
+              ? {
+                  contactPhoneEnc: s.keyring.encrypt(g.phone),
+                  contactPhoneTail: encodePhone(s.keyring, g.phone).phoneTail,
+                }
               : {}),
             note: g.note,
           };
@@ -264,7 +284,11 @@ export function ledgerImportService(s: Services) {
             if (g[k] !== null && g[k] !== current[k]) set[k] = g[k];
           if (g.phone) {
             const same = current.contactPhoneEnc && s.keyring.decrypt(current.contactPhoneEnc) === g.phone;
-            if (!same) Object.assign(set, { contactPhoneEnc: values.contactPhoneEnc, contactPhoneTail: values.contactPhoneTail });
+            if (!same)
+              Object.assign(set, {
+                contactPhoneEnc: values.contactPhoneEnc,
+                contactPhoneTail: values.contactPhoneTail,
+              });
           }
           if (Object.keys(set).length === 0) counts.unchanged++;
           else {
@@ -323,7 +347,11 @@ export function ledgerImportService(s: Services) {
               ? '小区、楼栋、单元、房号用来找到系统中已有的房屋（也可只填一列“房屋地址”）；找不到的行会列为错误'
               : 'compound, building, unit and room find the house already in the area tree (or one "address" column); rows that find none are errors',
           ),
-          col('use', zh ? '出租' : 'Rented out', zh ? '自住、出租、空置、商用之一' : 'owner-occupied, rented out, vacant or commercial'),
+          col(
+            'use',
+            zh ? '出租' : 'Rented out',
+            zh ? '自住、出租、空置、商用之一' : 'owner-occupied, rented out, vacant or commercial',
+          ),
           col('ownerName', zh ? '王建国' : 'Wang Jianguo', zh ? '须是已登记的人员' : 'a registered person'),
           col('ownerIdNumber', '', zh ? '填写后按身份证号找到产权人' : 'finds the owner by ID number', 22),
           col('floorArea', '89.5', zh ? '平方米' : 'square metres'),
@@ -346,7 +374,9 @@ export function ledgerImportService(s: Services) {
         const reason = zh
           ? '找不到“房号”或“房屋地址”列：请按模板填写表头'
           : 'no "room" or "address" column: use the template\'s column titles';
-        throw new AppError('IMPORT_BAD_FILE', { reason }, [{ path: 'file', code: 'missing_column', message: reason }]);
+        throw new AppError('IMPORT_BAD_FILE', { reason }, [
+          { path: 'file', code: 'missing_column', message: reason },
+        ]);
       }
       const houses = await housesRepo(s.db).housesUnder(root.path);
       // Each house by its room, and its place as keys: [compound, building, unit, room] (unit may be absent).
@@ -386,7 +416,8 @@ export function ledgerImportService(s: Services) {
 
         // Find the house.
         let candidates: Known[] = [];
-        const shown = [raw.compound, raw.building, raw.unit, raw.room].filter(Boolean).join(' ') || raw.address || '';
+        const shown =
+          [raw.compound, raw.building, raw.unit, raw.room].filter(Boolean).join(' ') || raw.address || '';
         if (raw.room) {
           const want = [raw.compound, raw.building, raw.unit].flatMap((x) => (x ? [placeKey(x)] : []));
           // The given names in order among the house's places (building 1 unit 2 ≠ building 2 unit 1).
@@ -427,18 +458,28 @@ export function ledgerImportService(s: Services) {
         if (raw.floorArea) {
           const a = parseArea(raw.floorArea);
           if (a === null)
-            warn('floorArea', `无法识别的面积“${raw.floorArea}”，已忽略`, `unrecognised floor area "${raw.floorArea}": ignored`);
+            warn(
+              'floorArea',
+              `无法识别的面积“${raw.floorArea}”，已忽略`,
+              `unrecognised floor area "${raw.floorArea}": ignored`,
+            );
           else g.floorArea = a;
         }
         if (raw.ownerIdNumber) {
           const c = checkIdNumber(raw.ownerIdNumber, today);
           if (c.ok) g.ownerId = c.value;
-          else warn('ownerIdNumber', `${c.message.zh}，产权人未更新`, `${c.message.en}: the owner was not changed`);
+          else
+            warn(
+              'ownerIdNumber',
+              `${c.message.zh}，产权人未更新`,
+              `${c.message.en}: the owner was not changed`,
+            );
         }
         if (raw.ownerName) g.ownerName = cleanText(raw.ownerName) ?? undefined;
         if (raw.note) {
           const n = cleanText(raw.note);
-          if (n && Array.from(n).length > 500) err('note', '内容过长（最多500个字）', 'too long (at most 500 characters)');
+          if (n && Array.from(n).length > 500)
+            err('note', '内容过长（最多500个字）', 'too long (at most 500 characters)');
           else if (n) g.note = n;
         }
         if (rowErrors.length === 0) {
@@ -481,10 +522,17 @@ export function ledgerImportService(s: Services) {
           if (g.ownerId || g.ownerName) {
             // The owner: a person the importer reads, by ID number, else by name among the house's residents.
             const scope = areaIdInScope(ctx.actor, 'person.read', 'p.areaId');
-            let q = trx.selectFrom('people as p').select(['p.id', 'p.name']).where(scope).where('p.duplicateOf', 'is', null);
+            let q = trx
+              .selectFrom('people as p')
+              .select(['p.id', 'p.name'])
+              .where(scope)
+              .where('p.duplicateOf', 'is', null);
             q = g.ownerId
               ? q.where('p.idHash', '=', s.keyring.lookupHash(g.ownerId))
-              : q.where('p.name', '=', g.ownerName!).where('p.areaId', '=', g.house.id).where('p.status', '=', 'active');
+              : q
+                  .where('p.name', '=', g.ownerName!)
+                  .where('p.areaId', '=', g.house.id)
+                  .where('p.status', '=', 'active');
             const found = await q.limit(2).execute();
             if (found.length === 1) next.ownerPersonId = found[0]!.id;
             else

@@ -191,13 +191,14 @@ describe('exports', () => {
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     const { rows, text } = await sheet(r.rawPayload);
     expect(rows[0]![0]).toContain('导出人');
-    expect(rows[1]).toEqual(
-      expect.arrayContaining(['房屋地址', '房屋用途', '产权人', '在住人数']),
-    );
+    expect(rows[1]).toEqual(expect.arrayContaining(['房屋地址', '房屋用途', '产权人', '在住人数']));
     expect(text).not.toMatch(/\|(owner|rental|vacant|commercial)\|/);
     const listed = (await street.get(`/api/houses?areaId=${grid1}&pageSize=1`)).json();
     expect(Number(r.headers['x-export-rows'])).toBe(listed.total);
-    expect((await lastAudit('house.export'))?.detail).toMatchObject({ rows: listed.total, query: { areaId: grid1 } });
+    expect((await lastAudit('house.export'))?.detail).toMatchObject({
+      rows: listed.total,
+      query: { areaId: grid1 },
+    });
     // Outside the grid worker's scope: no rows of grid 2.
     const other = await gridA.post('/api/houses/export', { areaId: grid2 });
     expect(other.statusCode).toBe(200);
@@ -279,7 +280,11 @@ describe('organisations import', () => {
     expect(shop.kind).toBe('enterprise');
     expect(shop.contactPhone).toBe('139****5678');
     expect(list.items.map((o: { name: string }) => o.name)).not.toContain('合计：5家');
-    expect((await lastAudit('org.import'))?.detail).toMatchObject({ created: 2, failed: 3, skippedTotals: 2 });
+    expect((await lastAudit('org.import'))?.detail).toMatchObject({
+      created: 2,
+      failed: 3,
+      skippedTotals: 2,
+    });
 
     // The failed rows as a sheet to fix and import again: the importer's own.
     const es = await street.post(`/api/imports/${job.id}/errors.xlsx`);
@@ -290,7 +295,9 @@ describe('organisations import', () => {
     expect((await gridA.post(`/api/imports/${job.id}/errors.xlsx`)).statusCode).toBe(404);
 
     // The same ledger again: nothing new, the two are unchanged.
-    const again = (await upload(street, `/api/organisations/import?areaId=${grid1}`, '单位台账.xlsx', file)).json();
+    const again = (
+      await upload(street, `/api/organisations/import?areaId=${grid1}`, '单位台账.xlsx', file)
+    ).json();
     expect(again).toMatchObject({ created: 0, unchanged: 2 });
   });
 
@@ -321,7 +328,15 @@ describe('houses import', () => {
     expect(tmpl.statusCode).toBe(200);
     const file = await xlsx([
       ['小区', '楼栋', '单元', '房号', '房屋用途', '建筑面积', '备注'],
-      [a.compound, a.building.replace('栋', '幢'), a.unit, a.room.replace('室', ''), '出租', '89.5㎡', '导入'],
+      [
+        a.compound,
+        a.building.replace('栋', '幢'),
+        a.unit,
+        a.room.replace('室', ''),
+        '出租',
+        '89.5㎡',
+        '导入',
+      ],
       [b.compound, b.building, b.unit, b.room, '空置', '', ''],
       [a.compound, '99栋', '1单元', '101', '自住', '', ''],
       [b.compound, b.building, b.unit, b.room, '仓库', '', ''],
@@ -367,7 +382,11 @@ describe('people import', () => {
     const mapping = Object.fromEntries(
       p.columns.map((c: { index: number; field: string | null }) => [String(c.index), c.field]),
     );
-    const conf = await street.post(`/api/imports/${p.id}/confirm`, { mapping, areaId: house, residenceType: 'resident' });
+    const conf = await street.post(`/api/imports/${p.id}/confirm`, {
+      mapping,
+      areaId: house,
+      residenceType: 'resident',
+    });
     expect(conf.statusCode, conf.body).toBe(202);
     for (let i = 0; i < 200; i++) {
       const j = (await street.get(`/api/imports/${p.id}`)).json();

@@ -9,10 +9,10 @@ import { Id, IdParams, ListQuery, pageOf } from '../../../contract/common.js';
 import {
   HistoryEntry,
   House,
-  HouseListItem,
-  HouseListQuery,
   Household,
   HouseholdCreate,
+  HouseListItem,
+  HouseListQuery,
   HouseUpdate,
   ImportConfirm,
   ImportJob,
@@ -385,7 +385,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          ledgers.importOrganisations(ctx, file, name, req.query.areaId),
+          ledgers.importOrganisations(ctx, file, name, (req.query as { areaId: number }).areaId),
         );
         return imports.get(ctx, id);
       },
@@ -396,7 +396,8 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         config: { permission: 'house.update', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
         schema: {
           tags,
-          summary: "Import a houses ledger (.xlsx/.csv): each row's house found in the area, its facts updated",
+          summary:
+            "Import a houses ledger (.xlsx/.csv): each row's house found in the area, its facts updated",
           querystring: LedgerImportQuery,
           response: { 200: ImportJob },
         },
@@ -404,7 +405,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          ledgers.importHouses(ctx, file, name, req.query.areaId),
+          ledgers.importHouses(ctx, file, name, (req.query as { areaId: number }).areaId),
         );
         return imports.get(ctx, id);
       },
@@ -414,7 +415,10 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   // Import templates: the column titles the importer recognises, and a sheet explaining them.
   app.get(
     '/organisations/import/template',
-    { config: { permission: 'org.manage' }, schema: { tags, summary: 'The organisations ledger template (.xlsx)' } },
+    {
+      config: { permission: 'org.manage' },
+      schema: { tags, summary: 'The organisations ledger template (.xlsx)' },
+    },
     async (req, reply) => {
       const ctx = req.ctx();
       const body = await ledgers.organisationsTemplate(ctx.lang);
@@ -423,7 +427,10 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   );
   app.get(
     '/houses/import/template',
-    { config: { permission: 'house.update' }, schema: { tags, summary: 'The houses ledger template (.xlsx)' } },
+    {
+      config: { permission: 'house.update' },
+      schema: { tags, summary: 'The houses ledger template (.xlsx)' },
+    },
     async (req, reply) => {
       const ctx = req.ctx();
       const body = await ledgers.housesTemplate(ctx.lang);

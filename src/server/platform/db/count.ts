@@ -56,10 +56,7 @@ export async function countTotal(
     try {
       const full = await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('statement_timeout', ${String(budget)}, true)`.execute(trx);
-        return trx
-          .selectFrom(query.as('c'))
-          .select(sql<number>`count(*)::int`.as('n'))
-          .executeTakeFirst();
+        return trx.selectFrom(query.as('c')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
       });
       return { total: full?.n ?? 0, exact: true };
     } catch (e) {

@@ -65,13 +65,13 @@ import { download, type Query } from '../api.js';
 import { useMe } from '../auth.js';
 import { useT } from '../i18n.js';
 import { ErrorState, useIsMobile, useNotify } from '../ui.js';
-import type { LedgerParams } from './params.js';
 import { PrintView } from './PrintView.js';
+import type { LedgerParams } from './params.js';
 import { type Density, type LedgerPrefs, readPrefs, type SavedFilter, writePrefs } from './storage.js';
 import './ledger.css';
 
-export { useLedgerParams } from './params.js';
 export { PrintHeader, PrintSignatures, PrintView } from './PrintView.js';
+export { useLedgerParams } from './params.js';
 
 /** At most this many rows in a printed ledger (the rest: export to Excel). */
 export const PRINT_CAP = 500;
@@ -100,6 +100,8 @@ export interface LedgerData<T> {
   total: number;
   /** The server stopped counting here: the total is at least this. */
   capped?: number;
+  /** false: `total` is the server's estimate (platform/db/count.ts), shown as "约 63,000 条". */
+  totalExact?: boolean;
 }
 
 export interface LedgerProps<T> {
@@ -202,7 +204,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
     let r = allRows;
     const col = columns.find((c) => (c.sort ?? c.key) === sortKey);
     if (col) {
-      const val = (x: T) => (col.value ? col.value(x) : ((x as Record<string, unknown>)[col.key] as string | number));
+      const val = (x: T) =>
+        col.value ? col.value(x) : ((x as Record<string, unknown>)[col.key] as string | number);
       r = [...r].sort((a, b) => {
         const va = val(a);
         const vb = val(b);
@@ -217,9 +220,16 @@ export function Ledger<T>(props: LedgerProps<T>) {
   }, [paged, allRows, columns, sortKey, desc]);
   const total = paged ? (data?.total ?? 0) : rows.length;
   const capped = data?.capped ?? 0;
-  const pageRows = paged ? rows : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
+  const pageRows = paged
+    ? rows
+    : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
   const tableRows = props.totalRow && pageRows.length > 1 ? [...pageRows, props.totalRow] : pageRows;
-  const totalText = capped > 0 ? t('ledger.totalAtLeast', { n: capped }) : t('common.total', { n: total });
+  const totalText =
+    capped > 0
+      ? t('ledger.totalAtLeast', { n: capped })
+      : data?.totalExact === false
+        ? t('sheets.totalEstimated', { n: total.toLocaleString('en-US') })
+        : t('common.total', { n: total });
 
   const selectedRows = allRows.filter((r) => selected.includes(props.rowKey(r)));
   const clear = () => setSelected([]);
@@ -364,7 +374,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
       {props.extra}
       {props.importSlot}
       {props.exportTo ? (
-        <Button icon={<DownloadOutlined />} loading={exporting} onClick={doExport} data-testid="ledger-export">
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exporting}
+          onClick={doExport}
+          data-testid="ledger-export"
+        >
           {t('ledger.export')}
         </Button>
       ) : null}
@@ -395,12 +410,25 @@ export function Ledger<T>(props: LedgerProps<T>) {
             }}
           >
             <Tooltip title={t('ledger.densityTitle')}>
-              <Button icon={<ColumnHeightOutlined />} aria-label={t('ledger.densityTitle')} data-testid="ledger-density" />
+              <Button
+                icon={<ColumnHeightOutlined />}
+                aria-label={t('ledger.densityTitle')}
+                data-testid="ledger-density"
+              />
             </Tooltip>
           </Dropdown>
-          <Popover trigger="click" placement="bottomRight" title={t('ledger.columns')} content={columnSettings}>
+          <Popover
+            trigger="click"
+            placement="bottomRight"
+            title={t('ledger.columns')}
+            content={columnSettings}
+          >
             <Tooltip title={t('ledger.columns')}>
-              <Button icon={<SettingOutlined />} aria-label={t('ledger.columns')} data-testid="ledger-columns-btn" />
+              <Button
+                icon={<SettingOutlined />}
+                aria-label={t('ledger.columns')}
+                data-testid="ledger-columns-btn"
+              />
             </Tooltip>
           </Popover>
         </>
@@ -533,12 +561,14 @@ export function Ledger<T>(props: LedgerProps<T>) {
         scroll={{ x: 'max-content' }}
         className="jy-ledger-table"
         data-testid={props.testId}
-        rowClassName={(r) =>
-          r === props.totalRow ? 'jy-ledger-total' : (props.rowClassName?.(r) ?? '')
-        }
+        rowClassName={(r) => (r === props.totalRow ? 'jy-ledger-total' : (props.rowClassName?.(r) ?? ''))}
         rowSelection={
           props.batch
-            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as (string | number)[]), fixed: true }
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys as (string | number)[]),
+                fixed: true,
+              }
             : undefined
         }
         onRow={(r) => ({
@@ -552,7 +582,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
           const s = Array.isArray(sorter) ? sorter[0] : sorter;
           const col = columns.find((c) => c.key === s?.columnKey);
           const field = col ? (col.sort ?? col.key) : undefined;
-          params.update({ sort: s?.order && field ? (s.order === 'descend' ? `-${field}` : field) : undefined });
+          params.update({
+            sort: s?.order && field ? (s.order === 'descend' ? `-${field}` : field) : undefined,
+          });
         }}
         pagination={{
           current: params.page,
@@ -712,7 +744,15 @@ function LedgerCard<T>({
 }
 
 /** A removable tag of a filter without a control of its own (the ledger's `tags`). */
-export function FilterTag({ label, onClear, testId }: { label: ReactNode; onClear: () => void; testId?: string }) {
+export function FilterTag({
+  label,
+  onClear,
+  testId,
+}: {
+  label: ReactNode;
+  onClear: () => void;
+  testId?: string;
+}) {
   return (
     <Tag
       closable

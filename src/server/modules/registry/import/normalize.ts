@@ -121,7 +121,9 @@ const RELATION_LABELS = labelMap(RELATIONS, {
  * so the sex (from the ID number, else the typed sex) decides; without one the relation is left
  * empty and the row says why.
  */
-const CHILD_LABELS = new Set(['子女', '儿女', '之子女', '孩子', '小孩', '子或女', '儿子或女儿', 'child'].map(labelKey));
+const CHILD_LABELS = new Set(
+  ['子女', '儿女', '之子女', '孩子', '小孩', '子或女', '儿子或女儿', 'child'].map(labelKey),
+);
 
 const EDUCATION_LABELS = labelMap(EDUCATION, {
   none: ['未上学', '文盲', '半文盲', '文盲或半文盲', '无', '学龄前', '未上过学'],
