@@ -20,11 +20,25 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
     total: z.number().int(),
+    /**
+     * false: `total` is the planner's estimate (a count that would cost more than a page is not
+     * made; the UI says "约 63,000 条"); absent or true: the exact count (platform/db/count.ts)
+     */
+    totalExact: z.boolean().optional(),
     page: z.number().int(),
     pageSize: z.number().int(),
   });
 }
-export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+export type Page<T> = { items: T[]; total: number; totalExact?: boolean; page: number; pageSize: number };
+
+/**
+ * A list's `sort` as the fields it may be sorted by: `field` ascending, `-field` descending.
+ * Anything else is a 400 naming `query.sort` (the contract, not the service, says what sorts).
+ */
+export function sortParam<const F extends string>(fields: readonly F[]) {
+  const values = fields.flatMap((f) => [f, `-${f}`]) as [`${F}` | `-${F}`, ...(`${F}` | `-${F}`)[]];
+  return z.enum(values).optional();
+}
 
 export const ErrorIssue = z.object({
   path: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Abilities, Id, ListQuery, msg } from './common.js';
+import { Abilities, Id, ListQuery, msg, sortParam } from './common.js';
 import { TAG_REVEAL_FIELDS, TagCodeSchema } from './tags.js';
 
 /**
@@ -97,7 +97,9 @@ export type PersonListItem = z.infer<typeof PersonListItem>;
 
 export const AgeBand = z.enum(['0-6', '7-17', '18-34', '35-59', '60-79', '80+']);
 
+export const PERSON_SORTS = ['name', 'birthDate', 'updatedAt'] as const;
 export const PersonListQuery = ListQuery.extend({
+  sort: sortParam(PERSON_SORTS),
   areaId: Id.optional(),
   tag: TagCodeSchema.optional(),
   residenceType: ResidenceType.optional(),
@@ -281,9 +283,34 @@ export const OrganisationUpdate = OrganisationCreate.partial().refine((v) => Obj
   message: msg('没有要修改的内容', 'nothing to change'),
 });
 
+export const ORGANISATION_SORTS = ['name', 'kind', 'id'] as const;
 export const OrganisationListQuery = ListQuery.extend({
+  sort: sortParam(ORGANISATION_SORTS),
   areaId: Id.optional(),
   kind: z.string().max(20).optional(),
+});
+
+// —— the houses ledger (实有房屋) ——
+
+export const HouseListItem = z.object({
+  id: z.number(),
+  name: z.string(),
+  /** the house's place in words: 金盆小区 / 1栋 / 2单元 / 301 */
+  address: z.string(),
+  use: HouseUse.nullable(),
+  ownerName: z.string().nullable(),
+  floorArea: z.number().nullable(),
+  /** active people living in the house */
+  residents: z.number(),
+  households: z.number(),
+});
+export type HouseListItem = z.infer<typeof HouseListItem>;
+
+export const HOUSE_SORTS = ['address', 'floorArea', 'residents'] as const;
+export const HouseListQuery = ListQuery.extend({
+  sort: sortParam(HOUSE_SORTS),
+  areaId: Id.optional(),
+  use: z.union([HouseUse, z.literal('unknown')]).optional(),
 });
 
 // —— import ——
@@ -316,7 +343,15 @@ export const ImportPreview = z.object({
   columns: z.array(z.object({ index: z.number(), header: z.string(), field: ImportField.nullable() })),
   sample: z.array(z.record(z.string(), z.string().nullable())),
   total: z.number(),
+  /** sheet rows left out as totals (合计：7人, 小计 …) */
+  skipped: z.array(z.number()),
 });
+
+/** Which ledger a job read: people (staged, previewed), or one of the one-request imports. */
+export const ImportKind = z.enum(['people', 'organisations', 'houses', 'disputes']);
+export type ImportKind = z.infer<typeof ImportKind>;
+/** The one-request imports: where the rows land (organisations, houses: the area; disputes: the area). */
+export const LedgerImportQuery = z.strictObject({ areaId: Id });
 
 export const ImportConfirm = z.strictObject({
   /** column index → field (null: ignore the column) */
@@ -328,6 +363,9 @@ export const ImportConfirm = z.strictObject({
 
 export const ImportJob = z.object({
   id: z.number(),
+  kind: ImportKind,
+  /** sheet rows left out as totals (合计：7人, 小计 …) */
+  skipped: z.array(z.number()),
   status: z.enum(['preview', 'queued', 'running', 'done', 'failed']),
   fileName: z.string(),
   total: z.number(),

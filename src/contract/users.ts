@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Abilities, Id, ListQuery, msg } from './common.js';
+import { Abilities, Id, ListQuery, msg, sortParam } from './common.js';
 
 export const Username = z
   .string()
@@ -35,7 +35,9 @@ export const UserSummary = z.object({
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
+export const USER_SORTS = ['username', 'displayName', 'createdAt', 'lastLoginAt'] as const;
 export const UserListQuery = ListQuery.extend({
+  sort: sortParam(USER_SORTS),
   status: z.enum(['active', 'disabled']).optional(),
   role: z.string().max(40).optional(),
   areaId: Id.optional(),

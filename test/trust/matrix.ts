@@ -461,6 +461,13 @@ export const MATRIX: Record<string, Entry> = {
     finds: true,
     request: (q) => get(`/api/users?q=${q}&pageSize=100`),
   },
+  'POST /api/users/export': {
+    kind: 'list',
+    permission: 'user.read',
+    records: [{ record: 'user', perm: 'user.read' }],
+    finds: true,
+    request: (q) => post('/api/users/export', { q }),
+  },
   'GET /api/users/:id': {
     kind: 'record',
     permission: 'user.read',
@@ -789,15 +796,39 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'no-record',
     reason: 'an upload: its records are the import job (below)',
   },
+  'POST /api/organisations/import': {
+    kind: 'no-record',
+    reason: 'an upload into an area the service checks (org.manage there): its record is the import job',
+  },
+  'POST /api/houses/import': {
+    kind: 'no-record',
+    reason: 'an upload into an area the service checks (house.update there): its record is the import job',
+  },
+  'POST /api/disputes/import': {
+    kind: 'no-record',
+    reason: 'an upload into an area the service checks (dispute.report there): its record is the import job',
+  },
+  'GET /api/organisations/import/template': {
+    kind: 'no-record',
+    reason: 'the column titles of the ledger: the same for everyone',
+  },
+  'GET /api/houses/import/template': {
+    kind: 'no-record',
+    reason: 'the column titles of the ledger: the same for everyone',
+  },
+  'GET /api/disputes/import/template': {
+    kind: 'no-record',
+    reason: 'the column titles of the ledger: the same for everyone',
+  },
   'GET /api/imports': {
     kind: 'list',
-    permission: 'person.import',
+    permission: 'authenticated',
     records: [{ record: 'importJob', perm: 'mx.own' }],
     request: () => get('/api/imports?pageSize=100'),
   },
   'GET /api/imports/:id': {
     kind: 'record',
-    permission: 'person.import',
+    permission: 'authenticated',
     variants: [{ record: 'importJob', ownOnly: true, request: (r) => get(`/api/imports/${r.id}`) }],
   },
   'POST /api/imports/:id/confirm': {
@@ -813,10 +844,24 @@ export const MATRIX: Record<string, Entry> = {
   },
   'POST /api/imports/:id/errors.xlsx': {
     kind: 'record',
-    permission: 'person.import',
+    permission: 'authenticated',
     variants: [
       { record: 'importJob', ownOnly: true, request: (r) => post(`/api/imports/${r.id}/errors.xlsx`) },
     ],
+  },
+  'GET /api/houses': {
+    kind: 'list',
+    permission: 'house.read',
+    records: [{ record: 'house', perm: 'house.read' }],
+    finds: true,
+    request: (q) => get(`/api/houses?q=${q}&pageSize=100`),
+  },
+  'POST /api/houses/export': {
+    kind: 'list',
+    permission: 'house.read',
+    records: [{ record: 'house', perm: 'house.read' }],
+    finds: true,
+    request: (q) => post('/api/houses/export', { q }),
   },
   'GET /api/houses/:id': {
     kind: 'record',
@@ -893,6 +938,13 @@ export const MATRIX: Record<string, Entry> = {
     records: [{ record: 'organisation', perm: 'org.read' }],
     finds: true,
     request: (q) => get(`/api/organisations?q=${q}&pageSize=100`),
+  },
+  'POST /api/organisations/export': {
+    kind: 'list',
+    permission: 'org.read',
+    records: [{ record: 'organisation', perm: 'org.read' }],
+    finds: true,
+    request: (q) => post('/api/organisations/export', { q }),
   },
   'GET /api/organisations/:id': {
     kind: 'record',

@@ -34,6 +34,11 @@ export interface Ledger {
   headerRow: number;
   headers: string[];
   /**
+   * Rows left out as totals ("合计：7人", "小计", "总计 12 户" …: `isTotalRow`), by sheet row,
+   * filled as `rows()` reads them: the importer reports them, never imports them.
+   */
+  skippedTotals: number[];
+  /**
    * The data rows below the header. The first call continues the pass that found the header;
    * a later call reads the file again from the start.
    */
@@ -49,6 +54,23 @@ export class LedgerError extends Error {
     super(zh);
     this.name = 'LedgerError';
   }
+}
+
+/**
+ * A total row of a ledger: its first filled cell says 合计/小计/总计/共计/总数/累计 (or Total,
+ * Subtotal), alone or followed by a colon, a number or a unit — "合计：7人", "小计 3户",
+ * "本页合计", "总计". Real ledgers end each page or household group with one; imported, it became
+ * a person named "合计：7人".
+ */
+const TOTAL_WORD =
+  /^(?:本页|本户|全户|本组|本栋|本楼|以上)?(?:合计|小计|总计|共计|总数|累计|汇总|total|subtotal|grandtotal|sum)(?:$|[:：\s(（\d共计为=])/i;
+export function isTotalRow(cells: (string | null)[]): boolean {
+  const first = cells.find((c) => c !== null && c.trim() !== '');
+  if (first === undefined || first === null) return false;
+  const t = first
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  return TOTAL_WORD.test(t) || /^共\d+(?:人|户|条|家|个|间|套|件|起)$/.test(t);
 }
 
 /** The header is searched in the first rows only. */
@@ -160,10 +182,22 @@ export async function readLedger(
 
   let first: (AsyncIterator<LedgerRow> & { close(): void }) | null = it;
   let pending: LedgerRow[] | null = buffered;
+  const skippedTotals: number[] = [];
+  const counted = new Set<number>();
+  /** A data row, or null for a total row (recorded once, however often the rows are read). */
+  const keep = (r: LedgerRow): LedgerRow | null => {
+    if (!isTotalRow(r.cells)) return shape(r);
+    if (!counted.has(r.rowNo)) {
+      counted.add(r.rowNo);
+      skippedTotals.push(r.rowNo);
+    }
+    return null;
+  };
 
   return {
     headerRow,
     headers: titles,
+    skippedTotals,
     rows(): AsyncIterable<LedgerRow> {
       return {
         async *[Symbol.asyncIterator]() {
@@ -178,7 +212,10 @@ export async function readLedger(
             source = open();
           }
           try {
-            for (const r of before) yield shape(r);
+            for (const r of before) {
+              const k = keep(r);
+              if (k) yield k;
+            }
             while (true) {
               let n: IteratorResult<LedgerRow>;
               try {
@@ -187,7 +224,10 @@ export async function readLedger(
                 throw unreadable(e);
               }
               if (n.done) break;
-              if (n.value.rowNo > headerRow) yield shape(n.value);
+              if (n.value.rowNo > headerRow) {
+                const k = keep(n.value);
+                if (k) yield k;
+              }
             }
           } finally {
             source.close();

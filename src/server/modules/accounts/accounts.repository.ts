@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import { accountLockedSql } from '../../platform/auth/throttle.js';
+import { countTotal } from '../../platform/db/count.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 
 /** When the list reads "locked": the current lockout settings at `now`. */
@@ -37,7 +38,37 @@ export interface UserRecord {
 
 const contains = (q: string) => `%${escapeLike(q)}%`;
 
+export interface UserFilter {
+  scope: Expression<SqlBool>;
+  q?: string;
+  status?: string;
+  role?: string;
+  areaId?: number;
+}
+
 export function accountsRepo(db: Conn) {
+  function filtered(opts: UserFilter) {
+    let q = db.selectFrom('users as u').innerJoin('areas as h', 'h.id', 'u.areaId').where(opts.scope);
+    if (opts.q) {
+      const like = contains(opts.q);
+      q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));
+    }
+    if (opts.status) q = q.where('u.status', '=', opts.status);
+    if (opts.areaId) q = q.where(sql<SqlBool>`h.path <@ (SELECT path FROM areas WHERE id = ${opts.areaId})`);
+    if (opts.role) {
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('userRoles as ur')
+            .innerJoin('roles as r', 'r.id', 'ur.roleId')
+            .select('ur.id')
+            .whereRef('ur.userId', '=', 'u.id')
+            .where('r.code', '=', opts.role!),
+        ),
+      );
+    }
+    return q;
+  }
+
   const base = (lock: LockView) =>
     db
       .selectFrom('users as u')
@@ -87,27 +118,9 @@ export function accountsRepo(db: Conn) {
       sort: { column: 'username' | 'displayName' | 'createdAt' | 'lastLoginAt'; desc: boolean };
       limit: number;
       offset: number;
-    }): Promise<{ rows: UserRecord[]; total: number }> {
-      let q = db.selectFrom('users as u').innerJoin('areas as h', 'h.id', 'u.areaId').where(opts.scope);
-      if (opts.q) {
-        const like = contains(opts.q);
-        q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));
-      }
-      if (opts.status) q = q.where('u.status', '=', opts.status);
-      if (opts.areaId)
-        q = q.where(sql<SqlBool>`h.path <@ (SELECT path FROM areas WHERE id = ${opts.areaId})`);
-      if (opts.role) {
-        q = q.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('userRoles as ur')
-              .innerJoin('roles as r', 'r.id', 'ur.roleId')
-              .select('ur.id')
-              .whereRef('ur.userId', '=', 'u.id')
-              .where('r.code', '=', opts.role!),
-          ),
-        );
-      }
-      const total = (await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+    }): Promise<{ rows: UserRecord[]; total: number; exact: boolean }> {
+      const q = filtered(opts);
+      const counted = await countTotal(db, q.select(sql`1`.as('x')));
       const ids = q.select('u.id');
       const rows = await base(opts.lock)
         .where('u.id', 'in', ids)
@@ -116,7 +129,25 @@ export function accountsRepo(db: Conn) {
         .limit(opts.limit)
         .offset(opts.offset)
         .execute();
-      return { rows: rows as UserRecord[], total };
+      return { rows: rows as UserRecord[], total: counted.total, exact: counted.exact };
+    },
+
+    async count(opts: UserFilter, cap: number): Promise<number> {
+      const r = await db
+        .selectFrom(filtered(opts).select(sql`1`.as('x')).limit(cap).as('c'))
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirst();
+      return r?.n ?? 0;
+    },
+
+    /** Accounts for an export, in id order after `afterId` (keyset). */
+    async exportBatch(opts: UserFilter & { lock: LockView }, afterId: number, batch: number) {
+      return (await base(opts.lock)
+        .where('u.id', 'in', filtered(opts).select('u.id'))
+        .where('u.id', '>', afterId)
+        .orderBy('u.id')
+        .limit(batch)
+        .execute()) as UserRecord[];
     },
 
     async usernameTaken(username: string): Promise<boolean> {

@@ -14,6 +14,7 @@ import {
   UserSummary,
   UserUpdate,
 } from '../../../contract/users.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
 import { presentGrant, presentRole, presentUser } from './accounts.presenter.js';
@@ -31,14 +32,29 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (req) => {
       const ctx = req.ctx();
-      const { rows, total } = await svc.list(ctx, req.query);
+      const { rows, total, exact } = await svc.list(ctx, req.query);
       return {
         items: rows.map((u) => presentUser(u, ctx.actor, ctx.lang)),
         total,
+        totalExact: exact,
         page: req.query.page,
         pageSize: req.query.pageSize,
       };
     },
+  );
+
+  // POST with the CSRF header: an export is audited and rate-limited (docs/security.md, "exports").
+  app.post(
+    '/users/export',
+    {
+      config: { permission: 'user.read' },
+      schema: {
+        tags,
+        summary: 'Export the accounts ledger as .xlsx (audited)',
+        body: UserListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportUsers(req.ctx(), req.body)),
   );
 
   app.get(

@@ -48,6 +48,7 @@ import { multipartOptions } from '../../platform/http/upload.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { exportCases, exportIndicators } from './cases.export.js';
 import { casesService } from './cases.service.js';
+import { disputeImportRoutes } from './dispute-import.routes.js';
 
 const tags = ['cases'];
 const RevealCaseBody = z.strictObject({
@@ -305,6 +306,9 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       return reply.send(r.stream);
     },
   );
+
+  // The disputes ledger: its template and import (dispute-import.routes.ts).
+  await app.register(disputeImportRoutes, { services: s });
 
   // Multipart is parsed only where a file is expected (other routes refuse it as 415).
   await app.register(async (upload) => {

@@ -1,12 +1,128 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import type { Conn } from '../../platform/db/index.js';
+import { countTotal } from '../../platform/db/count.js';
+import { type Conn, escapeLike } from '../../platform/db/index.js';
+
+export interface HouseFilter {
+  /** houses the actor reads (house.read), on `a.path` */
+  scope: Expression<SqlBool>;
+  q?: string;
+  areaId?: number;
+  use?: string;
+}
+export type HouseSort = { key: 'address' | 'floorArea' | 'residents'; desc: boolean };
+
+export interface HouseRow {
+  id: number;
+  name: string;
+  path: string;
+  use: string | null;
+  floorArea: number | null;
+  note: string | null;
+  ownerPersonId: number | null;
+  ownerName: string | null;
+  residents: number;
+  households: number;
+}
 
 /**
  * The queries about houses (an area of kind house), their facts (house_info), rentals and
  * households (户). People are registry.repository.ts's.
  */
 export function housesRepo(db: Conn) {
+  const residents = sql<number>`(SELECT count(*)::int FROM people r WHERE r.area_id = a.id AND r.status = 'active')`;
+  const householdCount = sql<number>`(SELECT count(*)::int FROM households hh WHERE hh.area_id = a.id)`;
+
+  /** The houses (areas of kind house) the filter names, with their facts. */
+  function filtered(f: HouseFilter) {
+    let q = db
+      .selectFrom('areas as a')
+      .leftJoin('houseInfo as hi', 'hi.areaId', 'a.id')
+      .where('a.kind', '=', 'house')
+      .where('a.status', '=', 'active')
+      .where(f.scope);
+    if (f.q) {
+      const like = `%${escapeLike(f.q)}%`;
+      // The house's own name (301), or a compound, building or unit it lies in (金盆小区, 1栋):
+      // the matching ancestors are found once by the name's trigram index, the houses by GiST.
+      q = q.where(
+        sql<SqlBool>`(a.name ILIKE ${like} OR a.path <@ ARRAY(SELECT m.path FROM areas m WHERE m.kind IN ('compound','building','unit') AND m.name ILIKE ${like}))`,
+      );
+    }
+    if (f.areaId !== undefined)
+      q = q.where(sql<SqlBool>`a.path <@ (SELECT r.path FROM areas r WHERE r.id = ${f.areaId})`);
+    if (f.use === 'unknown') q = q.where('hi.use', 'is', null);
+    else if (f.use) q = q.where('hi.use', '=', f.use);
+    return q;
+  }
+
+  function rowsOf(q: ReturnType<typeof filtered>) {
+    return q
+      .leftJoin('people as o', 'o.id', 'hi.ownerPersonId')
+      .select([
+        'a.id',
+        'a.name',
+        sql<string>`a.path::text`.as('path'),
+        'hi.use',
+        'hi.floorArea',
+        'hi.note',
+        'hi.ownerPersonId',
+        'o.name as ownerName',
+        residents.as('residents'),
+        householdCount.as('households'),
+      ]);
+  }
+
   return {
+    /** A page of houses and the true total (platform/db/count.ts). */
+    async list(f: HouseFilter, sort: HouseSort, limit: number, offset: number) {
+      const counted = await countTotal(db, filtered(f).select(sql`1`.as('x')));
+      const dir = sort.desc ? sql.raw('desc') : sql.raw('asc');
+      let q = rowsOf(filtered(f));
+      if (sort.key === 'floorArea') q = q.orderBy(sql`hi.floor_area ${dir} nulls last`);
+      else if (sort.key === 'residents') q = q.orderBy(sql`${residents} ${dir}`);
+      // The address: by building (parent), then the house's own order and number (301 before 1001).
+      q = q
+        .orderBy(sql`a.parent_id ${dir}`)
+        .orderBy(sql`a.sort_order ${dir}`)
+        .orderBy(sql`length(a.name) ${dir}`)
+        .orderBy(sql`a.name ${dir}`)
+        .orderBy(sql`a.id ${dir}`);
+      const rows = (await q.limit(limit).offset(offset).execute()) as HouseRow[];
+      return { rows, total: counted.total, exact: counted.exact };
+    },
+
+    async count(f: HouseFilter, cap: number): Promise<number> {
+      const r = await db
+        .selectFrom(filtered(f).select(sql`1`.as('x')).limit(cap).as('c'))
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirst();
+      return r?.n ?? 0;
+    },
+
+    /** Houses for an export, in id order after `afterId` (keyset). */
+    async exportBatch(f: HouseFilter, afterId: number, batch: number) {
+      return (await rowsOf(filtered(f))
+        .where('a.id', '>', afterId)
+        .orderBy('a.id')
+        .limit(batch)
+        .execute()) as HouseRow[];
+    },
+
+    /**
+     * The houses under `root` by their place: the names of the compound, building, unit and
+     * house, joined with " / " (金盆小区 / 1栋 / 2单元 / 301), for the ledger import to find a row's house.
+     */
+    async housesUnder(rootPath: string) {
+      return (
+        await sql<{ id: number; path: string; names: string }>`
+          SELECT h.id, h.path::text AS path,
+                 (SELECT string_agg(x.name, ' / ' ORDER BY x.depth) FROM areas x
+                   WHERE x.path @> h.path AND x.kind IN ('compound','group','building','unit','house')) AS names
+            FROM areas h
+           WHERE h.kind = 'house' AND h.status = 'active' AND h.path <@ ${rootPath}::ltree`.execute(db)
+      ).rows;
+    },
+
     async household(id: number, scope: Expression<SqlBool>, forUpdate = false) {
       let q = db
         .selectFrom('households as h')

@@ -67,6 +67,8 @@ interface ImportRow {
   failed: number;
   errors: unknown;
   warnings: unknown;
+  kind: string;
+  skipped: unknown;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -76,6 +78,8 @@ type Column = { index: number; header: string; field: Field | null };
 export function presentJob(j: ImportRow): Job {
   return {
     id: j.id,
+    kind: (j.kind ?? 'people') as Job['kind'],
+    skipped: (j.skipped ?? []) as number[],
     status: j.status as Job['status'],
     fileName: j.fileName,
     total: j.total,
@@ -465,12 +469,21 @@ export function importService(s: Services) {
           }
         }
         if (batch.length) await trx.insertInto('importRows').values(batch).execute();
-        if (total === 0) {
+        if (total === 0 && ledger.skippedTotals.length === 0) {
           throw new AppError('IMPORT_BAD_FILE', {
             reason: ctx.lang === 'zh' ? '没有数据行' : 'no data rows',
           });
         }
-        await trx.updateTable('imports').set({ total }).where('id', '=', job.id).execute();
+        if (total === 0) {
+          throw new AppError('IMPORT_BAD_FILE', {
+            reason: ctx.lang === 'zh' ? '只有合计行，没有数据行' : 'only total rows, no data rows',
+          });
+        }
+        await trx
+          .updateTable('imports')
+          .set({ total, skipped: JSON.stringify(ledger.skippedTotals) })
+          .where('id', '=', job.id)
+          .execute();
         return { id: job.id, total };
       });
       return {
@@ -480,6 +493,7 @@ export function importService(s: Services) {
         columns,
         sample,
         total: id.total,
+        skipped: [...ledger.skippedTotals],
       };
     },
 
@@ -489,6 +503,7 @@ export function importService(s: Services) {
         .selectAll()
         .where('id', '=', id)
         .where('userId', '=', ctx.actor.userId)
+        .where('kind', '=', 'people')
         .executeTakeFirst()) as ImportRow | undefined;
       if (!job) throw notFound();
       const columns = job.columns as Column[];

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { EDUCATION, label, POLITICAL_STATUS, RELATIONS } from '../../../contract/codes.js';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { PersonListQuery } from '../../../contract/registry.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
@@ -112,9 +113,10 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
           address: addressOf(p.areaPath, names),
           currentAddress: p.currentAddress,
           registeredAddress: p.registeredAddress,
-          relationToHead: p.relationToHead,
-          education: p.education,
-          politicalStatus: p.politicalStatus,
+          // Codes in words (与户主关系 子, not `son`), from the contract's code tables.
+          relationToHead: label(RELATIONS, p.relationToHead, 'zh') || null,
+          education: label(EDUCATION, p.education, 'zh') || null,
+          politicalStatus: label(POLITICAL_STATUS, p.politicalStatus, 'zh') || null,
           employer: p.employer,
           floatingExpiresOn: p.floatingExpiresOn,
           status: STATUS[p.status],

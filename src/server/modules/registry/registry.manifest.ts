@@ -4,6 +4,7 @@ import { failUnfinishedImports } from './import.service.js';
 import * as init from './migrations/202611210100_registry_init.js';
 import * as figuresCover from './migrations/202611240200_registry_figures_cover.js';
 import * as pendingDuplicates from './migrations/202612070100_registry_pending_duplicates.js';
+import * as importKinds from './migrations/202612070200_registry_import_kinds.js';
 import { registryIndicators } from './registry.indicators.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
@@ -66,6 +67,7 @@ export const registryModule: ModuleManifest = {
     '202611210100_registry_init': init,
     '202611240200_registry_figures_cover': figuresCover,
     '202612070100_registry_pending_duplicates': pendingDuplicates,
+    '202612070200_registry_import_kinds': importKinds,
   },
   routes: registryRoutes,
   seedDemo: seedDemoRegistry,

@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Keyring } from '../../platform/crypto/keys.js';
+import { countTotal } from '../../platform/db/count.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { nameKeys } from './pinyin.js';
 import type { SearchKind } from './registry.policy.js';
@@ -128,9 +129,9 @@ export async function handOverIdNumber(c: Conn, liveId: number, keepsNumber: boo
   return to;
 }
 
-/** "More than this many" is all a list says about its total (see list()). */
+/** Counted with a LIMIT up to this many; beyond it, within a time budget or estimated (see list()). */
 export const COUNT_CAP = 10_000;
-/** A search matching more than this many people is a search to refine, not a total to count. */
+/** A search: the bounded count stops here (counting thousands costs more than finding the page). */
 export const SEARCH_COUNT_CAP = 1_000;
 
 const personColumns = [
@@ -262,25 +263,14 @@ export function registryRepo(db: Conn, keyring: Keyring) {
 
   return {
     /**
-     * A page of people and the total. The total is counted up to COUNT_CAP + 1 rows only: a
-     * street's million people are not counted on every page turn; the answer then says
-     * "more than COUNT_CAP" (total = COUNT_CAP + 1, `capped`). Searches count to
-     * SEARCH_COUNT_CAP: "zw" matches thousands at a million people, and counting them all
-     * costs more than finding the page.
+     * A page of people and the total (platform/db/count.ts): exact when counting is cheap — up
+     * to COUNT_CAP (SEARCH_COUNT_CAP for a search) by a bounded count, beyond that by a full
+     * count within a time budget — and otherwise the planner's estimate, marked as one.
      */
     async list(f: PersonFilter, sort: PersonSort, limit: number, offset: number) {
       const base = filtered(f);
       const cap = f.search ? SEARCH_COUNT_CAP : COUNT_CAP;
-      const counted = await db
-        .selectFrom(
-          base
-            .select(sql`1`.as('x'))
-            .limit(cap + 1)
-            .as('c'),
-        )
-        .select(sql<number>`count(*)::int`.as('n'))
-        .executeTakeFirst();
-      const n = counted?.n ?? 0;
+      const counted = await countTotal(db, base.select(sql`1`.as('x')), { cap });
       // Deferred join: find the page's ids first (index-only for searches), then read 20 rows.
       const pageIds = ordered(base.select('p.id'), sort, !!f.search, f.search).limit(limit).offset(offset);
       const rows = await ordered(
@@ -293,7 +283,7 @@ export function registryRepo(db: Conn, keyring: Keyring) {
         false,
         f.search,
       ).execute();
-      return { rows: rows as PersonRecord[], total: n, capped: n > cap ? cap : null };
+      return { rows: rows as PersonRecord[], total: counted.total, exact: counted.exact };
     },
 
     /** Rows for an export, in id order, `batch` at a time after `afterId` (keyset). */

@@ -11,10 +11,13 @@ import {
   House,
   Household,
   HouseholdCreate,
+  HouseListItem,
+  HouseListQuery,
   HouseUpdate,
   ImportConfirm,
   ImportJob,
   ImportPreview,
+  LedgerImportQuery,
   Organisation,
   OrganisationCreate,
   OrganisationListQuery,
@@ -30,12 +33,15 @@ import {
   RevealResult,
   TagAssign,
 } from '../../../contract/registry.js';
+import { sendExport, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { SlidingWindow } from '../../platform/http/rate-limit.js';
 import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
+import { ledgerImportService } from './ledger-import.service.js';
+import { exportHouses, exportOrganisations } from './ledgers.export.js';
 import { exportPeople } from './registry.export.js';
 import { ageOn } from './registry.policy.js';
 import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
@@ -46,6 +52,8 @@ const tags = ['registry'];
 /** The tag filter is checked against the tags the actor may see (an unseen tag is an unknown value). */
 const PeopleQuery = PersonListQuery.extend({ tag: z.string().max(40).optional() });
 const ExportQuery = PeopleQuery.omit({ page: true, pageSize: true });
+const HouseExportQuery = HouseListQuery.omit({ page: true, pageSize: true });
+const OrganisationExportQuery = OrganisationListQuery.omit({ page: true, pageSize: true });
 const PageQuery = ListQuery.pick({ page: true, pageSize: true });
 const TagBody = TagAssign.extend({ tag: z.string().trim().min(1).max(40) });
 const HouseholdUpdate = z.strictObject({ headPersonId: Id.nullable() });
@@ -55,6 +63,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = registryService(s);
   const imports = importService(s);
+  const ledgers = ledgerImportService(s);
   // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates.
   const searches = new SlidingWindow(s.config.searchPerMinute, 60_000, () => s.clock.now());
 
@@ -165,10 +174,16 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const ctx = req.ctx();
       if (req.query.q) searches.take(ctx.actor.userId);
       svc.checkTagFilter(ctx, req.query.tag);
-      const { rows, total, capped } = await svc.list(ctx, req.query as never);
-      // A total above the cap (COUNT_CAP, or SEARCH_COUNT_CAP for a search) is not counted: say so.
-      if (capped) reply.header('x-total-capped', String(capped));
-      return { items: await listItems(ctx, rows), total, page: req.query.page, pageSize: req.query.pageSize };
+      const { rows, total, exact } = await svc.list(ctx, req.query as never);
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
+      if (!exact) reply.header('x-total-estimated', 'true');
+      return {
+        items: await listItems(ctx, rows),
+        total,
+        totalExact: exact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
     },
   );
 
@@ -354,12 +369,81 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         }
       },
     );
+
+    // The organisations and houses ledgers: one request, the rows checked and applied at once.
+    upload.post(
+      '/organisations/import',
+      {
+        config: { permission: 'org.manage', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
+        schema: {
+          tags,
+          summary: 'Import an organisations ledger (.xlsx/.csv) into an area: the finished job',
+          querystring: LedgerImportQuery,
+          response: { 200: ImportJob },
+        },
+      },
+      async (req) => {
+        const ctx = req.ctx();
+        const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
+          ledgers.importOrganisations(ctx, file, name, (req.query as { areaId: number }).areaId),
+        );
+        return imports.get(ctx, id);
+      },
+    );
+    upload.post(
+      '/houses/import',
+      {
+        config: { permission: 'house.update', upload: { field: 'file', maxBytes: MAX_UPLOAD } },
+        schema: {
+          tags,
+          summary:
+            "Import a houses ledger (.xlsx/.csv): each row's house found in the area, its facts updated",
+          querystring: LedgerImportQuery,
+          response: { 200: ImportJob },
+        },
+      },
+      async (req) => {
+        const ctx = req.ctx();
+        const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
+          ledgers.importHouses(ctx, file, name, (req.query as { areaId: number }).areaId),
+        );
+        return imports.get(ctx, id);
+      },
+    );
   });
 
+  // Import templates: the column titles the importer recognises, and a sheet explaining them.
+  app.get(
+    '/organisations/import/template',
+    {
+      config: { permission: 'org.manage' },
+      schema: { tags, summary: 'The organisations ledger template (.xlsx)' },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const body = await ledgers.organisationsTemplate(ctx.lang);
+      return sendTemplate(reply, body, ctx.lang === 'zh' ? '组织单位导入模板' : 'organisations-template');
+    },
+  );
+  app.get(
+    '/houses/import/template',
+    {
+      config: { permission: 'house.update' },
+      schema: { tags, summary: 'The houses ledger template (.xlsx)' },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const body = await ledgers.housesTemplate(ctx.lang);
+      return sendTemplate(reply, body, ctx.lang === 'zh' ? '实有房屋导入模板' : 'houses-template');
+    },
+  );
+
+  // A job is its importer's whatever the ledger (people, organisations, houses, disputes): these
+  // answer only the importer's own jobs, so being signed in is enough to ask.
   app.get(
     '/imports',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: { tags, summary: 'My imports', querystring: PageQuery, response: { 200: pageOf(ImportJob) } },
     },
     async (req) => imports.mine(req.ctx(), req.query.page, req.query.pageSize),
@@ -368,7 +452,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/imports/:id',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: { tags, params: IdParams, response: { 200: ImportJob } },
     },
     async (req) => imports.get(req.ctx(), req.params.id),
@@ -397,7 +481,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/imports/:id/errors.xlsx',
     {
-      config: { permission: 'person.import' },
+      config: { permission: 'authenticated' },
       schema: {
         tags,
         summary: "The failed rows as a workbook (the importer's own, for a day; audited)",
@@ -418,6 +502,53 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   );
 
   // —— houses and households ——
+
+  app.get(
+    '/houses',
+    {
+      config: { permission: 'house.read' },
+      schema: {
+        tags,
+        summary: 'The houses ledger (实有房屋): by name or place, area and use, sorted, with the true total',
+        querystring: HouseListQuery,
+        response: { 200: pageOf(HouseListItem) },
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const { rows, total, exact } = await svc.houseList(ctx, req.query);
+      if (!exact) reply.header('x-total-estimated', 'true');
+      const names = await svc.namesFor(rows.map((h) => h.path));
+      return {
+        items: rows.map((h) => ({
+          id: h.id,
+          name: h.name,
+          address: addressOf(h.path, names),
+          use: h.use as z.infer<typeof HouseListItem>['use'],
+          // The owner is a person: named only to those who read people there.
+          ownerName: ctx.actor.canAt('person.read', h.path) ? h.ownerName : null,
+          floorArea: h.floorArea,
+          residents: h.residents,
+          households: h.households,
+        })),
+        total,
+        totalExact: exact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
+    },
+  );
+
+  // Exports are POSTs with the CSRF header and the list's filter and sort as the body: audited
+  // and rate-limited, so never a GET another site could trigger (docs/security.md, "exports").
+  app.post(
+    '/houses/export',
+    {
+      config: { permission: 'house.read' },
+      schema: { tags, summary: 'Export the houses ledger as .xlsx (audited)', body: HouseExportQuery },
+    },
+    async (req, reply) => sendExport(reply, await exportHouses(s, svc, req.ctx(), req.body)),
+  );
 
   app.get(
     '/houses/:id',
@@ -513,14 +644,28 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (req) => {
       const ctx = req.ctx();
-      const { rows, total } = await svc.organisations(ctx, req.query);
+      const { rows, total, exact } = await svc.organisations(ctx, req.query);
       return {
         items: rows.map((o) => presentOrganisation(o, ctx.actor, s.keyring)),
         total,
+        totalExact: exact,
         page: req.query.page,
         pageSize: req.query.pageSize,
       };
     },
+  );
+
+  app.post(
+    '/organisations/export',
+    {
+      config: { permission: 'org.read' },
+      schema: {
+        tags,
+        summary: 'Export the organisations ledger as .xlsx (phones masked, audited)',
+        body: OrganisationExportQuery,
+      },
+    },
+    async (req, reply) => sendExport(reply, await exportOrganisations(s, req.ctx(), req.body)),
   );
 
   app.get(

@@ -260,6 +260,10 @@ export interface ImportsTable {
   failed: ColumnType<number, number | undefined, number>;
   errors: ColumnType<unknown, string | undefined, string>;
   warnings: ColumnType<unknown, string | undefined, string>;
+  /** people, organisations, houses, disputes (registry migration 202612070200) */
+  kind: ColumnType<string, string | undefined, string>;
+  /** sheet rows left out as totals (合计/小计 …) */
+  skipped: ColumnType<unknown, string | undefined, string>;
   createdAt: CreatedAt;
   finishedAt: Timestamp | null;
 }

@@ -101,6 +101,8 @@ export interface LedgerData<T> {
   total: number;
   /** The server stopped counting here: the total is at least this. */
   capped?: number;
+  /** false: `total` is the server's estimate (platform/db/count.ts), shown as "约 63,000 条". */
+  totalExact?: boolean;
 }
 
 export interface LedgerProps<T> {
@@ -223,7 +225,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
     ? rows
     : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
   const tableRows = props.totalRow && pageRows.length > 1 ? [...pageRows, props.totalRow] : pageRows;
-  const totalText = capped > 0 ? t('ledger.totalAtLeast', { n: capped }) : t('common.total', { n: total });
+  const totalText =
+    capped > 0
+      ? t('ledger.totalAtLeast', { n: capped })
+      : data?.totalExact === false
+        ? t('sheets.totalEstimated', { n: total.toLocaleString('en-US') })
+        : t('common.total', { n: total });
 
   const selectedRows = allRows.filter((r) => selected.includes(props.rowKey(r)));
   const clear = () => setSelected([]);

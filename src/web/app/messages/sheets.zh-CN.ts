@@ -1,2 +1,40 @@
 /** Chinese texts of the workbench's sheets part (issue 16); spread into `zh` in messages.zh-CN.ts. */
-export const sheetsZh = {} as const;
+export const sheetsZh = {
+  'sheets.totalEstimated': '约 {n} 条',
+  'sheets.import': '导入',
+  'sheets.houses': '实有房屋',
+  'sheets.house.address': '房屋地址',
+  'sheets.house.name': '房号',
+  'sheets.house.use': '房屋用途',
+  'sheets.house.useUnknown': '未登记',
+  'sheets.house.owner': '产权人',
+  'sheets.house.floorArea': '建筑面积（㎡）',
+  'sheets.house.residents': '在住人数',
+  'sheets.house.households': '户数',
+  'sheets.house.search': '搜索房号、小区或楼栋',
+  'sheets.house.empty': '没有房屋',
+  'sheets.house.emptyFiltered': '没有符合条件的房屋',
+  'sheets.house.area': '所属区域',
+  'sheets.import.title.organisations': '导入组织单位',
+  'sheets.import.title.houses': '导入实有房屋',
+  'sheets.import.title.disputes': '导入矛盾纠纷',
+  'sheets.import.template': '下载导入模板',
+  'sheets.import.templateHint':
+    '请按模板的表头填写（表头可在标题行下方），支持 .xlsx 和 .csv，最大 30 MB。“合计”“小计”等汇总行会自动跳过。',
+  'sheets.import.hint.organisations':
+    '有统一社会信用代码的单位按代码更新，没有的按名称在所选区域内更新，其余新增。',
+  'sheets.import.hint.houses':
+    '按小区、楼栋、单元、房号找到所选区域内已有的房屋，更新其用途、产权人、面积和备注；找不到的房屋会列为错误行。',
+  'sheets.import.hint.disputes':
+    '每一行登记为一件矛盾纠纷，编号、办理时限和通知与手工登记相同。一次最多 500 行。',
+  'sheets.import.area': '导入到区域',
+  'sheets.import.areaFirst': '请先选择导入到哪个区域',
+  'sheets.import.skipped': '已跳过 {n} 行合计/小计行（第 {rows} 行）',
+  'sheets.import.openList': '查看列表',
+  'sheets.import.kind.people': '人口',
+  'sheets.import.kind.organisations': '组织单位',
+  'sheets.import.kind.houses': '房屋',
+  'sheets.import.kind.disputes': '矛盾纠纷',
+  'sheets.import.kind': '台账',
+  'sheets.users.export': '导出账户',
+} as const;

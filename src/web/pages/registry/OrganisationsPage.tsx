@@ -1,16 +1,19 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Col, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Button, Col, Form, Input, Row, Select, Tag } from 'antd';
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { ORG_KINDS } from '../../../contract/codes.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, PhoneLink, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useDebounced } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
+import { useArea } from '../areas/queries.js';
 import { creditCodeError, isMasked, phoneError } from './format.js';
-import { type Organisation, registryKeys, useOrganisations } from './queries.js';
+import { fetchOrganisations, type Organisation, registryKeys, useOrganisations } from './queries.js';
 import { useCodes } from './shared.js';
 
 interface OrgValues {
@@ -208,16 +211,77 @@ export default function OrganisationsPage() {
   const t = useT();
   const codes = useCodes();
   const can = useCan();
-  const mobile = useIsMobile();
-  const [search, setSearch] = useState('');
+  const navigate = useNavigate();
+  const lp = useLedgerParams();
+  const { sp, update } = lp;
+  const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+  const filters = {
+    q: sp.get('q') || undefined,
+    kind: sp.get('kind') || undefined,
+    areaId: num(sp.get('areaId')),
+    sort: lp.sort,
+  };
+  const [search, setSearch] = useState(filters.q ?? '');
   const q = useDebounced(search.trim(), 300);
-  const [kind, setKind] = useState<string | undefined>();
-  const [areaId, setAreaId] = useState<number | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const list = useOrganisations({ q: q || undefined, kind, areaId, page, pageSize });
+  useEffect(() => {
+    if ((q || undefined) !== filters.q) update({ q });
+  }, [q, filters.q, update]);
+  const list = useOrganisations({ ...filters, page: lp.page, pageSize: lp.pageSize });
+  const area = useArea(filters.areaId ?? null);
   const [editing, setEditing] = useState<Organisation | 'new' | null>(null);
-  const total = list.data?.total ?? 0;
+  const activeFilters = [filters.kind, filters.areaId].filter(Boolean).length;
+
+  const columns: LedgerColumn<Organisation>[] = [
+    {
+      key: 'name',
+      title: t('org.name'),
+      sort: 'name',
+      width: 220,
+      ellipsis: true,
+      render: (o) => <span style={{ fontWeight: 500 }}>{o.name}</span>,
+    },
+    {
+      key: 'kind',
+      title: t('org.kind'),
+      sort: 'kind',
+      render: (o) => <Tag color={KIND_COLOR[o.kind] ?? 'default'}>{codes.label(ORG_KINDS, o.kind)}</Tag>,
+      text: (o) => codes.label(ORG_KINDS, o.kind),
+    },
+    {
+      key: 'creditCode',
+      title: t('org.creditCode'),
+      render: (o) => (o.creditCode ? <span className="jy-mono">{o.creditCode}</span> : '—'),
+      text: (o) => o.creditCode ?? '',
+    },
+    { key: 'address', title: t('org.address'), width: 240, ellipsis: true, text: (o) => o.address ?? '' },
+    { key: 'contactName', title: t('org.contactName'), text: (o) => o.contactName ?? '' },
+    {
+      key: 'contactPhone',
+      title: t('org.contactPhone'),
+      render: (o) => <PhoneLink phone={o.contactPhone} />,
+      text: (o) => o.contactPhone ?? '',
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      noPrint: true,
+      render: (o) =>
+        o.abilities.includes('update') ? (
+          <Button
+            type="link"
+            size="small"
+            onClick={(e) => {
+              e.stopPropagation();
+              setEditing(o);
+            }}
+            data-testid={`org-edit-${o.id}`}
+          >
+            {t('common.edit')}
+          </Button>
+        ) : null,
+      text: () => '',
+    },
+  ];
 
   return (
     <>
@@ -236,121 +300,70 @@ export default function OrganisationsPage() {
           ) : null
         }
       />
-      <div className="jy-filter-bar">
-        <Input.Search
-          allowClear
-          placeholder={t('org.searchPlaceholder')}
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setPage(1);
-          }}
-          style={{ width: 300 }}
-          data-testid="org-search"
-        />
-        <Select
-          allowClear
-          placeholder={t('org.kind')}
-          value={kind}
-          onChange={(v) => {
-            setKind(v);
-            setPage(1);
-          }}
-          options={codes.options(ORG_KINDS)}
-          style={{ width: 160 }}
-          className="jy-filter-half"
-          data-testid="org-filter-kind"
-        />
-        <div style={{ width: 220 }} className="jy-filter-half">
-          <AreaTreeSelect
+      <Ledger<Organisation>
+        id="organisations"
+        title={t('nav.organisations')}
+        params={lp}
+        query={list}
+        columns={columns}
+        rowKey={(o) => o.id}
+        onOpen={(o) => (o.abilities.includes('update') ? setEditing(o) : undefined)}
+        rowTestId={(o) => `org-row-${o.id}`}
+        testId="org-table"
+        emptyText={filters.q || activeFilters ? t('org.emptyFiltered') : t('org.empty')}
+        search={{
+          value: search,
+          onChange: setSearch,
+          placeholder: t('org.searchPlaceholder'),
+          testId: 'org-search',
+        }}
+        filters={[
+          <Select
+            key="kind"
             allowClear
-            value={areaId ?? null}
-            onChange={(v) => {
-              setAreaId(v ?? undefined);
-              setPage(1);
-            }}
-            placeholder={t('org.area')}
-          />
-        </div>
-      </div>
-      {list.error && !list.data ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<Organisation>
-          rowKey="id"
-          size={mobile ? 'small' : 'middle'}
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 'max-content' }}
-          data-testid="org-table"
-          locale={{ emptyText: emptyText(q || kind || areaId ? t('org.emptyFiltered') : t('org.empty')) }}
-          pagination={{
-            current: page,
-            pageSize,
-            total,
-            showSizeChanger: !mobile,
-            size: mobile ? 'small' : undefined,
-            showTotal: () =>
-              list.data?.totalCapped
-                ? t('people.totalCapped', { n: total })
-                : t('common.total', { n: total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-          columns={[
-            {
-              title: t('org.name'),
-              dataIndex: 'name',
-              fixed: mobile ? undefined : 'left',
-              render: (v: string) => <span style={{ fontWeight: 500 }}>{v}</span>,
-            },
-            {
-              title: t('org.kind'),
-              dataIndex: 'kind',
-              render: (v: string) => (
-                <Tag color={KIND_COLOR[v] ?? 'default'}>{codes.label(ORG_KINDS, v)}</Tag>
-              ),
-            },
-            {
-              title: t('org.creditCode'),
-              dataIndex: 'creditCode',
-              render: (v: string | null) => (v ? <span className="jy-mono">{v}</span> : '—'),
-            },
-            {
-              title: t('org.address'),
-              dataIndex: 'address',
-              render: (v: string | null) => (
-                <Typography.Text style={{ maxWidth: 260, display: 'inline-block' }} ellipsis={{ tooltip: v }}>
-                  {v || '—'}
-                </Typography.Text>
-              ),
-            },
-            { title: t('org.contactName'), dataIndex: 'contactName', render: (v: string | null) => v || '—' },
-            {
-              title: t('org.contactPhone'),
-              dataIndex: 'contactPhone',
-              render: (v: string | null) => (v ? <span className="jy-mono">{v}</span> : '—'),
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              render: (_, o) =>
-                o.abilities.includes('update') ? (
-                  <Button
-                    type="link"
-                    size="small"
-                    onClick={() => setEditing(o)}
-                    data-testid={`org-edit-${o.id}`}
-                  >
-                    {t('common.edit')}
-                  </Button>
-                ) : null,
-            },
-          ]}
-        />
-      )}
+            placeholder={t('org.kind')}
+            value={filters.kind}
+            onChange={(v) => update({ kind: v })}
+            options={codes.options(ORG_KINDS)}
+            style={{ width: 160 }}
+            data-testid="org-filter-kind"
+          />,
+          <div key="area" style={{ width: 220 }}>
+            <AreaTreeSelect
+              allowClear
+              value={filters.areaId ?? null}
+              onChange={(v) => update({ areaId: v ?? undefined })}
+              placeholder={t('org.area')}
+            />
+          </div>,
+        ]}
+        activeFilters={activeFilters}
+        onReset={() => update({ kind: undefined, areaId: undefined })}
+        exportTo={{
+          path: '/api/organisations/export',
+          body: { q: filters.q, kind: filters.kind, areaId: filters.areaId, sort: filters.sort },
+          fileName: 'organisations.xlsx',
+        }}
+        print={{
+          area: area.data?.name,
+          fetchAll: (size, p) => fetchOrganisations({ ...filters, page: p, pageSize: size }),
+        }}
+        importSlot={
+          can('org.manage') ? (
+            <Button
+              icon={<UploadOutlined />}
+              onClick={() => navigate('/organisations/import')}
+              data-testid="org-import"
+            >
+              {t('sheets.import')}
+            </Button>
+          ) : null
+        }
+        card={{
+          title: (o) => o.name,
+          fields: ['kind', 'contactName', 'contactPhone', 'address'],
+        }}
+      />
       <OrganisationModal
         open={editing !== null}
         org={editing === 'new' ? null : editing}

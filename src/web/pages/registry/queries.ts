@@ -5,6 +5,7 @@ import type { Page } from '../../../contract/common.js';
 import type {
   HistoryEntry as HistoryEntrySchema,
   Household as HouseholdSchema,
+  HouseListItem as HouseListItemSchema,
   House as HouseSchema,
   ImportJob as ImportJobSchema,
   ImportPreview as ImportPreviewSchema,
@@ -15,10 +16,11 @@ import type {
   RevealResult as RevealResultSchema,
 } from '../../../contract/registry.js';
 import { TAG_CODES, type TagCode, tagPermission } from '../../../contract/tags.js';
-import { api, type Query } from '../../app/api.js';
+import { api } from '../../app/api.js';
 
 export type { Person, PersonListItem };
 export type House = z.infer<typeof HouseSchema>;
+export type HouseListItem = z.infer<typeof HouseListItemSchema>;
 export type Household = z.infer<typeof HouseholdSchema>;
 export type Rental = z.infer<typeof RentalSchema>;
 export type Organisation = z.infer<typeof OrganisationSchema>;
@@ -32,24 +34,8 @@ export type AgeBand = '0-6' | '7-17' | '18-34' | '35-59' | '60-79' | '80+';
 export const AGE_BANDS: AgeBand[] = ['0-6', '7-17', '18-34', '35-59', '60-79', '80+'];
 export const PERSON_STATUSES: PersonStatus[] = ['active', 'moved_out', 'deceased'];
 
-/**
- * A list answer; `totalCapped`: the count stopped (the server says so in the body or with the
- * `x-total-capped: <cap>` header); the total is then shown as "<cap>+".
- */
-export type CappedPage<T> = Page<T> & { totalCapped?: boolean };
-
-async function getCapped<T>(path: string, query: Query, signal: AbortSignal): Promise<CappedPage<T>> {
-  let cap: number | null = null;
-  const data = await api.get<CappedPage<T>>(path, query, {
-    signal,
-    onHeaders: (h) => {
-      const v = h.get('x-total-capped');
-      if (v) cap = Number(v) || 0;
-    },
-  });
-  if (cap === null) return data;
-  return { ...data, totalCapped: true, total: cap > 0 ? Math.min(data.total, cap) : data.total };
-}
+/** A list answer: `totalExact: false` when the total is the server's estimate ("约 63,000 条"). */
+export type CappedPage<T> = Page<T>;
 
 export interface PeopleParams {
   q?: string;
@@ -68,6 +54,16 @@ export interface OrganisationParams {
   q?: string;
   kind?: string;
   areaId?: number;
+  sort?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface HouseParams {
+  q?: string;
+  areaId?: number;
+  use?: string;
+  sort?: string;
   page: number;
   pageSize: number;
 }
@@ -80,6 +76,7 @@ export const registryKeys = {
   personSearch: (q: string) => ['people', 'search', q] as const,
   houses: ['houses'] as const,
   house: (id: number) => ['houses', id] as const,
+  houseList: (p: HouseParams) => ['houses', 'list', p] as const,
   organisations: ['organisations'] as const,
   orgList: (p: OrganisationParams) => ['organisations', 'list', p] as const,
   imports: ['imports'] as const,
@@ -102,6 +99,10 @@ export function usePeople(p: PeopleParams, enabled = true) {
     placeholderData: (prev) => prev,
     enabled,
   });
+}
+
+export function fetchPeople(p: PeopleParams) {
+  return api.get<Page<PersonListItem>>('/api/people', { ...p });
 }
 
 export function usePerson(id: number) {
@@ -144,7 +145,24 @@ export function useHouse(id: number) {
 export function useOrganisations(p: OrganisationParams) {
   return useQuery({
     queryKey: registryKeys.orgList(p),
-    queryFn: ({ signal }) => getCapped<Organisation>('/api/organisations', { ...p }, signal),
+    queryFn: ({ signal }) => api.get<Page<Organisation>>('/api/organisations', { ...p }, { signal }),
+    placeholderData: (prev) => prev,
+  });
+}
+
+export function fetchOrganisations(p: OrganisationParams) {
+  return api.get<Page<Organisation>>('/api/organisations', { ...p });
+}
+
+export function fetchHouses(p: HouseParams) {
+  return api.get<Page<HouseListItem>>('/api/houses', { ...p });
+}
+
+/** The houses ledger (实有房屋). */
+export function useHouses(p: HouseParams) {
+  return useQuery({
+    queryKey: registryKeys.houseList(p),
+    queryFn: ({ signal }) => api.get<Page<HouseListItem>>('/api/houses', { ...p }, { signal }),
     placeholderData: (prev) => prev,
   });
 }

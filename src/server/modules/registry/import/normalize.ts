@@ -116,6 +116,15 @@ const RELATION_LABELS = labelMap(RELATIONS, {
   ],
 });
 
+/**
+ * 子女 and the like name a child without saying son or daughter: the code table has 子 and 女,
+ * so the sex (from the ID number, else the typed sex) decides; without one the relation is left
+ * empty and the row says why.
+ */
+const CHILD_LABELS = new Set(
+  ['子女', '儿女', '之子女', '孩子', '小孩', '子或女', '儿子或女儿', 'child'].map(labelKey),
+);
+
 const EDUCATION_LABELS = labelMap(EDUCATION, {
   none: ['未上学', '文盲', '半文盲', '文盲或半文盲', '无', '学龄前', '未上过学'],
   primary: ['小学', '小学毕业', '小学文化'],
@@ -391,6 +400,19 @@ export function normalizeRow(
     return c;
   };
 
+  function relation(): string | null {
+    const shown = cleanText(raw.relationToHead);
+    if (shown === null || !CHILD_LABELS.has(labelKey(shown)))
+      return coded('relationToHead', RELATION_LABELS, '与户主关系');
+    if (sex) return sex === 'M' ? 'son' : 'daughter';
+    warn(
+      'relationToHead',
+      `“${shown}”无法确定是“子”还是“女”：请填写身份证号或性别，与户主关系已留空`,
+      `"${shown}" does not say son or daughter: give the ID number or the sex; the relation was left empty`,
+    );
+    return null;
+  }
+
   let ethnicity = text('ethnicity');
   if (ethnicity && ETHNIC_GROUPS.has(ethnicity)) ethnicity = `${ethnicity}族`;
 
@@ -403,7 +425,7 @@ export function normalizeRow(
     ethnicity,
     registeredAddress: text('registeredAddress'),
     currentAddress: text('currentAddress'),
-    relationToHead: coded('relationToHead', RELATION_LABELS, '与户主关系'),
+    relationToHead: relation(),
     residenceType: coded('residenceType', RESIDENCE_LABELS, '人员类别'),
     education: coded('education', EDUCATION_LABELS, '文化程度'),
     politicalStatus: coded('politicalStatus', POLITICAL_LABELS, '政治面貌'),

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import type { HouseUpdate, RentalCreate } from '../../../../contract/registry.js';
+import type { HouseListQuery, HouseUpdate, RentalCreate } from '../../../../contract/registry.js';
+import { pathInScope } from '../../../platform/access/scope.js';
 import { diff } from '../../../platform/audit/audit.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx } from '../../../platform/services.js';
+import type { HouseFilter, HouseSort } from '../houses.repository.js';
 import { blank, endsBeforeStart, type RegistryContext } from './common.js';
 
 /** Houses (房屋: an area of kind house): their use, owner and floor area, and their rentals. */
@@ -14,7 +16,26 @@ export function housesService({
   mustFindHouse,
   noSuchPerson,
 }: RegistryContext) {
+  type ListQ = Omit<z.infer<typeof HouseListQuery>, 'page' | 'pageSize'>;
+  /** The houses ledger's filter: the actor's houses (scope in the SQL), by name, place and use. */
+  function houseFilter(ctx: Ctx, q: ListQ): HouseFilter {
+    return { scope: pathInScope(ctx.actor, 'house.read', 'a.path'), q: q.q, areaId: q.areaId, use: q.use };
+  }
+  function houseSort(sort: string | undefined): HouseSort {
+    return {
+      key: (sort?.replace(/^-/, '') ?? 'address') as HouseSort['key'],
+      desc: sort?.startsWith('-') ?? false,
+    };
+  }
+
   return {
+    houseFilter,
+
+    /** The houses ledger (实有房屋): a page, sorted, with the true total. */
+    async houseList(ctx: Ctx, q: z.infer<typeof HouseListQuery>) {
+      return houses().list(houseFilter(ctx, q), houseSort(q.sort), q.pageSize, (q.page - 1) * q.pageSize);
+    },
+
     async house(ctx: Ctx, houseId: number) {
       return mustFindHouse(ctx, houseId);
     },

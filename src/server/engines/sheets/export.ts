@@ -1,0 +1,107 @@
+import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { localStamp, writeXlsx, type XlsxColumn } from './xlsx.js';
+
+/** Rows one export may hold. */
+export const LEDGER_EXPORT_CAP = 100_000;
+/** Exports of one ledger per user per hour (counted in the audit log). */
+export const LEDGER_EXPORT_LIMIT = 20;
+
+export interface LedgerExport {
+  /** the audit action, e.g. `org.export` (also what the hourly limit counts) */
+  action: string;
+  entityType: string;
+  /** the list's filter and sort as asked (identifiers in it already masked by the caller) */
+  query: Record<string, unknown>;
+  /** how many rows the filter matches, counted up to `cap + 1` */
+  count(cap: number): Promise<number>;
+  /** the rows, at most `n`, each already masked and in words (labels, not codes) */
+  rows(n: number): AsyncIterable<Record<string, string | number | null>>;
+  sheetName: string;
+  /** file name without the date: 组织单位 → 组织单位-2026-12-07.xlsx; `asciiName` for old clients */
+  fileName: string;
+  asciiName: string;
+  columns: XlsxColumn[];
+}
+
+/**
+ * A ledger as .xlsx, the way every list exports (people's is registry.export.ts): limited per user
+ * and hour, audited (query and row count) in its own transaction before the first byte leaves,
+ * then streamed with the exporter's watermark. What it holds is the caller's: scope in the SQL,
+ * identifiers masked, codes as words.
+ */
+export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
+  const now = s.clock.now();
+  const stamp = localStamp(now);
+  const used = async (conn: Conn) => {
+    const r = await conn
+      .selectFrom('auditLog')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actorId', '=', ctx.actor.userId)
+      .where('action', '=', e.action)
+      .where('at', '>', new Date(now.getTime() - 3600_000))
+      .executeTakeFirst();
+    if ((r?.n ?? 0) >= LEDGER_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
+  };
+  await used(s.db);
+  const matched = await e.count(LEDGER_EXPORT_CAP + 1);
+  const capped = matched > LEDGER_EXPORT_CAP;
+  const n = Math.min(matched, LEDGER_EXPORT_CAP);
+  await inTx(s, ctx, async (trx, audit) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
+    await used(trx);
+    await audit({ action: e.action, entityType: e.entityType, detail: { query: e.query, rows: n, capped } });
+  });
+
+  const out = new PassThrough();
+  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
+  writeXlsx(out, { sheetName: e.sheetName, columns: e.columns, rows: e.rows(n), watermark })
+    .then(() => {
+      if (!out.writableEnded) out.end();
+    })
+    .catch((err) => {
+      s.log.error(err);
+      out.destroy(err as Error);
+    });
+  const name = `${e.fileName}-${stamp.date}.xlsx`;
+  return {
+    stream: out,
+    rows: n,
+    capped,
+    disposition: `attachment; filename="${e.asciiName}-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  };
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends an export's answer (the route's last step). */
+export function sendExport(
+  reply: {
+    header(k: string, v: string): unknown;
+    send(b: unknown): unknown;
+  },
+  r: Awaited<ReturnType<typeof exportLedger>>,
+) {
+  reply.header('content-type', XLSX_TYPE);
+  reply.header('content-disposition', r.disposition);
+  reply.header('x-export-rows', String(r.rows));
+  if (r.capped) reply.header('x-export-capped', 'true');
+  return reply.send(r.stream);
+}
+
+/** Sends an import template (no side effect: a GET). */
+export function sendTemplate(
+  reply: { header(k: string, v: string): unknown; send(b: unknown): unknown },
+  body: Buffer,
+  name: string,
+) {
+  reply.header('content-type', XLSX_TYPE);
+  reply.header(
+    'content-disposition',
+    `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(`${name}.xlsx`)}`,
+  );
+  return reply.send(body);
+}
