@@ -213,6 +213,7 @@ export function casesService(s: Services) {
       if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
       if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
       if (q.public) base = base.where('c.public', '=', q.public === 'true');
+      if (q.located) base = base.where('c.lat', q.located === 'true' ? 'is not' : 'is', null);
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
       if (q.q) {
         const like = `%${escapeLike(q.q)}%`;
