@@ -276,7 +276,7 @@ export default function CasesPage() {
       ? [
           {
             key: 'area',
-            label: t('case.areaFilter', { name: area.data?.name ?? `#${areaId}` }),
+            label: t('case.areaFilter', { name: area.data?.name ?? '…' }),
             clear: { areaId: undefined },
           },
         ]

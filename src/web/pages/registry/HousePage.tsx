@@ -429,7 +429,7 @@ function HouseDetail({ house }: { house: House }) {
                   label: t('house.owner'),
                   children: house.ownerPersonId ? (
                     <Link to={`/people/${house.ownerPersonId}`}>
-                      {house.ownerName ?? `#${house.ownerPersonId}`}
+                      {house.ownerName ?? '—'}
                     </Link>
                   ) : (
                     (house.ownerName ?? dash)
@@ -550,7 +550,7 @@ function HouseDetail({ house }: { house: House }) {
                   render: (_, r) =>
                     r.landlordPersonId ? (
                       <Link to={`/people/${r.landlordPersonId}`}>
-                        {r.landlordName ?? `#${r.landlordPersonId}`}
+                        {r.landlordName ?? '—'}
                       </Link>
                     ) : (
                       (r.landlordName ?? '—')

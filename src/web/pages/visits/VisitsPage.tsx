@@ -100,7 +100,7 @@ export default function VisitsPage() {
   const filtered = activeFilters > 0 || !!q || !!params.personId;
   const total = list.data?.total ?? 0;
   const personName = params.personId
-    ? (list.data?.items.find((v) => v.personId === params.personId)?.personName ?? `#${params.personId}`)
+    ? (list.data?.items.find((v) => v.personId === params.personId)?.personName ?? '…')
     : null;
 
   const filterControls: ReactElement[] = [
