@@ -517,6 +517,20 @@ export const AUDIT_FIELDS: Record<string, { zh: string; en: string }> = {
   pendingDuplicateOf: { zh: '待接续的重复登记', en: 'Pending duplicate of' },
   plans: { zh: '生成的走访计划', en: 'Plans made' },
   assignmentId: { zh: '授权记录', en: 'Assignment' },
+  people: { zh: '人数', en: 'People' },
+  households: { zh: '户数', en: 'Households' },
+  houses: { zh: '房屋数', en: 'Houses' },
+  rentals: { zh: '出租登记数', en: 'Rentals' },
+  tags: { zh: '标签数', en: 'Tags' },
+  organisations: { zh: '组织数', en: 'Organisations' },
+  cases: { zh: '案件数', en: 'Cases' },
+  visits: { zh: '走访数', en: 'Visits' },
+  patrols: { zh: '巡查数', en: 'Patrols' },
+  accounts: { zh: '账号', en: 'Accounts' },
+  conflict: { zh: '冲突', en: 'Conflict' },
+  title: { zh: '标题', en: 'Title' },
+  urgency: { zh: '紧急程度', en: 'Urgency' },
+  description: { zh: '描述', en: 'Description' },
 };
 
 /** Area kinds in words (the web has its own copy in its messages; the server needs them for the audit log). */

@@ -1004,7 +1004,8 @@ export const en: Record<MessageKey, string> = {
   'indicator.byCategory': 'By category (reported in the period)',
   'indicator.count': 'Count',
   'indicator.none': 'No data for the period',
-  'indicator.note': '"—" when there is nothing to divide by. How each figure is counted: hover over (or tap) the question mark beside its name.',
+  'indicator.note':
+    '"—" when there is nothing to divide by. How each figure is counted: hover over (or tap) the question mark beside its name.',
   'indicator.help.reported': 'Cases reported in the period (rejected ones excluded)',
   'indicator.help.closed': 'Cases closed in the period',
   'indicator.help.closureRate': 'Closed ÷ cases due in the period',

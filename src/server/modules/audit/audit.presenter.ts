@@ -95,7 +95,7 @@ const ID_FIELDS: Record<string, keyof Omit<AuditNames, 'role' | 'roleCode'>> = {
   duplicateOfId: 'case',
 };
 /** Internal references that say nothing to a reader (the entry's other fields name the thing). */
-const HIDDEN_FIELDS = new Set(['assignmentId', 'ruleId', 'assigneeUserId', 'byUserId', 'form']);
+const HIDDEN_FIELDS = new Set(['id', 'assignmentId', 'ruleId', 'assigneeUserId', 'byUserId', 'form']);
 
 /** The ids an entry mentions, for the page's name look-ups. */
 export function mentions(rows: AuditRow[]): Record<keyof Omit<AuditNames, 'roleCode'>, Set<number>> & {
@@ -188,6 +188,17 @@ const REJECT_REASONS: Record<string, Words> = {
   out_of_scope: { zh: '不属于受理范围', en: 'Out of scope' },
   invalid: { zh: '无效信息', en: 'Invalid' },
 };
+const MODULES: Record<string, Words> = {
+  registry: { zh: '实有人口', en: 'Registry' },
+  cases: { zh: '案件', en: 'Cases' },
+  visits: { zh: '走访', en: 'Visits' },
+  accounts: { zh: '账号', en: 'Accounts' },
+  areas: { zh: '区域', en: 'Areas' },
+};
+const URGENCY: Record<string, Words> = {
+  normal: { zh: '一般', en: 'Normal' },
+  urgent: { zh: '紧急', en: 'Urgent' },
+};
 const YES_NO = { true: { zh: '是', en: 'Yes' }, false: { zh: '否', en: 'No' } };
 const PASSED = {
   true: { zh: '通过', en: 'passed' },
@@ -251,6 +262,10 @@ function tableOf(key: string, entityType: string | null): Record<string, Words> 
       return REJECT_REASONS;
     case 'stage':
       return ACTION_LABELS as Record<string, Words>;
+    case 'module':
+      return MODULES;
+    case 'urgency':
+      return URGENCY;
     default:
       return null;
   }

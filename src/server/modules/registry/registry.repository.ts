@@ -2,8 +2,8 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Keyring } from '../../platform/crypto/keys.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { nameKeys } from './pinyin.js';
-import { addressOf } from './registry.presenter.js';
 import type { SearchKind } from './registry.policy.js';
+import { addressOf } from './registry.presenter.js';
 
 /**
  * The registry's queries about people (their records, tags, history and the audit counts behind

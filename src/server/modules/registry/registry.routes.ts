@@ -37,10 +37,10 @@ import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
 import { exportPeople } from './registry.export.js';
-import { registryRepo } from './registry.repository.js';
 import { ageOn } from './registry.policy.js';
 import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
 import type { PersonRecord } from './registry.repository.js';
+import { registryRepo } from './registry.repository.js';
 import { registryService } from './registry.service.js';
 
 const tags = ['registry'];
@@ -68,7 +68,9 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   async function person(ctx: Ctx, p: PersonRecord) {
     const { names, tagRows, today } = await present(ctx, [p]);
     const pendingRegistrations = await svc.pendingRegistrations(p.id);
-    const household = p.householdId ? await registryRepo(s.db, s.keyring).householdWords(p.householdId) : null;
+    const household = p.householdId
+      ? await registryRepo(s.db, s.keyring).householdWords(p.householdId)
+      : null;
     return presentPerson(p, {
       household,
       actor: ctx.actor,

@@ -76,7 +76,14 @@ export function AreaTreeSelect({
       isLeaf: n.childCount === 0,
     }));
     if (value != null && !nodes.has(value)) {
-      list.push({ id: value, pId: 0, value, title: valueLabel ?? '…', label: valueLabel ?? '…', isLeaf: true });
+      list.push({
+        id: value,
+        pId: 0,
+        value,
+        title: valueLabel ?? '…',
+        label: valueLabel ?? '…',
+        isLeaf: true,
+      });
     }
     return list;
   }, [nodes, value, valueLabel, t]);
