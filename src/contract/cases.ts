@@ -354,7 +354,22 @@ export const CaseBox = z.enum([
 ]);
 export type CaseBox = z.infer<typeof CaseBox>;
 
+/** What the inbox sorts by (`field` ascending, `-field` descending); anything else is a 400. */
+export const CaseSort = z.enum([
+  'id',
+  '-id',
+  'reportedAt',
+  '-reportedAt',
+  'stageDueAt',
+  '-stageDueAt',
+  'dueAt',
+  '-dueAt',
+  'closedAt',
+  '-closedAt',
+]);
+
 export const CaseListQuery = ListQuery.extend({
+  sort: CaseSort.optional(),
   type: CaseType.optional(),
   box: CaseBox.default('all'),
   state: CaseState.optional(),

@@ -145,7 +145,10 @@ export const Visit = z.object({
 });
 export type Visit = z.infer<typeof Visit>;
 
+/** What the visits log sorts by (`-field`: descending); anything else is a 400. */
+export const VisitSort = z.enum(['visitedAt', '-visitedAt', 'personName', '-personName']);
 export const VisitListQuery = ListQuery.extend({
+  sort: VisitSort.optional(),
   personId: Id.optional(),
   ruleId: Id.optional(),
   areaId: Id.optional(),
@@ -184,7 +187,10 @@ export const Patrol = z.object({
   cases: z.array(z.object({ id: z.number(), no: z.string(), title: z.string(), state: z.string() })),
   abilities: z.array(z.string()),
 });
+/** What the patrol log sorts by (`-field`: descending); anything else is a 400. */
+export const PatrolSort = z.enum(['startedAt', '-startedAt', 'minutes', '-minutes', 'distanceM', '-distanceM']);
 export const PatrolListQuery = ListQuery.extend({
+  sort: PatrolSort.optional(),
   areaId: Id.optional(),
   mine: z.enum(['true', 'false']).optional(),
   from: z.iso.date().optional(),

@@ -939,6 +939,13 @@ export const MATRIX: Record<string, Entry> = {
     finds: true,
     request: (q) => get(`/api/cases?q=${q}&pageSize=100`),
   },
+  'POST /api/cases/export': {
+    kind: 'list',
+    permission: 'authenticated',
+    records: TYPES.map((t) => ({ record: t, perm: `${t}.read` })),
+    finds: true,
+    request: (q) => post('/api/cases/export', { q }),
+  },
   'GET /api/cases/types': {
     kind: 'no-record',
     reason: 'the declared case types, their names and categories: code tables, the same for everyone',
@@ -970,6 +977,13 @@ export const MATRIX: Record<string, Entry> = {
       shows: false,
       request: (r) => get(`/api/cases/assignable?caseId=${r.id}`),
     })),
+  },
+  'POST /api/cases/indicators/export': {
+    kind: 'list',
+    requiresAny: TYPES.map((t) => `${t}.read`),
+    permission: 'authenticated',
+    records: TYPES.map((t) => ({ record: t, perm: `${t}.read` })),
+    request: () => post('/api/cases/indicators/export', { from: '2026-01-01', to: '2026-12-31' }),
   },
   'GET /api/cases/indicators': {
     kind: 'list',
@@ -1188,6 +1202,24 @@ export const MATRIX: Record<string, Entry> = {
     records: [{ record: 'visit', perm: 'visit.read' }],
     request: () => get('/api/visits/stats?from=2026-01-01&to=2026-12-31'),
   },
+  'POST /api/visits/plans/export': {
+    kind: 'list',
+    permission: 'visit.read',
+    records: [{ record: 'visit', perm: 'visit.read' }],
+    request: () => post('/api/visits/plans/export', {}),
+  },
+  'POST /api/visits/stats/export': {
+    kind: 'list',
+    permission: 'visit.read',
+    records: [{ record: 'visit', perm: 'visit.read' }],
+    request: () => post('/api/visits/stats/export', { from: '2026-01-01', to: '2026-12-31' }),
+  },
+  'POST /api/visits/export': {
+    kind: 'list',
+    permission: 'authenticated',
+    records: [{ record: 'visit', perm: 'visit.read' }],
+    request: () => post('/api/visits/export', {}),
+  },
   'POST /api/visits': {
     kind: 'record',
     permission: 'visit.record',
@@ -1329,6 +1361,12 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'record',
     permission: 'visit.record',
     variants: [{ record: 'patrol', ownOnly: true, request: (r) => post(`/api/patrols/${r.id}/finish`, {}) }],
+  },
+  'POST /api/patrols/export': {
+    kind: 'list',
+    permission: 'authenticated',
+    records: [{ record: 'patrol', perm: 'visit.read' }],
+    request: () => post('/api/patrols/export', {}),
   },
   'GET /api/patrols': {
     kind: 'list',

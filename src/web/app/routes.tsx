@@ -36,6 +36,7 @@ const VisitPage = lazy(() => import('../pages/visits/VisitPage.js'));
 const PlansPage = lazy(() => import('../pages/visits/PlansPage.js'));
 const VisitStatsPage = lazy(() => import('../pages/visits/StatsPage.js'));
 const PatrolPage = lazy(() => import('../pages/visits/PatrolPage.js'));
+const PatrolsPage = lazy(() => import('../pages/visits/PatrolsPage.js'));
 const VisitRulesPage = lazy(() => import('../pages/visits/RulesPage.js'));
 const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
@@ -185,6 +186,14 @@ export const router = createBrowserRouter([
             element: (
               <Require anyOf={VISIT_ACCESS}>
                 <VisitPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'patrols',
+            element: (
+              <Require anyOf={VISIT_ACCESS}>
+                <PatrolsPage />
               </Require>
             ),
           },

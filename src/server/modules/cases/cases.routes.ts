@@ -45,7 +45,8 @@ import { unreadCount } from '../../engines/notifications/notifications.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
-import { inTx, type Services } from '../../platform/services.js';
+import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { exportCases, exportIndicators } from './cases.export.js';
 import { casesService } from './cases.service.js';
 
 const tags = ['cases'];
@@ -55,6 +56,7 @@ const RevealCaseBody = z.strictObject({
   purpose: z.string().trim().min(2).max(200),
 });
 const YearParams = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const chinaDay = (d: string) => new Date(`${d}T00:00:00+08:00`);
 
 export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
@@ -101,6 +103,29 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const r = await svc.list(req.ctx(), req.query);
       if (r.capped) reply.header('x-total-capped', String(r.capped));
       return { items: r.items, total: r.total, page: req.query.page, pageSize: req.query.pageSize };
+    },
+  );
+
+  // POST with the CSRF header and the filter as the body: an export is audited and counted
+  // against a rate limit (side effects), so a cross-site page cannot start one (issue 14).
+  app.post(
+    '/cases/export',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The inbox (box, filters, sort) as .xlsx: what the actor sees, phones masked, audited',
+        body: CaseListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => {
+      const r = await exportCases(s, svc, req.ctx(), req.body);
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', r.disposition)
+        .header('x-export-rows', String(r.rows));
+      if (r.capped) reply.header('x-export-capped', 'true');
+      return reply.send(r.stream);
     },
   );
 
@@ -160,6 +185,93 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (req) => svc.assignable(req.ctx(), req.query.caseId, req.query.q),
   );
 
+  /** The case indicators of an area (default: the actor's first read scope) and period. */
+  async function indicators(ctx: Ctx, q: z.infer<typeof IndicatorQuery>, where: 'query' | 'body') {
+    if (q.to < q.from)
+      throw new AppError('VALIDATION_FAILED', { fields: `${where}.to` }, [
+        {
+          path: `${where}.to`,
+          code: 'custom',
+          message: ctx.lang === 'zh' ? '结束日期不能早于开始日期' : 'The end date is before the start date',
+        },
+      ]);
+    const asked = q.type ? [q.type] : types.codes;
+    const readable = asked.filter((t) => ctx.actor.can(`${t}.read`));
+    if (!readable.length) throw new AppError('FORBIDDEN');
+    // The subtree asked for (default: the actor's first read scope), within what the actor may read.
+    let area = q.areaId
+      ? await s.db
+          .selectFrom('areas')
+          .select(['id', 'name', 'path'])
+          .where('id', '=', q.areaId)
+          .executeTakeFirst()
+      : undefined;
+    if (!q.areaId) {
+      const first = ctx.actor.pathsFor(`${readable[0]}.read`)[0]!;
+      area = await s.db
+        .selectFrom('areas')
+        .select(['id', 'name', 'path'])
+        .where('id', '=', Number(first.split('.').pop()))
+        .executeTakeFirst();
+    }
+    if (
+      !area ||
+      !readable.some((t) =>
+        ctx.actor
+          .pathsFor(`${t}.read`)
+          .some(
+            (p) => area!.path === p || area!.path.startsWith(`${p}.`) || p.startsWith(`${area!.path}.`),
+          ),
+      )
+    )
+      throw new AppError('NOT_FOUND');
+    const scope = readableUnder(ctx.actor, readable, area.path, types.codes);
+    const input = {
+      scope,
+      type: q.type,
+      from: chinaDay(q.from),
+      to: new Date(chinaDay(q.to).getTime() + 86_400_000),
+      now: s.clock.now(),
+    };
+    const [values, b] = await Promise.all([computeIndicators(s.db, input), breakdowns(s.db, input)]);
+    const keys = q.type
+      ? types.def(q.type).indicators
+      : [
+          'reported',
+          'closed',
+          'closureRate',
+          'onTimeRate',
+          'timelyAcceptRate',
+          'reworkRate',
+          'extensionRate',
+          'avgHours',
+          'satisfaction',
+          'mediationRate',
+          'successRate',
+        ];
+    // Dispute figures only for those who may read disputes.
+    const shown = [
+      ...new Set(['reported', 'closed', ...keys, ...(keys.includes('satisfaction') ? ['avgRating'] : [])]),
+    ].filter((k) => readable.includes('dispute') || !['mediationRate', 'successRate'].includes(k));
+    return {
+      areaId: area.id,
+      areaName: area.name,
+      from: q.from,
+      to: q.to,
+      figures: shown.map((k) => {
+        const [value, numerator, denominator] = values[k]!;
+        const d = INDICATOR_DEFS[k]!;
+        return { key: k, name: d[ctx.lang], value, numerator, denominator, unit: d.unit };
+      }),
+      byState: b.byState.map((r) => ({ state: r.state as keyof typeof STATE_LABELS, count: r.count })),
+      byCategory: b.byCategory.map((r) => ({
+        category: r.category,
+        name: defOf(r.type).categories.find((c) => c.code === r.category)?.[ctx.lang] ?? r.category,
+        count: r.count,
+      })),
+    };
+  }
+
   app.get(
     '/cases/indicators',
     {
@@ -171,92 +283,27 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: IndicatorResult },
       },
     },
-    async (req) => {
+    async (req) => indicators(req.ctx(), req.query, 'query'),
+  );
+
+  app.post(
+    '/cases/indicators/export',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The case indicators of an area and period as .xlsx (figures, by state, by category), audited',
+        body: IndicatorQuery,
+      },
+    },
+    async (req, reply) => {
       const ctx = req.ctx();
-      const q = req.query;
-      if (q.to < q.from)
-        throw new AppError('VALIDATION_FAILED', { fields: 'query.to' }, [
-          {
-            path: 'query.to',
-            code: 'custom',
-            message: ctx.lang === 'zh' ? '结束日期不能早于开始日期' : 'The end date is before the start date',
-          },
-        ]);
-      const asked = q.type ? [q.type] : types.codes;
-      const readable = asked.filter((t) => ctx.actor.can(`${t}.read`));
-      if (!readable.length) throw new AppError('FORBIDDEN');
-      // The subtree asked for (default: the actor's first read scope), within what the actor may read.
-      let area = q.areaId
-        ? await s.db
-            .selectFrom('areas')
-            .select(['id', 'name', 'path'])
-            .where('id', '=', q.areaId)
-            .executeTakeFirst()
-        : undefined;
-      if (!q.areaId) {
-        const first = ctx.actor.pathsFor(`${readable[0]}.read`)[0]!;
-        area = await s.db
-          .selectFrom('areas')
-          .select(['id', 'name', 'path'])
-          .where('id', '=', Number(first.split('.').pop()))
-          .executeTakeFirst();
-      }
-      if (
-        !area ||
-        !readable.some((t) =>
-          ctx.actor
-            .pathsFor(`${t}.read`)
-            .some(
-              (p) => area!.path === p || area!.path.startsWith(`${p}.`) || p.startsWith(`${area!.path}.`),
-            ),
-        )
-      )
-        throw new AppError('NOT_FOUND');
-      const scope = readableUnder(ctx.actor, readable, area.path, types.codes);
-      const input = {
-        scope,
-        type: q.type,
-        from: chinaDay(q.from),
-        to: new Date(chinaDay(q.to).getTime() + 86_400_000),
-        now: s.clock.now(),
-      };
-      const [values, b] = await Promise.all([computeIndicators(s.db, input), breakdowns(s.db, input)]);
-      const keys = q.type
-        ? types.def(q.type).indicators
-        : [
-            'reported',
-            'closed',
-            'closureRate',
-            'onTimeRate',
-            'timelyAcceptRate',
-            'reworkRate',
-            'extensionRate',
-            'avgHours',
-            'satisfaction',
-            'mediationRate',
-            'successRate',
-          ];
-      // Dispute figures only for those who may read disputes.
-      const shown = [
-        ...new Set(['reported', 'closed', ...keys, ...(keys.includes('satisfaction') ? ['avgRating'] : [])]),
-      ].filter((k) => readable.includes('dispute') || !['mediationRate', 'successRate'].includes(k));
-      return {
-        areaId: area.id,
-        areaName: area.name,
-        from: q.from,
-        to: q.to,
-        figures: shown.map((k) => {
-          const [value, numerator, denominator] = values[k]!;
-          const d = INDICATOR_DEFS[k]!;
-          return { key: k, name: d[ctx.lang], value, numerator, denominator, unit: d.unit };
-        }),
-        byState: b.byState.map((r) => ({ state: r.state as keyof typeof STATE_LABELS, count: r.count })),
-        byCategory: b.byCategory.map((r) => ({
-          category: r.category,
-          name: defOf(r.type).categories.find((c) => c.code === r.category)?.[ctx.lang] ?? r.category,
-          count: r.count,
-        })),
-      };
+      const r = await exportIndicators(s, ctx, req.body, await indicators(ctx, req.body, 'body'));
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', r.disposition)
+        .header('x-export-rows', String(r.rows));
+      return reply.send(r.stream);
     },
   );
 

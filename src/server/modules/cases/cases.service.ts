@@ -196,57 +196,76 @@ export function casesService(s: Services) {
   const decryptMasked = (enc: string | null, mask: (v: string | null) => string | null) =>
     enc ? mask(s.keyring.decrypt(enc)) : null;
 
+  /** The inbox's filter (`box` and the query's filters) within what the actor sees. */
+  function filtered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>) {
+    const now = s.clock.now();
+    let base = s.db
+      .selectFrom('cases as c')
+      .where(visibleTo(ctx.actor, types.codes))
+      .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type));
+    if (q.type) base = base.where('c.type', '=', q.type);
+    if (q.state) base = base.where('c.state', '=', q.state);
+    if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
+    if (q.urgency) base = base.where('c.urgency', '=', q.urgency);
+    if (q.sla !== undefined) base = base.where('c.slaLevel', '>=', q.sla);
+    const instant = (
+      { reported: 'c.reportedAt', accepted: 'c.acceptedAt', due: 'c.dueAt', closed: 'c.closedAt' } as const
+    )[q.dateField ?? 'reported'];
+    if (q.from) base = base.where(instant, '>=', new Date(`${q.from}T00:00:00+08:00`));
+    if (q.to)
+      base = base.where(instant, '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
+    if (q.valid === 'true') base = base.where('c.state', '<>', 'rejected');
+    if (q.open === 'true') base = base.where('c.state', 'not in', ['closed', 'rejected']);
+    if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
+    if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
+    if (q.public) base = base.where('c.public', '=', q.public === 'true');
+    if (q.located) base = base.where('c.lat', q.located === 'true' ? 'is not' : 'is', null);
+    if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      base = base.where((eb) => eb.or([eb('c.no', '=', q.q!.toUpperCase()), eb('c.title', 'ilike', like)]));
+    }
+    return base;
+  }
+
+  /** `filtered` in the order asked (`sort`, validated by the contract), newest first on ties. */
+  function ordered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>) {
+    const sortable: Record<string, string> = {
+      id: 'c.id',
+      reportedAt: 'c.reportedAt',
+      stageDueAt: 'c.stageDueAt',
+      dueAt: 'c.dueAt',
+      closedAt: 'c.closedAt',
+    };
+    const sortKey =
+      q.sort?.replace(/^-/, '') ?? (q.box === 'overdue' || q.box === 'mine' ? 'stageDueAt' : 'id');
+    const desc = q.sort ? q.sort.startsWith('-') : sortKey === 'id';
+    const col = sortable[sortKey] ?? 'c.id';
+    // NULLS LAST only where there can be nulls: `id DESC NULLS LAST` is not the primary key's
+    // order, and would sort every visible case to show 20 (0.4 s at a million).
+    const nullable = col === 'c.stageDueAt' || col === 'c.closedAt';
+    return filtered(ctx, q)
+      .selectAll('c')
+      .orderBy(sql.ref(col), (ob) => {
+        const o = desc ? ob.desc() : ob.asc();
+        return nullable ? o.nullsLast() : o;
+      })
+      .orderBy('c.id', 'desc');
+  }
+
   return {
     find,
 
+    filtered,
+    ordered,
+    names,
+    pathNames,
+    users,
+    categoryName,
+
     async list(ctx: Ctx, q: CaseListQuery) {
-      const now = s.clock.now();
-      let base = s.db
-        .selectFrom('cases as c')
-        .where(visibleTo(ctx.actor, types.codes))
-        .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type));
-      if (q.type) base = base.where('c.type', '=', q.type);
-      if (q.state) base = base.where('c.state', '=', q.state);
-      if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
-      if (q.urgency) base = base.where('c.urgency', '=', q.urgency);
-      if (q.sla !== undefined) base = base.where('c.slaLevel', '>=', q.sla);
-      const instant = (
-        { reported: 'c.reportedAt', accepted: 'c.acceptedAt', due: 'c.dueAt', closed: 'c.closedAt' } as const
-      )[q.dateField ?? 'reported'];
-      if (q.from) base = base.where(instant, '>=', new Date(`${q.from}T00:00:00+08:00`));
-      if (q.to)
-        base = base.where(instant, '<', new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000));
-      if (q.valid === 'true') base = base.where('c.state', '<>', 'rejected');
-      if (q.open === 'true') base = base.where('c.state', 'not in', ['closed', 'rejected']);
-      if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
-      if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
-      if (q.public) base = base.where('c.public', '=', q.public === 'true');
-      if (q.located) base = base.where('c.lat', q.located === 'true' ? 'is not' : 'is', null);
-      if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
-      if (q.q) {
-        const like = `%${escapeLike(q.q)}%`;
-        base = base.where((eb) => eb.or([eb('c.no', '=', q.q!.toUpperCase()), eb('c.title', 'ilike', like)]));
-      }
-      const sortable: Record<string, string> = {
-        id: 'c.id',
-        reportedAt: 'c.reportedAt',
-        stageDueAt: 'c.stageDueAt',
-        dueAt: 'c.dueAt',
-      };
-      const sortKey =
-        q.sort?.replace(/^-/, '') ?? (q.box === 'overdue' || q.box === 'mine' ? 'stageDueAt' : 'id');
-      const desc = q.sort ? q.sort.startsWith('-') : sortKey === 'id';
-      const col = sortable[sortKey] ?? 'c.id';
-      // NULLS LAST only where there can be nulls: `id DESC NULLS LAST` is not the primary key's
-      // order, and would sort every visible case to show 20 (0.4 s at a million).
-      const nullable = col === 'c.stageDueAt';
-      const rows = await base
-        .selectAll('c')
-        .orderBy(sql.ref(col), (ob) => {
-          const o = desc ? ob.desc() : ob.asc();
-          return nullable ? o.nullsLast() : o;
-        })
-        .orderBy('c.id', 'desc')
+      const base = filtered(ctx, q);
+      const rows = await ordered(ctx, q)
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();

@@ -384,9 +384,11 @@ export function visitsRepo(conn: Conn) {
         to?: string;
         areaId?: number;
         q?: string;
+        sort?: string;
         page: number;
         pageSize: number;
       },
+      opts: { count?: boolean } = {},
     ) {
       let base = conn
         .selectFrom('visits as v')
@@ -398,14 +400,19 @@ export function visitsRepo(conn: Conn) {
       if (q.to) base = base.where('v.visitedAt', '<', dayAfter(q.to));
       if (q.areaId) base = base.where(inSubtree('v.areaPath', q.areaId));
       if (q.q) base = base.where('p.name', 'like', `${escapeLike(q.q)}%`);
+      const desc = !q.sort || q.sort.startsWith('-');
+      const byName = q.sort?.replace(/^-/, '') === 'personName';
       const ids = await base
         .select('v.id')
-        .orderBy('v.visitedAt', 'desc')
-        .orderBy('v.id', 'desc')
+        .orderBy(byName ? sql`p.name COLLATE "C"` : sql.ref('v.visitedAt'), desc ? 'desc' : 'asc')
+        .orderBy('v.id', desc ? 'desc' : 'asc')
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
-      const total = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const total =
+        opts.count === false
+          ? { n: -1 }
+          : await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
       return { ids: ids.map((r) => r.id), total: total.n };
     },
 
@@ -474,20 +481,41 @@ export function visitsRepo(conn: Conn) {
     /** A page of the patrols the actor may read (ids, latest first) and their number. */
     async patrolIds(
       actor: Actor,
-      q: { mine?: string; from?: string; to?: string; areaId?: number; page: number; pageSize: number },
+      q: {
+        mine?: string;
+        from?: string;
+        to?: string;
+        areaId?: number;
+        sort?: string;
+        page: number;
+        pageSize: number;
+      },
+      opts: { count?: boolean } = {},
     ) {
       let base = conn.selectFrom('patrols as pt').where(patrolVisible(actor));
       if (q.mine === 'true') base = base.where('pt.userId', '=', actor.userId);
       if (q.from) base = base.where('pt.startedAt', '>=', chinaDay(q.from));
       if (q.to) base = base.where('pt.startedAt', '<', dayAfter(q.to));
       if (q.areaId) base = base.where(inSubtree('pt.areaPath', q.areaId));
+      const desc = !q.sort || q.sort.startsWith('-');
+      const key = q.sort?.replace(/^-/, '');
+      const col =
+        key === 'distanceM'
+          ? sql`pt.distance_m`
+          : key === 'minutes'
+            ? sql`coalesce(pt.ended_at, now()) - pt.started_at`
+            : sql.ref('pt.startedAt');
       const ids = await base
         .select('pt.id')
-        .orderBy('pt.startedAt', 'desc')
+        .orderBy(col, desc ? 'desc' : 'asc')
+        .orderBy('pt.id', desc ? 'desc' : 'asc')
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
-      const total = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const total =
+        opts.count === false
+          ? { n: -1 }
+          : await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
       return { ids: ids.map((r) => r.id), total: total.n };
     },
 

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
@@ -22,9 +23,12 @@ import {
 } from '../../../contract/visits.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
+import { exportPatrols, exportPlans, exportStats, exportVisits } from './visits.export.js';
 import { visitsService } from './visits.service.js';
 
 const tags = ['visits'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+type Exported = { stream: NodeJS.ReadableStream; rows: number; capped: boolean; disposition: string };
 const PlansQuery = z.strictObject({
   areaId: Id.optional(),
   ruleId: Id.optional(),
@@ -36,6 +40,57 @@ const PlansQuery = z.strictObject({
 
 export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = visitsService(s);
+  /** An export's answer: the .xlsx stream with its name and row count. */
+  const sendXlsx = (reply: FastifyReply, r: Exported) => {
+    reply
+      .header('content-type', XLSX_TYPE)
+      .header('content-disposition', r.disposition)
+      .header('x-export-rows', String(r.rows));
+    if (r.capped) reply.header('x-export-capped', 'true');
+    return reply.send(r.stream);
+  };
+  // Exports are POSTs with the CSRF header and the filter as the body: each is audited and
+  // counted against a rate limit (side effects), so a cross-site page cannot start one (issue 14).
+  app.post(
+    '/visits/plans/export',
+    {
+      config: { permission: 'visit.read' },
+      schema: { tags, summary: 'Visit plans (filters) as .xlsx, audited', body: PlansQuery.omit({ page: true, pageSize: true }) },
+    },
+    async (req, reply) => sendXlsx(reply, await exportPlans(s, svc, req.ctx(), req.body)),
+  );
+  app.post(
+    '/visits/stats/export',
+    {
+      config: { permission: 'visit.read' },
+      schema: { tags, summary: 'Visits and patrol coverage per grid as .xlsx, audited', body: VisitStatsQuery },
+    },
+    async (req, reply) => sendXlsx(reply, await exportStats(s, svc, req.ctx(), req.body)),
+  );
+  app.post(
+    '/visits/export',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The visits log (filters, sort) as .xlsx: what the actor may read, audited',
+        body: VisitListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => sendXlsx(reply, await exportVisits(s, svc, req.ctx(), req.body)),
+  );
+  app.post(
+    '/patrols/export',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The patrol log (filters, sort) as .xlsx: what the actor may read, audited',
+        body: PatrolListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => sendXlsx(reply, await exportPatrols(s, svc, req.ctx(), req.body)),
+  );
 
   app.get(
     '/visits/my-day',

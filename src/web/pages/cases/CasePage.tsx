@@ -40,6 +40,7 @@ import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
+import { CasePrintButton } from './print.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
@@ -529,6 +530,7 @@ function CaseDetail({ c }: { c: Case }) {
             </span>
           </Space>
         }
+        extra={mobile ? undefined : <CasePrintButton c={c} />}
       />
       <Space size={[6, 6]} wrap style={{ marginBottom: 12 }}>
         <CaseTypeTag type={c.type} />

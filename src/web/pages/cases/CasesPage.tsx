@@ -1,31 +1,28 @@
-import { DownOutlined, EnvironmentOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { DownOutlined, EnvironmentOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import {
   Badge,
   Button,
   Cascader,
   DatePicker,
-  Drawer,
   Dropdown,
   Empty,
-  Input,
-  Pagination,
   Segmented,
   Select,
-  Skeleton,
-  Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import { type ReactElement, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { DISPUTE_OUTCOMES } from '../../../contract/case-codes.js';
 import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { type TFunction, useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
+import { FilterTag, Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { useArea } from '../areas/queries.js';
+import { CaseSheets } from './print.js';
 import {
   CASE_DATE_FIELDS,
   CASE_TYPE_LIST,
@@ -33,10 +30,10 @@ import {
   type CaseCounts,
   type CaseDateField,
   type CaseListItem,
-  type CaseListParams,
   type CaseState,
   type CaseType,
   canCase,
+  fetchCases,
   useCaseCounts,
   useCases,
 } from './queries.js';
@@ -180,7 +177,8 @@ export default function CasesPage() {
   const mobile = useIsMobile();
   const navigate = useNavigate();
   const now = useNow();
-  const [sp, setSp] = useSearchParams();
+  const params = useLedgerParams();
+  const { sp, page, pageSize, sort, update } = params;
   const typeParam = sp.get('type');
   const types = CASE_TYPE_LIST.filter((x) => can(`${x}.read`) || can(`${x}.report`));
   const type = isType(typeParam) && types.includes(typeParam) ? typeParam : undefined;
@@ -195,9 +193,7 @@ export default function CasesPage() {
   const box: CaseBox = chosen ?? waiting ?? boxes[0] ?? 'reported';
   const [search, setSearch] = useState(sp.get('q') ?? '');
   const q = useDebounced(search.trim(), 300);
-  const page = num(sp.get('page')) ?? 1;
-  const pageSize = num(sp.get('pageSize')) ?? 20;
-  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [sheets, setSheets] = useState<number[] | null>(null);
 
   const state = (sp.get('state') as CaseState | null) ?? undefined;
   const category = sp.get('category') ?? undefined;
@@ -218,7 +214,7 @@ export default function CasesPage() {
   const areaId = num(sp.get('areaId'));
   const area = useArea(areaId ?? null);
 
-  const params: CaseListParams = {
+  const filters = {
     type,
     box,
     state,
@@ -234,24 +230,13 @@ export default function CasesPage() {
     mediated,
     located,
     q: q || undefined,
-    page,
-    pageSize,
+    sort,
   };
-  const list = useCases(params, boxes.length > 0 && (chosen !== null || !counts.isPending));
+  const list = useCases(
+    { ...filters, page, pageSize },
+    boxes.length > 0 && (chosen !== null || !counts.isPending),
+  );
 
-  const update = (patch: Record<string, string | number | undefined>) =>
-    setSp(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === undefined || v === '') next.delete(k);
-          else next.set(k, String(v));
-        }
-        if (!('page' in patch)) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
   const onSearch = (v: string) => {
     setSearch(v);
     update({ q: v.trim() || undefined });
@@ -305,7 +290,6 @@ export default function CasesPage() {
       : []),
   ];
   const filtered = activeFilters > 0 || !!q;
-  const total = list.data?.total ?? 0;
   const showType = !type && types.length > 1;
 
   const filterControls: ReactElement[] = [
@@ -316,7 +300,7 @@ export default function CasesPage() {
       value={state}
       onChange={(v) => update({ state: v })}
       options={CASE_STATES.map((s) => ({ value: s, label: t(`caseState.${s}`) }))}
-      style={{ width: '100%' }}
+      style={{ width: mobile ? '100%' : 120 }}
       data-testid="cases-filter-state"
     />,
     ...(type
@@ -329,7 +313,7 @@ export default function CasesPage() {
             options={codes.categoryOptions(type)}
             onChange={(v) => update({ category: v?.length ? String(v[v.length - 1]) : undefined })}
             showSearch
-            style={{ width: '100%' }}
+            style={{ width: mobile ? '100%' : 200 }}
             data-testid="cases-filter-category"
           />,
         ]
@@ -341,7 +325,7 @@ export default function CasesPage() {
       value={urgency}
       onChange={(v) => update({ urgency: v })}
       options={(['urgent', 'normal'] as const).map((u) => ({ value: u, label: t(`urgency.${u}`) }))}
-      style={{ width: '100%' }}
+      style={{ width: mobile ? '100%' : 110 }}
     />,
     <DatePicker.RangePicker
       key="range"
@@ -354,11 +338,10 @@ export default function CasesPage() {
           dateField: undefined,
         })
       }
-      style={{ width: '100%' }}
+      style={{ width: mobile ? '100%' : 250 }}
       placeholder={[t('case.reportedFrom'), t('case.reportedTo')]}
     />,
   ];
-  const WIDTHS: Record<string, number> = { state: 120, category: 200, urgency: 110, range: 250 };
 
   const counted = counts.data ?? {};
   const tabItems = boxes.map((b) => {
@@ -384,10 +367,94 @@ export default function CasesPage() {
   });
 
   const open = (c: CaseListItem) => navigate(`/cases/${c.id}`);
+  const day = (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '');
 
   if (types.length === 0) {
     return <Empty description={t('error.forbidden')} />;
   }
+
+  const columns: LedgerColumn<CaseListItem>[] = [
+    {
+      key: 'no',
+      title: t('case.no'),
+      render: (c) => <span className="jy-mono">{c.no}</span>,
+    },
+    {
+      key: 'title',
+      title: t('case.title'),
+      width: 300,
+      render: (c) => (
+        <div style={{ maxWidth: 300 }}>
+          <Typography.Link
+            onClick={(e) => {
+              e.stopPropagation();
+              open(c);
+            }}
+            style={{ fontWeight: 500 }}
+            ellipsis
+          >
+            {c.title}
+          </Typography.Link>
+          {c.urgency === 'urgent' || c.supervisionLevel > 0 ? (
+            <div style={{ marginTop: 2, display: 'flex', gap: 4 }}>
+              <UrgencyTag urgency={c.urgency} hideNormal />
+              <SupervisionTag level={c.supervisionLevel} />
+            </div>
+          ) : null}
+        </div>
+      ),
+    },
+    ...(showType
+      ? [
+          {
+            key: 'type',
+            title: t('case.type'),
+            render: (c: CaseListItem) => <CaseTypeTag type={c.type} />,
+            text: (c: CaseListItem) => t(`caseType.${c.type}`),
+          },
+        ]
+      : []),
+    { key: 'categoryName', title: t('case.category'), width: 160, ellipsis: true },
+    {
+      key: 'state',
+      title: t('common.status'),
+      render: (c) => <CaseStateTag state={c.state} />,
+      text: (c) => t(`caseState.${c.state}`),
+    },
+    {
+      key: 'due',
+      title: t('case.deadline'),
+      sort: 'stageDueAt',
+      render: (c) =>
+        c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
+      text: (c) => day(c.stageDueAt),
+    },
+    { key: 'areaName', title: t('case.area'), width: 160, ellipsis: true },
+    {
+      key: 'assignee',
+      title: t('case.assignee'),
+      text: (c) => c.assignee?.name ?? '',
+    },
+    {
+      key: 'reportedAt',
+      title: t('case.reportedAt'),
+      sort: 'reportedAt',
+      text: (c) => day(c.reportedAt),
+    },
+    {
+      key: 'dueAt',
+      title: t('ledger.case.dueAt'),
+      sort: 'dueAt',
+      hidden: true,
+      text: (c) => day(c.dueAt),
+    },
+    {
+      key: 'urgency',
+      title: t('case.urgency'),
+      hidden: true,
+      text: (c) => t(`urgency.${c.urgency}`),
+    },
+  ];
 
   return (
     <>
@@ -432,216 +499,74 @@ export default function CasesPage() {
           style={{ marginBottom: 4 }}
         />
       ) : null}
-      <div className="jy-filter-bar">
-        <Input.Search
-          allowClear
-          placeholder={t('case.searchPlaceholder')}
-          value={search}
-          onChange={(e) => onSearch(e.target.value)}
-          style={{ width: mobile ? undefined : 280, flex: mobile ? '1 1 0' : undefined }}
-          data-testid="cases-search"
-        />
-        {mobile ? (
-          <Button
-            icon={<FilterOutlined />}
-            type={activeFilters > 0 ? 'primary' : 'default'}
-            ghost={activeFilters > 0}
-            onClick={() => setFiltersOpen(true)}
-            style={{ flex: 'none', minWidth: 0 }}
-            data-testid="cases-filters"
-          >
-            {activeFilters > 0 ? t('people.filtersOn', { n: activeFilters }) : t('people.filters')}
-          </Button>
-        ) : (
-          filterControls.map((c) => (
-            <div key={c.key} style={{ width: WIDTHS[c.key ?? ''] ?? 'auto', minWidth: 0, display: 'flex' }}>
-              {c}
-            </div>
-          ))
-        )}
-      </div>
-      {mobile ? (
-        <Drawer
-          placement="bottom"
-          open={filtersOpen}
-          onClose={() => setFiltersOpen(false)}
-          title={t('people.filters')}
-          size="auto"
-          styles={{ body: { display: 'flex', flexDirection: 'column', gap: 12 } }}
-          extra={
-            <Button
-              type="link"
-              onClick={() =>
-                update({
-                  state: undefined,
-                  category: undefined,
-                  urgency: undefined,
-                  from: undefined,
-                  to: undefined,
-                  dateField: undefined,
-                  valid: undefined,
-                  open: undefined,
-                  rated: undefined,
-                  mediated: undefined,
-                  areaId: undefined,
-                })
-              }
-            >
-              {t('common.reset')}
-            </Button>
-          }
-          footer={
-            <Button type="primary" block onClick={() => setFiltersOpen(false)}>
-              {t('people.showResults', { n: total })}
-            </Button>
-          }
-        >
-          {filterControls.map((c) => (
-            <div key={c.key}>{c}</div>
-          ))}
-        </Drawer>
-      ) : null}
-
-      {drillTags.length > 0 ? (
-        <div className="jy-filter-tags" data-testid="cases-drill-filters" style={{ marginBottom: 12 }}>
-          {drillTags.map((f) => (
-            <Tag
-              key={f.key}
-              closable
-              color="blue"
-              onClose={(e) => {
-                e.preventDefault();
-                update(f.clear);
-              }}
-              data-testid={`cases-filter-tag-${f.key}`}
-              style={{ marginBottom: 4 }}
-            >
-              {f.label}
-            </Tag>
-          ))}
-        </div>
-      ) : null}
-      {list.error && !list.data ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : mobile ? (
-        <div data-testid="cases-table">
-          {list.isPending ? (
-            <Skeleton active paragraph={{ rows: 6 }} />
-          ) : (list.data?.items.length ?? 0) === 0 ? (
-            emptyText(filtered ? t('case.emptyFiltered') : t(`case.empty.${box}`))
-          ) : (
-            <div className="jy-case-cards" style={{ opacity: list.isFetching ? 0.6 : 1 }}>
-              {list.data?.items.map((c) => (
-                <CaseCard key={c.id} c={c} showType={showType} onOpen={() => open(c)} />
+      <Ledger<CaseListItem>
+        id="cases"
+        title={`${type ? t(`caseType.${type}`) : t('nav.cases')} · ${boxLabel(t, box)}`}
+        params={params}
+        query={list}
+        columns={columns}
+        rowKey={(c) => c.id}
+        onOpen={open}
+        rowClassName={(c) => (c.slaLevel > 0 ? `jy-sla-${c.slaLevel}` : '')}
+        rowTestId={(c) => `case-row-${c.id}`}
+        testId="cases-table"
+        filtersTestId="cases-filters"
+        emptyText={filtered ? t('case.emptyFiltered') : t(`case.empty.${box}`)}
+        search={{
+          value: search,
+          onChange: onSearch,
+          placeholder: t('case.searchPlaceholder'),
+          testId: 'cases-search',
+        }}
+        filters={filterControls}
+        activeFilters={activeFilters}
+        onReset={() =>
+          update({
+            state: undefined,
+            category: undefined,
+            urgency: undefined,
+            from: undefined,
+            to: undefined,
+            dateField: undefined,
+            valid: undefined,
+            open: undefined,
+            rated: undefined,
+            mediated: undefined,
+            areaId: undefined,
+          })
+        }
+        tags={
+          drillTags.length > 0 ? (
+            <div data-testid="cases-drill-filters">
+              {drillTags.map((f) => (
+                <FilterTag
+                  key={f.key}
+                  label={f.label}
+                  onClear={() => update(f.clear)}
+                  testId={`cases-filter-tag-${f.key}`}
+                />
               ))}
             </div>
-          )}
-          {total > pageSize ? (
-            <Pagination
-              simple
-              size="small"
-              current={page}
-              pageSize={pageSize}
-              total={total}
-              onChange={(p) => update({ page: p > 1 ? p : undefined })}
-              style={{ marginTop: 12, justifyContent: 'center' }}
-            />
-          ) : null}
-          {total > 0 ? (
-            <Typography.Text type="secondary" style={{ display: 'block', textAlign: 'center', marginTop: 8 }}>
-              {t('common.total', { n: total })}
-            </Typography.Text>
-          ) : null}
-        </div>
-      ) : (
-        <Table<CaseListItem>
-          rowKey="id"
-          size="middle"
-          loading={list.isFetching || list.isPending}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 'max-content' }}
-          data-testid="cases-table"
-          rowClassName={(c) => (c.slaLevel > 0 ? `jy-sla-${c.slaLevel}` : '')}
-          onRow={(c) => ({
-            onClick: () => open(c),
-            style: { cursor: 'pointer' },
-            'data-testid': `case-row-${c.id}`,
-          })}
-          locale={{ emptyText: emptyText(filtered ? t('case.emptyFiltered') : t(`case.empty.${box}`)) }}
-          pagination={{
-            current: page,
-            pageSize,
-            total,
-            showSizeChanger: true,
-            showTotal: () => t('common.total', { n: total }),
-            onChange: (p, s) => update({ page: p > 1 ? p : undefined, pageSize: s !== 20 ? s : undefined }),
-          }}
-          columns={[
-            {
-              title: t('case.no'),
-              dataIndex: 'no',
-              render: (v: string) => <span className="jy-mono">{v}</span>,
-            },
-            {
-              title: t('case.title'),
-              key: 'title',
-              render: (_, c) => (
-                <div style={{ minWidth: 180, maxWidth: 340 }}>
-                  <Typography.Link
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      open(c);
-                    }}
-                    style={{ fontWeight: 500 }}
-                  >
-                    {c.title}
-                  </Typography.Link>
-                  {c.urgency === 'urgent' || c.supervisionLevel > 0 ? (
-                    <div style={{ marginTop: 2, display: 'flex', gap: 4 }}>
-                      <UrgencyTag urgency={c.urgency} hideNormal />
-                      <SupervisionTag level={c.supervisionLevel} />
-                    </div>
-                  ) : null}
-                </div>
-              ),
-            },
-            ...(showType
-              ? [
-                  {
-                    title: t('case.type'),
-                    dataIndex: 'type',
-                    render: (v: CaseType) => <CaseTypeTag type={v} />,
-                  },
-                ]
-              : []),
-            { title: t('case.category'), dataIndex: 'categoryName' },
-            {
-              title: t('common.status'),
-              dataIndex: 'state',
-              render: (v: CaseState) => <CaseStateTag state={v} />,
-            },
-            {
-              title: t('case.deadline'),
-              key: 'due',
-              render: (_, c) =>
-                c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
-            },
-            { title: t('case.area'), dataIndex: 'areaName' },
-            {
-              title: t('case.assignee'),
-              dataIndex: 'assignee',
-              render: (v: CaseListItem['assignee']) => v?.name ?? '—',
-            },
-            {
-              title: t('case.reportedAt'),
-              dataIndex: 'reportedAt',
-              render: (v: string) => (
-                <span style={{ whiteSpace: 'nowrap' }}>{dayjs(v).format('YYYY-MM-DD HH:mm')}</span>
-              ),
-            },
-          ]}
-        />
-      )}
+          ) : undefined
+        }
+        exportTo={{ path: '/api/cases/export', body: filters, fileName: 'cases.xlsx' }}
+        print={{
+          area: area.data?.name,
+          fetchAll: (size, p) => fetchCases({ ...filters, page: p, pageSize: size }),
+        }}
+        batch={(rows) => (
+          <Button
+            size="small"
+            icon={<PrinterOutlined />}
+            onClick={() => setSheets(rows.map((r) => r.id))}
+            data-testid="cases-batch-print"
+          >
+            {t('ledger.case.printSheets')}
+          </Button>
+        )}
+        renderCard={(c) => <CaseCard c={c} showType={showType} onOpen={() => open(c)} />}
+      />
+      {sheets ? <CaseSheets ids={sheets} onClose={() => setSheets(null)} /> : null}
     </>
   );
 }

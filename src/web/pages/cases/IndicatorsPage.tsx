@@ -1,12 +1,19 @@
 import { QuestionCircleOutlined } from '@ant-design/icons';
-import { Card, Col, Empty, Row, Segmented, Space, Table, Tooltip, Typography } from 'antd';
-import { useSearchParams } from 'react-router';
+import { Card, Col, Row, Segmented, Space, Tooltip, Typography } from 'antd';
 import { useCan } from '../../app/auth.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
+import { Ledger, useLedgerParams } from '../../app/ledger/Ledger.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { type Period, PeriodPicker, readPeriod } from './period.js';
-import { CASE_TYPE_LIST, type CaseState, type CaseType, type Figure, useIndicators } from './queries.js';
+import {
+  CASE_TYPE_LIST,
+  type CaseState,
+  type CaseType,
+  type Figure,
+  type IndicatorResult as IndicatorResultData,
+  useIndicators,
+} from './queries.js';
 import { CaseStateTag } from './shared.js';
 
 const isType = (v: string | null): v is CaseType => !!v && (CASE_TYPE_LIST as string[]).includes(v);
@@ -56,11 +63,56 @@ export function FigureCard({ f }: { f: Figure }) {
   );
 }
 
+interface DetailRow {
+  key: string;
+  section: string;
+  name: string;
+  value: string;
+  sortValue: number;
+  numerator: string;
+  denominator: string;
+  state?: CaseState;
+}
+
+/** Every figure, then the counts by state and by category: the rows of the indicator ledger. */
+function detailRows(t: TFunction, r: IndicatorResultData): DetailRow[] {
+  return [
+    ...r.figures.map((f) => ({
+      key: `f-${f.key}`,
+      section: t('ledger.indicator.figures'),
+      name: f.name,
+      value: figureValue(t, f),
+      sortValue: f.value ?? -1,
+      numerator: f.numerator === null ? '' : String(f.numerator),
+      denominator: f.denominator === null ? '' : String(f.denominator),
+    })),
+    ...r.byState.map((x) => ({
+      key: `s-${x.state}`,
+      section: t('indicator.byState'),
+      name: t(`caseState.${x.state}`),
+      value: String(x.count),
+      sortValue: x.count,
+      numerator: '',
+      denominator: '',
+    })),
+    ...r.byCategory.map((x) => ({
+      key: `c-${x.category}`,
+      section: t('indicator.byCategory'),
+      name: x.name,
+      value: String(x.count),
+      sortValue: x.count,
+      numerator: '',
+      denominator: '',
+    })),
+  ];
+}
+
 export default function IndicatorsPage() {
   const t = useT();
   const can = useCan();
   const mobile = useIsMobile();
-  const [sp, setSp] = useSearchParams();
+  const lp = useLedgerParams(200);
+  const { sp, update } = lp;
   const types = CASE_TYPE_LIST.filter((x) => can(`${x}.read`));
   const typeParam = sp.get('type');
   const type = isType(typeParam) && types.includes(typeParam) ? typeParam : undefined;
@@ -68,18 +120,6 @@ export default function IndicatorsPage() {
   const period = readPeriod(sp);
   const result = useIndicators({ areaId, type, from: period.from, to: period.to }, types.length > 0);
 
-  const update = (patch: Record<string, string | number | undefined>) =>
-    setSp(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === undefined || v === '') next.delete(k);
-          else next.set(k, String(v));
-        }
-        return next;
-      },
-      { replace: true },
-    );
   const setPeriod = (p: Period) =>
     update(
       p.kind === 'custom'
@@ -137,49 +177,47 @@ export default function IndicatorsPage() {
                   </Col>
                 ))}
               </Row>
-              <Row gutter={[16, 16]}>
-                <Col xs={24} lg={10}>
-                  <Card size="small" title={t('indicator.byState')}>
-                    {r.byState.length === 0 ? (
-                      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('indicator.none')} />
-                    ) : (
-                      <Table
-                        size="small"
-                        rowKey="state"
-                        pagination={false}
-                        dataSource={r.byState}
-                        data-testid="indicator-by-state"
-                        columns={[
-                          {
-                            title: t('common.status'),
-                            dataIndex: 'state',
-                            render: (v: CaseState) => <CaseStateTag state={v} />,
-                          },
-                          { title: t('indicator.count'), dataIndex: 'count', align: 'right' as const },
-                        ]}
-                      />
-                    )}
-                  </Card>
-                </Col>
-                <Col xs={24} lg={14}>
-                  <Card size="small" title={t('indicator.byCategory')}>
-                    {r.byCategory.length === 0 ? (
-                      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('indicator.none')} />
-                    ) : (
-                      <Table
-                        size="small"
-                        rowKey="category"
-                        pagination={false}
-                        dataSource={r.byCategory}
-                        columns={[
-                          { title: t('case.category'), dataIndex: 'name' },
-                          { title: t('indicator.count'), dataIndex: 'count', align: 'right' as const },
-                        ]}
-                      />
-                    )}
-                  </Card>
-                </Col>
-              </Row>
+              <Ledger<DetailRow>
+                id="case-indicators"
+                title={t('ledger.indicator.title', { area: r.areaName, from: r.from, to: r.to })}
+                params={lp}
+                query={{
+                  ...result,
+                  data: { items: detailRows(t, r), total: detailRows(t, r).length },
+                }}
+                paged={false}
+                saveFilters={false}
+                columns={[
+                  { key: 'section', title: t('ledger.indicator.section') },
+                  { key: 'name', title: t('ledger.indicator.item'), value: (x) => x.name },
+                  {
+                    key: 'value',
+                    title: t('ledger.indicator.value'),
+                    align: 'right',
+                    value: (x) => x.sortValue,
+                    render: (x) =>
+                      x.state ? (
+                        <span>
+                          <CaseStateTag state={x.state} /> {x.value}
+                        </span>
+                      ) : (
+                        x.value
+                      ),
+                  },
+                  { key: 'numerator', title: t('ledger.indicator.numerator'), align: 'right' },
+                  { key: 'denominator', title: t('ledger.indicator.denominator'), align: 'right' },
+                ]}
+                rowKey={(x) => x.key}
+                testId="indicator-details"
+                emptyText={t('indicator.none')}
+                exportTo={{
+                  path: '/api/cases/indicators/export',
+                  body: { areaId, type, from: period.from, to: period.to },
+                  fileName: 'case-indicators.xlsx',
+                }}
+                print={{ area: r.areaName }}
+                card={{ title: (x) => x.name, fields: ['section', 'value', 'numerator', 'denominator'] }}
+              />
               <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
                 {t('indicator.note')}
               </Typography.Paragraph>

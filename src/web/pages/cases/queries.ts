@@ -83,6 +83,8 @@ export interface CaseListParams {
   /** 'false': only cases without a location (the map's note links here). */
   located?: 'true' | 'false';
   q?: string;
+  /** `field` or `-field` (the contract's CaseSort). */
+  sort?: string;
   page: number;
   pageSize: number;
 }
@@ -143,10 +145,28 @@ export function useCaseTypes() {
   });
 }
 
+/** A page of cases (the print view loads more than the page shown). */
+export function fetchCases(p: CaseListParams) {
+  return api.get<Page<CaseListItem>>('/api/cases', { ...p });
+}
+
 export function useCases(p: CaseListParams, enabled = true) {
   return useQuery({
     queryKey: caseKeys.list(p),
-    queryFn: ({ signal }) => api.get<Page<CaseListItem>>('/api/cases', { ...p }, { signal }),
+    queryFn: async ({ signal }) => {
+      let capped = 0;
+      const r = await api.get<Page<CaseListItem>>(
+        '/api/cases',
+        { ...p },
+        {
+          signal,
+          onHeaders: (h) => {
+            capped = Number(h.get('x-total-capped') ?? 0) || 0;
+          },
+        },
+      );
+      return { ...r, capped };
+    },
     placeholderData: (prev) => prev,
     enabled,
   });

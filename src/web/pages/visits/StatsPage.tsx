@@ -1,8 +1,10 @@
-import { Button, Card, Progress, Space, Table, Typography } from 'antd';
+import { Button, Card, Progress, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useIsMobile } from '../../app/ui.js';
+import { useArea } from '../areas/queries.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { type Period, PeriodPicker, readPeriod } from '../cases/period.js';
 import { useVisitStats, type VisitStatsRow } from './queries.js';
@@ -54,23 +56,19 @@ export default function StatsPage() {
   const t = useT();
   const mobile = useIsMobile();
   const navigate = useNavigate();
-  const [sp, setSp] = useSearchParams();
+  const lp = useLedgerParams(100);
+  const { sp, update } = lp;
   const areaId = num(sp.get('areaId'));
+  const area = useArea(areaId ?? null);
   const period = readPeriod(sp);
   const stats = useVisitStats({ areaId, from: period.from, to: period.to });
+  const rows = stats.data?.rows;
+  const query = {
+    ...stats,
+    data: rows ? { items: rows, total: rows.length } : undefined,
+  };
+  const total = rows && rows.length > 1 ? sumRows(rows) : null;
 
-  const update = (patch: Record<string, string | number | undefined>) =>
-    setSp(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === undefined || v === '') next.delete(k);
-          else next.set(k, String(v));
-        }
-        return next;
-      },
-      { replace: true },
-    );
   const setPeriod = (p: Period) =>
     update(
       p.kind === 'custom'
@@ -93,8 +91,67 @@ export default function StatsPage() {
         {n}
       </Button>
     ) : (
-      <span data-testid={testId}>{n}</span>
+      <span data-testid={r.areaId ? testId : undefined}>{n}</span>
     );
+  const pct = (r: VisitStatsRow) => {
+    const c = completion(r);
+    return c === null ? '' : `${Math.round(c * 1000) / 10}%`;
+  };
+
+  const columns: LedgerColumn<VisitStatsRow>[] = [
+    {
+      key: 'areaName',
+      title: t('stats.grid'),
+      value: (r) => r.areaName,
+      text: (r) => (r.areaId ? r.areaName : t('stats.total')),
+      render: (r) =>
+        r.areaId ? (
+          <div style={{ minWidth: 120 }}>
+            <Typography.Text strong>{r.areaName}</Typography.Text>
+            {r.workerNames.length > 0 ? (
+              <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{r.workerNames.join('、')}</div>
+            ) : null}
+          </div>
+        ) : (
+          t('stats.total')
+        ),
+    },
+    { key: 'plans', title: t('stats.plans'), align: 'right', value: (r) => r.plans },
+    { key: 'due', title: t('stats.due'), align: 'right', value: (r) => r.due },
+    { key: 'doneOnTime', title: t('stats.onTime'), align: 'right', value: (r) => r.doneOnTime },
+    { key: 'doneLate', title: t('stats.late'), align: 'right', value: (r) => r.doneLate },
+    {
+      key: 'overdue',
+      title: t('stats.overdue'),
+      align: 'right',
+      value: (r) => r.overdue,
+      render: (r) => link(r, 'overdue', r.overdue, `stats-overdue-${r.areaId}`),
+    },
+    {
+      key: 'neverVisited',
+      title: t('stats.never'),
+      align: 'right',
+      value: (r) => r.neverVisited,
+      render: (r) => link(r, 'never', r.neverVisited, `stats-never-${r.areaId}`),
+    },
+    {
+      key: 'rate',
+      title: t('stats.rate'),
+      value: (r) => completion(r) ?? -1,
+      render: (r) => <Rate r={r} />,
+      text: pct,
+    },
+    { key: 'visits', title: t('stats.visits'), align: 'right', value: (r) => r.visits },
+    { key: 'patrols', title: t('stats.patrols'), align: 'right', value: (r) => r.patrols },
+    { key: 'patrolDays', title: t('stats.patrolDays'), align: 'right', value: (r) => r.patrolDays },
+    {
+      key: 'patrolMinutes',
+      title: t('stats.patrolTime'),
+      align: 'right',
+      value: (r) => r.patrolMinutes,
+      text: (r) => formatMinutes(t, r.patrolMinutes),
+    },
+  ];
 
   return (
     <>
@@ -113,159 +170,58 @@ export default function StatsPage() {
           <PeriodPicker value={period} onChange={setPeriod} />
         </div>
       </div>
-      {stats.error && !stats.data ? (
-        <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />
-      ) : (
-        <QueryState query={stats} rows={8}>
-          {(s) => {
-            const total = sumRows(s.rows);
-            if (mobile) {
-              return (
-                <Space orientation="vertical" size={10} style={{ width: '100%' }} data-testid="stats-table">
-                  {s.rows.length === 0 ? emptyText(t('stats.empty')) : null}
-                  {s.rows.map((r) => (
-                    <Card
-                      key={r.areaId}
-                      size="small"
-                      title={r.areaName}
-                      extra={<Rate r={r} />}
-                      data-testid={`stats-row-${r.areaId}`}
-                    >
-                      {r.workerNames.length > 0 ? (
-                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                          {r.workerNames.join('、')}
-                        </Typography.Text>
-                      ) : null}
-                      <div className="jy-stats-grid">
-                        <span>{t('stats.plans')}</span>
-                        <b>{r.plans}</b>
-                        <span>{t('stats.due')}</span>
-                        <b>{r.due}</b>
-                        <span>{t('stats.onTime')}</span>
-                        <b>{r.doneOnTime}</b>
-                        <span>{t('stats.late')}</span>
-                        <b>{r.doneLate}</b>
-                        <span>{t('stats.overdue')}</span>
-                        <b>{link(r, 'overdue', r.overdue, `stats-overdue-${r.areaId}`)}</b>
-                        <span>{t('stats.never')}</span>
-                        <b>{link(r, 'never', r.neverVisited, `stats-never-${r.areaId}`)}</b>
-                        <span>{t('stats.visits')}</span>
-                        <b>{r.visits}</b>
-                        <span>{t('stats.patrols')}</span>
-                        <b>
-                          {r.patrols} · {t('stats.daysN', { n: r.patrolDays })} ·{' '}
-                          {formatMinutes(t, r.patrolMinutes)}
-                        </b>
-                      </div>
-                    </Card>
-                  ))}
-                </Space>
-              );
-            }
-            return (
-              <Space orientation="vertical" size={8} style={{ width: '100%' }}>
-                <Table<VisitStatsRow>
-                  rowKey="areaId"
-                  size="middle"
-                  pagination={false}
-                  loading={stats.isFetching}
-                  dataSource={s.rows}
-                  scroll={{ x: 'max-content' }}
-                  data-testid="stats-table"
-                  locale={{ emptyText: emptyText(t('stats.empty')) }}
-                  onRow={(r) => ({ 'data-testid': `stats-row-${r.areaId}` }) as object}
-                  summary={() =>
-                    s.rows.length > 1 ? (
-                      <Table.Summary.Row style={{ fontWeight: 600, background: '#fafafa' }}>
-                        <Table.Summary.Cell index={0}>{t('stats.total')}</Table.Summary.Cell>
-                        <Table.Summary.Cell index={1} align="right">
-                          {total.plans}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={2} align="right">
-                          {total.due}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={3} align="right">
-                          {total.doneOnTime}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={4} align="right">
-                          {total.doneLate}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={5} align="right">
-                          {total.overdue}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={6} align="right">
-                          {total.neverVisited}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={7}>
-                          <Rate r={total} />
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={8} align="right">
-                          {total.visits}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={9} align="right">
-                          {total.patrols}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={10} align="right">
-                          {total.patrolDays}
-                        </Table.Summary.Cell>
-                        <Table.Summary.Cell index={11} align="right">
-                          {formatMinutes(t, total.patrolMinutes)}
-                        </Table.Summary.Cell>
-                      </Table.Summary.Row>
-                    ) : null
-                  }
-                  columns={[
-                    {
-                      title: t('stats.grid'),
-                      key: 'grid',
-                      fixed: 'left',
-                      render: (_, r) => (
-                        <div style={{ minWidth: 120 }}>
-                          <Typography.Text strong>{r.areaName}</Typography.Text>
-                          {r.workerNames.length > 0 ? (
-                            <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>
-                              {r.workerNames.join('、')}
-                            </div>
-                          ) : null}
-                        </div>
-                      ),
-                    },
-                    { title: t('stats.plans'), dataIndex: 'plans', align: 'right' },
-                    { title: t('stats.due'), dataIndex: 'due', align: 'right' },
-                    { title: t('stats.onTime'), dataIndex: 'doneOnTime', align: 'right' },
-                    { title: t('stats.late'), dataIndex: 'doneLate', align: 'right' },
-                    {
-                      title: t('stats.overdue'),
-                      key: 'overdue',
-                      align: 'right',
-                      render: (_, r) => link(r, 'overdue', r.overdue, `stats-overdue-${r.areaId}`),
-                    },
-                    {
-                      title: t('stats.never'),
-                      key: 'never',
-                      align: 'right',
-                      render: (_, r) => link(r, 'never', r.neverVisited, `stats-never-${r.areaId}`),
-                    },
-                    { title: t('stats.rate'), key: 'rate', render: (_, r) => <Rate r={r} /> },
-                    { title: t('stats.visits'), dataIndex: 'visits', align: 'right' },
-                    { title: t('stats.patrols'), dataIndex: 'patrols', align: 'right' },
-                    { title: t('stats.patrolDays'), dataIndex: 'patrolDays', align: 'right' },
-                    {
-                      title: t('stats.patrolTime'),
-                      key: 'minutes',
-                      align: 'right',
-                      render: (_, r) => formatMinutes(t, r.patrolMinutes),
-                    },
-                  ]}
-                />
-                <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                  {t('stats.note')}
-                </Typography.Paragraph>
-              </Space>
-            );
-          }}
-        </QueryState>
-      )}
+      <Ledger<VisitStatsRow>
+        id="visit-stats"
+        title={`${t('nav.visitStats')}（${period.from} — ${period.to}）`}
+        params={lp}
+        query={query}
+        paged={false}
+        columns={columns}
+        rowKey={(r) => r.areaId}
+        rowTestId={(r) => `stats-row-${r.areaId}`}
+        testId="stats-table"
+        emptyText={t('stats.empty')}
+        saveFilters={false}
+        totalRow={total}
+        exportTo={{
+          path: '/api/visits/stats/export',
+          body: { areaId, from: period.from, to: period.to },
+          fileName: 'visit-stats.xlsx',
+        }}
+        print={{ area: area.data?.name }}
+        renderCard={(r) => (
+          <Card size="small" title={r.areaName} extra={<Rate r={r} />} data-testid={`stats-row-${r.areaId}`}>
+            {r.workerNames.length > 0 ? (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {r.workerNames.join('、')}
+              </Typography.Text>
+            ) : null}
+            <div className="jy-stats-grid">
+              <span>{t('stats.plans')}</span>
+              <b>{r.plans}</b>
+              <span>{t('stats.due')}</span>
+              <b>{r.due}</b>
+              <span>{t('stats.onTime')}</span>
+              <b>{r.doneOnTime}</b>
+              <span>{t('stats.late')}</span>
+              <b>{r.doneLate}</b>
+              <span>{t('stats.overdue')}</span>
+              <b>{link(r, 'overdue', r.overdue, `stats-overdue-${r.areaId}`)}</b>
+              <span>{t('stats.never')}</span>
+              <b>{link(r, 'never', r.neverVisited, `stats-never-${r.areaId}`)}</b>
+              <span>{t('stats.visits')}</span>
+              <b>{r.visits}</b>
+              <span>{t('stats.patrols')}</span>
+              <b>
+                {r.patrols} · {t('stats.daysN', { n: r.patrolDays })} · {formatMinutes(t, r.patrolMinutes)}
+              </b>
+            </div>
+          </Card>
+        )}
+      />
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>
+        {t('stats.note')}
+      </Typography.Paragraph>
     </>
   );
 }

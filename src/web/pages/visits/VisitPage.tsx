@@ -7,6 +7,7 @@ import { PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaMap } from '../areas/AreaMap.js';
 import { AttachmentList, CaseStateTag } from '../cases/shared.js';
 import { useVisit, type Visit } from './queries.js';
+import { VisitPrintButton } from './print.js';
 import { FindingPanel, fmtTime, methodLabel } from './shared.js';
 
 function answerText(t: (k: 'common.yes' | 'common.no') => string, v: unknown): string {
@@ -43,6 +44,7 @@ function VisitDetail({ v }: { v: Visit }) {
             <span data-testid="visit-title">{t('visit.titleOf', { name: v.personName })}</span>
           </Space>
         }
+        extra={mobile ? undefined : <VisitPrintButton v={v} />}
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>

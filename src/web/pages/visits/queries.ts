@@ -51,6 +51,18 @@ export interface VisitListParams {
   from?: string;
   to?: string;
   q?: string;
+  /** `field` or `-field` (the contract's VisitSort). */
+  sort?: string;
+  page: number;
+  pageSize: number;
+}
+export interface PatrolListParams {
+  areaId?: number;
+  mine?: 'true';
+  from?: string;
+  to?: string;
+  /** `field` or `-field` (the contract's PatrolSort). */
+  sort?: string;
   page: number;
   pageSize: number;
 }
@@ -68,6 +80,7 @@ export const visitKeys = {
   pairs: (p: { personId?: number; userId?: number }) => ['visit-pairs', p] as const,
   pairsAll: ['visit-pairs'] as const,
   patrols: ['patrols'] as const,
+  patrolList: (p: PatrolListParams) => ['patrols', 'list', p] as const,
   patrol: (id: number) => ['patrols', id] as const,
 };
 
@@ -103,6 +116,30 @@ export function usePlans(p: PlanParams, enabled = true) {
   return useQuery({
     queryKey: visitKeys.plans(p),
     queryFn: ({ signal }) => api.get<Page<PlanItem>>('/api/visits/plans', { ...p }, { signal }),
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+/** A page of visit plans (the print view loads more than the page shown). */
+export function fetchPlans(p: PlanParams) {
+  return api.get<Page<PlanItem>>('/api/visits/plans', { ...p });
+}
+
+/** A page of visits (the print view loads more than the page shown). */
+export function fetchVisits(p: VisitListParams) {
+  return api.get<Page<Visit>>('/api/visits', { ...p });
+}
+
+/** A page of patrols. */
+export function fetchPatrols(p: PatrolListParams) {
+  return api.get<Page<Patrol>>('/api/patrols', { ...p });
+}
+
+export function usePatrols(p: PatrolListParams, enabled = true) {
+  return useQuery({
+    queryKey: visitKeys.patrolList(p),
+    queryFn: ({ signal }) => api.get<Page<Patrol>>('/api/patrols', { ...p }, { signal }),
     placeholderData: (prev) => prev,
     enabled,
   });
