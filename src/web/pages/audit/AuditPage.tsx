@@ -1,46 +1,28 @@
-import {
-  CheckCircleOutlined,
-  CloseCircleOutlined,
-  DownloadOutlined,
-  FilterOutlined,
-  SafetyOutlined,
-  SearchOutlined,
-} from '@ant-design/icons';
+import { CheckCircleOutlined, CloseCircleOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
-  Col,
   DatePicker,
   Descriptions,
-  Form,
+  Drawer,
   Input,
   Modal,
-  Pagination,
-  Row,
   Select,
-  Skeleton,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import dayjs from 'dayjs';
+import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../contract/audit.js';
 import { AUDIT_ACTIONS } from '../../../contract/audit-words.js';
 import type { Page } from '../../../contract/common.js';
-import { api, download } from '../../app/api.js';
+import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, RowList, useIsMobile, useNotify } from '../../app/ui.js';
-
-interface Filters {
-  actor?: string;
-  action?: string;
-  q?: string;
-  success?: 'true' | 'false';
-  range?: [Dayjs | null, Dayjs | null] | null;
-}
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
 
 interface VerifyResult {
   ok: boolean;
@@ -79,13 +61,6 @@ const groupOf = (code: string): Group => {
 
 const VALUE_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 const SENTENCE_STYLE = { overflowWrap: 'anywhere', lineHeight: 1.6 } as const;
-const CARD_BUTTON = {
-  all: 'unset',
-  display: 'block',
-  width: '100%',
-  boxSizing: 'border-box',
-  cursor: 'pointer',
-} as const;
 const time = (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm:ss');
 
 function Result({ ok }: { ok: boolean }) {
@@ -171,16 +146,20 @@ export default function AuditPage() {
   const { t, lang } = useI18n();
   const can = useCan();
   const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
-  const [form] = Form.useForm<Filters>();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const { fail } = useNotify();
+  const lp = useLedgerParams();
+  const { sp, update } = lp;
   const [verifying, setVerifying] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
-  const [filtersOpen, setFiltersOpen] = useState(false);
-  const [open, setOpen] = useState<number | null>(null);
+  const [open, setOpen] = useState<AuditEntry | null>(null);
+  const [actorText, setActorText] = useState(sp.get('actor') ?? '');
+  const [search, setSearch] = useState(sp.get('q') ?? '');
+  const typed = useDebounced(search, 400);
+  const qParam = sp.get('q') ?? '';
+  useEffect(() => {
+    // The search box asks the server once typing pauses.
+    if (typed.trim() !== qParam) update({ q: typed.trim() || undefined });
+  }, [typed, qParam, update]);
 
   const zh = lang === 'zh-CN';
   const actionOptions = useMemo(
@@ -195,23 +174,27 @@ export default function AuditPage() {
     [t, zh],
   );
 
-  const query = {
-    actor: filters.actor?.trim() || undefined,
-    action: filters.action || undefined,
-    q: filters.q?.trim() || undefined,
-    success: filters.success,
-    from: filters.range?.[0]?.startOf('day').toISOString(),
-    to: filters.range?.[1]?.endOf('day').toISOString(),
+  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+  const fromDay = day(sp.get('from'));
+  const toDay = day(sp.get('to'));
+  const success = sp.get('success');
+  const filters = {
+    actor: sp.get('actor')?.trim() || undefined,
+    action: sp.get('action') || undefined,
+    q: sp.get('q')?.trim() || undefined,
+    success: success === 'true' || success === 'false' ? success : undefined,
+    from: fromDay ? dayjs(fromDay).startOf('day').toISOString() : undefined,
+    to: toDay ? dayjs(toDay).endOf('day').toISOString() : undefined,
+    sort: lp.sort,
   };
-  const params = { ...query, page, pageSize };
+  const fetchPage = (page: number, pageSize: number, signal?: AbortSignal) =>
+    api.get<Page<AuditEntry>>('/api/audit', { ...filters, page, pageSize }, { signal });
   const list = useQuery({
-    queryKey: ['audit', lang, params],
-    queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/api/audit', params, { signal }),
+    queryKey: ['audit', lang, filters, lp.page, lp.pageSize],
+    queryFn: ({ signal }) => fetchPage(lp.page, lp.pageSize, signal),
     placeholderData: (prev) => prev,
   });
-  const activeFilters = Object.values(query).filter((v) => v !== undefined).length - (query.to ? 1 : 0);
-  const filtered = activeFilters > 0;
-  const showFilters = !mobile || filtersOpen;
+  const activeFilters = [filters.actor, filters.action, filters.success, fromDay].filter(Boolean).length;
 
   const runVerify = async () => {
     setVerifying(true);
@@ -223,231 +206,179 @@ export default function AuditPage() {
       setVerifying(false);
     }
   };
-  const runExport = async () => {
-    setExporting(true);
-    try {
-      await download('/api/audit/export', query, 'audit.xlsx');
-      ok(t('words.auditExported'));
-    } catch (e) {
-      fail(e);
-    } finally {
-      setExporting(false);
-    }
-  };
 
-  const pagination = {
-    current: page,
-    pageSize,
-    total: list.data?.total ?? 0,
-    showSizeChanger: !mobile,
-    size: mobile ? ('small' as const) : undefined,
-    showTotal: (n: number) => t('common.total', { n }),
-    onChange: (p: number, s: number) => {
-      setPage(p);
-      setPageSize(s);
+  const filterControls: ReactElement[] = [
+    <Input.Search
+      key="actor"
+      allowClear
+      value={actorText}
+      onChange={(e) => {
+        setActorText(e.target.value);
+        if (!e.target.value) update({ actor: undefined });
+      }}
+      onSearch={(v) => update({ actor: v.trim() || undefined })}
+      placeholder={t('words.auditActorPlaceholder')}
+      style={{ width: mobile ? '100%' : 200 }}
+      data-testid="audit-actor"
+    />,
+    <Select
+      key="action"
+      allowClear
+      showSearch={{ optionFilterProp: 'label' }}
+      value={filters.action}
+      onChange={(v) => update({ action: v })}
+      placeholder={t('words.auditActionPlaceholder')}
+      options={actionOptions}
+      style={{ width: mobile ? '100%' : 220 }}
+      popupMatchSelectWidth={false}
+      data-testid="audit-action"
+    />,
+    <Select
+      key="success"
+      allowClear
+      value={filters.success}
+      onChange={(v) => update({ success: v })}
+      placeholder={t('audit.result')}
+      options={[
+        { value: 'true', label: t('audit.success') },
+        { value: 'false', label: t('audit.failure') },
+      ]}
+      style={{ width: mobile ? '100%' : 110 }}
+    />,
+    <DatePicker.RangePicker
+      key="range"
+      inputReadOnly={mobile}
+      value={fromDay && toDay ? [dayjs(fromDay), dayjs(toDay)] : null}
+      onChange={(v) =>
+        update({
+          from: v?.[0] ? v[0].format('YYYY-MM-DD') : undefined,
+          to: v?.[1] ? v[1].format('YYYY-MM-DD') : undefined,
+        })
+      }
+      presets={
+        mobile
+          ? undefined
+          : [
+              { label: t('audit.today'), value: [dayjs().startOf('day'), dayjs()] },
+              { label: t('audit.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
+              { label: t('audit.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
+            ]
+      }
+      style={{ width: mobile ? '100%' : 250 }}
+    />,
+  ];
+
+  const columns: LedgerColumn<AuditEntry>[] = [
+    { key: 'at', title: t('audit.time'), sort: 'at', width: 170, text: (e) => time(e.at) },
+    {
+      key: 'sentence',
+      title: t('words.auditWhat'),
+      render: (e) => (
+        <span style={SENTENCE_STYLE} data-testid="audit-sentence">
+          {e.sentence}
+        </span>
+      ),
+      text: (e) => e.sentence,
     },
-  };
-
-  const items = list.data?.items ?? [];
-  const empty = emptyText(filtered ? t('audit.emptyFiltered') : t('audit.empty'));
+    {
+      key: 'actionLabel',
+      title: t('audit.action'),
+      width: 150,
+      render: (e) => <Tag style={{ marginInlineEnd: 0 }}>{e.actionLabel}</Tag>,
+      text: (e) => e.actionLabel,
+    },
+    { key: 'actorLabel', title: t('audit.actor'), width: 130, ellipsis: true },
+    {
+      key: 'success',
+      title: t('audit.result'),
+      width: 90,
+      render: (e) => <Result ok={e.success} />,
+      text: (e) => (e.success ? t('audit.success') : t('audit.failure')),
+    },
+    { key: 'ip', title: t('audit.ip'), width: 140, hidden: true, text: (e) => e.ip ?? '—' },
+  ];
 
   return (
     <>
       <PageHeader
         title={t('nav.audit')}
         extra={
-          <>
-            {mobile ? (
-              <Button
-                icon={<FilterOutlined />}
-                type={filtered ? 'primary' : 'default'}
-                ghost={filtered}
-                onClick={() => setFiltersOpen((v) => !v)}
-                aria-expanded={filtersOpen}
-              >
-                {filtered ? t('audit.filtersOn', { n: activeFilters }) : t('audit.filters')}
-              </Button>
-            ) : null}
+          can('audit.verify') ? (
             <Button
-              icon={<DownloadOutlined />}
-              loading={exporting}
-              onClick={runExport}
-              disabled={!list.data || list.data.total === 0}
-              data-testid="audit-export"
+              icon={<SafetyOutlined />}
+              loading={verifying}
+              onClick={runVerify}
+              data-testid="audit-verify"
             >
-              {t('words.auditExport')}
+              {t('audit.verify')}
             </Button>
-            {can('audit.verify') ? (
-              <Button
-                icon={<SafetyOutlined />}
-                loading={verifying}
-                onClick={runVerify}
-                data-testid="audit-verify"
-              >
-                {t('audit.verify')}
-              </Button>
-            ) : null}
-          </>
+          ) : null
         }
       />
-      <Form<Filters>
-        style={showFilters ? undefined : { display: 'none' }}
-        form={form}
-        layout="vertical"
-        onFinish={(v) => {
-          setFilters(v);
-          setPage(1);
-          setFiltersOpen(false);
+      <Ledger<AuditEntry>
+        id="audit"
+        title={t('nav.audit')}
+        params={lp}
+        query={list}
+        columns={columns}
+        rowKey={(e) => e.id}
+        onOpen={setOpen}
+        testId="audit-table"
+        rowTestId={(e) => `audit-row-${e.id}`}
+        filtersTestId="audit-filters"
+        emptyText={activeFilters > 0 || filters.q ? t('audit.emptyFiltered') : t('audit.empty')}
+        search={{
+          value: search,
+          onChange: setSearch,
+          placeholder: t('words.auditSearchPlaceholder'),
+          testId: 'audit-search',
         }}
-        className="jy-audit-filters"
-      >
-        <Row gutter={[12, 0]}>
-          <Col xs={24} sm={12} lg={5}>
-            <Form.Item name="actor" label={t('audit.actor')}>
-              <Input allowClear placeholder={t('words.auditActorPlaceholder')} data-testid="audit-actor" />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12} lg={5}>
-            <Form.Item name="action" label={t('audit.action')}>
-              <Select
-                allowClear
-                showSearch={{ optionFilterProp: 'label' }}
-                placeholder={t('words.auditActionPlaceholder')}
-                options={actionOptions}
-                data-testid="audit-action"
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12} lg={5}>
-            <Form.Item name="q" label={t('words.auditSearch')}>
-              <Input allowClear placeholder={t('words.auditSearchPlaceholder')} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12} lg={3}>
-            <Form.Item name="success" label={t('audit.result')}>
-              <Select
-                allowClear
-                placeholder={t('common.all')}
-                options={[
-                  { value: 'true', label: t('audit.success') },
-                  { value: 'false', label: t('audit.failure') },
-                ]}
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12} lg={6}>
-            <Form.Item name="range" label={t('audit.range')}>
-              {mobile ? (
-                <DatePicker.RangePicker style={{ width: '100%' }} inputReadOnly />
-              ) : (
-                <DatePicker.RangePicker
-                  style={{ width: '100%' }}
-                  presets={[
-                    { label: t('audit.today'), value: [dayjs().startOf('day'), dayjs()] },
-                    { label: t('audit.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
-                    { label: t('audit.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
-                  ]}
-                />
-              )}
-            </Form.Item>
-          </Col>
-          <Col xs={24} style={{ display: 'flex', gap: 8, paddingBottom: 16 }}>
-            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
-              {t('common.search')}
-            </Button>
-            <Button
-              onClick={() => {
-                form.resetFields();
-                setFilters({});
-                setPage(1);
-              }}
-            >
-              {t('common.reset')}
-            </Button>
-          </Col>
-        </Row>
-      </Form>
+        filters={filterControls}
+        activeFilters={activeFilters}
+        onReset={() => {
+          setActorText('');
+          setSearch('');
+          update({
+            actor: undefined,
+            action: undefined,
+            success: undefined,
+            from: undefined,
+            to: undefined,
+            q: undefined,
+          });
+        }}
+        exportTo={{
+          path: '/api/audit/export',
+          body: { ...filters, sort: undefined },
+          fileName: 'audit.xlsx',
+        }}
+        print={{ landscape: true, fetchAll: (size, p) => fetchPage(p, size) }}
+        card={{
+          title: (e) => <span style={SENTENCE_STYLE}>{e.sentence}</span>,
+          fields: ['at', 'actorLabel', 'success'],
+        }}
+      />
 
-      {list.error && !list.data ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : mobile ? (
-        list.isPending ? (
-          <Skeleton active paragraph={{ rows: 6 }} />
-        ) : items.length === 0 ? (
-          empty
-        ) : (
-          <div data-testid="audit-list">
-            <RowList
-              items={items}
-              rowKey={(e) => e.id}
-              render={(e) => (
-                <div>
-                  <button
-                    type="button"
-                    onClick={() => setOpen(open === e.id ? null : e.id)}
-                    aria-expanded={open === e.id}
-                    style={CARD_BUTTON}
-                  >
-                    <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {time(e.at)}
-                      </Typography.Text>
-                      {e.success ? null : <Result ok={false} />}
-                    </div>
-                    <div style={SENTENCE_STYLE} data-testid="audit-sentence">
-                      {e.sentence}
-                    </div>
-                  </button>
-                  {open === e.id ? <EntryDetail entry={e} /> : null}
-                </div>
-              )}
-            />
-            <Pagination {...pagination} style={{ marginTop: 12, textAlign: 'center' }} simple />
-          </div>
-        )
-      ) : (
-        <Table<AuditEntry>
-          rowKey="id"
-          size="middle"
-          loading={list.isFetching}
-          dataSource={items}
-          tableLayout="fixed"
-          locale={{ emptyText: empty }}
-          expandable={{ expandedRowRender: (e) => <EntryDetail entry={e} /> }}
-          pagination={pagination}
-          data-testid="audit-table"
-          columns={[
-            {
-              title: t('audit.time'),
-              dataIndex: 'at',
-              width: 170,
-              render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{time(v)}</span>,
-            },
-            {
-              title: t('words.auditWhat'),
-              key: 'sentence',
-              render: (_, e) => (
-                <span style={SENTENCE_STYLE} data-testid="audit-sentence">
-                  {e.sentence}
-                </span>
-              ),
-            },
-            {
-              title: t('audit.action'),
-              dataIndex: 'actionLabel',
-              width: 150,
-              render: (v: string) => <Tag style={{ marginInlineEnd: 0 }}>{v}</Tag>,
-            },
-            { title: t('audit.actor'), dataIndex: 'actorLabel', width: 130, ellipsis: true },
-            {
-              title: t('audit.result'),
-              dataIndex: 'success',
-              width: 90,
-              render: (v: boolean) => <Result ok={v} />,
-            },
-          ]}
-        />
-      )}
+      <Drawer
+        open={open !== null}
+        onClose={() => setOpen(null)}
+        title={open ? time(open.at) : ''}
+        size={mobile ? '100%' : 640}
+        data-testid="audit-entry"
+      >
+        {open ? (
+          <>
+            <Typography.Paragraph style={{ ...SENTENCE_STYLE, fontSize: 15 }} strong>
+              {open.sentence}
+            </Typography.Paragraph>
+            <div style={{ marginBottom: 12 }}>
+              <Tag>{open.actionLabel}</Tag>
+              <Result ok={open.success} />
+            </div>
+            <EntryDetail entry={open} />
+          </>
+        ) : null}
+      </Drawer>
 
       <Modal
         open={verify !== null}
