@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { type ReactElement, useEffect, useMemo, useState } from 'react';
+import { type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../contract/audit.js';
 import { AUDIT_ACTIONS } from '../../../contract/audit-words.js';
 import type { Page } from '../../../contract/common.js';
@@ -155,11 +155,13 @@ export default function AuditPage() {
   const [actorText, setActorText] = useState(sp.get('actor') ?? '');
   const [search, setSearch] = useState(sp.get('q') ?? '');
   const typed = useDebounced(search, 400);
-  const qParam = sp.get('q') ?? '';
+  const lastTyped = useRef(typed);
   useEffect(() => {
     // The search box asks the server once typing pauses.
-    if (typed.trim() !== qParam) update({ q: typed.trim() || undefined });
-  }, [typed, qParam, update]);
+    if (typed === lastTyped.current) return;
+    lastTyped.current = typed;
+    update({ q: typed.trim() || undefined });
+  }, [typed, update]);
 
   const zh = lang === 'zh-CN';
   const actionOptions = useMemo(
