@@ -356,7 +356,11 @@ export default function AuditPage() {
         }}
         print={{ landscape: true, fetchAll: (size, p) => fetchPage(p, size) }}
         card={{
-          title: (e) => <span style={SENTENCE_STYLE}>{e.sentence}</span>,
+          title: (e) => (
+            <span style={SENTENCE_STYLE} data-testid="audit-sentence">
+              {e.sentence}
+            </span>
+          ),
           fields: ['at', 'actorLabel', 'success'],
         }}
       />
