@@ -165,3 +165,33 @@ export const AreaStaffAssign = z.strictObject({
   userId: Id,
   role: z.enum(['grid_worker', 'compound_head', 'building_head']),
 });
+
+/**
+ * Names repeat across the tree ("第一网格" in every community, "1栋" in every compound), so a
+ * node is shown in lists and pickers with the part of its path that tells it apart (issue 16),
+ * the same everywhere: a grid or residents' group after its community ("友谊河社区 / 第一网格"), a
+ * building, unit or house after its compound or group ("金盆小区 / 1栋 / 2单元 / 301"); a
+ * district, street, community or compound by its name alone. `platform/access/area-label.ts`
+ * computes the same label in SQL.
+ */
+export const AREA_LABEL_PREFIX: Record<AreaKind, readonly AreaKind[]> = {
+  district: [],
+  street: [],
+  community: [],
+  grid: ['community'],
+  compound: [],
+  group: ['community'],
+  building: ['compound', 'group'],
+  unit: ['compound', 'group', 'building'],
+  house: ['compound', 'group', 'building', 'unit'],
+};
+export const AREA_LABEL_SEPARATOR = ' / ';
+
+/** The label of the last node of `chain` (its ancestors from the root, then itself). */
+export function areaLabel(chain: readonly { kind: string; name: string }[]): string {
+  const node = chain.at(-1);
+  if (!node) return '';
+  const prefix = (AREA_LABEL_PREFIX[node.kind as AreaKind] ?? []) as readonly string[];
+  const parts = chain.slice(0, -1).filter((a) => prefix.includes(a.kind));
+  return [...parts, node].map((a) => a.name).join(AREA_LABEL_SEPARATOR);
+}

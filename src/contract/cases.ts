@@ -391,6 +391,8 @@ export const CaseListQuery = ListQuery.extend({
   mediated: z.enum(['true', 'false']).optional(),
   /** Only cases that may (true) or may not (false) be shown outside: the big screen asks for public ones. */
   public: z.enum(['true', 'false']).optional(),
+  /** Only cases with (true) or without (false) a location: the map links to those it cannot show. */
+  located: z.enum(['true', 'false']).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

@@ -52,6 +52,8 @@ export const Person = z.object({
   areaId: z.number(),
   areaPath: z.array(z.object({ id: z.number(), name: z.string(), kind: z.string() })),
   householdId: z.number().nullable(),
+  /** The household in words: "张三户（金盆小区1栋1单元101）" (on a person's page; null in lists). */
+  household: z.string().nullable(),
   relationToHead: z.string().nullable(),
   floating: z
     .object({

@@ -41,6 +41,16 @@ export function useNotify() {
   return { fail, ok, message };
 }
 
+/**
+ * Whether asking the server again can change the answer: a lost connection, a server error, a
+ * timeout or a rate limit can pass; a refusal, a validation error or a record that is not there
+ * will not, so those get no retry button.
+ */
+export function retryHelps(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+}
+
 /** The error state of a page or panel: the server's message, its request id and a retry button. */
 export function ErrorState({
   error,
@@ -53,11 +63,13 @@ export function ErrorState({
 }) {
   const t = useT();
   const requestId = error instanceof ApiError ? error.requestId : undefined;
-  const retry = onRetry ? (
-    <Button icon={<ReloadOutlined />} onClick={onRetry}>
-      {t('common.retry')}
-    </Button>
-  ) : undefined;
+  // Retry only where asking again can help (issue 16): not on a record that is not there.
+  const retry =
+    onRetry && retryHelps(error) ? (
+      <Button icon={<ReloadOutlined />} onClick={onRetry}>
+        {t('common.retry')}
+      </Button>
+    ) : undefined;
   if (compact) {
     return (
       <Alert
@@ -71,6 +83,24 @@ export function ErrorState({
   }
   if (error instanceof ApiError && error.status === 403) {
     return <Forbidden message={error.message} />;
+  }
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <Result
+        status="404"
+        title={t('words.notFoundTitle')}
+        subTitle={errorMessage(error)}
+        extra={
+          <Space wrap>
+            <Button onClick={() => window.history.back()}>{t('words.goBack')}</Button>
+            <Link to="/">
+              <Button type="primary">{t('common.backHome')}</Button>
+            </Link>
+          </Space>
+        }
+        data-testid="error-not-found"
+      />
+    );
   }
   return (
     <Result

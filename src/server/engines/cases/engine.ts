@@ -394,7 +394,19 @@ export function caseEngine(s: Services, timings: TimingStore) {
         const ancestors = await ancestorsOf(trx, place.path);
         const levels = ancestors.filter((a) => !['street', 'district'].includes(a.kind)).map((a) => a.id);
         const acceptors = await holdersAt(trx, perm(def.code, 'accept'), levels);
-        await notify(trx, row, acceptors, ctx.actor.userId, { kind: 'report', state: 'reported' }, now, sent);
+        await notify(
+          trx,
+          row,
+          acceptors,
+          ctx.actor.userId,
+          {
+            kind: 'report',
+            state: 'reported',
+            actor: origin?.channel === 'open311' ? 'Open311' : ctx.actor.displayName,
+          },
+          now,
+          sent,
+        );
         if (opts.idempotencyKey) {
           await trx
             .insertInto('idempotencyKeys')
@@ -469,7 +481,16 @@ export function caseEngine(s: Services, timings: TimingStore) {
             stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
           );
         }
-        const heard = notice(c, eff.notify, ctx.actor.userId, { kind: input.action, state: to });
+        const heard = notice(c, eff.notify, ctx.actor.userId, {
+          kind: input.action,
+          state: to,
+          actor: ctx.actor.displayName,
+          assigneeUserId:
+            input.action === 'dispatch' ? (eff.patch.assigneeUserId as number) : c.assigneeUserId,
+          reporterUserId: c.reporterUserId,
+          data: eff.data,
+          comment: input.comment ?? null,
+        });
         const updated = await apply(
           ctx,
           c,
@@ -563,7 +584,14 @@ export function caseEngine(s: Services, timings: TimingStore) {
         'n',
         insertFrom(
           'notifications',
-          { userId: sql`unnest(${w.notice.userIds}::bigint[])`, ...w.notice.text, createdAt: set.updatedAt },
+          {
+            // One row per recipient, each with their own sentence (unnest in step).
+            userId: sql`unnest(${w.notice.userIds}::bigint[])`,
+            ...w.notice.text,
+            bodyZh: sql`unnest(${w.notice.bodyZh}::text[])`,
+            bodyEn: sql`unnest(${w.notice.bodyEn}::text[])`,
+            createdAt: set.updatedAt,
+          },
           'u',
         ),
       );

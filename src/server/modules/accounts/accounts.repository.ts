@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
+import { areaLabelSql } from '../../platform/access/area-label.js';
 import { accountLockedSql } from '../../platform/auth/throttle.js';
 import { countTotal } from '../../platform/db/count.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
@@ -78,7 +79,7 @@ export function accountsRepo(db: Conn) {
         'u.username',
         'u.displayName',
         'u.areaId',
-        'h.name as areaName',
+        areaLabelSql('h').as('areaName'),
         sql<string>`h.path::text`.as('areaPath'),
         'u.status',
         accountLockedSql('u.username', lock.now, lock.settings).as('locked'),
@@ -88,7 +89,7 @@ export function accountsRepo(db: Conn) {
         'u.version',
         sql<UserRecord['roles']>`coalesce((
           SELECT json_agg(json_build_object('assignmentId', ur.id, 'role', r.code, 'roleName', r.name_zh, 'roleNameEn', r.name_en,
-                                            'areaId', a.id, 'areaName', a.name, 'adminKind', r.admin_kind,
+                                            'areaId', a.id, 'areaName', ${areaLabelSql('a')}, 'adminKind', r.admin_kind,
                                             'pending', ur.pending) ORDER BY ur.id)
           FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN areas a ON a.id = ur.area_id
           WHERE ur.user_id = u.id), '[]'::json)`.as('roles'),
@@ -175,7 +176,7 @@ export function accountsRepo(db: Conn) {
           'r.nameZh as roleNameZh',
           'r.nameEn as roleNameEn',
           'a.id as areaId',
-          'a.name as areaName',
+          areaLabelSql('a').as('areaName'),
           'ur.createdBy as requestedById',
           'q.username as requestedBy',
           'ur.createdAt as requestedAt',

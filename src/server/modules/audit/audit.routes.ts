@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AuditEntry, AuditQuery, AuditVerifyResult } from '../../../contract/audit.js';
+import { AuditEntry, AuditExportQuery, AuditQuery, AuditVerifyResult } from '../../../contract/audit.js';
 import { pageOf } from '../../../contract/common.js';
 import { verifyChain } from '../../platform/audit/audit.js';
 import { inTx, type Services } from '../../platform/services.js';
+import { exportAudit } from './audit.export.js';
+import { AuditPresenter } from './audit.presenter.js';
 import { auditRepo } from './audit.repository.js';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['audit'];
@@ -16,18 +20,33 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (req) => {
       const q = req.query;
-      const { rows, total } = await auditRepo(services.db).list(q);
+      const repo = auditRepo(services.db);
+      const { rows, total } = await repo.list(q);
+      const p = new AuditPresenter(req.ctx().lang, await repo.names(rows));
       return {
-        items: rows.map((r) => ({
-          ...r,
-          at: r.at.toISOString(),
-          changes: (r.changes ?? null) as never,
-          detail: (r.detail ?? null) as never,
-        })),
+        items: rows.map((r) => p.entry(r)),
         total,
         page: q.page,
         pageSize: q.pageSize,
       };
+    },
+  );
+
+  // POST with the CSRF header and the filters as the body, like every export: it is audited.
+  app.post(
+    '/audit/export',
+    {
+      config: { permission: 'audit.read' },
+      schema: { tags, summary: 'Export the audit log as .xlsx (audited)', body: AuditExportQuery },
+    },
+    async (req, reply) => {
+      const r = await exportAudit(services, req.ctx(), req.body);
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', r.disposition)
+        .header('x-export-rows', String(r.rows));
+      if (r.capped) reply.header('x-export-capped', 'true');
+      return reply.send(r.stream);
     },
   );
 

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
@@ -111,6 +112,86 @@ describe('reading the audit log', () => {
     expect(p2.items[0].seq).toBe(p1.items[1].seq - 1);
     const asc = (await auditor.get('/api/audit?pageSize=2&sort=seq')).json();
     expect(asc.items.map((e: Entry) => e.seq)).toEqual([1, 2]);
+  });
+});
+
+type Worded = Entry & {
+  actorLabel: string;
+  actionLabel: string;
+  entityLabel: string | null;
+  sentence: string;
+  fields: { key: string; label: string; before: string | null; after: string | null; value: string | null }[];
+};
+
+describe('the log in words (issue 16)', () => {
+  it('reads each entry as a sentence with the operator’s name and the area’s path, in both languages', async () => {
+    const zh = (await entries('action=area.')).items as Worded[];
+    const created = zh.find((e) => e.action === 'area.create')!;
+    expect(created).toMatchObject({ actorLabel: '王建国', actionLabel: '新建区域' });
+    // The grid under its community: "第一网格" repeats in every community.
+    expect(created.sentence).toMatch(/^王建国 新建了区域“.+社区 \/ 审计网格二”$/);
+    expect(created.sentence).not.toMatch(/#|\bgrid\b|area\.create/);
+    const renamed = zh.find((e) => e.action === 'area.update')!;
+    expect(renamed.sentence).toMatch(/^王建国 修改了区域“.+ \/ 审计网格二”$/);
+    expect(renamed.fields).toContainEqual({
+      key: 'name',
+      label: '名称',
+      before: '审计网格',
+      after: '审计网格二',
+      value: null,
+    });
+
+    const en = await auditor.get('/api/audit?action=area.create', { 'accept-language': 'en' });
+    const e = en.json().items[0] as Worded;
+    expect(e.actionLabel).toBe('Create an area');
+    expect(e.sentence).toMatch(/^王建国 created area .+ \/ 审计网格二$/);
+
+    // A failed sign-in names the account's holder and says it failed; the kind of the entity is words.
+    const failed = (await entries('success=false')).items[0] as Worded;
+    expect(failed.sentence).toBe('刘洋 登录系统（未成功）');
+    for (const x of ((await entries('')).items as Worded[]).filter((e) => !e.action.startsWith('system.'))) {
+      expect(x.sentence, x.action).not.toMatch(/[a-z]+\.[a-z_]+|\{\w+\}|#\d/);
+      for (const f of x.fields) expect(f.label, `${x.action} ${f.key}`).not.toBe('其他');
+    }
+  });
+
+  it('filters by the action’s Chinese name and by the operator’s name', async () => {
+    const byName = await entries(`q=${encodeURIComponent('新建区域')}`);
+    expect(byName.items.map((e) => e.action)).toEqual(['area.create']);
+    const logins = await entries(`q=${encodeURIComponent('登录')}`);
+    expect(logins.total).toBeGreaterThan(0);
+    expect(logins.items.every((e) => e.action.startsWith('auth.'))).toBe(true);
+    // The operator by their name, whole or in part, or by the user name's beginning.
+    for (const who of ['王建国', '建国', 'street_']) {
+      const r = await entries(`actor=${encodeURIComponent(who)}`);
+      expect(r.total, who).toBeGreaterThan(0);
+      expect(
+        (r.items as Worded[]).every((x) => x.actorLabel === '王建国'),
+        who,
+      ).toBe(true);
+    }
+    expect((await entries(`actor=${encodeURIComponent('不存在的人')}`)).total).toBe(0);
+  });
+
+  it('exports the filtered log as .xlsx in words, watermarked, and audits the export', async () => {
+    const r = await auditor.post('/api/audit/export', { action: 'area.' });
+    expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
+    expect(r.headers['content-type']).toContain('spreadsheetml');
+    expect(r.headers['x-export-rows']).toBe('2');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as never);
+    const text: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => text.push(JSON.stringify(row.values)));
+    const all = text.join('\n');
+    expect(all).toContain('审计管理员（audit_admin）');
+    expect(all).toMatch(/王建国 新建了区域“.+ \/ 审计网格二”/);
+    expect(all).toContain('名称：审计网格 → 审计网格二');
+    expect(all).not.toContain('area.create');
+    const last = (await entries('action=audit.export')).items[0] as Worded;
+    expect(last).toMatchObject({ actorName: 'audit_admin', success: true });
+    expect(last.sentence).toBe('审计管理员 导出了审计日志（2 条）');
+    // Only the audit administrator may export, as only they may read.
+    expect((await street.post('/api/audit/export', {})).statusCode).toBe(403);
   });
 });
 

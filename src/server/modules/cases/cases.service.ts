@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
+import { areaLabel } from '../../../contract/areas.js';
 import {
   type Case,
   type CaseListItem,
@@ -129,7 +130,14 @@ export function casesService(s: Services) {
       state: c.state as CaseState,
       title: c.title,
       areaId: c.areaId,
-      areaName: n.get(c.areaId)?.name ?? '',
+      // The place with what tells it apart ("友谊河社区 / 第一网格"): grids' names repeat.
+      areaName: areaLabel(
+        c.areaPath
+          .split('.')
+          .map(Number)
+          .map((id) => n.get(id))
+          .filter((x): x is { name: string; kind: string } => !!x),
+      ),
       location: c.lat !== null && c.lng !== null ? { lat: c.lat, lng: c.lng } : null,
       reportedAt: c.reportedAt.toISOString(),
       stageDueAt: iso(c.stageDueAt),
@@ -211,6 +219,7 @@ export function casesService(s: Services) {
     if (q.rated === 'true') base = base.where('c.rating', 'is not', null);
     if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
     if (q.public) base = base.where('c.public', '=', q.public === 'true');
+    if (q.located) base = base.where('c.lat', q.located === 'true' ? 'is not' : 'is', null);
     if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;

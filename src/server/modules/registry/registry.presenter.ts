@@ -80,6 +80,8 @@ export function presentPerson(
     tags: TagRow[];
     today: string;
     pendingRegistrations: number;
+    /** The household in words (its head's name and address). */
+    household?: string | null;
   },
 ): Person {
   const labels = p.areaPath.split('.');
@@ -106,6 +108,7 @@ export function presentPerson(
       .map((path) => o.names.get(Number(path.split('.').at(-1))))
       .filter((n): n is { id: number; name: string; kind: string } => !!n),
     householdId: p.householdId,
+    household: p.householdId ? (o.household ?? null) : null,
     relationToHead: p.relationToHead,
     floating:
       p.residenceType === 'floating' || p.floatingExpiresOn || p.floatingRegisteredOn

@@ -4,6 +4,7 @@ import { countTotal } from '../../platform/db/count.js';
 import { type Conn, escapeLike } from '../../platform/db/index.js';
 import { nameKeys } from './pinyin.js';
 import type { SearchKind } from './registry.policy.js';
+import { addressOf } from './registry.presenter.js';
 
 /**
  * The registry's queries about people (their records, tags, history and the audit counts behind
@@ -360,6 +361,25 @@ export function registryRepo(db: Conn, keyring: Keyring) {
         .where('a.id', '=', id)
         .where(scope)
         .executeTakeFirst();
+    },
+
+    /** A household in words: its head's name and its house's address (issue 16: "户 #3370" said nothing). */
+    async householdWords(id: number): Promise<string | null> {
+      const h = await db
+        .selectFrom('households as h')
+        .innerJoin('areas as a', 'a.id', 'h.areaId')
+        .leftJoin('people as p', 'p.id', 'h.headPersonId')
+        .select(['p.name as head', sql<string>`a.path::text`.as('path')])
+        .where('h.id', '=', id)
+        .executeTakeFirst();
+      if (!h) return null;
+      const rows = await db
+        .selectFrom('areas')
+        .select(['id', 'name', 'kind'])
+        .where('id', 'in', h.path.split('.').map(Number))
+        .execute();
+      const address = addressOf(h.path, new Map(rows.map((r) => [r.id, r])));
+      return h.head ? `${h.head}户${address ? `（${address}）` : ''}` : address || null;
     },
 
     /** Names and kinds of every node on the given paths. */

@@ -46,6 +46,7 @@ import { exportPeople } from './registry.export.js';
 import { ageOn } from './registry.policy.js';
 import { addressOf, presentListItem, presentOrganisation, presentPerson } from './registry.presenter.js';
 import type { PersonRecord } from './registry.repository.js';
+import { registryRepo } from './registry.repository.js';
 import { registryService } from './registry.service.js';
 
 const tags = ['registry'];
@@ -76,7 +77,11 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   async function person(ctx: Ctx, p: PersonRecord) {
     const { names, tagRows, today } = await present(ctx, [p]);
     const pendingRegistrations = await svc.pendingRegistrations(p.id);
+    const household = p.householdId
+      ? await registryRepo(s.db, s.keyring).householdWords(p.householdId)
+      : null;
     return presentPerson(p, {
+      household,
       actor: ctx.actor,
       keyring: s.keyring,
       names,

@@ -1,6 +1,7 @@
 import { type Expression, type Insertable, type SqlBool, sql, type Updateable } from 'kysely';
 import { TAG_CODES, type TagCode, tagPermission } from '../../../contract/tags.js';
 import type { Actor } from '../../platform/access/actor.js';
+import { areaLabelSql } from '../../platform/access/area-label.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import type { Conn } from '../../platform/db/index.js';
 import { escapeLike } from '../../platform/db/index.js';
@@ -87,7 +88,7 @@ export function visitsRepo(conn: Conn) {
         .selectFrom('visitRules as r')
         .innerJoin('areas as a', 'a.id', 'r.areaId')
         .selectAll('r')
-        .select(['a.name as areaName', 'a.path as areaPath'])
+        .select([areaLabelSql('a').as('areaName'), 'a.path as areaPath'])
         .where('r.id', '=', id)
         .where(ruleReadable(actor));
       if (forUpdate) q = q.forUpdate();
@@ -99,7 +100,7 @@ export function visitsRepo(conn: Conn) {
         .selectFrom('visitRules as r')
         .innerJoin('areas as a', 'a.id', 'r.areaId')
         .selectAll('r')
-        .select(['a.name as areaName', 'a.path as areaPath'])
+        .select([areaLabelSql('a').as('areaName'), 'a.path as areaPath'])
         .where(ruleReadable(actor))
         .orderBy('r.id');
       if (areaId) q = q.where('r.areaId', '=', areaId);
@@ -421,7 +422,7 @@ export function visitsRepo(conn: Conn) {
       return conn
         .selectFrom('patrols as pt')
         .innerJoin('areas as a', 'a.id', 'pt.areaId')
-        .select(['pt.id', 'pt.startedAt', 'a.name as areaName'])
+        .select(['pt.id', 'pt.startedAt', areaLabelSql('a').as('areaName')])
         .where('pt.userId', '=', userId)
         .where('pt.endedAt', 'is', null)
         .executeTakeFirst();
@@ -463,7 +464,7 @@ export function visitsRepo(conn: Conn) {
         .innerJoin('areas as a', 'a.id', 'pt.areaId')
         .innerJoin('users as u', 'u.id', 'pt.userId')
         .selectAll('pt')
-        .select(['a.name as areaName', 'u.displayName as userName'])
+        .select([areaLabelSql('a').as('areaName'), 'u.displayName as userName'])
         .where('pt.id', 'in', ids)
         .where(patrolVisible(actor))
         .execute();

@@ -1,4 +1,37 @@
 import type { wordsZh } from './words.zh-CN.js';
 
 /** English texts of the workbench's words part; the type makes a missing key a compile error. */
-export const wordsEn: Record<keyof typeof wordsZh, string> = {};
+export const wordsEn: Record<keyof typeof wordsZh, string> = {
+  'words.notFoundTitle': 'Not found',
+  'words.goBack': 'Go back',
+  'words.unlocatedFilter': 'Cases without a location',
+  'words.mapUnlocated': '{n} more have no location and are not on the map',
+  'words.mapUnlocatedLink': 'See them',
+  'words.deleteHasChildren':
+    'This area still has {n} areas under it: delete or move them first, then this one can be deleted',
+  'words.auditExport': 'Export',
+  'words.auditExported': 'The audit log was exported',
+  'words.auditWhat': 'What happened',
+  'words.auditUsername': 'User name',
+  'words.auditActorPlaceholder': 'Name or user name',
+  'words.auditActionPlaceholder': 'Choose or type an action',
+  'words.auditSearch': 'Keyword',
+  'words.auditSearchPlaceholder': 'Action name, operator or record number',
+  'words.auditGroup.auth': 'Sign-in and account security',
+  'words.auditGroup.area': 'Areas',
+  'words.auditGroup.user': 'Users',
+  'words.auditGroup.role': 'Roles and grants',
+  'words.auditGroup.setting': 'Settings',
+  'words.auditGroup.person': 'People',
+  'words.auditGroup.household': 'Households',
+  'words.auditGroup.house': 'Houses',
+  'words.auditGroup.org': 'Organisations',
+  'words.auditGroup.case': 'Cases',
+  'words.auditGroup.calendar': 'Work calendar',
+  'words.auditGroup.open311_key': 'External access',
+  'words.auditGroup.visit': 'Visits',
+  'words.auditGroup.patrol': 'Patrols',
+  'words.auditGroup.dashboard': 'Dashboard',
+  'words.auditGroup.audit': 'Audit',
+  'words.auditGroup.system': 'System',
+};

@@ -7,7 +7,7 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Breadcrumb, Button, Card, Descriptions, Space, Tabs, Typography } from 'antd';
+import { App, Breadcrumb, Button, Card, Descriptions, Space, Tabs, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Area } from '../../../contract/areas.js';
@@ -123,8 +123,15 @@ export function AreaDetail({
           {t('areas.restore')}
         </Button>
       ) : null}
-      {can('delete') ? (
-        <Button danger icon={<DeleteOutlined />} onClick={() => act('delete')}>
+      {can('delete') && area.childCount > 0 ? (
+        // A node with children can never be deleted (AREA_HAS_CHILDREN): say so instead of failing.
+        <Tooltip title={t('words.deleteHasChildren', { n: area.childCount })}>
+          <Button danger disabled icon={<DeleteOutlined />} data-testid="area-delete">
+            {t('common.delete')}
+          </Button>
+        </Tooltip>
+      ) : can('delete') ? (
+        <Button danger icon={<DeleteOutlined />} onClick={() => act('delete')} data-testid="area-delete">
           {t('common.delete')}
         </Button>
       ) : null}

@@ -1,6 +1,6 @@
 import { TreeSelect } from 'antd';
 import { useMemo } from 'react';
-import type { AreaTreeNode } from '../../../contract/areas.js';
+import { type AreaTreeNode, areaLabel } from '../../../contract/areas.js';
 import { errorMessage } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
@@ -56,15 +56,34 @@ export function AreaTreeSelect({
   }, [canRead, treeNodes, me]);
 
   const data = useMemo(() => {
+    // The chosen node reads with what tells it apart ("友谊河社区 / 第一网格"): names repeat.
+    const chain = (n: AreaTreeNode) => {
+      const out: AreaTreeNode[] = [n];
+      for (let p = n.parentId; p !== null; ) {
+        const up = nodes.get(p);
+        if (!up) break;
+        out.unshift(up);
+        p = up.parentId;
+      }
+      return out;
+    };
     const list = [...nodes.values()].map((n) => ({
       id: n.id,
       pId: n.parentId !== null && nodes.has(n.parentId) ? n.parentId : 0,
       value: n.id,
       title: `${n.name}（${kindLabel(t, n.kind)}）`,
+      label: areaLabel(chain(n)),
       isLeaf: n.childCount === 0,
     }));
     if (value != null && !nodes.has(value)) {
-      list.push({ id: value, pId: 0, value, title: valueLabel ?? `#${value}`, isLeaf: true });
+      list.push({
+        id: value,
+        pId: 0,
+        value,
+        title: valueLabel ?? '…',
+        label: valueLabel ?? '…',
+        isLeaf: true,
+      });
     }
     return list;
   }, [nodes, value, valueLabel, t]);
@@ -80,6 +99,7 @@ export function AreaTreeSelect({
         if (canRead) await loadChildren(Number(node.value));
       }}
       showSearch={{ treeNodeFilterProp: 'title' }}
+      treeNodeLabelProp="label"
       allowClear={allowClear}
       disabled={disabled}
       loading={canRead && tree.isPending}

@@ -8,7 +8,7 @@ import { useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, useIsMobile } from '../../app/ui.js';
 import { AreaMap, type MapMarker } from '../areas/AreaMap.js';
 import { useScopeShapes } from './LocationField.js';
-import { CASE_TYPE_LIST, type CaseState, type CaseType, useCaseMap } from './queries.js';
+import { CASE_TYPE_LIST, type CaseState, type CaseType, useCaseMap, useUnlocatedCount } from './queries.js';
 import { CaseStateTag, CaseTypeTag, SLA_HEX, STATE_HEX, useCaseCodes } from './shared.js';
 
 const MAP_CAP = 2000;
@@ -30,6 +30,13 @@ export default function CaseMapPage() {
   const [selected, setSelected] = useState<number | null>(null);
 
   const points = useCaseMap({ type, category, state });
+  const unlocated = useUnlocatedCount({ type, category, state });
+  const unlocatedLink = `/cases?${new URLSearchParams({
+    located: 'false',
+    ...(state ? { state } : { open: 'true' }),
+    ...(type ? { type } : {}),
+    ...(category ? { category } : {}),
+  })}`;
   const { shapes } = useScopeShapes(can('area.read'));
 
   const update = (patch: Record<string, string | undefined>) => {
@@ -188,6 +195,15 @@ export default function CaseMapPage() {
               : count === 0
                 ? t('map.none')
                 : t('map.count', { n: count })}
+            {unlocated.data ? (
+              <span data-testid="map-unlocated">
+                {' · '}
+                {t('words.mapUnlocated', { n: unlocated.data })}{' '}
+                <Link to={unlocatedLink} data-testid="map-unlocated-link">
+                  {t('words.mapUnlocatedLink')}
+                </Link>
+              </span>
+            ) : null}
           </Typography.Text>
         </Card>
       )}

@@ -219,6 +219,7 @@ export default function CasesPage() {
   const openOnly = sp.get('open') === 'true' ? ('true' as const) : undefined;
   const rated = sp.get('rated') === 'true' ? ('true' as const) : undefined;
   const mediated = sp.get('mediated') === 'true' ? ('true' as const) : undefined;
+  const located = sp.get('located') === 'false' ? ('false' as const) : undefined;
   const areaId = num(sp.get('areaId'));
   const area = useArea(areaId ?? null);
 
@@ -236,6 +237,7 @@ export default function CasesPage() {
     open: openOnly,
     rated,
     mediated,
+    located,
     q: q || undefined,
     sort,
   };
@@ -249,9 +251,18 @@ export default function CasesPage() {
     update({ q: v.trim() || undefined });
   };
 
-  const activeFilters = [state, category, urgency, from, valid, openOnly, rated, mediated, areaId].filter(
-    Boolean,
-  ).length;
+  const activeFilters = [
+    state,
+    category,
+    urgency,
+    from,
+    valid,
+    openOnly,
+    rated,
+    mediated,
+    located,
+    areaId,
+  ].filter(Boolean).length;
   const fmtDay = (d: string | undefined) => (d ? dayjs(d).format('MM-DD') : '…');
   /** Filters that have no control of their own (from a dashboard drill): removable tags. */
   const drillTags = [
@@ -282,6 +293,9 @@ export default function CasesPage() {
     ...(rated ? [{ key: 'rated', label: t('case.ratedFilter'), clear: { rated: undefined } }] : []),
     ...(mediated
       ? [{ key: 'mediated', label: t('case.mediatedFilter'), clear: { mediated: undefined } }]
+      : []),
+    ...(located
+      ? [{ key: 'located', label: t('words.unlocatedFilter'), clear: { located: undefined } }]
       : []),
   ];
   const filtered = activeFilters > 0 || !!q;

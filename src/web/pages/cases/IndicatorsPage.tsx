@@ -42,7 +42,7 @@ export function FigureCard({ f }: { f: Figure }) {
       <Space size={4} style={{ color: 'rgba(0,0,0,0.55)', fontSize: 13 }}>
         <span>{f.name}</span>
         {hasMessage(help) ? (
-          <Tooltip title={t(help)}>
+          <Tooltip title={t(help)} trigger={['hover', 'click']}>
             <QuestionCircleOutlined />
           </Tooltip>
         ) : null}

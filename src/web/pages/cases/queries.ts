@@ -80,6 +80,8 @@ export interface CaseListParams {
   rated?: 'true';
   /** 'true': only mediated disputes (a success rate's denominator). */
   mediated?: 'true';
+  /** 'false': only cases without a location (the map's note links here). */
+  located?: 'true' | 'false';
   q?: string;
   /** `field` or `-field` (the contract's CaseSort). */
   sort?: string;
@@ -193,6 +195,26 @@ export function useTimeline(id: number) {
     queryKey: caseKeys.timeline(id),
     queryFn: ({ signal }) => api.get<TimelineEntry[]>(`/api/cases/${id}/timeline`, undefined, { signal }),
     enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+/**
+ * How many cases the map leaves out for want of a location, with the map's filters (the list's
+ * total of `located=false`; one row fetched).
+ */
+export function useUnlocatedCount(p: { type?: CaseType; category?: string; state?: CaseState }) {
+  const params: CaseListParams = {
+    ...p,
+    box: 'all',
+    open: p.state ? undefined : 'true',
+    located: 'false',
+    page: 1,
+    pageSize: 1,
+  };
+  return useQuery({
+    queryKey: caseKeys.list(params),
+    queryFn: ({ signal }) => api.get<Page<CaseListItem>>('/api/cases', { ...params }, { signal }),
+    select: (d) => d.total,
   });
 }
 

@@ -428,9 +428,7 @@ function HouseDetail({ house }: { house: House }) {
                   key: 'owner',
                   label: t('house.owner'),
                   children: house.ownerPersonId ? (
-                    <Link to={`/people/${house.ownerPersonId}`}>
-                      {house.ownerName ?? `#${house.ownerPersonId}`}
-                    </Link>
+                    <Link to={`/people/${house.ownerPersonId}`}>{house.ownerName ?? '—'}</Link>
                   ) : (
                     (house.ownerName ?? dash)
                   ),
@@ -549,9 +547,7 @@ function HouseDetail({ house }: { house: House }) {
                   key: 'landlord',
                   render: (_, r) =>
                     r.landlordPersonId ? (
-                      <Link to={`/people/${r.landlordPersonId}`}>
-                        {r.landlordName ?? `#${r.landlordPersonId}`}
-                      </Link>
+                      <Link to={`/people/${r.landlordPersonId}`}>{r.landlordName ?? '—'}</Link>
                     ) : (
                       (r.landlordName ?? '—')
                     ),

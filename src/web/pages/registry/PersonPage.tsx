@@ -391,7 +391,7 @@ function PersonDetail({ person }: { person: Person }) {
     {
       key: 'household',
       label: fieldLabel(t, 'householdId'),
-      children: person.householdId ? t('person.householdNo', { id: person.householdId }) : dash,
+      children: person.householdId ? (person.household ?? dash) : dash,
     },
   ];
 

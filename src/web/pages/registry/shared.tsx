@@ -196,7 +196,7 @@ export function HousePicker({
         id: value,
         pId: 0,
         value,
-        title: valueLabel ?? `#${value}`,
+        title: valueLabel ?? '…',
         isLeaf: true,
         selectable: true,
       });

@@ -186,7 +186,7 @@ export default function VisitFormPage() {
   const rules = useVisitRules(undefined, needRules);
   const rule = rules.data?.find((r) => r.id === ruleId);
   const fields: FormField[] = plan?.form ?? rule?.form ?? [];
-  const personName = plan?.personName ?? person.data?.name ?? (personId ? `#${personId}` : '');
+  const personName = plan?.personName ?? person.data?.name ?? (personId ? '…' : '');
   const address =
     plan?.address ||
     person.data?.currentAddress ||
