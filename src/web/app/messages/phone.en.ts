@@ -1,4 +1,9 @@
 import type { phoneZh } from './phone.zh-CN.js';
 
 /** English texts of the workbench's phone part; the type makes a missing key a compile error. */
-export const phoneEn: Record<keyof typeof phoneZh, string> = {};
+export const phoneEn: Record<keyof typeof phoneZh, string> = {
+  'phone.idleDeskHint': 'Accounts other than grid workers are signed out after this long without activity.',
+  'phone.idleGridWorker': 'Grid worker idle timeout',
+  'phone.idleGridWorkerHint':
+    'Accounts whose only role is grid worker leave the screen untouched for long stretches on visits and patrols, so this limit applies to them (4 hours by default); the maximum session length still ends every session.',
+};
