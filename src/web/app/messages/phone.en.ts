@@ -6,4 +6,10 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.idleGridWorker': 'Grid worker idle timeout',
   'phone.idleGridWorkerHint':
     'Accounts whose only role is grid worker leave the screen untouched for long stretches on visits and patrols, so this limit applies to them (4 hours by default); the maximum session length still ends every session.',
+  'phone.tabBar': 'Daily places',
+  'phone.tabMyDay': 'My day',
+  'phone.tabReport': 'Report',
+  'phone.tabCases': 'Cases',
+  'phone.tabPeople': 'People',
+  'phone.tabMore': 'More',
 };

@@ -4,4 +4,10 @@ export const phoneZh = {
   'phone.idleGridWorker': '网格员空闲超时',
   'phone.idleGridWorkerHint':
     '只担任网格员的账号在外走访、巡查时页面常常长时间不动，适用这一时长（默认 4 小时）；登录总时长仍受“会话最长有效期”限制。',
+  'phone.tabBar': '常用功能',
+  'phone.tabMyDay': '我的一天',
+  'phone.tabReport': '上报',
+  'phone.tabCases': '事件',
+  'phone.tabPeople': '居民',
+  'phone.tabMore': '更多',
 } as const;
