@@ -10,7 +10,7 @@ import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../../contract/auth.js';
 import { type MessageKey, useI18n } from './i18n.js';
-import './tabbar.css';
+import './phone.css';
 
 /** One entry of the side menu, as layout.tsx lists it (passed in: layout imports this file). */
 export interface TabNavItem {

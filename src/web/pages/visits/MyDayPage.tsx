@@ -1,4 +1,4 @@
-import { HistoryOutlined } from '@ant-design/icons';
+import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Input, Skeleton, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -156,11 +156,25 @@ export default function MyDayPage() {
       <PageHeader
         title={t('visit.myDay')}
         extra={
-          can('visit.read') ? (
-            <Button icon={<HistoryOutlined />} onClick={() => navigate('/visits')} data-testid="myday-log">
-              {t('nav.visitLog')}
-            </Button>
-          ) : null
+          <>
+            {/* A visit outside any plan (met in the street, a call from a neighbour): pick whom first. */}
+            {can('person.read') ? (
+              <Button
+                type="primary"
+                ghost
+                icon={<PlusOutlined />}
+                onClick={() => navigate('/visits/new')}
+                data-testid="myday-unplanned"
+              >
+                {t('phone.unplanned')}
+              </Button>
+            ) : null}
+            {can('visit.read') ? (
+              <Button icon={<HistoryOutlined />} onClick={() => navigate('/visits')} data-testid="myday-log">
+                {t('nav.visitLog')}
+              </Button>
+            ) : null}
+          </>
         }
       />
       <OutboxBanner />
