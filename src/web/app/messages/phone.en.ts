@@ -19,4 +19,10 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.pickPersonNone': 'Nobody found for "{q}"',
   'phone.pickPersonMore': '{n} people in all: type a name to narrow the list',
   'phone.recordVisit': 'Record a visit',
+  'phone.categorySearch': 'Search categories, e.g. "rubbish", "noise"',
+  'phone.categoryNone': 'No category matches "{q}"',
+  'phone.categoryCount': '{n}',
+  'phone.placeNear': 'In {place}',
+  'phone.placeMarked': 'Location marked on the map',
+  'phone.placeOpenMap': 'Show on the map',
 };

@@ -17,4 +17,10 @@ export const phoneZh = {
   'phone.pickPersonNone': '没有找到“{q}”',
   'phone.pickPersonMore': '共 {n} 人，输入姓名可缩小范围',
   'phone.recordVisit': '记录走访',
+  'phone.categorySearch': '搜索分类，如“垃圾”“噪音”',
+  'phone.categoryNone': '没有与“{q}”相符的分类',
+  'phone.categoryCount': '{n} 类',
+  'phone.placeNear': '位于{place}',
+  'phone.placeMarked': '已在地图上标注位置',
+  'phone.placeOpenMap': '在地图上查看',
 } as const;

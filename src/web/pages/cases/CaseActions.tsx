@@ -41,6 +41,7 @@ import {
   useAssignable,
   useCaseSearch,
 } from './queries.js';
+import { PlaceText } from './LocationField.js';
 import { attachmentIdsOf, PhotoInput, type PhotoItem, photosReadyRule, useCaseCodes } from './shared.js';
 
 /** The order actions are offered in: the next step of the flow first. */
@@ -251,9 +252,7 @@ function HereField({
   if (value) {
     return (
       <Space size={8} wrap>
-        <span className="jy-mono">
-          {value.lat.toFixed(6)}, {value.lng.toFixed(6)}
-        </span>
+        <PlaceText point={value} data-testid="action-place" />
         <Button size="small" type="link" onClick={() => onChange?.(undefined)}>
           {t('location.clear')}
         </Button>

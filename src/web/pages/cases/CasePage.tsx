@@ -1,6 +1,5 @@
 import {
   ArrowLeftOutlined,
-  EnvironmentOutlined,
   EyeOutlined,
   FlagOutlined,
   SolutionOutlined,
@@ -42,6 +41,7 @@ import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
+import { PlaceText } from './LocationField.js';
 import { SupervisionTag } from './CasesPage.js';
 import {
   type Case,
@@ -307,9 +307,9 @@ function CaseTimeline({ id }: { id: number }) {
                 </div>
               ) : null}
               {e.location ? (
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  <EnvironmentOutlined /> {e.location.lat.toFixed(5)}, {e.location.lng.toFixed(5)}
-                </Typography.Text>
+                <div style={{ fontSize: 12 }}>
+                  <PlaceText point={e.location} data-testid="timeline-place" />
+                </div>
               ) : null}
             </div>
           ),
