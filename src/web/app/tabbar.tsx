@@ -103,7 +103,10 @@ export function MobileTabBar({ me, nav }: { me: Me; nav: TabNavItem[] }) {
         {tabs.map((tab) => (
           <Link
             key={tab.key}
-            to={tab.path}
+            // A grid worker mostly reports grid events: the form opens on that type (it can be switched).
+            to={
+              tab.key === 'report' && me.permissions.includes('event.report') ? `${tab.path}?type=event` : tab.path
+            }
             className={`jy-tab${active === tab.key ? ' active' : ''}`}
             aria-current={active === tab.key ? 'page' : undefined}
             data-testid={`tab-${tab.key}`}
@@ -144,7 +147,7 @@ export function MobileTabBar({ me, nav }: { me: Me; nav: TabNavItem[] }) {
             key: n.key,
             icon: n.icon,
             label: (
-              <span data-testid={`more-${n.key}`} className="jy-more-item">
+              <span data-testid={`menu-${n.key}`} className="jy-more-item">
                 {t(n.label)}
               </span>
             ),

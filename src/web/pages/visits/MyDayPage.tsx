@@ -67,13 +67,16 @@ export default function MyDayPage() {
   const data = day.data;
   const openPatrol = data?.openPatrol ?? null;
   const finishPending = useFinishPending(openPatrol?.id);
-  // What a visit needs offline: the rules' questions now, the form's and patrol's code too.
-  useVisitRules(undefined, can('visit.read') || can('visit.manage'));
+  // What a visit needs offline: the rules' questions and the form's and patrol's code — fetched once
+  // the day is on screen, so on a slow link they do not hold up the list the worker is waiting for.
+  const shown = !!data;
+  useVisitRules(undefined, shown && (can('visit.read') || can('visit.manage')));
   useEffect(() => {
+    if (!shown) return;
     void import('./VisitFormPage.js');
     void import('./PatrolPage.js');
     void import('../cases/ReportPage.js');
-  }, []);
+  }, [shown]);
 
   // Keep the open patrol recording (after a reload, or when it was started on this phone earlier).
   useEffect(() => {
