@@ -133,10 +133,14 @@ interface Run {
 }
 
 async function marks(page: Page, key: 'login' | 'day', timeout = 60_000): Promise<number> {
-  await page.waitForFunction((k) => !!(window as never as { __jyMarks: Record<string, number> }).__jyMarks?.[k], key, {
-    timeout,
-    polling: 50,
-  });
+  await page.waitForFunction(
+    (k) => !!(window as never as { __jyMarks: Record<string, number> }).__jyMarks?.[k],
+    key,
+    {
+      timeout,
+      polling: 50,
+    },
+  );
   return page.evaluate((k) => (window as never as { __jyMarks: Record<string, number> }).__jyMarks[k]!, key);
 }
 
@@ -190,7 +194,13 @@ export async function benchFirstload() {
   const app = await startApp(root);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+    ],
   });
   console.log(
     `${root}: 375 × 740, ${DOWN_BPS / 1e6} Mbps down / ${UP_BPS / 1e6} Mbps up, ${LATENCY_MS} ms latency`,

@@ -90,9 +90,9 @@ describe("the grid worker's phone", () => {
     await page.getByTestId('visit-submit').click();
     await page.getByTestId('visit-saved').waitFor({ timeout: 30_000 });
     const visits = await page.request.get(`${BASE}/api/visits`, { params: { personId, pageSize: 100 } });
-    const stored = ((await visits.json()) as { items: { findings: string; ruleId: number | null }[] }).items.find(
-      (v) => v.findings === findings,
-    );
+    const stored = (
+      (await visits.json()) as { items: { findings: string; ruleId: number | null }[] }
+    ).items.find((v) => v.findings === findings);
     expect(stored, 'the unplanned visit is stored').toBeTruthy();
     expect(stored!.ruleId).toBeNull();
 

@@ -105,7 +105,9 @@ export function MobileTabBar({ me, nav }: { me: Me; nav: TabNavItem[] }) {
             key={tab.key}
             // A grid worker mostly reports grid events: the form opens on that type (it can be switched).
             to={
-              tab.key === 'report' && me.permissions.includes('event.report') ? `${tab.path}?type=event` : tab.path
+              tab.key === 'report' && me.permissions.includes('event.report')
+                ? `${tab.path}?type=event`
+                : tab.path
             }
             className={`jy-tab${active === tab.key ? ' active' : ''}`}
             aria-current={active === tab.key ? 'page' : undefined}

@@ -514,7 +514,7 @@ describe('security settings', () => {
     expect((await c.get('/api/auth/me')).statusCode).toBe(401);
   });
 
-  it("keeps a grid worker signed in through a round in the field, for the limit the security administrator sets", async () => {
+  it('keeps a grid worker signed in through a round in the field, for the limit the security administrator sets', async () => {
     // The test before shortened the general limit (and its clock signed everyone out): restore it.
     let admin = await t.login('security_admin');
     const before = (await admin.get('/api/settings/security')).json();

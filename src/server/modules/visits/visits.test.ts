@@ -100,7 +100,12 @@ describe("the grid worker's day", () => {
     expect(r.statusCode, r.body).toBe(201);
     const id = r.json().id;
     const visit = (await secretary.get(`/api/visits/${id}`)).json();
-    expect(visit).toMatchObject({ personId: person.id, personName: person.name, ruleId: null, ruleName: null });
+    expect(visit).toMatchObject({
+      personId: person.id,
+      personName: person.name,
+      ruleId: null,
+      ruleName: null,
+    });
     expect(visit.visitor.name).toBe('刘洋');
     // It is in the person's visits, and moved no plan.
     const list = (await secretary.get(`/api/visits?personId=${person.id}`)).json();
@@ -129,7 +134,12 @@ describe("the grid worker's day", () => {
     const other = (await gridB.get('/api/people?pageSize=5')).json().items[0];
     const count = async () =>
       Number(
-        (await t.db.selectFrom('visits').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+        (
+          await t.db
+            .selectFrom('visits')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
       );
     const before = await count();
     const out = await gridA.post(

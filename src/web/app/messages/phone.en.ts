@@ -14,7 +14,8 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.tabMore': 'More',
   'phone.unplanned': 'Unplanned visit',
   'phone.unplannedTitle': 'Unplanned visit: whom did you visit?',
-  'phone.unplannedHint': 'Visits outside any plan (met in the street, a neighbour\'s call) are recorded too. Find the person first, then fill in the visit.',
+  'phone.unplannedHint':
+    "Visits outside any plan (met in the street, a neighbour's call) are recorded too. Find the person first, then fill in the visit.",
   'phone.pickPersonPlaceholder': 'Name, initials, or the last digits of an ID number or phone',
   'phone.pickPersonNone': 'Nobody found for "{q}"',
   'phone.pickPersonMore': '{n} people in all: type a name to narrow the list',

@@ -12,7 +12,8 @@ export const phoneZh = {
   'phone.tabMore': '更多',
   'phone.unplanned': '临时走访',
   'phone.unplannedTitle': '临时走访：选择走访对象',
-  'phone.unplannedHint': '不在走访计划中的走访（路上遇到、邻里反映等）也要记下来。先找到这个人，再填写走访情况。',
+  'phone.unplannedHint':
+    '不在走访计划中的走访（路上遇到、邻里反映等）也要记下来。先找到这个人，再填写走访情况。',
   'phone.pickPersonPlaceholder': '姓名、拼音首字母、证件号或电话后几位',
   'phone.pickPersonNone': '没有找到“{q}”',
   'phone.pickPersonMore': '共 {n} 人，输入姓名可缩小范围',

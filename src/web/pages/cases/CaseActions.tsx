@@ -31,6 +31,7 @@ import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { type TFunction, useT } from '../../app/i18n.js';
 import { useDebounced, useIsMobile } from '../../app/ui.js';
+import { PlaceText } from './LocationField.js';
 import {
   type Case,
   type CaseAction,
@@ -41,7 +42,6 @@ import {
   useAssignable,
   useCaseSearch,
 } from './queries.js';
-import { PlaceText } from './LocationField.js';
 import { attachmentIdsOf, PhotoInput, type PhotoItem, photosReadyRule, useCaseCodes } from './shared.js';
 
 /** The order actions are offered in: the next step of the flow first. */

@@ -1,9 +1,4 @@
-import {
-  ArrowLeftOutlined,
-  EyeOutlined,
-  FlagOutlined,
-  SolutionOutlined,
-} from '@ant-design/icons';
+import { ArrowLeftOutlined, EyeOutlined, FlagOutlined, SolutionOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -41,8 +36,8 @@ import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
-import { PlaceText } from './LocationField.js';
 import { SupervisionTag } from './CasesPage.js';
+import { PlaceText } from './LocationField.js';
 import {
   type Case,
   caseKeys,

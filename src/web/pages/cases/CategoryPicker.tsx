@@ -1,4 +1,10 @@
-import { ArrowLeftOutlined, CheckOutlined, DownOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CheckOutlined,
+  DownOutlined,
+  RightOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
 import { Button, Cascader, Drawer, Input } from 'antd';
 import { useMemo, useState } from 'react';
 import { useT } from '../../app/i18n.js';
@@ -13,7 +19,7 @@ interface Leaf {
 }
 
 function leavesOf(options: CascaderOption[]): Leaf[] {
-  return options.flatMap((g) =>
+  return options.flatMap((g): Leaf[] =>
     g.children?.length
       ? g.children.map((k) => ({ path: [g.value, k.value], label: k.label, group: g.label }))
       : [{ path: [g.value], label: g.label, group: null }],

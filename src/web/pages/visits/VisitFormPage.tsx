@@ -28,14 +28,7 @@ import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { submit } from '../../app/offline.js';
 import { useOnline } from '../../app/outbox.js';
-import {
-  ErrorState,
-  emptyText,
-  PageHeader,
-  useDebounced,
-  useIsMobile,
-  useNotify,
-} from '../../app/ui.js';
+import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
 import { LocationField, type Point } from '../cases/LocationField.js';
 import { uuid } from '../cases/queries.js';
 import { usePerson, usePersonSearch } from '../registry/queries.js';
