@@ -1,6 +1,7 @@
 // `npm run bench [name]`: runs the benchmarks and prints their figures (never asserted in tests).
 import { benchCases } from './cases.js';
 import { benchDashboard } from './dashboard.js';
+import { benchFirstload } from './firstload.js';
 import { benchFoundation } from './foundation.js';
 import { benchRegistry } from './registry.js';
 import { benchVisits } from './visits.js';
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   cases: benchCases,
   visits: benchVisits,
   dashboard: benchDashboard,
+  firstload: benchFirstload,
 };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(benches)) {

@@ -67,6 +67,17 @@ export const SecuritySettings = z.strictObject({
     .int()
     .min(5)
     .max(24 * 60),
+  /**
+   * The idle limit of a grid worker's session (every role they hold is the grid worker's): they
+   * work in the field between screens, so 30 minutes signs them out in the middle of a round.
+   * Never longer than the absolute lifetime, which still ends every session.
+   */
+  gridWorkerIdleMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(240),
   absoluteLifetimeHours: z
     .number()
     .int()

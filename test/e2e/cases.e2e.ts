@@ -118,16 +118,15 @@ const period = () => {
 describe('a grid event, reported on a phone and handled to its close', () => {
   it('grid_a reports an event with a photo and a location at 375 px', async () => {
     const page = await phone('grid_a');
-    await page.getByTestId('mobile-menu').click();
-    await page.getByTestId('menu-cases').click();
+    await page.getByTestId('tab-cases').click();
     await page.getByTestId('cases-table').waitFor({ timeout: 20_000 });
     await page.getByTestId('case-report').click();
     await page.getByTestId('case-report-event').click();
     await page.getByTestId('report-form').waitFor();
 
     await page.getByTestId('report-category').click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '环境卫生' }).click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '暴露垃圾' }).click();
+    await page.getByTestId('category-option').filter({ hasText: '环境卫生' }).click();
+    await page.getByTestId('category-option').filter({ hasText: '暴露垃圾' }).click();
     await page.getByTestId('report-title').fill(title);
     await page.getByTestId('report-description').fill('三号楼东侧绿化带旁有生活垃圾堆放，已两天无人清理。');
     await page.getByTestId('photo-input').setInputFiles({

@@ -106,10 +106,13 @@ describe('the visits menu', () => {
   for (const m of MENUS) {
     it(`${m.username} sees ${m.menu.join(', ') || 'none of it'}`, async () => {
       const page = await phone(m.username);
-      await page.getByTestId('mobile-menu').click();
+      // A worker with a day in the field has the tab bar ("my day" is a tab, the rest under "more").
+      await page.getByTestId('tab-more').or(page.getByTestId('mobile-menu')).click();
       await page.getByTestId('menu-home').waitFor({ timeout: 20_000 });
       for (const key of VISIT_MENU) {
-        const visible = await page.getByTestId(`menu-${key}`).isVisible();
+        const visible =
+          (await page.getByTestId(`menu-${key}`).isVisible()) ||
+          (key === 'visits' && (await page.getByTestId('tab-myDay').isVisible()));
         expect({ key, visible }).toEqual({ key, visible: m.menu.includes(key) });
       }
       await page.context().close();
@@ -120,8 +123,7 @@ describe('the visits menu', () => {
 describe('visits on the grid worker’s phone', () => {
   it('grid_a sees the day, records a visit with a photo and raises a case from it', async () => {
     const page = await phone('grid_a');
-    await page.getByTestId('mobile-menu').click();
-    await page.getByTestId('menu-visits').click();
+    await page.getByTestId('tab-myDay').click();
     await page.waitForURL(/\/visits\/my-day/);
     await page.getByTestId('myday-counts').waitFor({ timeout: 20_000 });
     const cards = await planCards(page);
@@ -165,8 +167,8 @@ describe('visits on the grid worker’s phone', () => {
     await page.getByTestId('report-source').waitFor();
     expect(await page.getByTestId('report-description').inputValue()).toBe(findings);
     await page.getByTestId('report-category').click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '环境卫生' }).click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '暴露垃圾' }).click();
+    await page.getByTestId('category-option').filter({ hasText: '环境卫生' }).click();
+    await page.getByTestId('category-option').filter({ hasText: '暴露垃圾' }).click();
     await page.getByTestId('report-title').fill(`走访发现 e2e ${tag}`);
     await page.getByTestId('report-submit').click();
     const anyway = page.getByTestId('report-anyway');

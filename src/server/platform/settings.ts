@@ -5,6 +5,7 @@ import type { Conn, Db } from './db/index.js';
 export const DEFAULT_SECURITY: SecuritySettings = {
   passwordPolicy: DEFAULT_PASSWORD_POLICY,
   idleTimeoutMinutes: 30,
+  gridWorkerIdleMinutes: 240,
   absoluteLifetimeHours: 12,
   lockoutThreshold: 5,
   ipLockoutThreshold: 20,

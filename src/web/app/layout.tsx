@@ -46,6 +46,7 @@ import { isApiError } from './api.js';
 import { useLogout, useMe } from './auth.js';
 import { type MessageKey, useI18n } from './i18n.js';
 import { OutboxButton, OutboxRunner } from './outbox.js';
+import { MobileTabBar, tabsFor } from './tabbar.js';
 import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
 
 export interface NavItem {
@@ -400,6 +401,9 @@ export function AppLayout() {
     return <Navigate to={`/login/change-password?redirect=${redirect}`} replace />;
   }
 
+  // A grid worker's phone gets a bottom tab bar (its "more" holds the rest of the menu), not the drawer.
+  const tabBar = mobile && tabsFor(me).length > 0;
+
   const brand = (
     <Link to="/" className="jy-brand">
       <span className="jy-brand-logo">家</span>
@@ -408,8 +412,10 @@ export function AppLayout() {
   );
 
   return (
-    <Layout className="jy-shell">
-      {mobile ? (
+    <Layout className={tabBar ? 'jy-shell jy-has-tabbar' : 'jy-shell'}>
+      {tabBar ? (
+        <MobileTabBar me={me} nav={visibleNav(me)} />
+      ) : mobile ? (
         <Drawer
           placement="left"
           open={drawerOpen}
@@ -445,7 +451,9 @@ export function AppLayout() {
       <Layout>
         <Layout.Header className="jy-header">
           <div className="jy-header-left">
-            {mobile ? (
+            {tabBar ? (
+              brand
+            ) : mobile ? (
               <>
                 <Button
                   type="text"

@@ -505,12 +505,60 @@ describe('security settings', () => {
   });
 
   it('applies a shorter idle timeout to open sessions', async () => {
-    const c = await t.login('grid_a');
+    const c = await t.login('community_worker');
     const current = (await sec.get('/api/settings/security')).json();
     expect((await sec.put('/api/settings/security', { ...current, idleTimeoutMinutes: 10 })).statusCode).toBe(
       200,
     );
     t.clock.advance(11 * 60_000);
     expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+  });
+
+  it('keeps a grid worker signed in through a round in the field, for the limit the security administrator sets', async () => {
+    // The test before shortened the general limit (and its clock signed everyone out): restore it.
+    let admin = await t.login('security_admin');
+    const before = (await admin.get('/api/settings/security')).json();
+    expect(before.gridWorkerIdleMinutes).toBe(240);
+    const current = { ...before, idleTimeoutMinutes: 30 };
+    expect((await admin.put('/api/settings/security', current)).statusCode).toBe(200);
+    const grid = await t.login('grid_a');
+    const desk = await t.login('community_worker');
+    expect((await grid.get('/api/auth/me')).json().session.idleTimeoutSeconds).toBe(240 * 60);
+    expect((await desk.get('/api/auth/me')).json().session.idleTimeoutSeconds).toBe(30 * 60);
+
+    // Two hours without a request: the desk is signed out, the grid worker is not.
+    t.clock.advance(120 * 60_000);
+    expect((await desk.get('/api/auth/me')).statusCode).toBe(401);
+    expect((await grid.get('/api/auth/me')).statusCode).toBe(200);
+
+    // The limit is a security setting: validated, refused to anyone else, audited, applied at once.
+    admin = await t.login('security_admin');
+    await refused(
+      () => admin.put('/api/settings/security', { ...current, gridWorkerIdleMinutes: 2 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const street = await t.login('street_admin');
+    await refused(
+      () => street.put('/api/settings/security', { ...current, gridWorkerIdleMinutes: 600 }),
+      403,
+      'FORBIDDEN',
+    );
+    const saved = await admin.put('/api/settings/security', { ...current, gridWorkerIdleMinutes: 60 });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().gridWorkerIdleMinutes).toBe(60);
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select(['changes', 'actorName'])
+      .where('action', '=', 'setting.security')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({
+      actorName: 'security_admin',
+      changes: { gridWorkerIdleMinutes: { before: 240, after: 60 } },
+    });
+    expect((await grid.get('/api/auth/me')).json().session.idleTimeoutSeconds).toBe(60 * 60);
+    t.clock.advance(61 * 60_000);
+    expect((await grid.get('/api/auth/me')).statusCode).toBe(401);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../platform/auth/password.js';
 import {
   createSession,
+  idleMinutesFor,
   passwordState,
   revokeSession,
   type SessionInfo,
@@ -199,7 +200,11 @@ export function authService(s: Services) {
         })),
         permissions: actor.permissions,
         session: {
-          idleTimeoutSeconds: settings.idleTimeoutMinutes * 60,
+          idleTimeoutSeconds:
+            idleMinutesFor(
+              actor.assignments.map((a) => a.role),
+              settings,
+            ) * 60,
           expiresAt: session.expiresAt.toISOString(),
         },
       };

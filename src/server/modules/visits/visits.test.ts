@@ -82,6 +82,78 @@ describe("the grid worker's day", () => {
     expect((await gridB.get(`/api/visits/${first.json().id}`)).statusCode).toBe(404);
   });
 
+  it('records an unplanned visit to anyone in the grid, and refuses one outside it in the asked language', async () => {
+    // Someone of grid A's grid; the visit belongs to no plan.
+    const person = (await gridA.get('/api/people?pageSize=5')).json().items[0];
+    const plansBefore = await t.db
+      .selectFrom('visitPlans')
+      .select(['id', 'dueOn', 'lastVisitOn'])
+      .where('personId', '=', person.id)
+      .orderBy('id')
+      .execute();
+    const r = await gridA.post('/api/visits', {
+      personId: person.id,
+      method: 'home',
+      met: '本人',
+      findings: '路过时顺访，反映楼下排水沟堵塞',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().id;
+    const visit = (await secretary.get(`/api/visits/${id}`)).json();
+    expect(visit).toMatchObject({
+      personId: person.id,
+      personName: person.name,
+      ruleId: null,
+      ruleName: null,
+    });
+    expect(visit.visitor.name).toBe('刘洋');
+    // It is in the person's visits, and moved no plan.
+    const list = (await secretary.get(`/api/visits?personId=${person.id}`)).json();
+    expect(list.items.map((v: { id: number }) => v.id)).toContain(id);
+    expect(
+      await t.db
+        .selectFrom('visitPlans')
+        .select(['id', 'dueOn', 'lastVisitOn'])
+        .where('personId', '=', person.id)
+        .orderBy('id')
+        .execute(),
+    ).toEqual(plansBefore);
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select(['actorName', 'detail'])
+      .where('action', '=', 'visit.record')
+      .where('entityId', '=', String(id))
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ actorName: 'grid_a', detail: { personId: person.id, ruleId: null } });
+
+    // No rule: no form to answer.
+    const stray = await gridA.post('/api/visits', { personId: person.id, met: '本人', form: { x: '1' } });
+    expect(stray.statusCode).toBe(400);
+    expect(stray.json().issues[0].path).toBe('form.x');
+    // Someone of grid B's grid: refused, naming the person, in the user's language; nothing written.
+    const other = (await gridB.get('/api/people?pageSize=5')).json().items[0];
+    const count = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('visits')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const out = await gridA.post(
+      '/api/visits',
+      { personId: other.id, met: 'self' },
+      { 'accept-language': 'en' },
+    );
+    expect(out.statusCode).toBe(400);
+    expect(out.json().issues).toEqual([
+      expect.objectContaining({ path: 'personId', message: 'Unknown person or outside your scope' }),
+    ]);
+    expect(await count()).toBe(before);
+  });
+
   it('plans follow a tag at once, and a move hands the plan to the new grid', async () => {
     const gridHouse = async (user: string) =>
       (

@@ -85,7 +85,13 @@ export async function resolveSession(
       ]),
   );
   if (!row) return null;
-  const idleLimit = row.lastSeenAt.getTime() + settings.idleTimeoutMinutes * 60_000;
+  const idleLimit =
+    row.lastSeenAt.getTime() +
+    idleMinutesFor(
+      row.assignments.map((a) => a.role),
+      settings,
+    ) *
+      60_000;
   if (row.status !== 'active' || row.expiresAt <= now || idleLimit <= now.getTime()) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
@@ -111,6 +117,19 @@ export async function resolveSession(
   };
 }
 
+/** The role whose sessions get `gridWorkerIdleMinutes` (the grid worker, out on their rounds). */
+export const FIELD_ROLE = 'grid_worker';
+
+/**
+ * A session's idle limit in minutes: the grid worker's when every role the user holds is the grid
+ * worker's (someone who also holds a desk or administrator role keeps the desk's limit), else the
+ * general one.
+ */
+export function idleMinutesFor(roles: readonly string[], settings: SecuritySettings): number {
+  const field = roles.length > 0 && roles.every((r) => r === FIELD_ROLE);
+  return field ? settings.gridWorkerIdleMinutes : settings.idleTimeoutMinutes;
+}
+
 /** Whether the user must change their password now (first login, or expired), per the policy. */
 export function passwordState(
   u: { isDemo: boolean; mustChangePassword: boolean; passwordChangedAt: Date },
@@ -134,7 +153,9 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 }
 
 export async function purgeExpiredSessions(db: Db, now: Date, settings: SecuritySettings): Promise<number> {
-  const idleCut = new Date(now.getTime() - settings.idleTimeoutMinutes * 60_000);
+  // The longer limit here: a session idle beyond the shorter one is refused (and removed) when used.
+  const longest = Math.max(settings.idleTimeoutMinutes, settings.gridWorkerIdleMinutes);
+  const idleCut = new Date(now.getTime() - longest * 60_000);
   const r = await db
     .deleteFrom('sessions')
     .where((eb) => eb.or([eb('expiresAt', '<=', now), eb('lastSeenAt', '<=', idleCut)]))

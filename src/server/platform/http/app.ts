@@ -263,6 +263,9 @@ export async function buildApp(
       prefix: '/',
       wildcard: true,
       index: ['index.html'],
+      // The build wrote x.br and x.gz beside each text asset (vite.config.ts): sent by Accept-Encoding,
+      // with Vary: accept-encoding; the plain file when the client takes neither.
+      preCompressed: true,
       setHeaders(res, filePath) {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) {
           res.header('cache-control', 'public, max-age=31536000, immutable');

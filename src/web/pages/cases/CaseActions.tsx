@@ -31,6 +31,7 @@ import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { type TFunction, useT } from '../../app/i18n.js';
 import { useDebounced, useIsMobile } from '../../app/ui.js';
+import { PlaceText } from './LocationField.js';
 import {
   type Case,
   type CaseAction,
@@ -251,9 +252,7 @@ function HereField({
   if (value) {
     return (
       <Space size={8} wrap>
-        <span className="jy-mono">
-          {value.lat.toFixed(6)}, {value.lng.toFixed(6)}
-        </span>
+        <PlaceText point={value} data-testid="action-place" />
         <Button size="small" type="link" onClick={() => onChange?.(undefined)}>
           {t('location.clear')}
         </Button>

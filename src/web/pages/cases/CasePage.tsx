@@ -1,10 +1,4 @@
-import {
-  ArrowLeftOutlined,
-  EnvironmentOutlined,
-  EyeOutlined,
-  FlagOutlined,
-  SolutionOutlined,
-} from '@ant-design/icons';
+import { ArrowLeftOutlined, EyeOutlined, FlagOutlined, SolutionOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -44,6 +38,7 @@ import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../.
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
 import { CasePrintButton } from './print.js';
+import { PlaceText } from './LocationField.js';
 import {
   type Case,
   caseKeys,
@@ -308,9 +303,9 @@ function CaseTimeline({ id }: { id: number }) {
                 </div>
               ) : null}
               {e.location ? (
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  <EnvironmentOutlined /> {e.location.lat.toFixed(5)}, {e.location.lng.toFixed(5)}
-                </Typography.Text>
+                <div style={{ fontSize: 12 }}>
+                  <PlaceText point={e.location} data-testid="timeline-place" />
+                </div>
               ) : null}
             </div>
           ),

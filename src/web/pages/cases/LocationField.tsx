@@ -1,6 +1,6 @@
-import { AimOutlined, CloseCircleOutlined } from '@ant-design/icons';
+import { AimOutlined, CloseCircleOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Space, Typography } from 'antd';
+import { Button, Modal, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import type { Area } from '../../../contract/areas.js';
 import { api } from '../../app/api.js';
@@ -62,6 +62,78 @@ function useLocate(p: Point | undefined, enabled: boolean) {
   });
 }
 
+const PLACE_KINDS = new Set(['community', 'grid', 'compound', 'building']);
+
+/**
+ * Where a point is, in words: the community and grid that hold it ("东风社区 第一网格"), from the
+ * boundaries the app has (GET /api/areas/locate), for users who may read areas; null while asked,
+ * outside every grid, or for users who may not.
+ */
+export function usePlaceWords(p: Point | null | undefined): { words: string | null; area: Area | null } {
+  const can = useCan();
+  const located = useLocate(p ?? undefined, can('area.read'));
+  const a = located.data;
+  if (!a) return { words: null, area: null };
+  const names = [...a.path.filter((x) => PLACE_KINDS.has(x.kind)).map((x) => x.name), a.name];
+  return { words: names.join(' '), area: a };
+}
+
+/**
+ * A point shown as where it is, never as raw coordinates: the place in words (or the address the
+ * reporter typed, or "location marked"), and a map pin that opens a map with the point on it.
+ */
+export function PlaceText({
+  point,
+  address,
+  'data-testid': testId,
+}: {
+  point: Point;
+  /** The address written with it, used when the point falls in no grid the user may read. */
+  address?: string | null;
+  'data-testid'?: string;
+}) {
+  const t = useT();
+  const mobile = useIsMobile();
+  const [open, setOpen] = useState(false);
+  const { words, area } = usePlaceWords(point);
+  const text = words ? t('phone.placeNear', { place: words }) : address || t('phone.placeMarked');
+  const shapes: MapShape[] = area?.boundary
+    ? [{ id: area.id, name: area.name, kind: area.kind, ring: area.boundary.coordinates[0] as LngLat[] }]
+    : [];
+  return (
+    <>
+      <Button
+        type="link"
+        size="small"
+        icon={<EnvironmentOutlined />}
+        onClick={() => setOpen(true)}
+        className="jy-place"
+        title={t('phone.placeOpenMap')}
+        data-testid={testId ?? 'place-text'}
+      >
+        <span className="jy-place-text">{text}</span>
+      </Button>
+      <Modal
+        open={open}
+        onCancel={() => setOpen(false)}
+        footer={null}
+        title={text}
+        width={mobile ? '100%' : 640}
+        destroyOnHidden
+        data-testid="place-map"
+      >
+        <AreaMap
+          shapes={shapes}
+          markers={[{ id: 1, at: [point.lng, point.lat], color: '#f5222d', kind: 'pin' }]}
+          fallbackCenter={[point.lng, point.lat]}
+          fitKey={`${shapes.length}-${point.lat}-${point.lng}`}
+          height={mobile ? 320 : 400}
+        />
+      </Modal>
+    </>
+  );
+}
+
 /**
  * Where it is: "use my location" (navigator.geolocation) or a tap on the map of the user's grids. The
  * server finds the grid from the point; the form offers an area picker when there is no point.
@@ -79,6 +151,7 @@ export function LocationField({
   const readAreas = can('area.read');
   const { shapes } = useScopeShapes(readAreas);
   const located = useLocate(value, readAreas);
+  const { words } = usePlaceWords(value);
   const [locating, setLocating] = useState(false);
   const [geoError, setGeoError] = useState<string | null>(null);
   const [fitKey, setFitKey] = useState(0);
@@ -124,23 +197,16 @@ export function LocationField({
       </Space>
       {geoError ? <Typography.Text type="warning">{geoError}</Typography.Text> : null}
       {value ? (
+        // Where the pin is, in words (the map below shows it): never the raw coordinates.
         <Typography.Text data-testid="location-value">
-          <span className="jy-mono">
-            {value.lat.toFixed(6)}, {value.lng.toFixed(6)}
-          </span>
-          {readAreas ? (
-            located.data ? (
-              <Typography.Text type="secondary">
-                {' · '}
-                {t('location.inGrid', { name: located.data.name })}
-              </Typography.Text>
-            ) : located.isError ? (
-              <Typography.Text type="warning">
-                {' · '}
-                {t('location.noGrid')}
-              </Typography.Text>
-            ) : null
-          ) : null}
+          <EnvironmentOutlined style={{ color: '#f5222d' }} />{' '}
+          {words ? (
+            t('phone.placeNear', { place: words })
+          ) : readAreas && located.isError ? (
+            <Typography.Text type="warning">{t('location.noGrid')}</Typography.Text>
+          ) : (
+            <Typography.Text type="secondary">{t('phone.placeMarked')}</Typography.Text>
+          )}
         </Typography.Text>
       ) : showMap ? (
         <Typography.Text type="secondary">{t('location.tapHint')}</Typography.Text>

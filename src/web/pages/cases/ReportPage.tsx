@@ -5,7 +5,6 @@ import {
   App,
   Button,
   Card,
-  Cascader,
   Checkbox,
   Col,
   Divider,
@@ -30,6 +29,7 @@ import { Forbidden, PageHeader, useDebounced, useIsMobile } from '../../app/ui.j
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { idNumberError, phoneError } from '../registry/format.js';
 import { usePersonSearch } from '../registry/queries.js';
+import { CategoryPicker } from './CategoryPicker.js';
 import { LocationField, type Point } from './LocationField.js';
 import {
   CASE_TYPE_LIST,
@@ -479,13 +479,11 @@ function ReportForm({ type, prefill }: { type: CaseType; prefill: ReportPrefill 
         label={type === 'dispute' ? t('report.disputeType') : t('case.category')}
         rules={[{ required: true, message: t('report.categoryRequired') }]}
       >
-        <Cascader
+        <CategoryPicker
           options={codes.categoryOptions(type)}
           placeholder={t('report.pickCategory')}
-          showSearch
-          expandTrigger={mobile ? 'click' : 'hover'}
+          title={type === 'dispute' ? t('report.disputeType') : t('case.category')}
           data-testid="report-category"
-          style={{ width: '100%' }}
         />
       </Form.Item>
       <Form.Item name="urgency" label={t('case.urgency')}>

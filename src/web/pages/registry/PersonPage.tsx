@@ -1,5 +1,6 @@
 import {
   ArrowLeftOutlined,
+  CarryOutOutlined,
   DeleteOutlined,
   EditOutlined,
   HomeOutlined,
@@ -504,6 +505,13 @@ function PersonDetail({ person }: { person: Person }) {
               <Link to={`/houses/${house.id}`}>
                 <Button icon={<HomeOutlined />} data-testid="person-house">
                   {mobile ? t('person.house') : t('person.houseOf', { name: house.name })}
+                </Button>
+              </Link>
+            ) : null}
+            {can('visit.record') && person.status === 'active' ? (
+              <Link to={`/visits/new?personId=${person.id}`}>
+                <Button icon={<CarryOutOutlined />} data-testid="person-record-visit">
+                  {t('phone.recordVisit')}
                 </Button>
               </Link>
             ) : null}

@@ -187,7 +187,22 @@ export default function SecuritySettingsPage() {
               <Card title={t('security.sessions')}>
                 <Row gutter={16}>
                   <Col xs={24} sm={12}>
-                    <Form.Item name="idleTimeoutMinutes" label={t('security.idle')} rules={range(5, 1440)}>
+                    <Form.Item
+                      name="idleTimeoutMinutes"
+                      label={t('security.idle')}
+                      extra={t('phone.idleDeskHint')}
+                      rules={range(5, 1440)}
+                    >
+                      {num(5, 1440, t('unit.minutes'))}
+                    </Form.Item>
+                  </Col>
+                  <Col xs={24} sm={12}>
+                    <Form.Item
+                      name="gridWorkerIdleMinutes"
+                      label={t('phone.idleGridWorker')}
+                      extra={t('phone.idleGridWorkerHint')}
+                      rules={range(5, 1440)}
+                    >
                       {num(5, 1440, t('unit.minutes'))}
                     </Form.Item>
                   </Col>

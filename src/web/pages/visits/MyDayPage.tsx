@@ -1,4 +1,4 @@
-import { HistoryOutlined } from '@ant-design/icons';
+import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Input, Skeleton, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -67,13 +67,16 @@ export default function MyDayPage() {
   const data = day.data;
   const openPatrol = data?.openPatrol ?? null;
   const finishPending = useFinishPending(openPatrol?.id);
-  // What a visit needs offline: the rules' questions now, the form's and patrol's code too.
-  useVisitRules(undefined, can('visit.read') || can('visit.manage'));
+  // What a visit needs offline: the rules' questions and the form's and patrol's code — fetched once
+  // the day is on screen, so on a slow link they do not hold up the list the worker is waiting for.
+  const shown = !!data;
+  useVisitRules(undefined, shown && (can('visit.read') || can('visit.manage')));
   useEffect(() => {
+    if (!shown) return;
     void import('./VisitFormPage.js');
     void import('./PatrolPage.js');
     void import('../cases/ReportPage.js');
-  }, []);
+  }, [shown]);
 
   // Keep the open patrol recording (after a reload, or when it was started on this phone earlier).
   useEffect(() => {
@@ -156,11 +159,25 @@ export default function MyDayPage() {
       <PageHeader
         title={t('visit.myDay')}
         extra={
-          can('visit.read') ? (
-            <Button icon={<HistoryOutlined />} onClick={() => navigate('/visits')} data-testid="myday-log">
-              {t('nav.visitLog')}
-            </Button>
-          ) : null
+          <>
+            {/* A visit outside any plan (met in the street, a call from a neighbour): pick whom first. */}
+            {can('person.read') ? (
+              <Button
+                type="primary"
+                ghost
+                icon={<PlusOutlined />}
+                onClick={() => navigate('/visits/new')}
+                data-testid="myday-unplanned"
+              >
+                {t('phone.unplanned')}
+              </Button>
+            ) : null}
+            {can('visit.read') ? (
+              <Button icon={<HistoryOutlined />} onClick={() => navigate('/visits')} data-testid="myday-log">
+                {t('nav.visitLog')}
+              </Button>
+            ) : null}
+          </>
         }
       />
       <OutboxBanner />

@@ -1,4 +1,9 @@
-import { ArrowLeftOutlined, CheckCircleOutlined, CloudUploadOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CheckCircleOutlined,
+  CloudUploadOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -23,10 +28,10 @@ import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { submit } from '../../app/offline.js';
 import { useOnline } from '../../app/outbox.js';
-import { PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
+import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
 import { LocationField, type Point } from '../cases/LocationField.js';
 import { uuid } from '../cases/queries.js';
-import { usePerson } from '../registry/queries.js';
+import { usePerson, usePersonSearch } from '../registry/queries.js';
 import {
   cachedPlanItem,
   type FormField,
@@ -156,6 +161,79 @@ function SavedView({
   );
 }
 
+/**
+ * Whom an unplanned visit is to: a search over the people the worker may see (name, initials, the
+ * last digits of an ID number or phone), as a list of big rows to tap — the form opens for the one
+ * tapped. Before typing it lists the first people of their area.
+ */
+function PickPerson({ onPick }: { onPick: (id: number) => void }) {
+  const t = useT();
+  const navigate = useNavigate();
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const found = usePersonSearch(q, true);
+  const items = found.data?.items ?? [];
+  return (
+    <div className="jy-narrow" data-testid="visit-pick-person">
+      <PageHeader
+        title={
+          <Space size={8}>
+            <Button
+              type="text"
+              icon={<ArrowLeftOutlined />}
+              onClick={() => navigate(-1)}
+              aria-label={t('common.back')}
+            />
+            <span>{t('phone.unplannedTitle')}</span>
+          </Space>
+        }
+      />
+      <Typography.Paragraph type="secondary">{t('phone.unplannedHint')}</Typography.Paragraph>
+      <Input
+        allowClear
+        size="large"
+        autoFocus
+        prefix={<SearchOutlined />}
+        placeholder={t('phone.pickPersonPlaceholder')}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        data-testid="visit-pick-search"
+        style={{ marginBottom: 12 }}
+      />
+      {found.error && !found.data ? (
+        <ErrorState compact error={found.error} onRetry={() => void found.refetch()} />
+      ) : found.isPending ? (
+        <Skeleton active paragraph={{ rows: 4 }} />
+      ) : items.length === 0 ? (
+        <Card size="small">{emptyText(q ? t('phone.pickPersonNone', { q }) : t('common.noData'))}</Card>
+      ) : (
+        <div className="jy-pick-list" aria-busy={found.isFetching}>
+          {items.map((p) => (
+            <button
+              type="button"
+              key={p.id}
+              className="jy-pick-row"
+              onClick={() => onPick(p.id)}
+              data-testid="visit-pick-row"
+            >
+              <span className="jy-pick-main">
+                <span className="jy-pick-name">{p.name}</span>
+                {p.age !== null ? <span className="jy-pick-meta">{t('visit.age', { n: p.age })}</span> : null}
+              </span>
+              <span className="jy-pick-sub">{p.address || p.currentAddress || ''}</span>
+            </button>
+          ))}
+          {found.data && found.data.total > items.length ? (
+            <Typography.Text type="secondary" style={{ display: 'block', padding: '8px 4px' }}>
+              {t('phone.pickPersonMore', { n: found.data.total })}
+            </Typography.Text>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** "记录走访": who was met, how, what was found, the rule's questions, photos and where — on a phone. */
 export default function VisitFormPage() {
   const t = useT();
@@ -164,7 +242,7 @@ export default function VisitFormPage() {
   const online = useOnline();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [sp] = useSearchParams();
+  const [sp, setSp] = useSearchParams();
   const personId = num(sp.get('personId'));
   const ruleId = num(sp.get('ruleId'));
   const planId = num(sp.get('planId'));
@@ -197,17 +275,21 @@ export default function VisitFormPage() {
     '';
 
   if (!personId) {
-    return (
-      <Result
-        status="info"
-        title={t('visit.pickPerson')}
-        extra={
-          <Button type="primary" onClick={() => navigate('/visits/my-day')}>
-            {t('visit.backToDay')}
-          </Button>
-        }
-      />
-    );
+    if (!can('person.read')) {
+      return (
+        <Result
+          status="info"
+          title={t('visit.pickPerson')}
+          extra={
+            <Button type="primary" onClick={() => navigate('/visits/my-day')}>
+              {t('visit.backToDay')}
+            </Button>
+          }
+        />
+      );
+    }
+    // An unplanned visit: pick whom first (the form then opens for them, as from a person's page).
+    return <PickPerson onPick={(id) => setSp({ personId: String(id) }, { replace: true })} />;
   }
 
   const back = () => navigate('/visits/my-day');

@@ -1,10 +1,11 @@
-import { ArrowLeftOutlined, EnvironmentOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Tag, Typography } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaMap } from '../areas/AreaMap.js';
+import { PlaceText } from '../cases/LocationField.js';
 import { AttachmentList, CaseStateTag } from '../cases/shared.js';
 import { VisitPrintButton } from './print.js';
 import { useVisit, type Visit } from './queries.js';
@@ -129,12 +130,7 @@ function VisitDetail({ v }: { v: Visit }) {
             <Card size="small" title={t('case.sectionLocation')}>
               {v.location ? (
                 <Space orientation="vertical" size={8} style={{ width: '100%' }}>
-                  <Typography.Text type="secondary">
-                    <EnvironmentOutlined />{' '}
-                    <span className="jy-mono">
-                      {v.location.lat.toFixed(6)}, {v.location.lng.toFixed(6)}
-                    </span>
-                  </Typography.Text>
+                  <PlaceText point={v.location} data-testid="visit-place" />
                   <AreaMap
                     shapes={[]}
                     markers={[{ id: 1, at: [v.location.lng, v.location.lat], color: '#f5222d', kind: 'pin' }]}
