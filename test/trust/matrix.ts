@@ -1059,6 +1059,10 @@ export const MATRIX: Record<string, Entry> = {
     records: [{ record: 'notification', perm: 'mx.own' }],
     request: () => get('/api/notifications?pageSize=100'),
   },
+  'GET /api/workbench': {
+    kind: 'no-record',
+    reason: 'counts of one’s own to-dos, each counted in its module’s SQL within the actor’s scope (workbench.test.ts)',
+  },
   'GET /api/notifications/unread-count': { kind: 'no-record', reason: 'a count of one’s own notifications' },
   'POST /api/notifications/:id/read': {
     kind: 'record',

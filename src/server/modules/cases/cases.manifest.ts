@@ -7,6 +7,7 @@ import { casesIndicators } from './cases.indicators.js';
 import { casesRoutes } from './cases.routes.js';
 import { seedCalendar, seedDemoCases } from './cases.seed.js';
 import { casesService } from './cases.service.js';
+import { casesTodos } from './cases.todos.js';
 import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
@@ -25,6 +26,7 @@ const all = (suffixes: string[], types: readonly string[] = CODES) =>
  */
 export const casesModule: ModuleManifest = {
   indicators: casesIndicators,
+  todos: casesTodos,
   name: 'cases',
   caseTypes: CASES_TYPES,
   duty: 'business',

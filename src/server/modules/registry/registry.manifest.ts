@@ -5,6 +5,7 @@ import * as init from './migrations/202611210100_registry_init.js';
 import * as figuresCover from './migrations/202611240200_registry_figures_cover.js';
 import * as pendingDuplicates from './migrations/202612070100_registry_pending_duplicates.js';
 import { registryIndicators } from './registry.indicators.js';
+import { registryTodos } from './registry.todos.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
 
@@ -30,6 +31,7 @@ const GRID_TAGS = TAG_CODES.filter(
 /** The registry (DOMAIN §3): people, households, houses, rentals, organisations, ledger imports. */
 export const registryModule: ModuleManifest = {
   indicators: registryIndicators(),
+  todos: registryTodos(),
   name: 'registry',
   duty: 'business',
   permissions: [

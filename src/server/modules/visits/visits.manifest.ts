@@ -4,6 +4,7 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import * as init from './migrations/202611230100_visits_init.js';
 import * as peopleCover from './migrations/202611231100_visits_people_cover.js';
 import { visitsIndicators } from './visits.indicators.js';
+import { visitsTodos } from './visits.todos.js';
 import { refreshAllPlans, refreshPlans } from './visits.plans.js';
 import { visitVisible } from './visits.repository.js';
 import { visitsRoutes } from './visits.routes.js';
@@ -15,6 +16,7 @@ const P = (name: string, zh: string, en: string, sensitive = false) =>
 /** Visits and patrols (DOMAIN §4 "Visits"): rules → plans → the grid worker's day → visits, patrols, findings as cases. */
 export const visitsModule: ModuleManifest = {
   indicators: visitsIndicators(),
+  todos: visitsTodos(),
   name: 'visits',
   duty: 'business',
   permissions: [

@@ -1,4 +1,19 @@
 import type { homeZh } from './home.zh-CN.js';
 
 /** English texts of the workbench's home part; the type makes a missing key a compile error. */
-export const homeEn: Record<keyof typeof homeZh, string> = {};
+export const homeEn: Record<keyof typeof homeZh, string> = {
+  'workbench.group.todo': 'My to-dos',
+  'workbench.group.alert': 'Overdue and warnings',
+  'workbench.group.today': 'Today',
+  'workbench.group.expiring': 'Expiring soon',
+  'workbench.group.notice': 'Recent messages',
+  'workbench.open': '{label}: {count}, open the list',
+  'workbench.unread': '{n} unread',
+  'workbench.allNotices': 'All messages',
+  'workbench.noNotices': 'No messages',
+  'workbench.none': 'Nothing waits for your role here',
+  'workbench.noneHint':
+    'Cases to accept, handle or verify and expiring registrations appear here; use the menu on the left for your work.',
+  'workbench.allDone': 'All your to-dos are done',
+  'workbench.dateFormat': 'dddd, D MMMM YYYY',
+};
