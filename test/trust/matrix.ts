@@ -1086,6 +1086,13 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'one calendar for the whole system',
     request: () => ({ method: 'PUT', url: '/api/calendar/2027', body: MX_SETTINGS.calendar }),
   },
+  'GET /api/case-rules': { kind: 'no-record', reason: 'the rules of each case type are public to staff' },
+  'PUT /api/case-rules': {
+    kind: 'global',
+    permission: 'case.configure',
+    reason: 'one set of case rules for the whole system',
+    request: () => ({ method: 'PUT', url: '/api/case-rules', body: { type: 'request', separateVerifier: true } }),
+  },
   'GET /api/case-limits': { kind: 'no-record', reason: 'time limits are public to staff' },
   'POST /api/case-limits': {
     kind: 'global',

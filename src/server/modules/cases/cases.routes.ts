@@ -46,6 +46,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import { inTx, type Services } from '../../platform/services.js';
+import { caseRulesRoutes } from './cases.rules.routes.js';
 import { casesService } from './cases.service.js';
 
 const tags = ['cases'];
@@ -733,4 +734,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       return { ok: true as const };
     },
   );
+
+  // Separation of duties per type (the switch on the time-limits page).
+  await caseRulesRoutes(app, { services: s });
 };

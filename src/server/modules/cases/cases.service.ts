@@ -14,7 +14,8 @@ import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import { type Around, aroundColumns } from '../../engines/cases/around.js';
 import { type CaseRow, perm } from '../../engines/cases/definition.js';
 import { type CaseTypeRegistry, caseTypesOf } from '../../engines/cases/registry.js';
-import { abilitiesOf, visibleTo } from '../../engines/cases/rules.js';
+import { abilitiesOf, blockedOf, visibleTo } from '../../engines/cases/rules.js';
+import { type Separation, separationFor } from '../../engines/cases/separation.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
@@ -47,6 +48,7 @@ export function boxFilter(
   box: CaseListQuery['box'],
   now: Date,
   type?: string,
+  separation?: Separation,
 ): Expression<SqlBool> {
   const me = actor.userId;
   switch (box) {
@@ -56,8 +58,14 @@ export function boxFilter(
       return sql<SqlBool>`(c.state = 'accepted' AND ${typeScope(actor, types, 'accept', type)})`;
     case 'mine':
       return sql<SqlBool>`(c.assignee_user_id = ${me} AND c.state IN ('dispatched','handling','pending'))`;
-    case 'verify':
-      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)})`;
+    case 'verify': {
+      // Separation of duties: a case one handled oneself waits for someone else's check.
+      const on = (type ? [type] : types).filter((t) => separation?.on(t) ?? false);
+      const own = on.length
+        ? sql<SqlBool>` AND NOT (c.assignee_user_id = ${me} AND c.type = ANY (${sql.val(on)}::text[]))`
+        : sql``;
+      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)}${own})`;
+    }
     case 'overdue':
       return sql<SqlBool>`(c.state IN ('reported','accepted','dispatched','handling','feedback') AND c.stage_due_at < ${now})`;
     case 'supervised':
@@ -196,7 +204,7 @@ export function casesService(s: Services) {
       let base = s.db
         .selectFrom('cases as c')
         .where(visibleTo(ctx.actor, types.codes))
-        .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type));
+        .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type, await separationFor(s).get()));
       if (q.type) base = base.where('c.type', '=', q.type);
       if (q.state) base = base.where('c.state', '=', q.state);
       if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
@@ -285,6 +293,7 @@ export function casesService(s: Services) {
 
     async counts(ctx: Ctx, type?: string) {
       const now = s.clock.now();
+      const separation = await separationFor(s).get();
       const boxes = ['accept', 'dispatch', 'mine', 'verify', 'overdue', 'supervised', 'reported'] as const;
       let q = s.db
         .selectFrom('cases as c')
@@ -294,7 +303,7 @@ export function casesService(s: Services) {
       const row = await q
         .select(
           boxes.map((b) =>
-            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, types.codes, b, now, type)}))::int`.as(
+            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, types.codes, b, now, type, separation)}))::int`.as(
               b,
             ),
           ),
@@ -370,6 +379,7 @@ export function casesService(s: Services) {
     /** A case as its page shows it; `known` when the statement that read or wrote it read them too. */
     async present(ctx: Ctx, c: CaseRow, known?: Around): Promise<Case> {
       const def = defOf(c.type);
+      const separation = await separationFor(s).get();
       const a = known ?? (await around(s.db, c));
       const n = new Map(a.aroundNames.map((x) => [x.id, { name: x.name, kind: x.kind }])) as Names;
       const u = new Map(a.aroundUsers.map((x) => [x.id, x.name]));
@@ -413,7 +423,8 @@ export function casesService(s: Services) {
         })),
         attachments: att.map((x) => x.a),
         version: c.version,
-        abilities: abilitiesOf(ctx.actor, c, def, s.clock.now()),
+        abilities: abilitiesOf(ctx.actor, c, def, s.clock.now(), separation),
+        blocked: blockedOf(ctx.actor, c, def, s.clock.now(), ctx.lang, separation),
       };
     },
 
@@ -440,7 +451,11 @@ export function casesService(s: Services) {
       }));
     },
 
-    /** People a case can be dispatched to: active users with a role under the case's community. */
+    /**
+     * People a case can be dispatched to: active users with a role under the case's community.
+     * Suggested order: the grid workers of the case's grid first, then the others by their
+     * current open load (fewest first), then by name; each with that load.
+     */
     async assignable(ctx: Ctx, caseId: number, q?: string) {
       const c = await find(s.db, ctx, caseId);
       if (!ctx.actor.canAt(perm(defOf(c.type).code, 'accept'), c.areaPath)) throw new AppError('FORBIDDEN');
@@ -457,6 +472,13 @@ export function casesService(s: Services) {
           'u.displayName',
           sql<string[]>`array_agg(DISTINCT r.name_zh)`.as('roles'),
           sql<string>`min(a.name)`.as('areaName'),
+          // A grid worker assigned on the grid the case lies in (or under).
+          sql<boolean>`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`.as(
+            'ofGrid',
+          ),
+          sql<number>`(SELECT count(*)::int FROM cases o WHERE o.assignee_user_id = u.id AND o.state IN ('dispatched','handling','pending'))`.as(
+            'openLoad',
+          ),
         ])
         .where('u.status', '=', 'active')
         .where('ur.pending', '=', false)
@@ -464,11 +486,20 @@ export function casesService(s: Services) {
         .where('r.code', 'not in', ['resident'])
         .where(sql<SqlBool>`(a.path <@ ${bound}::ltree OR ${bound}::ltree <@ a.path)`)
         .groupBy(['u.id', 'u.displayName'])
+        .orderBy(sql`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`, 'desc')
+        .orderBy('openLoad')
         .orderBy('u.displayName')
         .limit(100);
       if (q) query = query.where('u.displayName', 'ilike', `%${escapeLike(q)}%`);
       const rows = await query.execute();
-      return rows.map((r) => ({ id: r.id, name: r.displayName, roles: r.roles, areaName: r.areaName }));
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.displayName,
+        roles: r.roles,
+        areaName: r.areaName,
+        ofGrid: !!r.ofGrid,
+        openLoad: r.openLoad,
+      }));
     },
 
     /** One masked value in clear, with a stated purpose; audited without the value; 30 an hour. */

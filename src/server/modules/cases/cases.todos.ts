@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { caseTypesOf } from '../../engines/cases/registry.js';
 import { visibleTo } from '../../engines/cases/rules.js';
+import { separationFor } from '../../engines/cases/separation.js';
 import { unreadCount } from '../../engines/notifications/notifications.js';
 import type { TodoDef, TodoSource } from '../../engines/todos/todos.js';
 import type { Actor } from '../../platform/access/actor.js';
@@ -62,6 +63,7 @@ export function casesTodos(s: Services): TodoSource {
     },
     async count(db, q, keys) {
       const boxes = BOXES.filter((b) => keys.has(`cases.${b.box}`));
+      const separation = await separationFor(s).get();
       const [row, unread] = await Promise.all([
         boxes.length
           ? db
@@ -70,7 +72,7 @@ export function casesTodos(s: Services): TodoSource {
               .where('c.state', 'not in', ['closed', 'rejected'])
               .select(
                 boxes.map((b) =>
-                  sql<number>`(count(*) FILTER (WHERE ${boxFilter(q.actor, types.codes, b.box, q.now)}))::int`.as(
+                  sql<number>`(count(*) FILTER (WHERE ${boxFilter(q.actor, types.codes, b.box, q.now, undefined, separation)}))::int`.as(
                     `cases.${b.box}`,
                   ),
                 ),

@@ -16,4 +16,12 @@ export const homeEn: Record<keyof typeof homeZh, string> = {
     'Cases to accept, handle or verify and expiring registrations appear here; use the menu on the left for your work.',
   'workbench.allDone': 'All your to-dos are done',
   'workbench.dateFormat': 'dddd, D MMMM YYYY',
+  'caseRules.title': 'Separation of duties',
+  'caseRules.hint':
+    'When on, the handler of a case may not verify it: someone else with the right to verify must. Switch it off for a type where a community lacks the staff.',
+  'caseRules.separateVerifier': 'The verifier may not be the handler',
+  'caseRules.on': 'On',
+  'caseRules.off': 'Off',
+  'dispatch.ofGrid': 'This grid',
+  'dispatch.openLoad': '{n} open',
 };
