@@ -381,6 +381,8 @@ export const CaseListQuery = ListQuery.extend({
   mediated: z.enum(['true', 'false']).optional(),
   /** Only cases that may (true) or may not (false) be shown outside: the big screen asks for public ones. */
   public: z.enum(['true', 'false']).optional(),
+  /** Only cases the person reported or is a party to (a person's page, 一人一档). */
+  personId: Id.optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

@@ -222,6 +222,11 @@ export function casesService(s: Services) {
       if (q.mediated === 'true') base = base.where('c.mediatedAt', 'is not', null);
       if (q.public) base = base.where('c.public', '=', q.public === 'true');
       if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
+      if (q.personId)
+        base = base.where(
+          sql<SqlBool>`c.id IN (SELECT r.id FROM cases r WHERE r.reporter_person_id = ${q.personId}
+            UNION SELECT dp.case_id FROM dispute_parties dp WHERE dp.person_id = ${q.personId})`,
+        );
       if (q.q) {
         const like = `%${escapeLike(q.q)}%`;
         base = base.where((eb) => eb.or([eb('c.no', '=', q.q!.toUpperCase()), eb('c.title', 'ilike', like)]));
