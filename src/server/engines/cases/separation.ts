@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Conn, Db } from '../../platform/db/index.js';
 import type { Services } from '../../platform/services.js';
 import type { CaseRow, Refusal } from './definition.js';
@@ -53,6 +54,8 @@ export class SeparationStore {
 
   /** Switches the rule for a type, in the caller's transaction (which audits it). */
   async set(conn: Conn, type: string, on: boolean): Promise<Separation> {
+    // Two administrators switching two types at once: the second reads the first's change.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('jiayuan:case-rules'))`.execute(conn);
     const current = await this.read(conn);
     const off = new Set(current);
     if (on) off.delete(type);
@@ -78,7 +81,6 @@ export class SeparationStore {
       .selectFrom('settings')
       .select('value')
       .where('key', '=', SEPARATION_KEY)
-      .forUpdate()
       .executeTakeFirst();
     const off = (row?.value as { off?: unknown } | undefined)?.off;
     return Array.isArray(off) ? off.filter((x): x is string => typeof x === 'string') : [];
