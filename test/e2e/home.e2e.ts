@@ -68,9 +68,12 @@ describe('home workbench', () => {
     await page.getByTestId('home-notices').waitFor({ timeout: 10_000 });
     await shot(page, 'home-street_admin-1366');
     await page.getByTestId('todo-registry.floatingExpiring').click();
-    await page.waitForURL((u) => u.pathname === '/people' && u.searchParams.get('expiringWithinDays') === '30', {
-      timeout: 15_000,
-    });
+    await page.waitForURL(
+      (u) => u.pathname === '/people' && u.searchParams.get('expiringWithinDays') === '30',
+      {
+        timeout: 15_000,
+      },
+    );
     await page.context().close();
   });
 

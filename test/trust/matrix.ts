@@ -1061,7 +1061,8 @@ export const MATRIX: Record<string, Entry> = {
   },
   'GET /api/workbench': {
     kind: 'no-record',
-    reason: 'counts of one’s own to-dos, each counted in its module’s SQL within the actor’s scope (workbench.test.ts)',
+    reason:
+      'counts of one’s own to-dos, each counted in its module’s SQL within the actor’s scope (workbench.test.ts)',
   },
   'GET /api/notifications/unread-count': { kind: 'no-record', reason: 'a count of one’s own notifications' },
   'POST /api/notifications/:id/read': {
@@ -1091,7 +1092,11 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'global',
     permission: 'case.configure',
     reason: 'one set of case rules for the whole system',
-    request: () => ({ method: 'PUT', url: '/api/case-rules', body: { type: 'request', separateVerifier: true } }),
+    request: () => ({
+      method: 'PUT',
+      url: '/api/case-rules',
+      body: { type: 'request', separateVerifier: true },
+    }),
   },
   'GET /api/case-limits': { kind: 'no-record', reason: 'time limits are public to staff' },
   'POST /api/case-limits': {

@@ -43,8 +43,8 @@ export function verdict(
   );
   if (!allowed) return { ok: false, why: 'forbidden' };
   // Separation of duties (per type, default on): the handler does not verify their own work.
-  const refusal =
-    (action === 'verify' ? (separation?.refusal(actor.userId, c) ?? null) : null) ?? a.guard?.(c, now) ?? null;
+  const separated = action === 'verify' && separation ? separation.refusal(actor.userId, c) : null;
+  const refusal = separated ?? a.guard?.(c, now) ?? null;
   return refusal ? { ok: false, why: 'rule', refusal } : { ok: true };
 }
 

@@ -7,7 +7,10 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { inTx, type Services } from '../../platform/services.js';
 
 /** The switchable rules of each case type (separation of duties), beside the time limits. */
-export const caseRulesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
+export const caseRulesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services: s },
+) => {
   const types = caseTypesOf(s);
   const tags = ['cases'];
 
@@ -15,7 +18,11 @@ export const caseRulesRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/case-rules',
     {
       config: { permission: 'authenticated' },
-      schema: { tags, summary: 'The switchable rules of every case type', response: { 200: z.array(CaseRule) } },
+      schema: {
+        tags,
+        summary: 'The switchable rules of every case type',
+        response: { 200: z.array(CaseRule) },
+      },
     },
     async () => {
       const sep = await separationFor(s).get();
@@ -39,7 +46,11 @@ export const caseRulesRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const b = req.body;
       if (!types.find(b.type))
         throw new AppError('VALIDATION_FAILED', { fields: 'type' }, [
-          { path: 'type', code: 'custom', message: ctx.lang === 'zh' ? '没有这种案件类型' : 'Unknown case type' },
+          {
+            path: 'type',
+            code: 'custom',
+            message: ctx.lang === 'zh' ? '没有这种案件类型' : 'Unknown case type',
+          },
         ]);
       const store = separationFor(s);
       await inTx(s, ctx, async (trx, audit) => {

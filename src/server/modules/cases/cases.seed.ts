@@ -142,7 +142,11 @@ export async function seedDemoCases(s: Services): Promise<void> {
     // Separation of duties: the handler never verifies their own work (the reporter, else the
     // community worker, else the secretary).
     const verifier =
-      reporter.can('event.verify') && reporter !== handler ? reporter : worker !== handler ? worker! : secretary!;
+      reporter.can('event.verify') && reporter !== handler
+        ? reporter
+        : worker !== handler
+          ? worker!
+          : secretary!;
     if (opts.rework) {
       await act(verifier, id, { action: 'verify', passed: false, comment: '现场核查未处置到位' });
       minutes(120 + r() * 600);

@@ -491,7 +491,10 @@ export function casesService(s: Services) {
         .where('r.code', 'not in', ['resident'])
         .where(sql<SqlBool>`(a.path <@ ${bound}::ltree OR ${bound}::ltree <@ a.path)`)
         .groupBy(['u.id', 'u.displayName'])
-        .orderBy(sql`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`, 'desc')
+        .orderBy(
+          sql`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`,
+          'desc',
+        )
         .orderBy('openLoad')
         .orderBy('u.displayName')
         .limit(100);

@@ -46,7 +46,8 @@ export function casesTodos(s: Services): TodoSource {
       const out: TodoDef[] = [];
       for (const b of BOXES) {
         // The inbox to handle: whoever may be given a case (any case permission at all).
-        const offered = b.box === 'mine' ? holds(actor, 'read') || holds(actor, 'report') : holds(actor, b.suffix);
+        const offered =
+          b.box === 'mine' ? holds(actor, 'read') || holds(actor, 'report') : holds(actor, b.suffix);
         if (offered)
           out.push({
             key: `cases.${b.box}`,
@@ -79,9 +80,7 @@ export function casesTodos(s: Services): TodoSource {
               )
               .executeTakeFirst()
           : undefined,
-        keys.has(NOTICES.key)
-          ? unreadCount(db, q.actor.userId)
-          : 0,
+        keys.has(NOTICES.key) ? unreadCount(db, q.actor.userId) : 0,
       ]);
       return { ...((row ?? {}) as Record<string, number>), [NOTICES.key]: unread };
     },

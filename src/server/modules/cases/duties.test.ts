@@ -51,7 +51,9 @@ async function handledBy(handler: Client, handlerId: number, title: string): Pro
 }
 
 const inBox = async (c: Client, box: string, id: number) =>
-  ((await c.get(`/api/cases?box=${box}&pageSize=100`)).json().items as { id: number }[]).some((x) => x.id === id);
+  ((await c.get(`/api/cases?box=${box}&pageSize=100`)).json().items as { id: number }[]).some(
+    (x) => x.id === id,
+  );
 
 describe('separation of duties: the handler does not verify their own case', () => {
   it('is refused with 409 and the reason, writes nothing, and shows the action disabled with the reason', async () => {
@@ -60,13 +62,18 @@ describe('separation of duties: the handler does not verify their own case', () 
     expect(view.state).toBe('feedback');
     expect(view.abilities).not.toContain('verify');
     expect(view.blocked).toEqual([{ action: 'verify', reason: expect.stringContaining('职责分离') }]);
-    const before = (await t.db.selectFrom('caseEvents').select('id').where('caseId', '=', id).execute()).length;
+    const before = (await t.db.selectFrom('caseEvents').select('id').where('caseId', '=', id).execute())
+      .length;
     const r = await worker.post(`/api/cases/${id}/transitions`, { action: 'verify', passed: true });
     expect(r.statusCode).toBe(409);
     expect(r.json()).toMatchObject({ code: 'CASE_RULE', message: expect.stringContaining('办理人不能核查') });
-    const en = await worker.post(`/api/cases/${id}/transitions`, { action: 'verify', passed: true }, {
-      'accept-language': 'en',
-    });
+    const en = await worker.post(
+      `/api/cases/${id}/transitions`,
+      { action: 'verify', passed: true },
+      {
+        'accept-language': 'en',
+      },
+    );
     expect(en.json().message).toContain('Separation of duties');
     expect((await t.db.selectFrom('caseEvents').select('id').where('caseId', '=', id).execute()).length).toBe(
       before,
@@ -95,7 +102,9 @@ describe('separation of duties: the handler does not verify their own case', () 
       ]),
     );
     // Only who configures the case rules may switch it; an unknown type is named.
-    expect((await worker.put('/api/case-rules', { type: 'event', separateVerifier: false })).statusCode).toBe(403);
+    expect((await worker.put('/api/case-rules', { type: 'event', separateVerifier: false })).statusCode).toBe(
+      403,
+    );
     const bad = await street.put('/api/case-rules', { type: 'nosuchtype', separateVerifier: false });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues[0].path).toContain('type');
@@ -150,7 +159,8 @@ describe('dispatch suggests the grid worker of the case’s grid first, then oth
     const b = list.find((x) => x.id === uid.grid_b)!;
     expect(b.ofGrid).toBe(false);
     const rest = list.filter((x) => !x.ofGrid);
-    for (let i = 1; i < rest.length; i++) expect(rest[i]!.openLoad).toBeGreaterThanOrEqual(rest[i - 1]!.openLoad);
+    for (let i = 1; i < rest.length; i++)
+      expect(rest[i]!.openLoad).toBeGreaterThanOrEqual(rest[i - 1]!.openLoad);
     // The load is the person's open cases (dispatched, handling, pending).
     for (const x of list.slice(0, 5)) {
       const n = await t.db
@@ -163,7 +173,11 @@ describe('dispatch suggests the grid worker of the case’s grid first, then oth
     }
     // One more case on grid_b raises the load shown.
     await step(worker, id, { action: 'dispatch', assigneeUserId: uid.grid_b });
-    const r2 = await gridA.post('/api/cases', { type: 'event', category: 'fire.exit', title: '派遣建议测试二' });
+    const r2 = await gridA.post('/api/cases', {
+      type: 'event',
+      category: 'fire.exit',
+      title: '派遣建议测试二',
+    });
     await step(worker, r2.json().id, { action: 'accept' });
     const after = (await worker.get(`/api/cases/assignable?caseId=${r2.json().id}`)).json() as typeof list;
     expect(after.find((x) => x.id === uid.grid_b)!.openLoad).toBe(b.openLoad + 1);
@@ -178,7 +192,10 @@ describe('dispatch suggests the grid worker of the case’s grid first, then oth
 
 describe('the cases of a person (一人一档)', () => {
   it('lists the cases a person reported or is party to, within the reader’s scope, masked', async () => {
-    const person = (await gridA.get('/api/people?pageSize=1')).json().items[0] as { id: number; name: string };
+    const person = (await gridA.get('/api/people?pageSize=1')).json().items[0] as {
+      id: number;
+      name: string;
+    };
     expect(person).toBeTruthy();
     const dispute = await gridA.post('/api/cases', {
       type: 'dispute',
@@ -209,7 +226,8 @@ describe('the cases of a person (一人一档)', () => {
     for (const id of mine) {
       const c = (await worker.get(`/api/cases/${id}`)).json();
       const named =
-        c.reporterPersonId === person.id || c.parties.some((p: { personId: number | null }) => p.personId === person.id);
+        c.reporterPersonId === person.id ||
+        c.parties.some((p: { personId: number | null }) => p.personId === person.id);
       expect(named, c.no).toBe(true);
     }
     // Scope: another grid's worker sees neither the dispute of grid 1 nor the request; another

@@ -5,9 +5,9 @@ import * as init from './migrations/202611210100_registry_init.js';
 import * as figuresCover from './migrations/202611240200_registry_figures_cover.js';
 import * as pendingDuplicates from './migrations/202612070100_registry_pending_duplicates.js';
 import { registryIndicators } from './registry.indicators.js';
-import { registryTodos } from './registry.todos.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
+import { registryTodos } from './registry.todos.js';
 
 const P = (name: string, zh: string, en: string, sensitive = false) =>
   perm('registry', name, zh, en, sensitive);

@@ -4,11 +4,11 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import * as init from './migrations/202611230100_visits_init.js';
 import * as peopleCover from './migrations/202611231100_visits_people_cover.js';
 import { visitsIndicators } from './visits.indicators.js';
-import { visitsTodos } from './visits.todos.js';
 import { refreshAllPlans, refreshPlans } from './visits.plans.js';
 import { visitVisible } from './visits.repository.js';
 import { visitsRoutes } from './visits.routes.js';
 import { seedDemoVisits } from './visits.seed.js';
+import { visitsTodos } from './visits.todos.js';
 
 const P = (name: string, zh: string, en: string, sensitive = false) =>
   perm('visits', name, zh, en, sensitive);

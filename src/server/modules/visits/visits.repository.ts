@@ -236,7 +236,8 @@ export function visitsRepo(conn: Conn) {
     async plans(actor: Actor, tags: TagCode[], q: PlanFilter, today: string) {
       const t = today;
       const base = this.planBase(actor, tags, q, t);
-      const rows = await base        .select([
+      const rows = await base
+        .select([
           'vp.id as planId',
           'p.id as personId',
           'p.name as personName',

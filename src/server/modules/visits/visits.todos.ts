@@ -36,7 +36,10 @@ export function visitsTodos(): TodoSource {
       const n = sql<number>`count(*)::int`.as('n');
       const [today, overdue] = await Promise.all([
         keys.has(TODAY.key)
-          ? repo.planBase(q.actor, tags, { status: 'due', horizon: 0, mine: true }, q.today).select(n).executeTakeFirst()
+          ? repo
+              .planBase(q.actor, tags, { status: 'due', horizon: 0, mine: true }, q.today)
+              .select(n)
+              .executeTakeFirst()
           : undefined,
         keys.has(OVERDUE.key)
           ? repo.planBase(q.actor, tags, { status: 'overdue' }, q.today).select(n).executeTakeFirst()

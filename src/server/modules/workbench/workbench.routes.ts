@@ -7,7 +7,10 @@ import type { Services } from '../../platform/services.js';
 /** Slower than this, a source is named in the log (each should take a few ms). */
 const SLOW_MS = 200;
 
-export const workbenchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
+export const workbenchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services: s },
+) => {
   app.get(
     '/workbench',
     {

@@ -89,16 +89,21 @@ describe('each role sees its own to-dos', () => {
 
   it('a community worker accepts and dispatches; a secretary also sees red cards and overdue visits', async () => {
     const worker = keysOf(await workbench(as.community_worker!));
-    expect(worker).toEqual(expect.arrayContaining(['cases.accept', 'cases.dispatch', 'cases.verify', 'cases.mine']));
+    expect(worker).toEqual(
+      expect.arrayContaining(['cases.accept', 'cases.dispatch', 'cases.verify', 'cases.mine']),
+    );
     expect(worker).not.toContain('cases.supervised');
     const sec = keysOf(await workbench(as.community_admin!));
     expect(sec).toEqual(expect.arrayContaining(['cases.accept', 'cases.supervised', 'visits.overdue']));
     const street = keysOf(await workbench(as.street_admin!));
-    expect(street).toEqual(expect.arrayContaining(['cases.accept', 'cases.supervised', 'registry.floatingExpiring']));
+    expect(street).toEqual(
+      expect.arrayContaining(['cases.accept', 'cases.supervised', 'registry.floatingExpiring']),
+    );
   });
 
   it('administrators of the system, security and audit have no to-dos here (a clean empty state)', async () => {
-    for (const u of ['sys_admin', 'security_admin', 'audit_admin'] as const) expect(await workbench(as[u]!)).toEqual([]);
+    for (const u of ['sys_admin', 'security_admin', 'audit_admin'] as const)
+      expect(await workbench(as[u]!)).toEqual([]);
   });
 
   it('labels follow the reader’s language', async () => {

@@ -14,7 +14,8 @@ export const homeZh = {
   'workbench.allDone': '待办都已处理完毕',
   'workbench.dateFormat': 'YYYY年M月D日 dddd',
   'caseRules.title': '职责分离',
-  'caseRules.hint': '开启后，案件的办理人不能核查自己办理的案件，须由其他有核查权限的人员核查；社区人手不足时可按类型关闭。',
+  'caseRules.hint':
+    '开启后，案件的办理人不能核查自己办理的案件，须由其他有核查权限的人员核查；社区人手不足时可按类型关闭。',
   'caseRules.separateVerifier': '核查人不能是办理人',
   'caseRules.on': '开',
   'caseRules.off': '关',

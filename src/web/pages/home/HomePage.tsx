@@ -14,7 +14,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TodoGroup } from '../../../contract/workbench.js';
 import { useAuth } from '../../app/auth.js';
-import { useT } from '../../app/i18n.js';
+import { type MessageKey, useT } from '../../app/i18n.js';
 import { ErrorState, useIsMobile } from '../../app/ui.js';
 import { NotificationRow, useOpenNotification } from '../cases/NotificationBell.js';
 import { useNotifications } from '../cases/queries.js';
@@ -22,7 +22,7 @@ import { type TodoItem, todoHref, useWorkbench } from './queries.js';
 import './home.css';
 
 /** The groups of the workbench in the order a day's work reads them. */
-const GROUPS: { group: TodoGroup; title: string; icon: ReactNode }[] = [
+const GROUPS: { group: TodoGroup; title: MessageKey; icon: ReactNode }[] = [
   { group: 'todo', title: 'workbench.group.todo', icon: <InboxOutlined /> },
   { group: 'alert', title: 'workbench.group.alert', icon: <AlertOutlined /> },
   { group: 'today', title: 'workbench.group.today', icon: <CalendarOutlined /> },
@@ -58,7 +58,9 @@ function RecentNotices({ unread }: { unread: TodoItem | undefined }) {
         <Space>
           <BellOutlined />
           {t('workbench.group.notice')}
-          {unread && unread.count > 0 ? <Tag color="red">{t('workbench.unread', { n: unread.count })}</Tag> : null}
+          {unread && unread.count > 0 ? (
+            <Tag color="red">{t('workbench.unread', { n: unread.count })}</Tag>
+          ) : null}
         </Space>
       }
       extra={<Link to={unread ? todoHref(unread) : '/notifications'}>{t('workbench.allNotices')}</Link>}
@@ -189,9 +191,7 @@ export default function HomePage() {
           action={<Link to="/profile">{t('home.enableNow')}</Link>}
         />
       ) : null}
-      {me.roles.length === 0 ? (
-        <Alert type="info" showIcon title={t('home.noRoles')} />
-      ) : null}
+      {me.roles.length === 0 ? <Alert type="info" showIcon title={t('home.noRoles')} /> : null}
       <Workbench />
     </Space>
   );

@@ -458,35 +458,35 @@ function PersonDetail({ person }: { person: Person }) {
   );
 
   const tagsTab = (
-        <Card
-          size="small"
-          title={t('person.sectionTags')}
-          data-testid="person-tags"
-          extra={
-            canTag && addable.length > 0 ? (
-              <Button
-                size="small"
-                icon={<PlusOutlined />}
-                onClick={() => setTagging(true)}
-                data-testid="person-tag-add"
-              >
-                {t('tags.add')}
-              </Button>
-            ) : null
-          }
-        >
-          {visibleTags.length === 0 ? (
-            <Typography.Text type="secondary">{t('tags.noPermission')}</Typography.Text>
-          ) : tags.length === 0 ? (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tags.none')} />
-          ) : (
-            <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-              {tags.map((tg) => (
-                <TagCard key={tg.id} person={person} tag={tg} canEdit={canTag} />
-              ))}
-            </Space>
-          )}
-        </Card>
+    <Card
+      size="small"
+      title={t('person.sectionTags')}
+      data-testid="person-tags"
+      extra={
+        canTag && addable.length > 0 ? (
+          <Button
+            size="small"
+            icon={<PlusOutlined />}
+            onClick={() => setTagging(true)}
+            data-testid="person-tag-add"
+          >
+            {t('tags.add')}
+          </Button>
+        ) : null
+      }
+    >
+      {visibleTags.length === 0 ? (
+        <Typography.Text type="secondary">{t('tags.noPermission')}</Typography.Text>
+      ) : tags.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tags.none')} />
+      ) : (
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+          {tags.map((tg) => (
+            <TagCard key={tg.id} person={person} tag={tg} canEdit={canTag} />
+          ))}
+        </Space>
+      )}
+    </Card>
   );
 
   return (

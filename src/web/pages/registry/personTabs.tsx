@@ -16,7 +16,6 @@ import { CaseStateTag, CaseTypeTag } from '../cases/shared.js';
 import type { House, Household, Person } from './queries.js';
 import { useCodes } from './shared.js';
 
-
 /**
  * The tabs of a person's whole record (一人一档) besides details, tags and change history. Later
  * modules add theirs (assistance, volunteering …) with `addPersonTab`: each tab fetches its own
@@ -56,13 +55,14 @@ function TabState<T>({
   isEmpty: (d: T) => boolean;
   children: (d: T) => ReactNode;
 }) {
-  if (q.error && q.data === undefined) return <ErrorState compact error={q.error} onRetry={() => void q.refetch()} />;
+  if (q.error && q.data === undefined)
+    return <ErrorState compact error={q.error} onRetry={() => void q.refetch()} />;
   if (q.isPending || q.data === undefined) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
   if (isEmpty(q.data)) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />;
   return <>{children(q.data)}</>;
 }
 
-function Householdab({ person }: { person: Person }) {
+function HouseholdTab({ person }: { person: Person }) {
   const t = useT();
   const codes = useCodes();
   const id = person.householdId;
@@ -71,13 +71,15 @@ function Householdab({ person }: { person: Person }) {
     queryFn: ({ signal }) => api.get<Household>(`/api/households/${id}`, undefined, { signal }),
     enabled: id !== null,
   });
-  if (id === null) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('record.noHousehold')} />;
+  if (id === null)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('record.noHousehold')} />;
   return (
     <TabState q={q} empty={t('record.noHousehold')} isEmpty={(h) => h.members.length === 0}>
       {(h) => (
         <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="record-household">
           <Typography.Text type="secondary">
-            {t(h.kind === 'registered' ? 'record.householdRegistered' : 'record.householdResident')} · {h.address}
+            {t(h.kind === 'registered' ? 'record.householdRegistered' : 'record.householdResident')} ·{' '}
+            {h.address}
           </Typography.Text>
           <RowList
             items={h.members}
@@ -108,8 +110,9 @@ function Householdab({ person }: { person: Person }) {
   );
 }
 
-function Houseab({ person }: { person: Person }) {
+function HouseTab({ person }: { person: Person }) {
   const t = useT();
+  const codes = useCodes();
   const house = [...person.areaPath].reverse().find((a) => a.kind === 'house') ?? null;
   const q = useQuery({
     queryKey: ['registry', 'house', house?.id],
@@ -205,7 +208,11 @@ function CasesTab({ person }: { person: Person }) {
   const q = useQuery({
     queryKey: ['cases', 'list', { personId: person.id, page, pageSize }],
     queryFn: ({ signal }) =>
-      api.get<Page<CaseListItem>>('/api/cases', { box: 'all', personId: person.id, page, pageSize }, { signal }),
+      api.get<Page<CaseListItem>>(
+        '/api/cases',
+        { box: 'all', personId: person.id, page, pageSize },
+        { signal },
+      ),
     placeholderData: (prev) => prev,
   });
   return (
@@ -252,14 +259,14 @@ addPersonTab({
   order: 20,
   label: 'record.tabHousehold',
   visible: (can) => can('person.read'),
-  render: (p) => <Householdab person={p} />,
+  render: (p) => <HouseholdTab person={p} />,
 });
 addPersonTab({
   key: 'house',
   order: 30,
   label: 'record.tabHouse',
   visible: (can) => can('house.read'),
-  render: (p) => <Houseab person={p} />,
+  render: (p) => <HouseTab person={p} />,
 });
 addPersonTab({
   key: 'visits',
