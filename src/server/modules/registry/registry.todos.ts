@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { TodoDef, TodoSource } from '../../engines/todos/todos.js';
-import { areaIdInScope } from '../../platform/access/scope.js';
+import { pathInScope } from '../../platform/access/scope.js';
 
 const DAYS = 30;
 
@@ -22,8 +22,10 @@ export function registryTodos(): TodoSource {
       // The same selection as the people list opened with these filters (scope by the person's area).
       const r = await db
         .selectFrom('people as p')
+        // A join on the person's place (not `area_id IN (…)`): 13 vs 19 ms street-wide, 6 vs 8 at a grid.
+        .innerJoin('areas as a', 'a.id', 'p.areaId')
         .select(sql<number>`count(*)::int`.as('n'))
-        .where(areaIdInScope(q.actor, 'person.read', 'p.areaId'))
+        .where(pathInScope(q.actor, 'person.read', 'a.path'))
         .where('p.status', '=', 'active')
         .where('p.residenceType', '=', 'floating')
         .where('p.floatingExpiresOn', '<=', sql<string>`${q.today}::date + ${DAYS}::int`)
