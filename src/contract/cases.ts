@@ -311,6 +311,11 @@ export const Case = z.object({
   attachments: z.array(Attachment),
   version: z.number(),
   abilities: z.array(CaseAction),
+  /**
+   * Actions the reader holds the right to but may not take on this case, with the reason
+   * (separation of duties: the handler does not verify): shown as disabled buttons.
+   */
+  blocked: z.array(z.object({ action: CaseAction, reason: z.string() })),
 });
 export type Case = z.infer<typeof Case>;
 
@@ -393,6 +398,8 @@ export const CaseListQuery = ListQuery.extend({
   public: z.enum(['true', 'false']).optional(),
   /** Only cases with (true) or without (false) a location: the map links to those it cannot show. */
   located: z.enum(['true', 'false']).optional(),
+  /** Only cases the person reported or is a party to (a person's page, 一人一档). */
+  personId: Id.optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 
@@ -453,6 +460,10 @@ export const Assignable = z.object({
   name: z.string(),
   roles: z.array(z.string()),
   areaName: z.string(),
+  /** A grid worker of the case's grid: suggested first. */
+  ofGrid: z.boolean(),
+  /** Open cases on them now (dispatched, being handled or pending): the others come by this. */
+  openLoad: z.number().int(),
 });
 export const AssignableQuery = z.strictObject({ caseId: Id, q: z.string().trim().max(40).optional() });
 
@@ -503,6 +514,15 @@ export const STAGES = ['accept', 'dispatch', 'sign', 'handle', 'verify'] as cons
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 export const LimitUnitSchema = z.enum(['wmin', 'whour', 'wday', 'day']);
+/** Rules of a case type the administrator may switch (`/settings/case-limits`). */
+export const CaseRule = z.object({
+  type: CaseType,
+  /** Separation of duties: the handler of a case may not verify it (default on). */
+  separateVerifier: z.boolean(),
+});
+export type CaseRule = z.infer<typeof CaseRule>;
+export const CaseRuleSet = z.strictObject({ type: CaseType, separateVerifier: z.boolean() });
+
 export const CaseLimit = z.strictObject({
   type: CaseType,
   /** A category or group code, or '*' for every category of the type. */

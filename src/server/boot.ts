@@ -77,10 +77,13 @@ export async function boot(
       hooks: { personChanged: modules.flatMap((m) => m.hooks?.personChanged ?? []) },
       caseTypes,
       indicators: [],
+      todos: [],
     };
     for (const m of modules)
       if (m.indicators)
         services.indicators!.push(typeof m.indicators === 'function' ? m.indicators(services) : m.indicators);
+    for (const m of modules)
+      if (m.todos) services.todos!.push(typeof m.todos === 'function' ? m.todos(services) : m.todos);
     registerFileOwners(
       services,
       modules.flatMap((m) => m.files ?? []),

@@ -1125,6 +1125,11 @@ export const MATRIX: Record<string, Entry> = {
     records: [{ record: 'notification', perm: 'mx.own' }],
     request: () => get('/api/notifications?pageSize=100'),
   },
+  'GET /api/workbench': {
+    kind: 'no-record',
+    reason:
+      'counts of one’s own to-dos, each counted in its module’s SQL within the actor’s scope (workbench.test.ts)',
+  },
   'GET /api/notifications/unread-count': { kind: 'no-record', reason: 'a count of one’s own notifications' },
   'POST /api/notifications/:id/read': {
     kind: 'record',
@@ -1147,6 +1152,17 @@ export const MATRIX: Record<string, Entry> = {
     permission: 'case.configure',
     reason: 'one calendar for the whole system',
     request: () => ({ method: 'PUT', url: '/api/calendar/2027', body: MX_SETTINGS.calendar }),
+  },
+  'GET /api/case-rules': { kind: 'no-record', reason: 'the rules of each case type are public to staff' },
+  'PUT /api/case-rules': {
+    kind: 'global',
+    permission: 'case.configure',
+    reason: 'one set of case rules for the whole system',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/case-rules',
+      body: { type: 'request', separateVerifier: true },
+    }),
   },
   'GET /api/case-limits': { kind: 'no-record', reason: 'time limits are public to staff' },
   'POST /api/case-limits': {

@@ -26,6 +26,11 @@ export interface Rule {
 export interface Refusal {
   zh: string;
   en: string;
+  /**
+   * Show the action as a disabled button with this reason (separation of duties: the person holds
+   * the right but may not use it on this case), rather than hiding it.
+   */
+  shown?: boolean;
 }
 
 export interface ActionDef {

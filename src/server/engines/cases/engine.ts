@@ -23,6 +23,7 @@ import { type CaseRow, type CaseTypeDef, perm, stageOf } from './definition.js';
 import { ancestorsOf, holdersAt, levelNode, messagesOf, notice, notify } from './notify.js';
 import { type CaseTypeRegistry, caseTypesOf } from './registry.js';
 import { relationsOf, verdict, visibleTo } from './rules.js';
+import { separationFor } from './separation.js';
 import { slaThresholds, type Timing, type TimingStore } from './timing.js';
 
 /** Who the engine acts for when no user does: the sweep, Open311 clients. */
@@ -439,6 +440,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
       ifMatch?: number,
     ): Promise<{ row: CaseRow; around: Around }> {
       const timing = await timings.get();
+      const separation = await separationFor(s).get();
       for (let attempt = 1; ; attempt++) {
         const [c] = await prepared(
           s.db,
@@ -452,7 +454,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         if (ifMatch !== undefined && ifMatch !== c.version) throw new AppError('STALE_VERSION');
         const def = defOf(c.type);
         const now = s.clock.now();
-        const v = verdict(ctx.actor, c, def, input.action, now);
+        const v = verdict(ctx.actor, c, def, input.action, now, separation);
         if (!v.ok) {
           if (v.why === 'unknown')
             throw field('action', '此类案件没有该操作', 'This kind of case has no such action', ctx.lang);

@@ -2,6 +2,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { CASE_ACTIONS, type CaseAction } from '../../../contract/cases.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { type CaseRow, type CaseTypeDef, perm, type Refusal, type Relation } from './definition.js';
+import type { Separation } from './separation.js';
 
 /** How the actor stands to the case. */
 export function relationsOf(actor: Actor, c: CaseRow): Set<Relation> {
@@ -23,7 +24,14 @@ export type Verdict =
  * most useful thing: the type has no such action; the case is no longer in a state that allows
  * it (someone acted first: 409); the actor may not (403); a rule of the type refuses (409).
  */
-export function verdict(actor: Actor, c: CaseRow, def: CaseTypeDef, action: CaseAction, now: Date): Verdict {
+export function verdict(
+  actor: Actor,
+  c: CaseRow,
+  def: CaseTypeDef,
+  action: CaseAction,
+  now: Date,
+  separation?: Separation,
+): Verdict {
   const a = def.actions[action];
   if (!a) return { ok: false, why: 'unknown' };
   if (!a.from.includes(c.state as never)) return { ok: false, why: 'state' };
@@ -34,13 +42,41 @@ export function verdict(actor: Actor, c: CaseRow, def: CaseTypeDef, action: Case
       (!rule.relation || rel.has(rule.relation)),
   );
   if (!allowed) return { ok: false, why: 'forbidden' };
-  const refusal = a.guard?.(c, now) ?? null;
+  // Separation of duties (per type, default on): the handler does not verify their own work.
+  const separated = action === 'verify' && separation ? separation.refusal(actor.userId, c) : null;
+  const refusal = separated ?? a.guard?.(c, now) ?? null;
   return refusal ? { ok: false, why: 'rule', refusal } : { ok: true };
 }
 
 /** The actions the actor may take now: the UI shows one button per ability. */
-export function abilitiesOf(actor: Actor, c: CaseRow, def: CaseTypeDef, now: Date): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => verdict(actor, c, def, a, now).ok);
+export function abilitiesOf(
+  actor: Actor,
+  c: CaseRow,
+  def: CaseTypeDef,
+  now: Date,
+  separation?: Separation,
+): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => verdict(actor, c, def, a, now, separation).ok);
+}
+
+/**
+ * Actions the actor holds the right to but a rule marked `shown` refuses now (separation of
+ * duties): the page shows them disabled with the reason.
+ */
+export function blockedOf(
+  actor: Actor,
+  c: CaseRow,
+  def: CaseTypeDef,
+  now: Date,
+  lang: 'zh' | 'en',
+  separation?: Separation,
+): { action: CaseAction; reason: string }[] {
+  const out: { action: CaseAction; reason: string }[] = [];
+  for (const a of CASE_ACTIONS) {
+    const v = verdict(actor, c, def, a, now, separation);
+    if (!v.ok && v.why === 'rule' && v.refusal.shown) out.push({ action: a, reason: v.refusal[lang] });
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import { DISPUTE_OUTCOMES } from '../../../contract/case-codes.js';
 import { type CaseListQuery, type CaseState, STATE_LABELS } from '../../../contract/cases.js';
 import { maskPhone } from '../../../contract/identifiers.js';
 import { caseTypesOf } from '../../engines/cases/registry.js';
+import { separationFor } from '../../engines/cases/separation.js';
 import { localStamp, writeXlsx, type XlsxColumn } from '../../engines/sheets/index.js';
 import type { Conn } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -66,10 +67,11 @@ export async function exportCases(
     if ((r?.n ?? 0) >= CASE_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
   };
   await used(s.db);
+  const separation = await separationFor(s).get();
   const counted = await s.db
     .selectFrom(
       svc
-        .filtered(ctx, q)
+        .filtered(ctx, q, separation)
         .select(sql`1`.as('x'))
         .limit(CASE_EXPORT_CAP + 1)
         .as('t'),
@@ -87,7 +89,7 @@ export async function exportCases(
   async function* records() {
     for (let offset = 0; offset < n; offset += PAGE) {
       const batch = await svc
-        .ordered(ctx, q)
+        .ordered(ctx, q, separation)
         .offset(offset)
         .limit(Math.min(PAGE, n - offset))
         .execute();

@@ -7,11 +7,13 @@ import { casesIndicators } from './cases.indicators.js';
 import { casesRoutes } from './cases.routes.js';
 import { seedCalendar, seedDemoCases } from './cases.seed.js';
 import { casesService } from './cases.service.js';
+import { casesTodos } from './cases.todos.js';
 import * as init from './migrations/202611220100_cases_init.js';
 import * as listIndexes from './migrations/202611230900_cases_list_indexes.js';
 import * as stats from './migrations/202611250100_case_stats.js';
 import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
 import * as casePublic from './migrations/202612090200_cases_public.js';
+import * as byPerson from './migrations/202612160100_cases_by_person.js';
 import { CASES_TYPES } from './types/index.js';
 
 const CODES = CASES_TYPES.map((t) => t.code);
@@ -25,6 +27,7 @@ const all = (suffixes: string[], types: readonly string[] = CODES) =>
  */
 export const casesModule: ModuleManifest = {
   indicators: casesIndicators,
+  todos: casesTodos,
   name: 'cases',
   caseTypes: CASES_TYPES,
   duty: 'business',
@@ -69,6 +72,7 @@ export const casesModule: ModuleManifest = {
     '202611250100_case_stats': stats,
     '202611260100_case_stats_row_triggers': statsRows,
     '202612090200_cases_public': casePublic,
+    '202612160100_cases_by_person': byPerson,
   },
   routes: casesRoutes,
   // A case's photos and documents are read by whoever may read the case.

@@ -47,6 +47,7 @@ import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { exportCases, exportIndicators } from './cases.export.js';
+import { caseRulesRoutes } from './cases.rules.routes.js';
 import { casesService } from './cases.service.js';
 import { disputeImportRoutes } from './dispute-import.routes.js';
 
@@ -783,4 +784,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       return { ok: true as const };
     },
   );
+
+  // Separation of duties per type (the switch on the time-limits page).
+  await caseRulesRoutes(app, { services: s });
 };

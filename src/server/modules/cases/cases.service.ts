@@ -15,7 +15,8 @@ import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import { type Around, aroundColumns } from '../../engines/cases/around.js';
 import { type CaseRow, perm } from '../../engines/cases/definition.js';
 import { type CaseTypeRegistry, caseTypesOf } from '../../engines/cases/registry.js';
-import { abilitiesOf, visibleTo } from '../../engines/cases/rules.js';
+import { abilitiesOf, blockedOf, visibleTo } from '../../engines/cases/rules.js';
+import { type Separation, separationFor } from '../../engines/cases/separation.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
@@ -48,6 +49,7 @@ export function boxFilter(
   box: CaseListQuery['box'],
   now: Date,
   type?: string,
+  separation?: Separation,
 ): Expression<SqlBool> {
   const me = actor.userId;
   switch (box) {
@@ -57,8 +59,14 @@ export function boxFilter(
       return sql<SqlBool>`(c.state = 'accepted' AND ${typeScope(actor, types, 'accept', type)})`;
     case 'mine':
       return sql<SqlBool>`(c.assignee_user_id = ${me} AND c.state IN ('dispatched','handling','pending'))`;
-    case 'verify':
-      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)})`;
+    case 'verify': {
+      // Separation of duties: a case one handled oneself waits for someone else's check.
+      const on = (type ? [type] : types).filter((t) => separation?.on(t) ?? false);
+      const own = on.length
+        ? sql<SqlBool>` AND NOT (c.assignee_user_id = ${me} AND c.type = ANY (${sql.val(on)}::text[]))`
+        : sql``;
+      return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)}${own})`;
+    }
     case 'overdue':
       return sql<SqlBool>`(c.state IN ('reported','accepted','dispatched','handling','feedback') AND c.stage_due_at < ${now})`;
     case 'supervised':
@@ -197,12 +205,12 @@ export function casesService(s: Services) {
     enc ? mask(s.keyring.decrypt(enc)) : null;
 
   /** The inbox's filter (`box` and the query's filters) within what the actor sees. */
-  function filtered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>) {
+  function filtered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>, separation: Separation) {
     const now = s.clock.now();
     let base = s.db
       .selectFrom('cases as c')
       .where(visibleTo(ctx.actor, types.codes))
-      .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type));
+      .where(boxFilter(ctx.actor, types.codes, q.box, now, q.type, separation));
     if (q.type) base = base.where('c.type', '=', q.type);
     if (q.state) base = base.where('c.state', '=', q.state);
     if (q.category) base = base.where('c.category', 'in', categoryAndChildren(types, q.category));
@@ -221,6 +229,11 @@ export function casesService(s: Services) {
     if (q.public) base = base.where('c.public', '=', q.public === 'true');
     if (q.located) base = base.where('c.lat', q.located === 'true' ? 'is not' : 'is', null);
     if (q.areaId) base = base.where(inSubtree('c.areaPath', q.areaId));
+    if (q.personId)
+      base = base.where(
+        sql<SqlBool>`c.id IN (SELECT r.id FROM cases r WHERE r.reporter_person_id = ${q.personId}
+          UNION SELECT dp.case_id FROM dispute_parties dp WHERE dp.person_id = ${q.personId})`,
+      );
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;
       base = base.where((eb) => eb.or([eb('c.no', '=', q.q!.toUpperCase()), eb('c.title', 'ilike', like)]));
@@ -229,7 +242,7 @@ export function casesService(s: Services) {
   }
 
   /** `filtered` in the order asked (`sort`, validated by the contract), newest first on ties. */
-  function ordered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>) {
+  function ordered(ctx: Ctx, q: Omit<CaseListQuery, 'page' | 'pageSize'>, separation: Separation) {
     const sortable: Record<string, string> = {
       id: 'c.id',
       reportedAt: 'c.reportedAt',
@@ -244,7 +257,7 @@ export function casesService(s: Services) {
     // NULLS LAST only where there can be nulls: `id DESC NULLS LAST` is not the primary key's
     // order, and would sort every visible case to show 20 (0.4 s at a million).
     const nullable = col === 'c.stageDueAt' || col === 'c.closedAt';
-    return filtered(ctx, q)
+    return filtered(ctx, q, separation)
       .selectAll('c')
       .orderBy(sql.ref(col), (ob) => {
         const o = desc ? ob.desc() : ob.asc();
@@ -264,8 +277,9 @@ export function casesService(s: Services) {
     categoryName,
 
     async list(ctx: Ctx, q: CaseListQuery) {
-      const base = filtered(ctx, q);
-      const rows = await ordered(ctx, q)
+      const separation = await separationFor(s).get();
+      const base = filtered(ctx, q, separation);
+      const rows = await ordered(ctx, q, separation)
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
@@ -313,6 +327,7 @@ export function casesService(s: Services) {
 
     async counts(ctx: Ctx, type?: string) {
       const now = s.clock.now();
+      const separation = await separationFor(s).get();
       const boxes = ['accept', 'dispatch', 'mine', 'verify', 'overdue', 'supervised', 'reported'] as const;
       let q = s.db
         .selectFrom('cases as c')
@@ -322,7 +337,7 @@ export function casesService(s: Services) {
       const row = await q
         .select(
           boxes.map((b) =>
-            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, types.codes, b, now, type)}))::int`.as(
+            sql<number>`(count(*) FILTER (WHERE ${boxFilter(ctx.actor, types.codes, b, now, type, separation)}))::int`.as(
               b,
             ),
           ),
@@ -398,6 +413,7 @@ export function casesService(s: Services) {
     /** A case as its page shows it; `known` when the statement that read or wrote it read them too. */
     async present(ctx: Ctx, c: CaseRow, known?: Around): Promise<Case> {
       const def = defOf(c.type);
+      const separation = await separationFor(s).get();
       const a = known ?? (await around(s.db, c));
       const n = new Map(a.aroundNames.map((x) => [x.id, { name: x.name, kind: x.kind }])) as Names;
       const u = new Map(a.aroundUsers.map((x) => [x.id, x.name]));
@@ -441,7 +457,8 @@ export function casesService(s: Services) {
         })),
         attachments: att.map((x) => x.a),
         version: c.version,
-        abilities: abilitiesOf(ctx.actor, c, def, s.clock.now()),
+        abilities: abilitiesOf(ctx.actor, c, def, s.clock.now(), separation),
+        blocked: blockedOf(ctx.actor, c, def, s.clock.now(), ctx.lang, separation),
       };
     },
 
@@ -468,7 +485,11 @@ export function casesService(s: Services) {
       }));
     },
 
-    /** People a case can be dispatched to: active users with a role under the case's community. */
+    /**
+     * People a case can be dispatched to: active users with a role under the case's community.
+     * Suggested order: the grid workers of the case's grid first, then the others by their
+     * current open load (fewest first), then by name; each with that load.
+     */
     async assignable(ctx: Ctx, caseId: number, q?: string) {
       const c = await find(s.db, ctx, caseId);
       if (!ctx.actor.canAt(perm(defOf(c.type).code, 'accept'), c.areaPath)) throw new AppError('FORBIDDEN');
@@ -485,6 +506,13 @@ export function casesService(s: Services) {
           'u.displayName',
           sql<string[]>`array_agg(DISTINCT r.name_zh)`.as('roles'),
           sql<string>`min(a.name)`.as('areaName'),
+          // A grid worker assigned on the grid the case lies in (or under).
+          sql<boolean>`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`.as(
+            'ofGrid',
+          ),
+          sql<number>`(SELECT count(*)::int FROM cases o WHERE o.assignee_user_id = u.id AND o.state IN ('dispatched','handling','pending'))`.as(
+            'openLoad',
+          ),
         ])
         .where('u.status', '=', 'active')
         .where('ur.pending', '=', false)
@@ -492,11 +520,23 @@ export function casesService(s: Services) {
         .where('r.code', 'not in', ['resident'])
         .where(sql<SqlBool>`(a.path <@ ${bound}::ltree OR ${bound}::ltree <@ a.path)`)
         .groupBy(['u.id', 'u.displayName'])
+        .orderBy(
+          sql`bool_or(r.code = 'grid_worker' AND a.kind = 'grid' AND ${c.areaPath}::ltree <@ a.path)`,
+          'desc',
+        )
+        .orderBy('openLoad')
         .orderBy('u.displayName')
         .limit(100);
       if (q) query = query.where('u.displayName', 'ilike', `%${escapeLike(q)}%`);
       const rows = await query.execute();
-      return rows.map((r) => ({ id: r.id, name: r.displayName, roles: r.roles, areaName: r.areaName }));
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.displayName,
+        roles: r.roles,
+        areaName: r.areaName,
+        ofGrid: !!r.ofGrid,
+        openLoad: r.openLoad,
+      }));
     },
 
     /** One masked value in clear, with a stated purpose; audited without the value; 30 an hour. */

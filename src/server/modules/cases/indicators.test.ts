@@ -134,7 +134,7 @@ beforeAll(async () => {
   at('02T14:30:00');
   await act(worker, ['E1'], { action: 'feedback', comment: '已清运' });
   at('02T15:00:00');
-  await act(worker, ['E1'], { action: 'verify', passed: true });
+  await act(secretary, ['E1'], { action: 'verify', passed: true }); // not the handler (separation of duties)
   at('02T16:00:00');
   await act(worker, ['E3'], { action: 'feedback', comment: '已清运' });
   at('02T16:30:00');
@@ -146,11 +146,11 @@ beforeAll(async () => {
   at('03T16:00:00');
   await act(worker, ['E4'], { action: 'feedback', comment: '已清运' });
   at('04T09:00:00');
-  await act(worker, ['E4'], { action: 'verify', passed: true });
+  await act(secretary, ['E4'], { action: 'verify', passed: true }); // not the handler (separation of duties)
   at('04T10:00:00');
   await act(worker, ['E2'], { action: 'feedback', comment: '已清运' });
   at('04T11:00:00');
-  await act(worker, ['E2'], { action: 'verify', passed: true });
+  await act(secretary, ['E2'], { action: 'verify', passed: true }); // not the handler (separation of duties)
   at('04T12:00:00');
   await act(grid1, ['E1'], { action: 'rate', rating: 5 });
   await act(grid1, ['E2'], { action: 'rate', rating: 4 });
@@ -160,7 +160,7 @@ beforeAll(async () => {
   await act(worker, ['D3'], { action: 'conclude', outcome: 'failed' });
   await act(worker, ['D4'], { action: 'conclude', outcome: 'referred', referredTo: '市法院诉前调解' });
   at('09T11:00:00');
-  await act(worker, ['D1', 'D2', 'D3', 'D4'], { action: 'verify', passed: true });
+  await act(secretary, ['D1', 'D2', 'D3', 'D4'], { action: 'verify', passed: true }); // not the handler (separation of duties)
   t.clock.set(cst('2026-04-01T09:00:00'));
 });
 afterAll(async () => t?.close());

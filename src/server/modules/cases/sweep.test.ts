@@ -145,7 +145,8 @@ describe('escalation of one late case, step by step', () => {
   it('a closed case leaves both inboxes and never escalates again', async () => {
     at('2026-11-24T11:00:00');
     await step(worker, id.F!, { action: 'feedback', comment: '已清运' });
-    await step(worker, id.F!, { action: 'verify', passed: true });
+    // the secretary verifies: the worker handled it (separation of duties)
+    await step(secretary, id.F!, { action: 'verify', passed: true });
     expect(await box(secretary, 'supervised')).not.toContain(id.F);
     expect(await box(secretary, 'overdue')).not.toContain(id.F);
     at('2026-12-01T09:59:00');

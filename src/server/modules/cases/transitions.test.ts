@@ -141,7 +141,8 @@ const DISPUTE: Line[] = [
   ['supervise',      'handling',           NO,   NF,   NO,    OK,   OK,    NF,      NF,  NF],
   ['remind',         'handling',           OK,   NF,   OK,    OK,   OK,    NF,      NF,  NF],
   ['comment',        'handling',           OK,   NF,   OK,    OK,   OK,    NF,      NF,  NF],
-  ['verify',         'feedback',           NO,   NF,   OK,    OK,   OK,    NF,      NF,  NF],
+  // separation of duties: the worker mediated (is the handler), so may not verify; the secretary may
+  ['verify',         'feedback',           NO,   NF,   RULE,  OK,   OK,    NF,      NF,  NF],
   ['rate',           'closed',             OK,   NF,   OK,    OK,   OK,    NF,      NF,  NF],
   ['follow_up',      'closed',             NO,   NF,   OK,    OK,   OK,    NF,      NF,  NF],
   ['reopen',         'closed',             OK,   NF,   NO,    OK,   OK,    NF,      NF,  NF],
@@ -294,7 +295,8 @@ async function drive(type: CaseType, from: From): Promise<{ id: number }> {
   if (from === 'pending') to(['sec', 'suspend']);
   if (from === 'handling+sup3') to(['sec', 'supervise'], ['sec', 'supervise'], ['sec', 'supervise']);
   if (base === 'feedback' || base === 'closed') to([h, type === 'dispute' ? 'conclude' : 'feedback']);
-  if (base === 'closed') to(['worker', 'verify']);
+  // The handler never verifies (separation of duties): the secretary checks the worker's mediation.
+  if (base === 'closed') to([h === 'worker' ? 'sec' : 'worker', 'verify']);
   if (from === 'closed+rated') to([reporterOf(type), 'rate']);
   for (const [who, body] of steps) await act(who, id, body);
   return { id };

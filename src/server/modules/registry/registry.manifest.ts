@@ -8,6 +8,7 @@ import * as importKinds from './migrations/202612070200_registry_import_kinds.js
 import { registryIndicators } from './registry.indicators.js';
 import { registryRoutes } from './registry.routes.js';
 import { seedDemoRegistry } from './registry.seed.js';
+import { registryTodos } from './registry.todos.js';
 
 const P = (name: string, zh: string, en: string, sensitive = false) =>
   perm('registry', name, zh, en, sensitive);
@@ -31,6 +32,7 @@ const GRID_TAGS = TAG_CODES.filter(
 /** The registry (DOMAIN §3): people, households, houses, rentals, organisations, ledger imports. */
 export const registryModule: ModuleManifest = {
   indicators: registryIndicators(),
+  todos: registryTodos(),
   name: 'registry',
   duty: 'business',
   permissions: [

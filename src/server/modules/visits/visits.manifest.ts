@@ -8,6 +8,7 @@ import { refreshAllPlans, refreshPlans } from './visits.plans.js';
 import { visitVisible } from './visits.repository.js';
 import { visitsRoutes } from './visits.routes.js';
 import { seedDemoVisits } from './visits.seed.js';
+import { visitsTodos } from './visits.todos.js';
 
 const P = (name: string, zh: string, en: string, sensitive = false) =>
   perm('visits', name, zh, en, sensitive);
@@ -15,6 +16,7 @@ const P = (name: string, zh: string, en: string, sensitive = false) =>
 /** Visits and patrols (DOMAIN §4 "Visits"): rules → plans → the grid worker's day → visits, patrols, findings as cases. */
 export const visitsModule: ModuleManifest = {
   indicators: visitsIndicators(),
+  todos: visitsTodos(),
   name: 'visits',
   duty: 'business',
   permissions: [

@@ -205,8 +205,8 @@ export function visitsRepo(conn: Conn) {
 
     // —— plans ——
 
-    /** A page of plans and the counts of the whole selection. */
-    async plans(actor: Actor, tags: TagCode[], q: PlanFilter, today: string) {
+    /** The plans a to-do or a list counts: scoped, filtered (the rows and the totals share it). */
+    planBase(actor: Actor, tags: TagCode[], q: Omit<PlanFilter, 'page' | 'pageSize'>, today: string) {
       const t = today;
       let base = conn
         .selectFrom('visitPlans as vp')
@@ -230,6 +230,13 @@ export function visitsRepo(conn: Conn) {
       if (q.ruleId) base = base.where('r.id', '=', q.ruleId);
       if (q.areaId) base = base.where(inSubtree('a.path', q.areaId));
       if (q.q) base = base.where('p.name', 'like', `${escapeLike(q.q)}%`);
+      return base;
+    },
+
+    /** A page of plans and the counts of the whole selection. */
+    async plans(actor: Actor, tags: TagCode[], q: PlanFilter, today: string) {
+      const t = today;
+      const base = this.planBase(actor, tags, q, t);
       const rows = await base
         .select([
           'vp.id as planId',

@@ -5,6 +5,7 @@ import {
   EllipsisOutlined,
   MessageOutlined,
   SendOutlined,
+  StopOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
@@ -20,6 +21,8 @@ import {
   Rate,
   Select,
   Space,
+  Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -193,15 +196,32 @@ function AssigneeSelect({
         value: a.id,
         label: a.name,
         desc: [a.roles.join('、'), a.areaName].filter(Boolean).join(' · '),
+        ofGrid: a.ofGrid,
+        openLoad: a.openLoad,
       }))}
-      optionRender={(o) => (
-        <div>
-          <div>{o.label}</div>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {(o.data as { desc?: string }).desc}
-          </Typography.Text>
-        </div>
-      )}
+      optionRender={(o) => {
+        const d = o.data as { desc?: string; ofGrid?: boolean; openLoad?: number };
+        return (
+          <div data-testid={`assignee-${o.value}`}>
+            <div style={{ display: 'flex', gap: 8, justifyContent: 'space-between', alignItems: 'center' }}>
+              <span>
+                {o.label}
+                {d.ofGrid ? (
+                  <Tag color="green" style={{ marginInlineStart: 6 }}>
+                    {t('dispatch.ofGrid')}
+                  </Tag>
+                ) : null}
+              </span>
+              <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                {t('dispatch.openLoad', { n: d.openLoad ?? 0 })}
+              </Typography.Text>
+            </div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {d.desc}
+            </Typography.Text>
+          </div>
+        );
+      }}
       notFoundContent={list.isError ? t('error.loadFailed') : t('action.noAssignable')}
       style={{ width: '100%' }}
       data-testid="action-assignee"
@@ -602,12 +622,23 @@ export function CaseActionBar({ c }: { c: Case }) {
   const mobile = useIsMobile();
   const [action, setAction] = useState<CaseAction | null>(null);
   const abilities = ORDER.filter((a) => c.abilities.includes(a));
-  if (abilities.length === 0) return null;
+  const blocked = (c.blocked ?? []).filter((b) => !c.abilities.includes(b.action));
+  if (abilities.length === 0 && blocked.length === 0) return null;
   const shownCount = mobile ? (abilities.length > 3 ? 2 : 3) : abilities.length;
   const shown = abilities.slice(0, shownCount);
   const rest = abilities.slice(shownCount);
   return (
     <>
+      {blocked.map((b) => (
+        <Alert
+          key={b.action}
+          type="info"
+          showIcon
+          style={{ marginBottom: 8 }}
+          title={b.reason}
+          data-testid={`blocked-${b.action}-reason`}
+        />
+      ))}
       <div className={`jy-case-actions${mobile ? ' sticky' : ''}`} data-testid="case-actions">
         {shown.map((a) => (
           <Button
@@ -621,6 +652,18 @@ export function CaseActionBar({ c }: { c: Case }) {
           >
             {actionLabel(t, a)}
           </Button>
+        ))}
+        {blocked.map((b) => (
+          <Tooltip key={b.action} title={b.reason}>
+            <Button
+              disabled
+              icon={mobile ? undefined : <StopOutlined />}
+              autoInsertSpace={false}
+              data-testid={`action-${b.action}-blocked`}
+            >
+              {actionLabel(t, b.action)}
+            </Button>
+          </Tooltip>
         ))}
         {rest.length > 0 ? (
           <Dropdown

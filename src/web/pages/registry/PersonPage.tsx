@@ -51,6 +51,7 @@ import {
   tagFieldLabel,
   tagFieldsOf,
 } from './PersonForms.js';
+import { personTabs } from './personTabs.js';
 import {
   type HistoryEntry,
   PERSON_ABILITY,
@@ -291,7 +292,10 @@ function PersonDetail({ person }: { person: Person }) {
   const navigate = useNavigate();
   const mobile = useIsMobile();
   const [sp, setSp] = useSearchParams();
-  const tab = sp.get('tab') === 'history' ? 'history' : 'info';
+  const extraTabs = personTabs().filter((x) => x.visible(can, person));
+  const tabKeys = ['info', 'tags', ...extraTabs.map((x) => x.key), 'history'];
+  const tabParam = sp.get('tab');
+  const tab = tabParam && tabKeys.includes(tabParam) ? tabParam : 'info';
   const [editing, setEditing] = useState(false);
   const [moving, setMoving] = useState(false);
   const [tagging, setTagging] = useState(false);
@@ -409,11 +413,13 @@ function PersonDetail({ person }: { person: Person }) {
           />
         </Col>
       ) : null}
-      <Col xs={24} xl={14}>
+      <Col xs={24} xl={12}>
+        <Card size="small" title={t('person.sectionBasic')} data-testid="person-basic">
+          <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 2 }} items={basic} />
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-          <Card size="small" title={t('person.sectionBasic')} data-testid="person-basic">
-            <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 2 }} items={basic} />
-          </Card>
           <Card size="small" title={t('person.sectionResidence')}>
             <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 2 }} items={residence} />
           </Card>
@@ -449,38 +455,39 @@ function PersonDetail({ person }: { person: Person }) {
           ) : null}
         </Space>
       </Col>
-      <Col xs={24} xl={10}>
-        <Card
-          size="small"
-          title={t('person.sectionTags')}
-          data-testid="person-tags"
-          extra={
-            canTag && addable.length > 0 ? (
-              <Button
-                size="small"
-                icon={<PlusOutlined />}
-                onClick={() => setTagging(true)}
-                data-testid="person-tag-add"
-              >
-                {t('tags.add')}
-              </Button>
-            ) : null
-          }
-        >
-          {visibleTags.length === 0 ? (
-            <Typography.Text type="secondary">{t('tags.noPermission')}</Typography.Text>
-          ) : tags.length === 0 ? (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tags.none')} />
-          ) : (
-            <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-              {tags.map((tg) => (
-                <TagCard key={tg.id} person={person} tag={tg} canEdit={canTag} />
-              ))}
-            </Space>
-          )}
-        </Card>
-      </Col>
     </Row>
+  );
+
+  const tagsTab = (
+    <Card
+      size="small"
+      title={t('person.sectionTags')}
+      data-testid="person-tags"
+      extra={
+        canTag && addable.length > 0 ? (
+          <Button
+            size="small"
+            icon={<PlusOutlined />}
+            onClick={() => setTagging(true)}
+            data-testid="person-tag-add"
+          >
+            {t('tags.add')}
+          </Button>
+        ) : null
+      }
+    >
+      {visibleTags.length === 0 ? (
+        <Typography.Text type="secondary">{t('tags.noPermission')}</Typography.Text>
+      ) : tags.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('tags.none')} />
+      ) : (
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+          {tags.map((tg) => (
+            <TagCard key={tg.id} person={person} tag={tg} canEdit={canTag} />
+          ))}
+        </Space>
+      )}
+    </Card>
   );
 
   return (
@@ -539,8 +546,8 @@ function PersonDetail({ person }: { person: Person }) {
           setSp(
             (prev) => {
               const next = new URLSearchParams(prev);
-              if (k === 'history') next.set('tab', 'history');
-              else next.delete('tab');
+              if (k === 'info') next.delete('tab');
+              else next.set('tab', k);
               return next;
             },
             { replace: true },
@@ -548,6 +555,21 @@ function PersonDetail({ person }: { person: Person }) {
         }
         items={[
           { key: 'info', label: t('person.tabInfo'), children: info },
+          {
+            key: 'tags',
+            label: (
+              <span data-testid="person-tab-tags">
+                {t('person.sectionTags')}
+                {tags.length > 0 ? ` ${tags.length}` : ''}
+              </span>
+            ),
+            children: tagsTab,
+          },
+          ...extraTabs.map((x) => ({
+            key: x.key,
+            label: <span data-testid={`person-tab-${x.key}`}>{t(x.label)}</span>,
+            children: x.render(person),
+          })),
           {
             key: 'history',
             label: <span data-testid="person-tab-history">{t('person.tabHistory')}</span>,

@@ -18,6 +18,7 @@ import {
   useCaseLimits,
 } from '../cases/queries.js';
 import { CATEGORY_TREES, CaseTypeTag, useCaseCodes } from '../cases/shared.js';
+import { CaseRulesCard } from './CaseRulesCard.js';
 
 type Urgency = CaseLimit['urgency'];
 
@@ -211,6 +212,7 @@ export default function CaseLimitsPage() {
         }
       />
       <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+        <CaseRulesCard editable={editable} />
         <Card size="small" title={t('limits.overrides')} styles={{ body: { padding: 0 } }}>
           {limits.error && !limits.data ? (
             <div style={{ padding: 12 }}>
