@@ -1377,7 +1377,7 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
-    'POST /api/dashboard/export': {
+  'POST /api/dashboard/export': {
     kind: 'record',
     permission: 'dashboard.read',
     variants: [

@@ -114,7 +114,7 @@ export default function DashboardPage() {
   const [sp, setSp] = useSearchParams();
   const areaId = num(sp.get('areaId'));
   const period = readDashPeriod(sp);
-  const compare = sp.get('compare') === 'year' ? 'year' : undefined;
+  const compare: 'year' | undefined = sp.get('compare') === 'year' ? 'year' : undefined;
   const params = { areaId, from: period.from, to: period.to, compare };
   const view = useDashboard(params);
   const [exporting, setExporting] = useState(false);
@@ -418,7 +418,12 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
   const parts = (prefix: string) =>
     d.figures
       .filter((f) => f.key.startsWith(prefix) && f.key.split('.').length === prefix.split('.').length)
-      .map((f) => ({ name: f.name.replace(/^.*[·:]\s*/, ''), value: f.value ?? 0, key: f.key }));
+      .map((f) => ({
+        // Short names on a chart: "网格事件上报数" → "网格事件", "Aged 18-34" → "18-34".
+        name: f.name.replace(/上报数$|\s+reported$|^Aged\s+/, ''),
+        value: f.value ?? 0,
+        key: f.key,
+      }));
   const groups = {
     caseTypes: parts('cases.reported.'),
     residence: parts('registry.people.'),
@@ -735,7 +740,8 @@ function AreaMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boole
           aspectScale: 0.88,
           layoutCenter: ['50%', '46%'],
           layoutSize: '92%',
-          data: values,
+          // '-': no value (a rate without a denominator), drawn grey.
+          data: values.map((v) => ({ name: v.name, value: v.value ?? ('-' as const) })),
           itemStyle: { borderColor: '#ffffff', borderWidth: 1.5, areaColor: NO_VALUE.light },
           emphasis: {
             label: { show: true, fontWeight: 700 },
