@@ -11,6 +11,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Console errors and uncaught exceptions of every page opened here (none is expected). */
+const consoleErrors: string[] = [];
+
 /** A signed-in session in China time (the server's days), at the given viewport. */
 async function session(username: string, viewport: { width: number; height: number }): Promise<Page> {
   const mobile = viewport.width < 768;
@@ -23,6 +26,10 @@ async function session(username: string, viewport: { width: number; height: numb
     acceptDownloads: true,
   });
   const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
   await page.goto(`${BASE}/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(PASSWORD);
@@ -42,6 +49,40 @@ async function settled(page: Page, areaId?: string) {
       { timeout: 20_000 },
     )
     .toBe(true);
+}
+
+/** A chart has drawn: its box holds a canvas of some size. */
+async function drawn(page: Page, testId: string) {
+  const canvas = page.getByTestId(testId).locator('canvas').first();
+  await canvas.waitFor({ timeout: 20_000 });
+  const box = await canvas.boundingBox();
+  expect(box?.width ?? 0, testId).toBeGreaterThan(100);
+  expect(box?.height ?? 0, testId).toBeGreaterThan(100);
+}
+
+/** Nothing of the page lies outside the window: no scrollbar, every panel inside. */
+async function fitsWindow(page: Page) {
+  const r = await page.evaluate(() => {
+    const w = window.innerWidth;
+    const h = window.innerHeight;
+    const out = [...document.querySelectorAll('[data-testid^="screen-"]')]
+      .map((el) => ({ id: el.getAttribute('data-testid'), r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && (r.right > w + 1 || r.bottom > h + 1 || r.left < -1 || r.top < -1))
+      .map(({ id }) => id);
+    const doc = document.documentElement;
+    return { scrollW: doc.scrollWidth, scrollH: doc.scrollHeight, w, h, out };
+  });
+  expect(r.out).toEqual([]);
+  expect(r.scrollW).toBeLessThanOrEqual(r.w);
+  expect(r.scrollH).toBeLessThanOrEqual(r.h);
+}
+
+/** The title and the clock do not overlap (they did at grid level below 1920 px). */
+async function titleClearOfClock(page: Page) {
+  const title = await page.getByTestId('screen-title').boundingBox();
+  const clock = await page.getByTestId('screen-clock').boundingBox();
+  expect(title && clock).toBeTruthy();
+  expect(title!.x + title!.width).toBeLessThanOrEqual(clock!.x);
 }
 
 const quarterStart = () => {
@@ -64,7 +105,18 @@ describe('dashboard, as the street administrator', () => {
     await page.getByTestId('figure-registry.people-value').waitFor({ timeout: 30_000 });
     await settled(page);
     expect(await page.getByTestId('dash-fresh').textContent()).toContain('数据计算于');
-    await page.getByTestId('dash-choropleth').waitFor({ timeout: 20_000 });
+    // The charts: the trend, a breakdown and the map, each drawn on a canvas.
+    await drawn(page, 'dash-trend-chart');
+    await drawn(page, 'dash-choropleth');
+    await page.getByTestId('dash-breakdown').waitFor();
+    expect(await page.getByTestId('dash-compare').textContent()).toMatch(/较上月同期|较上月（/);
+    // The ranking's total is the figure's; with a row of what lies in no area below, the rows add up.
+    const rankValues = await page.locator('[data-testid^="rank-row-"] td:last-child').allTextContents();
+    const sum = rankValues.reduce((a, v) => a + Number(v.replace(/[^\d]/g, '') || 0), 0);
+    const rankTotal = Number(
+      ((await page.getByTestId('rank-total').locator('td').last().textContent()) ?? '').replace(/[^\d]/g, ''),
+    );
+    expect(sum).toBe(rankTotal);
     await shot(page, 'dashboard-1366');
     await page.screenshot({ path: 'test-results/e2e/dashboard-1366-full.png', fullPage: true });
 
@@ -153,14 +205,46 @@ describe('dashboard, as the street administrator', () => {
     await page.getByTestId('screen-counters').waitFor({ timeout: 30_000 });
     await page.getByTestId('counter-cases.open-value').waitFor();
     await page.getByTestId('counter-registry.people-value').waitFor();
-    await page.getByTestId('screen-choropleth').waitFor({ timeout: 20_000 });
-    expect(await page.locator('[data-testid^="grid-"]').count()).toBeGreaterThan(0);
+    await drawn(page, 'screen-choropleth');
+    await drawn(page, 'screen-ranking-chart');
     expect(await page.getByTestId('screen-updated').textContent()).toContain('更新于');
     // No case titles on the wall.
     await page.locator('[data-testid^="screen-case-"]').first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(500);
+    await fitsWindow(page);
     await shot(page, 'screen-1920');
+    // Smaller walls and laptops: the same picture, scaled; nothing cut, the title clear of the clock.
+    for (const [w, h] of [
+      [1366, 768],
+      [1280, 720],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await expect
+        .poll(async () => Number(await page.getByTestId('screen').getAttribute('data-scale')))
+        .toBeCloseTo(Math.min(w / 1920, h / 1080), 3);
+      await page.waitForTimeout(400);
+      await fitsWindow(page);
+      await titleClearOfClock(page);
+      await shot(page, `screen-${w}`);
+    }
+    // At grid level (the longest title).
+    const gridId = await page.evaluate(async () => {
+      const r = await fetch('/api/areas/map');
+      const f = (await r.json()).features as { id: number; kind: string }[];
+      return f.find((x) => x.kind === 'grid')?.id;
+    });
+    await page.goto(`${BASE}/screen?areaId=${gridId}`);
+    await page.getByTestId('screen-counters').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(800);
+    await fitsWindow(page);
+    await titleClearOfClock(page);
+    await shot(page, 'screen-grid-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(400);
+    await titleClearOfClock(page);
+    await shot(page, 'screen-grid-1920');
     await page.context().close();
+    expect(consoleErrors).toEqual([]);
   });
 });
 
@@ -190,12 +274,13 @@ describe('dashboard, as a grid worker on a phone', () => {
     await shot(page, 'dashboard-375');
     // In English too.
     await page.getByTestId('lang-switch').click();
-    await page.getByText('vs prev.').first().waitFor({ timeout: 10_000 });
+    await page.getByText('vs same days').first().waitFor({ timeout: 10_000 });
     await shot(page, 'dashboard-375-en');
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('dash-map').scrollIntoViewIfNeeded();
     await shot(page, 'dashboard-375-map');
     await page.screenshot({ path: 'test-results/e2e/dashboard-375-full.png', fullPage: true });
     await page.context().close();
+    expect(consoleErrors).toEqual([]);
   });
 });

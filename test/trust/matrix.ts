@@ -1472,6 +1472,17 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/dashboard/trend': {
+    kind: 'record',
+    permission: 'dashboard.read',
+    variants: [
+      {
+        record: 'area',
+        shows: false,
+        request: (r) => get(`/api/dashboard/trend?areaId=${r.id}&to=2026-12-31&figures=cases.reported`),
+      },
+    ],
+  },
   'POST /api/dashboard/export': {
     kind: 'record',
     permission: 'dashboard.read',

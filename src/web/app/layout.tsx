@@ -435,6 +435,8 @@ export function AppLayout() {
           collapsed={collapsed}
           onCollapse={setCollapsed}
           className="jy-sider"
+          // Fixed in place on long pages: the sider keeps the window's height and scrolls its own menu.
+          style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'hidden', zIndex: 11 }}
         >
           <div className="jy-sider-brand">
             {collapsed ? (
@@ -445,7 +447,9 @@ export function AppLayout() {
               brand
             )}
           </div>
-          <SideMenu me={me} />
+          <div className="jy-sider-menu">
+            <SideMenu me={me} />
+          </div>
         </Layout.Sider>
       )}
       <Layout>

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Dashboard } from '../../../contract/dashboard.js';
+import { type Dashboard, UNASSIGNED_LABEL } from '../../../contract/dashboard.js';
 import { safeCell } from '../../engines/sheets/xlsx.js';
 
 /**
@@ -47,13 +47,18 @@ export async function dashboardWorkbook(d: Dashboard, lang: 'zh' | 'en', waterma
     [
       zh ? '指标' : 'Figure',
       zh ? '单位' : 'Unit',
-      `${d.area.name} ${d.from}～${d.to}`,
-      zh ? `上期 ${d.previous.from}～${d.previous.to}` : `Previous ${d.previous.from}–${d.previous.to}`,
+      `${d.area.name} ${d.from}～${d.through}`,
+      zh
+        ? `${d.previous.compare === 'year' ? '去年同期' : d.previous.partial ? '上期同期' : '上期'} ${d.previous.from}～${d.previous.to}`
+        : `${d.previous.compare === 'year' ? 'Same days a year earlier' : d.previous.partial ? 'Same days of the previous period' : 'Previous'} ${d.previous.from}–${d.previous.to}`,
       zh ? '分子' : 'Numerator',
       zh ? '分母' : 'Denominator',
       ...children.map((c) => c.name),
+      ...(d.unassigned
+        ? [UNASSIGNED_LABEL[d.childKind ?? '']?.[lang] ?? (zh ? '未落到下级' : 'In no area below')]
+        : []),
     ],
-    [30, 8, 18, 18, 10, 10, ...children.map(() => 12)],
+    [30, 8, 18, 18, 10, 10, ...children.map(() => 12), ...(d.unassigned ? [12] : [])],
   );
   for (const f of d.figures) {
     figures.addRow([
@@ -64,6 +69,9 @@ export async function dashboardWorkbook(d: Dashboard, lang: 'zh' | 'en', waterma
       f.numerator ?? '',
       f.denominator ?? '',
       ...children.map((c) => shown(f.unit, c.values[f.key] ?? null)),
+      ...(d.unassigned
+        ? [d.unassigned.values[f.key] === undefined ? '' : shown(f.unit, d.unassigned.values[f.key] ?? null)]
+        : []),
     ]);
   }
 

@@ -1,5 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Dashboard, DashboardMap, DashboardMapQuery, DashboardQuery } from '../../../contract/dashboard.js';
+import {
+  Dashboard,
+  DashboardMap,
+  DashboardMapQuery,
+  DashboardQuery,
+  DashboardTrend,
+  DashboardTrendQuery,
+} from '../../../contract/dashboard.js';
 import { localStamp } from '../../engines/sheets/xlsx.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { dashboardWorkbook } from './dashboard.export.js';
@@ -41,6 +48,20 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       },
     },
     async (req) => svc.map(req.ctx(), req.query),
+  );
+
+  app.get(
+    '/dashboard/trend',
+    {
+      config: { permission: 'dashboard.read' },
+      schema: {
+        tags,
+        summary: 'Flow figures month by month up to a day (the trend lines)',
+        querystring: DashboardTrendQuery,
+        response: { 200: DashboardTrend },
+      },
+    },
+    async (req) => svc.trend(req.ctx(), req.query),
   );
 
   // POST with the CSRF header: an export is audited (a side effect), so a cross-site page cannot

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AreaRef, Dashboard, DashboardFigure, DashboardMap } from '../../../contract/dashboard.js';
+import type {
+  AreaRef,
+  Dashboard,
+  DashboardFigure,
+  DashboardMap,
+  DashboardTrend,
+} from '../../../contract/dashboard.js';
+import { KIND_BELOW } from '../../../contract/dashboard.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
 import {
   type Cell,
@@ -43,18 +50,124 @@ const shiftDay = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
 const lastOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-/** The period before: the same number of whole months when the period is whole months, else of days. */
-export function previousPeriod(from: string, to: string): { from: string; to: string } {
+const fmtDay = (y: number, m: number, d: number) =>
+  `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const daysBetween = (a: string, b: string) =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / dayMs);
+
+/** The number of whole months `[from, to]` spans, or null when it is not whole months. */
+function wholeMonths(from: string, to: string): number | null {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
-  if (fd === 1 && td === lastOfMonth(ty, tm)) {
-    const months = (ty - fy) * 12 + (tm - fm) + 1;
-    const start = new Date(Date.UTC(fy, fm - 1 - months, 1));
-    const end = new Date(Date.UTC(fy, fm - 1, 0));
-    return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+  if (fd !== 1 || td !== lastOfMonth(ty, tm)) return null;
+  return (ty - fy) * 12 + (tm - fm) + 1;
+}
+
+/**
+ * A day `n` months away. The day of the month is kept, or cut to the target month's last day
+ * (03-30 a month back is 02-28); with `endSticks`, a month's last day stays the last day (11-30
+ * a month back is 10-31), so whole months map onto whole months.
+ */
+export function shiftMonths(day: string, n: number, endSticks = false): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1 + n, 1));
+  const ty = t.getUTCFullYear();
+  const tm = t.getUTCMonth() + 1;
+  const last = lastOfMonth(ty, tm);
+  return fmtDay(ty, tm, endSticks && d === lastOfMonth(y, m) ? last : Math.min(d, last));
+}
+
+export type CompareWith = 'previous' | 'year';
+
+export interface Comparison {
+  /** The last day counted: the period's end, or today while the period is running. */
+  through: string;
+  /** The days compared with (inclusive). */
+  from: string;
+  to: string;
+  compare: CompareWith;
+  /** `month`: as many months before (or a year); `day`: as many days before. */
+  unit: 'month' | 'day';
+  /** How far back the comparison lies: months for `month`, days for `day`. */
+  shift: number;
+  /** The period is running: its days so far are compared with the same days of the other. */
+  partial: boolean;
+}
+
+/**
+ * What a period is compared with (docs/indicators.md), always like with like: a period still
+ * running counts its days up to today, and is compared with the same days of the period before
+ * (this month's 1st–7th with last month's 1st–7th, never with the whole of last month) or, with
+ * `year`, with the same days a year earlier. A period of whole months goes back as many months
+ * (a quarter so far: the previous quarter's same days); any other period as many days.
+ */
+export function comparePeriod(
+  from: string,
+  to: string,
+  today: string,
+  compare: CompareWith = 'previous',
+): Comparison {
+  const partial = from <= today && today < to;
+  const through = partial ? today : to;
+  const base = { through, compare, partial };
+  if (compare === 'year')
+    return {
+      ...base,
+      from: shiftMonths(from, -12),
+      to: shiftMonths(through, -12, true),
+      unit: 'month',
+      shift: 12,
+    };
+  const months = wholeMonths(from, to);
+  if (months)
+    return {
+      ...base,
+      from: shiftMonths(from, -months),
+      to: shiftMonths(through, -months, true),
+      unit: 'month',
+      shift: months,
+    };
+  const days = daysBetween(from, through) + 1;
+  return { ...base, from: shiftDay(from, -days), to: shiftDay(from, -1), unit: 'day', shift: days };
+}
+
+/** The whole period before (a finished period's comparison): as many whole months, else days. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const c = comparePeriod(from, to, to);
+  return { from: c.from, to: c.to };
+}
+
+type Sum = { n: number; d: number | null };
+
+/**
+ * What the listed children do not hold, per figure: the node's total less the children's sums
+ * (numerators and denominators alike), so children plus this row make the total on screen. Null
+ * when every figure's rest is empty.
+ */
+export function restOf(
+  defs: Pick<FigureDef, 'key' | 'unit'>[],
+  total: Map<string, Sum>,
+  children: (Map<string, Sum> | undefined)[],
+): { values: Record<string, number | null> } | null {
+  const values: Record<string, number | null> = {};
+  let any = false;
+  for (const f of defs) {
+    let n = total.get(f.key)?.n ?? 0;
+    let d = total.get(f.key)?.d ?? null;
+    for (const g of children) {
+      const c = g?.get(f.key);
+      if (!c) continue;
+      n -= c.n;
+      if (d !== null && c.d !== null) d -= c.d;
+    }
+    // Sums of means and rates in floating point: a rest below a millionth is nothing.
+    if (Math.abs(n) < 1e-6) n = 0;
+    if (d !== null && Math.abs(d) < 1e-6) d = 0;
+    if (n === 0 && !d) continue;
+    any = true;
+    values[f.key] = figureValue(f.unit, n, f.unit === 'count' ? null : d);
   }
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs) + 1;
-  return { from: shiftDay(from, -days), to: shiftDay(from, -1) };
+  return any ? { values } : null;
 }
 
 function scopeKey(actor: Actor): string {
@@ -181,11 +294,15 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
   return {
     previousPeriod,
 
-    async dashboard(ctx: Ctx, q: { areaId?: number; from: string; to: string }): Promise<Dashboard> {
+    async dashboard(
+      ctx: Ctx,
+      q: { areaId?: number; from: string; to: string; compare?: CompareWith },
+    ): Promise<Dashboard> {
       checkPeriod(ctx, q.from, q.to);
       const actor = ctx.actor;
       const node = await nodeOf(actor, q.areaId);
-      const prev = previousPeriod(q.from, q.to);
+      const cmp = comparePeriod(q.from, q.to, chinaDate(s.clock.now()), q.compare);
+      const through = cmp.through;
       const defs = figuresFor(actor);
       const level = node.path.split('.').length + 1;
       const mine = (src: IndicatorSource, flowOnly = false) =>
@@ -196,8 +313,8 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
             .map((f) => f.key),
         );
       const [cur, before, children, trail] = await Promise.all([
-        computeAll(actor, node, level, q.from, q.to, (src) => mine(src)),
-        computeAll(actor, node, level, prev.from, prev.to, (src) => mine(src, true)),
+        computeAll(actor, node, level, q.from, through, (src) => mine(src)),
+        computeAll(actor, node, level, cmp.from, cmp.to, (src) => mine(src, true)),
         s.db
           .selectFrom('areas')
           .select(['id', 'name', 'kind'])
@@ -223,7 +340,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
         const query: Record<string, string> = { ...f.drill.query, areaId: String(areaId) };
         if (f.drill.period) {
           query[f.drill.period[0]] = q.from;
-          query[f.drill.period[1]] = q.to;
+          query[f.drill.period[1]] = through;
         }
         return { path: f.drill.path, query };
       };
@@ -253,7 +370,15 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
         trail: value.trail,
         from: q.from,
         to: q.to,
-        previous: prev,
+        through,
+        previous: {
+          from: cmp.from,
+          to: cmp.to,
+          compare: cmp.compare,
+          unit: cmp.unit,
+          shift: cmp.shift,
+          partial: cmp.partial,
+        },
         computedAt: new Date(at).toISOString(),
         cached: hit,
         figures,
@@ -265,6 +390,91 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
             values[f.key] = figureValue(f.unit, c?.n ?? 0, c?.d ?? (f.unit === 'count' ? null : 0));
           }
           return { id: a.id, name: a.name, kind: a.kind, values };
+        }),
+        childKind: value.children[0]?.kind ?? KIND_BELOW[node.kind] ?? null,
+        unassigned: restOf(
+          defs,
+          value.cur.total,
+          value.children.map((a) => value.cur.byGroup.get(a.id)),
+        ),
+      };
+    },
+
+    /**
+     * Flow figures month by month, the last `months` months up to the month of `to` (the running
+     * month counted up to today). Each month is computed (and cached) like a dashboard's period.
+     */
+    async trend(
+      ctx: Ctx,
+      q: { areaId?: number; to: string; months: number; figures: string },
+    ): Promise<DashboardTrend> {
+      const actor = ctx.actor;
+      const node = await nodeOf(actor, q.areaId);
+      const asked = [...new Set(q.figures.split(',').map((k) => k.trim()))].filter(Boolean);
+      const defs = figuresFor(actor);
+      const chosen = asked.map((k) => defs.find((f) => f.key === k && f.kind === 'flow'));
+      const bad = asked.find((_k, i) => !chosen[i]);
+      if (bad || asked.length > 8)
+        throw new AppError('VALIDATION_FAILED', { fields: 'query.figures' }, [
+          {
+            path: 'query.figures',
+            code: 'custom',
+            message:
+              ctx.lang === 'zh'
+                ? bad
+                  ? `没有这个期间指标：${bad}`
+                  : '最多 8 个指标'
+                : bad
+                  ? `No such flow figure: ${bad}`
+                  : 'At most 8 figures',
+          },
+        ]);
+      const keys = new Set(asked);
+      const today = chinaDate(s.clock.now());
+      const last = q.to.slice(0, 7) > today.slice(0, 7) ? today : q.to;
+      const months = Array.from({ length: q.months }, (_, i) => {
+        const first = shiftMonths(`${last.slice(0, 7)}-01`, i - q.months + 1);
+        const end = shiftMonths(first, 1);
+        const lastDay = shiftDay(end, -1);
+        const partial = first <= today && today < lastDay;
+        return { month: first.slice(0, 7), from: first, to: partial ? today : lastDay, partial };
+      });
+      const level = node.path.split('.').length + 1;
+      const results: { cells: Cell[]; at: number }[] = [];
+      // Three months at a time: the pool is shared with everyone else's requests.
+      for (let i = 0; i < months.length; i += 3) {
+        results.push(
+          ...(await Promise.all(
+            months.slice(i, i + 3).map((m) =>
+              m.from > today
+                ? Promise.resolve({ cells: [] as Cell[], at: Date.now() })
+                : computeAll(actor, node, level, m.from, m.to, (src) => {
+                    const k = new Set<string>();
+                    for (const f of src.figures(actor)) if (keys.has(f.key)) k.add(f.key);
+                    return k;
+                  }),
+            ),
+          )),
+        );
+      }
+      const totals = results.map((r) => sumCells(r.cells).total);
+      return {
+        area: { id: node.id, name: node.name, kind: node.kind },
+        computedAt: new Date(Math.min(...results.map((r) => r.at))).toISOString(),
+        months,
+        series: asked.map((k, i) => {
+          const f = chosen[i]!;
+          return {
+            key: k,
+            name: f[ctx.lang],
+            unit: f.unit,
+            better: f.better ?? null,
+            values: totals.map((t, m) =>
+              months[m]!.from > today
+                ? null
+                : figureValue(f.unit, t.get(k)?.n ?? 0, t.get(k)?.d ?? (f.unit === 'count' ? null : 0)),
+            ),
+          };
         }),
       };
     },

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, stayLoggedIn, type TestApp } from '../../../../test/helpers/app.js';
 import { areaIdByCode } from '../../../../test/helpers/db.js';
-import { previousPeriod } from './dashboard.service.js';
+import { comparePeriod, previousPeriod } from './dashboard.service.js';
 
 /**
  * The dashboard (docs/indicators.md): registry figures on a hand-made community, visits and
@@ -84,6 +84,74 @@ describe('the period before', () => {
     expect(previousPeriod('2026-01-01', '2026-12-31')).toEqual({ from: '2025-01-01', to: '2025-12-31' });
     expect(previousPeriod('2026-11-11', '2026-11-20')).toEqual({ from: '2026-11-01', to: '2026-11-10' });
     expect(previousPeriod('2026-03-01', '2026-03-01')).toEqual({ from: '2026-02-28', to: '2026-02-28' });
+  });
+});
+
+describe('like with like: what a period is compared with', () => {
+  it('compares the days so far with the same days of the period before, or a year before', () => {
+    // This month on the 20th: 1–20 Nov against 1–20 Oct, never the whole of October.
+    expect(comparePeriod('2026-11-01', '2026-11-30', '2026-11-20')).toEqual({
+      through: '2026-11-20',
+      from: '2026-10-01',
+      to: '2026-10-20',
+      compare: 'previous',
+      unit: 'month',
+      shift: 1,
+      partial: true,
+    });
+    // The same days a year before.
+    expect(comparePeriod('2026-11-01', '2026-11-30', '2026-11-20', 'year')).toMatchObject({
+      from: '2025-11-01',
+      to: '2025-11-20',
+      shift: 12,
+      partial: true,
+    });
+    // 1–30 March against February, which has only 28 days.
+    expect(comparePeriod('2026-03-01', '2026-03-31', '2026-03-30')).toMatchObject({
+      through: '2026-03-30',
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
+    // On the month's last day the month is whole: the whole month before.
+    expect(comparePeriod('2026-03-01', '2026-03-31', '2026-03-31')).toMatchObject({
+      through: '2026-03-31',
+      from: '2026-02-01',
+      to: '2026-02-28',
+      partial: false,
+    });
+    // A quarter so far (two months and 20 days) against the previous quarter's same days.
+    expect(comparePeriod('2026-10-01', '2026-12-31', '2026-11-20')).toMatchObject({
+      through: '2026-11-20',
+      from: '2026-07-01',
+      to: '2026-08-20',
+      shift: 3,
+    });
+    // Two whole months so far map onto two whole months (30 Nov is a month's end: 31 Aug).
+    expect(comparePeriod('2026-10-01', '2026-12-31', '2026-11-30')).toMatchObject({
+      from: '2026-07-01',
+      to: '2026-08-31',
+    });
+    // A leap day a year on.
+    expect(comparePeriod('2028-02-01', '2028-02-29', '2028-03-05', 'year')).toMatchObject({
+      from: '2027-02-01',
+      to: '2027-02-28',
+      partial: false,
+    });
+    // Days that are not whole months: as many days before, counting the days so far.
+    expect(comparePeriod('2026-11-11', '2026-11-30', '2026-11-20')).toMatchObject({
+      through: '2026-11-20',
+      from: '2026-11-01',
+      to: '2026-11-10',
+      unit: 'day',
+      shift: 10,
+    });
+    // A period in the past or the future is taken whole.
+    expect(comparePeriod('2026-12-01', '2026-12-31', '2026-11-20')).toMatchObject({
+      through: '2026-12-31',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      partial: false,
+    });
   });
 });
 
@@ -191,8 +259,9 @@ describe('registry figures, hand-computed', () => {
 
 describe('case and visit figures agree with their pages and their lists', () => {
   it('cases: the indicators page for the same area and period, and the drill-down lists', async () => {
-    const period = 'from=2026-09-01&to=2026-11-30';
-    const d = await dash(street, `areaId=${A.youyi}&${period}`);
+    // The quarter runs to 30 Nov; the dashboard counts its days so far, up to today (20 Nov).
+    const d = await dash(street, `areaId=${A.youyi}&from=2026-09-01&to=2026-11-30`);
+    const period = 'from=2026-09-01&to=2026-11-20';
     const page = (await street.get(`/api/cases/indicators?areaId=${A.youyi}&${period}`)).json();
     for (const k of [
       'reported',
@@ -357,5 +426,125 @@ describe('cache, export and bad input', () => {
     await bad('/api/dashboard?from=2026-02-30&to=2026-03-01', 'query.from');
     await bad(`/api/dashboard/map?${MONTH}&figure=nope`, 'query.figure');
     expect((await street.get(`/api/dashboard?areaId=999999999&${MONTH}`)).statusCode).toBe(404);
+  });
+});
+
+describe('like periods and the parts that make the whole, on cases filed by hand', () => {
+  /** Cases in 样板社区 (no other case there), each filed at its day, 12:00 China time. */
+  const filed: [day: string, areaId: () => number][] = [
+    ['2026-10-05', () => A.g1],
+    ['2026-10-06', () => A.c], // at the community itself, in no grid
+    ['2026-10-25', () => A.g1], // after the 20th: not in the same days as 1–20 Nov
+    ['2026-10-26', () => A.g2],
+    ['2026-10-27', () => A.g2],
+    ['2026-11-03', () => A.c], // in no grid
+    ['2026-11-15', () => A.g1],
+    ['2026-11-16', () => A.g2],
+  ];
+
+  beforeAll(async () => {
+    for (const [day, areaId] of filed) {
+      t.clock.set(new Date(`${day}T12:00:00+08:00`));
+      const r = await street.post('/api/cases', {
+        type: 'event',
+        category: 'environment.exposed_garbage',
+        title: `看板同期测试 ${day}`,
+        areaId: areaId(),
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    t.clock.set(new Date('2026-11-20T04:00:00Z'));
+  });
+
+  type Full = Dash & {
+    through: string;
+    previous: { from: string; to: string; partial: boolean; compare: string };
+    unassigned: { values: Record<string, number | null> } | null;
+    childKind: string | null;
+  };
+
+  it('this month so far (1–20 Nov) against 1–20 Oct, or a year before, never the whole of October', async () => {
+    const d = (await dash(street, `areaId=${A.c}&${MONTH}`)) as Full;
+    expect(d.through).toBe('2026-11-20');
+    expect(d.previous).toMatchObject({ from: '2026-10-01', to: '2026-10-20', partial: true });
+    expect(fig(d, 'cases.reported').value).toBe(3);
+    expect(fig(d, 'cases.reported').previous).toBe(2); // 5 and 6 Oct; not the 25th–27th
+    // The list behind the figure is the days counted.
+    expect(fig(d, 'cases.reported').drill!.query).toMatchObject({ from: '2026-11-01', to: '2026-11-20' });
+    expect(await drillTotal(street, fig(d, 'cases.reported'))).toBe(3);
+
+    const y = (await dash(street, `areaId=${A.c}&${MONTH}&compare=year`)) as Full;
+    expect(y.previous).toMatchObject({ from: '2025-11-01', to: '2025-11-20', compare: 'year' });
+    expect(fig(y, 'cases.reported').previous).toBe(0);
+
+    // October, finished: the whole of it against the whole of September.
+    const oct = (await dash(street, `areaId=${A.c}&from=2026-10-01&to=2026-10-31`)) as Full;
+    expect([oct.through, oct.previous.from, oct.previous.to, oct.previous.partial]).toEqual([
+      '2026-10-31',
+      '2026-09-01',
+      '2026-09-30',
+      false,
+    ]);
+    expect([fig(oct, 'cases.reported').value, fig(oct, 'cases.reported').previous]).toEqual([5, 0]);
+
+    // 11–30 Nov on the 20th: ten days so far against the ten days before.
+    const days = (await dash(street, `areaId=${A.c}&from=2026-11-11&to=2026-11-30`)) as Full;
+    expect(days.previous).toMatchObject({ from: '2026-11-01', to: '2026-11-10' });
+    expect([fig(days, 'cases.reported').value, fig(days, 'cases.reported').previous]).toEqual([2, 1]);
+  });
+
+  it('shows what lies in no grid as its own row, so the grids and that row add up to the community', async () => {
+    // A person registered at the community itself, in no grid.
+    await t.db
+      .insertInto('people')
+      .values({ areaId: A.c, name: '未落', residenceType: 'registered' } as never)
+      .execute();
+    const d = (await dash(street, `areaId=${A.c}&${MONTH}`)) as Full;
+    expect(d.childKind).toBe('grid');
+    const rest = d.unassigned!.values;
+    expect(rest['cases.reported']).toBe(1); // filed 3 Nov at the community
+    expect(rest['cases.open']).toBe(2); // 6 Oct and 3 Nov, neither closed
+    expect(rest['registry.people']).toBe(1);
+    // Figures with nothing outside the grids have no entry in the row.
+    expect(rest['registry.households']).toBeUndefined();
+    const byId = new Map(d.children.map((c) => [c.id, c.values]));
+    expect(byId.get(A.g1)!['cases.open']).toBe(3);
+    expect(byId.get(A.g2)!['cases.open']).toBe(3);
+    expect(fig(d, 'cases.open').value).toBe(8);
+    // Every count adds up: the grids plus the row make the community's figure.
+    for (const f of d.figures.filter((x) => x.key.startsWith('cases.') || x.key.startsWith('registry.'))) {
+      if (f.denominator !== undefined && f.denominator !== null) continue; // rates: not a sum
+      const parts = d.children.reduce((a, c) => a + (c.values[f.key] ?? 0), 0) + (rest[f.key] ?? 0);
+      expect(parts, f.key).toBe(f.value);
+    }
+    // At a grid nothing lies outside its children but what was filed at the grid itself.
+    const g = (await dash(street, `areaId=${A.g1}&${MONTH}`)) as Full;
+    expect(g.childKind).toBe('building'); // its one child here is a building
+    expect(g.unassigned!.values['cases.open']).toBe(3); // filed at the grid itself
+    expect(g.children.reduce((a, c) => a + (c.values['cases.open'] ?? 0), 0)).toBe(0);
+
+    // The export has the row too.
+    const r = await street.post('/api/dashboard/export', { areaId: A.c, ...MONTH_BODY });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual(expect.arrayContaining(['未落网格']));
+  });
+
+  it('gives the trend month by month, the running month up to today', async () => {
+    const r = await street.get(
+      `/api/dashboard/trend?areaId=${A.c}&to=2026-11-30&months=3&figures=cases.reported,cases.closed`,
+    );
+    expect(r.statusCode, r.body).toBe(200);
+    const tr = r.json();
+    expect(tr.months).toEqual([
+      { month: '2026-09', from: '2026-09-01', to: '2026-09-30', partial: false },
+      { month: '2026-10', from: '2026-10-01', to: '2026-10-31', partial: false },
+      { month: '2026-11', from: '2026-11-01', to: '2026-11-20', partial: true },
+    ]);
+    expect(tr.series[0]).toMatchObject({ key: 'cases.reported', values: [0, 5, 3] });
+    expect(tr.series[1].values).toEqual([0, 0, 0]);
+    // A stock figure has no trend; the field is named.
+    const bad = await street.get(`/api/dashboard/trend?to=2026-11-30&figures=registry.people`);
+    expect([bad.statusCode, bad.json().issues?.[0]?.path]).toEqual([400, 'query.figures']);
   });
 });

@@ -5,8 +5,10 @@ import {
   Button,
   Card,
   Col,
+  Collapse,
   Empty,
   Row,
+  Segmented,
   Select,
   Skeleton,
   Space,
@@ -20,25 +22,53 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { download } from '../../app/api.js';
-import { type TFunction, useT } from '../../app/i18n.js';
+import { type MessageKey, type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import { type Period, PeriodPicker } from '../cases/period.js';
+import { type ChartOption, EChart, registerAreas } from './charts.js';
 import {
   type Dashboard,
   type DashboardFigure,
   dashboardKeys,
   useDashboard,
-  useDashboardMap,
+  useDashboardTrend,
 } from './queries.js';
-import { Choropleth, DashFigureCard, formatValue, readDashPeriod, SECTIONS } from './shared.js';
+import {
+  bandsOf,
+  compareText,
+  DashFigureCard,
+  formatValue,
+  NO_VALUE,
+  readDashPeriod,
+  SECTIONS,
+  unassignedLabel,
+  vsWord,
+} from './shared.js';
 import './dashboard.css';
 
 const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
-/** The map's figure unless the URL picks one: open cases. */
+/** The map's and the ranking's figure unless the URL picks one: open cases. */
 const DEFAULT_MAP_FIGURE = 'cases.open';
 const DEFAULT_RANK_FIGURE = 'cases.open';
+
+/** The few figures on top, in order (a figure the user may not see is left out). */
+const KEY_FIGURES = [
+  'registry.people',
+  'cases.reported',
+  'cases.closed',
+  'cases.open',
+  'cases.overdue',
+  'cases.closureRate',
+  'visits.done',
+  'registry.floatingRegistrationRate',
+];
+
+/** The trend lines: flow counts month by month. */
+const TREND_FIGURES = ['cases.reported', 'cases.closed', 'visits.done', 'visits.patrols'];
+
+const PALETTE = ['#1f6feb', '#2fb67c', '#f5a623', '#8f5cf7', '#ef5b5b', '#13a8a8', '#a0a7b4'];
 
 /** Figures as Select options, grouped by section. */
 function figureOptions(t: TFunction, figures: DashboardFigure[]) {
@@ -67,8 +97,16 @@ export function drillTo(f: DashboardFigure): string | null {
   return qs ? `${f.drill.path}?${qs}` : f.drill.path;
 }
 
+/** The name of the level below ("网格", "grid"), for sentences. */
+function kindName(t: TFunction, lang: string, kind: string | null): string {
+  if (!kind) return t('dash.rankName');
+  const name = t(`areaKind.${kind}` as MessageKey);
+  return lang === 'en' ? name.toLowerCase() : name;
+}
+
 export default function DashboardPage() {
   const t = useT();
+  const { lang } = useI18n();
   const mobile = useIsMobile();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -76,7 +114,8 @@ export default function DashboardPage() {
   const [sp, setSp] = useSearchParams();
   const areaId = num(sp.get('areaId'));
   const period = readDashPeriod(sp);
-  const params = { areaId, from: period.from, to: period.to };
+  const compare: 'year' | undefined = sp.get('compare') === 'year' ? 'year' : undefined;
+  const params = { areaId, from: period.from, to: period.to, compare };
   const view = useDashboard(params);
   const [exporting, setExporting] = useState(false);
 
@@ -102,7 +141,7 @@ export default function DashboardPage() {
     try {
       const name = await download(
         '/api/dashboard/export',
-        { areaId: view.data?.area.id ?? areaId, from: period.from, to: period.to },
+        { areaId: view.data?.area.id ?? areaId, from: period.from, to: period.to, compare },
         `dashboard-${period.from}-${period.to}.xlsx`,
       );
       ok(t('dash.exported', { name }));
@@ -170,12 +209,26 @@ export default function DashboardPage() {
           )}
           {d ? <Freshness d={d} /> : null}
         </div>
-        <div style={{ minWidth: 0, maxWidth: '100%', overflowX: 'auto' }}>
-          <PeriodPicker value={period} onChange={setPeriod} />
+        <div className="jy-dash-toolbar-row" style={{ justifyContent: 'flex-start' }}>
+          <div style={{ minWidth: 0, maxWidth: '100%', overflowX: 'auto' }}>
+            <PeriodPicker value={period} onChange={setPeriod} />
+          </div>
+          <Segmented
+            size="small"
+            value={compare ?? 'previous'}
+            onChange={(v) => update({ compare: v === 'year' ? 'year' : undefined })}
+            options={[
+              { value: 'previous', label: t('dashx.compare.previous') },
+              { value: 'year', label: t('dashx.compare.year') },
+            ]}
+            aria-label={t('dashx.compare')}
+            data-testid="dash-compare-with"
+          />
         </div>
         {d ? (
           <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="dash-compare">
-            {t('dash.compareWith', { from: d.previous.from, to: d.previous.to })}
+            {compareText(t, lang, d.previous)}
+            {d.previous.partial ? ` · ${t('dashx.through', { day: d.through })}` : ''}
           </Typography.Text>
         ) : null}
       </div>
@@ -199,15 +252,24 @@ export default function DashboardPage() {
           data-area={d.area.id}
           data-loading={view.isPlaceholderData ? '1' : '0'}
         >
-          <Figures d={d} onOpen={(f) => navigate(drillTo(f) ?? '')} />
+          <KeyFigures d={d} onOpen={(f) => navigate(drillTo(f) ?? '')} />
+          <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+            <Col xs={24} xl={14}>
+              <Trend d={d} mobile={mobile} />
+            </Col>
+            <Col xs={24} xl={10}>
+              <Breakdowns d={d} mobile={mobile} />
+            </Col>
+          </Row>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} xl={10}>
               <Ranking d={d} sp={sp} update={update} onOpen={openArea} />
             </Col>
             <Col xs={24} xl={14}>
-              <GridMap d={d} sp={sp} update={update} onOpen={openArea} mobile={mobile} />
+              <AreaMap d={d} sp={sp} update={update} onOpen={openArea} mobile={mobile} />
             </Col>
           </Row>
+          <AllFigures d={d} onOpen={(f) => navigate(drillTo(f) ?? '')} />
         </div>
       )}
     </>
@@ -234,9 +296,9 @@ function DashSkeleton({ mobile }: { mobile: boolean }) {
   return (
     <div data-testid="dash-loading">
       <Row gutter={[12, 12]}>
-        {Array.from({ length: mobile ? 4 : 12 }, (_, i) => (
+        {Array.from({ length: mobile ? 4 : 8 }, (_, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
-          <Col key={i} xs={12} sm={8} lg={6} xl={4}>
+          <Col key={i} xs={12} sm={8} lg={6}>
             <Card size="small">
               <Skeleton active title={false} paragraph={{ rows: 2 }} />
             </Card>
@@ -250,34 +312,196 @@ function DashSkeleton({ mobile }: { mobile: boolean }) {
   );
 }
 
-function Figures({ d, onOpen }: { d: Dashboard; onOpen: (f: DashboardFigure) => void }) {
+/** The few figures that matter most, large, each with its like-period comparison. */
+function KeyFigures({ d, onOpen }: { d: Dashboard; onOpen: (f: DashboardFigure) => void }) {
   const t = useT();
-  const sections = [...SECTIONS, ...new Set(d.figures.map((f) => f.section))].filter(
-    (s, i, all) => all.indexOf(s) === i && d.figures.some((f) => f.section === s),
+  const byKey = new Map(d.figures.map((f) => [f.key, f]));
+  const shown = KEY_FIGURES.map((k) => byKey.get(k)).filter((f): f is DashboardFigure => !!f);
+  // A role that sees none of them (a custom role): the first figures it sees.
+  const figures = shown.length ? shown : d.figures.slice(0, 8);
+  const vs = vsWord(t, d.previous);
+  return (
+    <section data-testid="dash-key-figures" aria-label={t('dashx.keyFigures')}>
+      <Row gutter={[12, 12]}>
+        {figures.map((f) => (
+          <Col key={f.key} xs={12} sm={8} lg={6}>
+            <DashFigureCard
+              f={f}
+              big
+              vs={vs}
+              previousRange={d.previous}
+              onOpen={f.drill ? () => onOpen(f) : undefined}
+            />
+          </Col>
+        ))}
+      </Row>
+    </section>
+  );
+}
+
+/** "1月" / "Jan", with the year on January and on the first month shown. */
+function monthLabel(lang: string, month: string, first: boolean): string {
+  const m = dayjs(`${month}-01`);
+  if (lang === 'en') return m.month() === 0 || first ? m.format('MMM YY') : m.format('MMM');
+  return m.month() === 0 || first ? `${m.year()}年${m.month() + 1}月` : `${m.month() + 1}月`;
+}
+
+function Trend({ d, mobile }: { d: Dashboard; mobile: boolean }) {
+  const t = useT();
+  const { lang } = useI18n();
+  const keys = TREND_FIGURES.filter((k) => d.figures.some((f) => f.key === k));
+  const trend = useDashboardTrend(
+    { areaId: d.area.id, to: d.through, figures: keys.join(',') },
+    { enabled: keys.length > 0 },
+  );
+  const tr = trend.data;
+  const option = useMemo<ChartOption | null>(() => {
+    if (!tr) return null;
+    const labels = tr.months.map((m, i) => monthLabel(lang, m.month, i === 0));
+    return {
+      color: PALETTE,
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0, type: 'scroll' },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (params: unknown) => {
+          const ps = params as {
+            dataIndex: number;
+            marker: string;
+            seriesName: string;
+            value: number | null;
+          }[];
+          const m = tr.months[ps[0]?.dataIndex ?? 0]!;
+          const head = m.partial
+            ? t('dashx.trendNote', { month: labels[ps[0]?.dataIndex ?? 0]!, day: m.to })
+            : labels[ps[0]?.dataIndex ?? 0]!;
+          return [head, ...ps.map((p) => `${p.marker}${p.seriesName}　${p.value ?? '—'}`)].join('<br/>');
+        },
+      },
+      xAxis: { type: 'category', data: labels, boundaryGap: false, axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
+      series: tr.series.map((s) => ({
+        type: 'line' as const,
+        name: s.name,
+        data: s.values,
+        smooth: true,
+        symbolSize: 6,
+        areaStyle: s.key === 'cases.reported' ? { opacity: 0.08 } : undefined,
+      })),
+    };
+  }, [tr, lang, t]);
+
+  return (
+    <Card size="small" title={t('dashx.trend')} data-testid="dash-trend">
+      {keys.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashx.noData')} />
+      ) : trend.error && !tr ? (
+        <ErrorState compact error={trend.error} onRetry={() => void trend.refetch()} />
+      ) : !option ? (
+        <Skeleton.Node active style={{ width: '100%', height: mobile ? 220 : 280 }} />
+      ) : (
+        <EChart
+          option={option}
+          height={mobile ? 240 : 300}
+          ariaLabel={t('dashx.trend')}
+          data-testid="dash-trend-chart"
+        />
+      )}
+    </Card>
+  );
+}
+
+/** Breakdowns of the period's figures: cases by type, people by residence type, by age. */
+function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
+  const t = useT();
+  const [which, setWhich] = useState<'caseTypes' | 'residence' | 'age' | 'tags'>('caseTypes');
+  const parts = (prefix: string) =>
+    d.figures
+      .filter((f) => f.key.startsWith(prefix) && f.key.split('.').length === prefix.split('.').length)
+      .map((f) => ({
+        // Short names on a chart: "网格事件上报数" → "网格事件", "Aged 18-34" → "18-34".
+        name: f.name.replace(/上报数$|\s+reported$|^Aged\s+/, ''),
+        value: f.value ?? 0,
+        key: f.key,
+      }));
+  const groups = {
+    caseTypes: parts('cases.reported.'),
+    residence: parts('registry.people.'),
+    age: parts('registry.age.'),
+    tags: parts('registry.tag.'),
+  };
+  const available = (Object.keys(groups) as (keyof typeof groups)[]).filter((k) => groups[k].length > 0);
+  const current = available.includes(which) ? which : available[0];
+  const data = current ? groups[current] : [];
+  const empty = data.every((x) => !x.value);
+  const bar = current === 'age' || current === 'tags';
+  const option = useMemo<ChartOption>(
+    () =>
+      bar
+        ? {
+            color: PALETTE,
+            grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+            tooltip: { trigger: 'axis' },
+            xAxis: {
+              type: 'category',
+              data: data.map((x) => x.name),
+              axisLabel: { interval: 0, rotate: data.length > 6 ? 30 : 0 },
+            },
+            yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
+            series: [
+              {
+                type: 'bar',
+                data: data.map((x) => x.value),
+                barMaxWidth: 28,
+                itemStyle: { borderRadius: [4, 4, 0, 0] },
+                label: { show: true, position: 'top' },
+              },
+            ],
+          }
+        : {
+            color: PALETTE,
+            tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
+            legend: { bottom: 0, type: 'scroll' },
+            series: [
+              {
+                type: 'pie',
+                radius: ['42%', '68%'],
+                center: ['50%', '45%'],
+                data: data.map((x) => ({ name: x.name, value: x.value })),
+                label: { formatter: '{b}\n{c}' },
+              },
+            ],
+          },
+    [bar, data],
   );
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="dash-figures">
-      {sections.map((s) => (
-        <section key={s} data-testid={`dash-section-${s}`}>
-          <Typography.Title level={5} className="jy-dash-section-title">
-            {sectionName(t, s)}
-          </Typography.Title>
-          <Row gutter={[12, 12]}>
-            {d.figures
-              .filter((f) => f.section === s)
-              .map((f) => (
-                <Col key={f.key} xs={12} sm={8} lg={6} xl={4}>
-                  <DashFigureCard
-                    f={f}
-                    previousRange={d.previous}
-                    onOpen={f.drill ? () => onOpen(f) : undefined}
-                  />
-                </Col>
-              ))}
-          </Row>
-        </section>
-      ))}
-    </Space>
+    <Card
+      size="small"
+      title={
+        available.length > 1 ? (
+          <Segmented
+            size="small"
+            value={current}
+            onChange={(v) => setWhich(v as typeof which)}
+            options={available.map((k) => ({ value: k, label: t(`dashx.breakdown.${k}`) }))}
+            data-testid="dash-breakdown-pick"
+          />
+        ) : current ? (
+          t(`dashx.breakdown.${current}`)
+        ) : null
+      }
+      data-testid="dash-breakdown"
+    >
+      {!current || empty ? (
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={t('dashx.noData')}
+          style={{ height: mobile ? 220 : 280, display: 'grid', placeContent: 'center' }}
+        />
+      ) : (
+        <EChart option={option} height={mobile ? 240 : 300} data-testid="dash-breakdown-chart" />
+      )}
+    </Card>
   );
 }
 
@@ -292,15 +516,26 @@ function pickFigure(d: Dashboard, asked: string | null, fallback: string): Dashb
   return d.figures.find((f) => f.key === asked) ?? d.figures.find((f) => f.key === fallback) ?? d.figures[0];
 }
 
+type RankRow = {
+  id: number;
+  name: string;
+  value: number | null;
+  rank: number | null;
+  rest?: boolean;
+};
+
 function Ranking({ d, sp, update, onOpen }: PanelProps) {
   const t = useT();
+  const { lang } = useI18n();
   const figure = pickFigure(d, sp.get('rank'), DEFAULT_RANK_FIGURE);
   const [order, setOrder] = useState<SortOrder>('descend');
-  const rows = useMemo(() => {
+  const rest = figure ? d.unassigned?.values[figure.key] : undefined;
+  const label = unassignedLabel(t, d.childKind);
+  const rows = useMemo<RankRow[]>(() => {
     if (!figure) return [];
     const sign = order === 'ascend' ? 1 : -1;
-    return [...d.children]
-      .map((c) => ({ ...c, value: c.values[figure.key] ?? null }))
+    const ranked: RankRow[] = [...d.children]
+      .map((c) => ({ id: c.id, name: c.name, value: c.values[figure.key] ?? null, rank: null }))
       .sort((a, b) => {
         if (a.value === null && b.value === null) return 0;
         if (a.value === null) return 1;
@@ -308,7 +543,10 @@ function Ranking({ d, sp, update, onOpen }: PanelProps) {
         return sign * (a.value - b.value);
       })
       .map((c, i) => ({ ...c, rank: i + 1 }));
-  }, [d.children, figure, order]);
+    // What the children do not hold: its own row, last, so the rows add up to the total.
+    if (rest !== undefined) ranked.push({ id: -1, name: label, value: rest, rank: null, rest: true });
+    return ranked;
+  }, [d.children, figure, order, rest, label]);
 
   return (
     <Card
@@ -331,79 +569,205 @@ function Ranking({ d, sp, update, onOpen }: PanelProps) {
         ) : null
       }
     >
-      {d.children.length === 0 || !figure ? (
+      {(d.children.length === 0 && rest === undefined) || !figure ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dash.noChildren')} />
       ) : (
-        <Table
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={rows}
-          scroll={rows.length > 12 ? { y: 440 } : undefined}
-          onChange={(_p, _f, sorter) => {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            setOrder(s?.order ?? 'descend');
-          }}
-          onRow={(r) => ({
-            onClick: () => onOpen(r.id),
-            style: { cursor: 'pointer' },
-            'data-testid': `rank-row-${r.id}`,
-          })}
-          columns={[
-            { title: t('dash.rankNo'), dataIndex: 'rank', width: 56, align: 'center' as const },
-            {
-              title: t('dash.rankName'),
-              dataIndex: 'name',
-              render: (v: string, r) => (
-                <Typography.Link
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    onOpen(r.id);
-                  }}
-                  data-testid={`rank-open-${r.id}`}
-                >
-                  {v}
-                </Typography.Link>
-              ),
-            },
-            {
-              title: figure.name,
-              dataIndex: 'value',
-              align: 'right' as const,
-              sorter: true,
-              sortOrder: order,
-              sortDirections: ['descend', 'ascend', 'descend'],
-              render: (v: number | null) => (
-                <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatValue(t, figure.unit, v)}</span>
-              ),
-            },
-          ]}
-        />
+        <>
+          <Table<RankRow>
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={rows}
+            scroll={rows.length > 12 ? { y: 440 } : undefined}
+            onChange={(_p, _f, sorter) => {
+              const s = Array.isArray(sorter) ? sorter[0] : sorter;
+              setOrder(s?.order ?? 'descend');
+            }}
+            onRow={(r) =>
+              r.rest
+                ? { 'data-testid': 'rank-row-unassigned', className: 'jy-dash-rest-row' }
+                : {
+                    onClick: () => onOpen(r.id),
+                    style: { cursor: 'pointer' },
+                    'data-testid': `rank-row-${r.id}`,
+                  }
+            }
+            summary={() => (
+              <Table.Summary fixed>
+                <Table.Summary.Row className="jy-dash-total-row" data-testid="rank-total">
+                  <Table.Summary.Cell index={0} />
+                  <Table.Summary.Cell index={1}>
+                    <strong>{t('dashx.total')}</strong>
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={2} align="right">
+                    <strong style={{ fontVariantNumeric: 'tabular-nums' }}>
+                      {formatValue(t, figure.unit, figure.value)}
+                    </strong>
+                  </Table.Summary.Cell>
+                </Table.Summary.Row>
+              </Table.Summary>
+            )}
+            columns={[
+              {
+                title: t('dash.rankNo'),
+                dataIndex: 'rank',
+                width: 56,
+                align: 'center' as const,
+                render: (v: number | null) => v ?? '—',
+              },
+              {
+                title: t('dash.rankName'),
+                dataIndex: 'name',
+                render: (v: string, r) =>
+                  r.rest ? (
+                    <Typography.Text type="secondary" data-testid="rank-unassigned-name">
+                      {v}
+                    </Typography.Text>
+                  ) : (
+                    <Typography.Link
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onOpen(r.id);
+                      }}
+                      data-testid={`rank-open-${r.id}`}
+                    >
+                      {v}
+                    </Typography.Link>
+                  ),
+              },
+              {
+                title: figure.name,
+                dataIndex: 'value',
+                align: 'right' as const,
+                sorter: true,
+                sortOrder: order,
+                sortDirections: ['descend', 'ascend', 'descend'],
+                render: (v: number | null, r) => (
+                  <span
+                    style={{ fontVariantNumeric: 'tabular-nums' }}
+                    data-testid={r.rest ? 'rank-unassigned-value' : undefined}
+                  >
+                    {formatValue(t, figure.unit, v)}
+                  </span>
+                ),
+              },
+            ]}
+          />
+          {rest !== undefined ? (
+            <Typography.Paragraph
+              type="secondary"
+              style={{ fontSize: 12, margin: '8px 0 0' }}
+              data-testid="rank-unassigned-note"
+            >
+              {t('dashx.unassignedNote', {
+                label,
+                area: d.area.name,
+                kind: kindName(t, lang, d.childKind),
+                value: `${figure.name} ${formatValue(t, figure.unit, rest)}`,
+                total: formatValue(t, figure.unit, figure.value),
+              })}
+            </Typography.Paragraph>
+          ) : null}
+        </>
       )}
     </Card>
   );
 }
 
-function GridMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boolean }) {
+/** The areas one level down coloured by a figure: an ECharts map over their boundaries. */
+function AreaMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boolean }) {
   const t = useT();
+  const { lang } = useI18n();
   const figure = pickFigure(d, sp.get('figure'), DEFAULT_MAP_FIGURE);
-  // The boundaries under the node, or under its grid when the node lies inside one.
-  const grid = [...d.trail].reverse().find((a) => a.kind === 'grid');
-  const root = d.area.kind === 'grid' || !grid ? d.area.id : grid.id;
-  const boundaries = useAreaMap(root);
-  const values = useDashboardMap(
-    { areaId: d.area.id, from: d.from, to: d.to, figure: figure?.key ?? '' },
-    { enabled: !!figure },
+  const boundaries = useAreaMap(d.area.id);
+  const childIds = useMemo(() => new Set(d.children.map((c) => c.id)), [d.children]);
+  const features = useMemo(
+    () =>
+      (boundaries.data?.features ?? []).filter(
+        (f) => childIds.has(f.id) && (f.boundary?.coordinates?.[0]?.length ?? 0) >= 4,
+      ),
+    [boundaries.data, childIds],
   );
-  const error = boundaries.error ?? values.error;
-  const loading = boundaries.isPending || (values.isPending && !!figure);
-  const withBoundary = new Set((boundaries.data?.features ?? []).map((f) => f.id));
-  const drawn = (values.data?.grids ?? []).filter((g) => withBoundary.has(g.id));
+  const mapName = useMemo(
+    () =>
+      features.length
+        ? registerAreas(`dash-${d.area.id}-${features.map((f) => f.id).join('.')}`, features)
+        : null,
+    [features, d.area.id],
+  );
+  const kind = kindName(t, lang, d.childKind);
+  const rest = figure ? d.unassigned?.values[figure.key] : undefined;
 
+  const option = useMemo<ChartOption | null>(() => {
+    if (!mapName || !figure) return null;
+    const names = new Map(d.children.map((c) => [String(c.id), c.name]));
+    const values = d.children
+      .filter((c) => features.some((f) => f.id === c.id))
+      .map((c) => ({ name: String(c.id), value: c.values[figure.key] ?? null }));
+    const bands = bandsOf(
+      values.map((v) => v.value),
+      figure.unit,
+      figure.better,
+    );
+    const show = (v: unknown) =>
+      formatValue(t, figure.unit, typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: unknown) => {
+          const x = p as { name: string; value: number };
+          return `${names.get(x.name) ?? ''}<br/><b>${figure.name}：${show(x.value)}</b>`;
+        },
+      },
+      visualMap: bands.length
+        ? {
+            type: 'piecewise',
+            pieces: bands.map((b) => ({ min: b.min, max: b.max, color: b.color, label: undefined })),
+            formatter: (a: unknown, b: unknown) => (a === b ? show(a) : `${show(a)} – ${show(b)}`),
+            left: 0,
+            bottom: 0,
+            itemWidth: 14,
+            itemHeight: 10,
+            textStyle: { fontSize: 11 },
+            outOfRange: { color: NO_VALUE.light },
+          }
+        : undefined,
+      series: [
+        {
+          type: 'map',
+          map: mapName,
+          roam: false,
+          aspectScale: 0.88,
+          layoutCenter: ['50%', '46%'],
+          layoutSize: '92%',
+          // '-': no value (a rate without a denominator), drawn grey.
+          data: values.map((v) => ({ name: v.name, value: v.value ?? ('-' as const) })),
+          itemStyle: { borderColor: '#ffffff', borderWidth: 1.5, areaColor: NO_VALUE.light },
+          emphasis: {
+            label: { show: true, fontWeight: 700 },
+            itemStyle: { areaColor: '#ffd666', borderColor: '#1f1f1f' },
+          },
+          select: { disabled: true },
+          label: {
+            show: !mobile || values.length <= 12,
+            fontSize: 11,
+            color: '#1f1f1f',
+            formatter: (p: unknown) => {
+              const x = p as { name: string; value: number };
+              return `${names.get(x.name) ?? ''}\n{v|${show(x.value)}}`;
+            },
+            rich: { v: { fontWeight: 700, fontSize: 12 } },
+          },
+        },
+      ],
+    };
+  }, [mapName, figure, d.children, features, t, mobile]);
+
+  const error = boundaries.error;
   return (
     <Card
       size="small"
-      title={t('dash.map')}
+      title={t('dashx.map', { kind: d.childKind ? t(`areaKind.${d.childKind}` as MessageKey) : '' })}
       data-testid="dash-map"
       extra={
         figure ? (
@@ -422,35 +786,91 @@ function GridMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boole
       }
     >
       {error ? (
-        <ErrorState
-          compact
-          error={error}
-          onRetry={() => {
-            void boundaries.refetch();
-            void values.refetch();
-          }}
-        />
-      ) : loading ? (
+        <ErrorState compact error={error} onRetry={() => void boundaries.refetch()} />
+      ) : boundaries.isPending ? (
         <Skeleton.Node active style={{ width: '100%', height: 300 }} />
-      ) : !values.data || drawn.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dash.noBoundaries')} />
+      ) : !option ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashx.noBoundaries')} />
       ) : (
         <>
-          <Choropleth
-            features={boundaries.data?.features ?? []}
-            grids={drawn}
-            unit={values.data.figure.unit}
-            better={values.data.figure.better}
-            height={mobile ? 280 : 400}
-            labels={drawn.length <= 40}
-            onOpen={(id) => (id === d.area.id ? undefined : onOpen(id))}
+          <EChart
+            option={option}
+            height={mobile ? 300 : 420}
+            onClick={(id) => {
+              const n = Number(id);
+              if (childIds.has(n)) onOpen(n);
+            }}
+            ariaLabel={t('dashx.map', { kind })}
             data-testid="dash-choropleth"
           />
+          {rest !== undefined && figure ? (
+            <Typography.Paragraph
+              type="secondary"
+              style={{ fontSize: 12, margin: 0 }}
+              data-testid="map-unassigned"
+            >
+              {t('dashx.mapUnassigned', { value: formatValue(t, figure.unit, rest), kind })}
+            </Typography.Paragraph>
+          ) : null}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t(mobile ? 'dash.mapHintTouch' : 'dash.mapHint')}
+            {t(mobile ? 'dashx.mapHintTouch' : 'dashx.mapHint')}
           </Typography.Text>
         </>
       )}
     </Card>
+  );
+}
+
+/** Every figure, by section, folded away under the charts. */
+function AllFigures({ d, onOpen }: { d: Dashboard; onOpen: (f: DashboardFigure) => void }) {
+  const t = useT();
+  const vs = vsWord(t, d.previous);
+  const sections = [...SECTIONS, ...new Set(d.figures.map((f) => f.section))].filter(
+    (s, i, all) => all.indexOf(s) === i && d.figures.some((f) => f.section === s),
+  );
+  return (
+    <Collapse
+      style={{ marginTop: 16, background: '#fff' }}
+      data-testid="dash-all"
+      items={[
+        {
+          key: 'all',
+          label: (
+            <Space size={12} wrap>
+              <strong>{t('dashx.allFigures', { n: d.figures.length })}</strong>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('dashx.allFiguresHint')}
+              </Typography.Text>
+            </Space>
+          ),
+          children: (
+            <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="dash-figures">
+              {sections.map((s) => (
+                <section key={s} data-testid={`dash-section-${s}`}>
+                  <Typography.Title level={5} className="jy-dash-section-title">
+                    {sectionName(t, s)}
+                  </Typography.Title>
+                  <Row gutter={[12, 12]}>
+                    {d.figures
+                      .filter((f) => f.section === s)
+                      .map((f) => (
+                        <Col key={f.key} xs={12} sm={8} lg={6} xl={4}>
+                          <DashFigureCard
+                            f={f}
+                            vs={vs}
+                            testPrefix="all"
+                            previousRange={d.previous}
+                            onOpen={f.drill ? () => onOpen(f) : undefined}
+                          />
+                        </Col>
+                      ))}
+                  </Row>
+                </section>
+              ))}
+            </Space>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -1,16 +1,17 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
 import dayjs from 'dayjs';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../app/api.js';
 import { useMe } from '../../app/auth.js';
-import { type MessageKey, useT } from '../../app/i18n.js';
+import { type MessageKey, useI18n, useT } from '../../app/i18n.js';
 import { ErrorState, Forbidden } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import type { CaseListItem } from '../cases/queries.js';
-import { type Dashboard, useDashboard, useDashboardMap, useLatestCases } from './queries.js';
-import { Choropleth, Clock, formatValue } from './shared.js';
+import { type ChartOption, EChart, registerAreas } from './charts.js';
+import { type Dashboard, useDashboard, useDashboardTrend, useLatestCases } from './queries.js';
+import { bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
 import './dashboard.css';
 
 /** The screen refreshes by itself this often. */
@@ -57,25 +58,73 @@ export default function ScreenPage() {
   return <Screen />;
 }
 
+/** The scale that fits the 1920×1080 design into a window, and the letterbox offsets. */
+function stageOf(w: number, h: number): { scale: number; left: number; top: number } {
+  const scale = Math.min(w / 1920, h / 1080);
+  return { scale, left: (w - 1920 * scale) / 2, top: (h - 1080 * scale) / 2 };
+}
+
+function useStage() {
+  const [stage, setStage] = useState(() => stageOf(window.innerWidth, window.innerHeight));
+  useEffect(() => {
+    const on = () => setStage(stageOf(window.innerWidth, window.innerHeight));
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, []);
+  return stage;
+}
+
+const TREND = ['cases.reported', 'cases.closed'];
+
 function Screen() {
   const t = useT();
+  const { lang } = useI18n();
   const navigate = useNavigate();
   const [sp, setSp] = useSearchParams();
   const areaId = num(sp.get('areaId'));
   const today = chinaToday();
+  const stage = useStage();
   const view = useDashboard({ areaId, from: today, to: today }, { refetchInterval: REFRESH_MS });
   const d = view.data;
-  const map = useDashboardMap(
-    { areaId: d?.area.id, from: today, to: today, figure: 'cases.open' },
-    { enabled: !!d, refetchInterval: REFRESH_MS },
-  );
-  // The boundaries under the node, or under its grid when the node lies inside one.
-  const grid = d ? [...d.trail].reverse().find((a) => a.kind === 'grid') : undefined;
-  const boundaries = useAreaMap(d ? (d.area.kind === 'grid' || !grid ? d.area.id : grid.id) : null);
+  const boundaries = useAreaMap(d ? d.area.id : null);
   const latest = useLatestCases(d?.area.id, { enabled: !!d, refetchInterval: REFRESH_MS });
+  const trendKeys = d ? TREND.filter((k) => d.figures.some((f) => f.key === k)) : [];
+  const trend = useDashboardTrend(
+    { areaId: d?.area.id, to: today, figures: trendKeys.join(',') },
+    { enabled: trendKeys.length > 0, refetchInterval: REFRESH_MS * 10 },
+  );
   // Asked for public cases only; checked again here, the wall being seen by everyone in the room.
   const latestCases = latest.data?.items.filter((c) => c.public);
-  const updatedAt = Math.max(view.dataUpdatedAt, map.dataUpdatedAt, latest.dataUpdatedAt);
+  const updatedAt = Math.max(view.dataUpdatedAt, latest.dataUpdatedAt);
+
+  const childIds = useMemo(() => new Set(d?.children.map((c) => c.id) ?? []), [d]);
+  const features = useMemo(
+    () =>
+      (boundaries.data?.features ?? []).filter(
+        (f) => childIds.has(f.id) && (f.boundary?.coordinates?.[0]?.length ?? 0) >= 4,
+      ),
+    [boundaries.data, childIds],
+  );
+  const mapName = useMemo(
+    () =>
+      d && features.length
+        ? registerAreas(`screen-${d.area.id}-${features.map((f) => f.id).join('.')}`, features)
+        : null,
+    [features, d],
+  );
+
+  const wrap = (body: ReactNode) => (
+    <div className="jy-screen-viewport">
+      <div
+        className="jy-screen jy-screen-stage"
+        data-testid="screen"
+        data-scale={stage.scale.toFixed(4)}
+        style={{ transform: `translate(${stage.left}px, ${stage.top}px) scale(${stage.scale})` }}
+      >
+        {body}
+      </div>
+    </div>
+  );
 
   if (view.error && !d) {
     return (
@@ -98,12 +147,15 @@ function Screen() {
   const open = figures.get('cases.open');
   const ranking = [...d.children]
     .map((c) => ({ ...c, value: c.values['cases.open'] ?? 0 }))
-    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
-  const top = Math.max(1, ...ranking.map((r) => r.value ?? 0));
+    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
+    .slice(0, 10);
+  const rest = d.unassigned?.values['cases.open'];
+  const restLabel = unassignedLabel(t, d.childKind);
   const openArea = (id: number) => setSp({ areaId: String(id) });
+  const kind = childKindName(t, d);
 
-  return (
-    <div className="jy-screen" data-testid="screen">
+  return wrap(
+    <>
       <header className="jy-screen-head">
         <div className="jy-screen-head-side">
           <Link to={`/dashboard?areaId=${d.area.id}`} className="jy-screen-back" data-testid="screen-back">
@@ -119,7 +171,11 @@ function Screen() {
             </span>
           ) : null}
         </div>
-        <h1 className="jy-screen-title" data-testid="screen-title">
+        <h1
+          className="jy-screen-title"
+          data-testid="screen-title"
+          title={t('screen.title', { area: d.area.name })}
+        >
           {t('screen.title', { area: d.area.name })}
         </h1>
         <div className="jy-screen-head-side right">
@@ -156,31 +212,115 @@ function Screen() {
       </section>
 
       <main className="jy-screen-main">
-        <Panel title={t('screen.ranking', { kind: childKindName(t, d) })} testId="screen-ranking">
-          {ranking.length === 0 ? (
-            <div className="jy-screen-empty">{t('dash.noChildren')}</div>
-          ) : (
-            <ol className="jy-screen-rank">
-              {ranking.slice(0, 12).map((r, i) => (
-                <li key={r.id}>
-                  <span className={`jy-screen-rank-no${i < 3 && (r.value ?? 0) > 0 ? ' top' : ''}`}>
-                    {i + 1}
-                  </span>
-                  <button type="button" className="jy-screen-rank-name" onClick={() => openArea(r.id)}>
-                    {r.name}
-                  </button>
-                  <span className="jy-screen-rank-bar">
-                    <i
-                      className="jy-screen-rank-fill"
-                      style={{ width: `${((r.value ?? 0) / top) * 100}%` }}
-                    />
-                  </span>
-                  <span className="jy-screen-rank-value">{r.value ?? '—'}</span>
-                </li>
-              ))}
-            </ol>
-          )}
-        </Panel>
+        <div className="jy-screen-col">
+          <Panel title={t('screen.ranking', { kind })} testId="screen-ranking">
+            {ranking.length === 0 ? (
+              <div className="jy-screen-empty">{t('dash.noChildren')}</div>
+            ) : (
+              <>
+                <EChart
+                  height={rest !== undefined ? 270 : 300}
+                  data-testid="screen-ranking-chart"
+                  onClick={(name) => {
+                    const r = ranking.find((x) => x.name === name);
+                    if (r) openArea(r.id);
+                  }}
+                  option={{
+                    grid: { left: 4, right: 44, top: 4, bottom: 4, containLabel: true },
+                    xAxis: { type: 'value', show: false, minInterval: 1 },
+                    yAxis: {
+                      type: 'category',
+                      inverse: true,
+                      data: ranking.map((r) => r.name),
+                      axisLine: { show: false },
+                      axisTick: { show: false },
+                      axisLabel: { color: '#dbe7ff', fontSize: 16, width: 150, overflow: 'truncate' },
+                    },
+                    series: [
+                      {
+                        type: 'bar',
+                        data: ranking.map((r) => r.value),
+                        barMaxWidth: 16,
+                        showBackground: true,
+                        backgroundStyle: { color: 'rgba(90, 150, 255, 0.1)', borderRadius: 8 },
+                        itemStyle: {
+                          borderRadius: 8,
+                          color: {
+                            type: 'linear',
+                            x: 0,
+                            y: 0,
+                            x2: 1,
+                            y2: 0,
+                            colorStops: [
+                              { offset: 0, color: '#2a72bf' },
+                              { offset: 1, color: '#4fd1ff' },
+                            ],
+                          },
+                        },
+                        label: {
+                          show: true,
+                          position: 'right',
+                          color: '#4fd1ff',
+                          fontSize: 16,
+                          fontWeight: 700,
+                        },
+                      },
+                    ],
+                  }}
+                />
+                {rest !== undefined ? (
+                  <div className="jy-screen-note" data-testid="screen-unassigned">
+                    {restLabel} {formatValue(t, 'count', rest)} · {t('dashx.total')}{' '}
+                    {open ? formatValue(t, open.unit, open.value) : '—'}
+                  </div>
+                ) : null}
+              </>
+            )}
+          </Panel>
+          <Panel title={t('dashx.screenTrend')} testId="screen-trend">
+            {trend.data ? (
+              <EChart
+                height={260}
+                data-testid="screen-trend-chart"
+                option={{
+                  color: ['#4fd1ff', '#5be39a'],
+                  grid: { left: 4, right: 12, top: 36, bottom: 4, containLabel: true },
+                  legend: { top: 0, textStyle: { color: '#9fb4d6', fontSize: 14 } },
+                  tooltip: { trigger: 'axis' },
+                  xAxis: {
+                    type: 'category',
+                    boundaryGap: false,
+                    data: trend.data.months.map((m) =>
+                      lang === 'en' ? dayjs(`${m.month}-01`).format('MMM') : `${Number(m.month.slice(5))}月`,
+                    ),
+                    axisLabel: { color: '#9fb4d6', fontSize: 13 },
+                    axisLine: { lineStyle: { color: 'rgba(90,150,255,0.35)' } },
+                  },
+                  yAxis: {
+                    type: 'value',
+                    minInterval: 1,
+                    axisLabel: { color: '#6f8bb8', fontSize: 12 },
+                    splitLine: { lineStyle: { color: 'rgba(90,150,255,0.12)' } },
+                  },
+                  series: trend.data.series.map((s) => ({
+                    type: 'line' as const,
+                    name: s.name,
+                    data: s.values,
+                    smooth: true,
+                    symbolSize: 5,
+                    areaStyle: { opacity: 0.12 },
+                  })),
+                }}
+              />
+            ) : trend.error ? (
+              <div className="jy-screen-empty">{t('error.loadFailed')}</div>
+            ) : (
+              <div className="jy-screen-empty">
+                <Spin />
+              </div>
+            )}
+          </Panel>
+        </div>
 
         <Panel
           title={t('screen.map')}
@@ -190,28 +330,21 @@ function Screen() {
           }
           grow
         >
-          {map.data && boundaries.data ? (
-            map.data.grids.some((g) => boundaries.data.features.some((f) => f.id === g.id)) ? (
-              <Choropleth
-                dark
-                features={boundaries.data.features}
-                grids={map.data.grids.filter((g) => boundaries.data.features.some((f) => f.id === g.id))}
-                unit={map.data.figure.unit}
-                better={map.data.figure.better}
-                height={660}
-                labels={map.data.grids.length <= 40}
-                onOpen={(id) => navigate(`/dashboard?areaId=${id}`)}
-                data-testid="screen-choropleth"
-              />
-            ) : (
-              <div className="jy-screen-empty">{t('dash.noBoundaries')}</div>
-            )
-          ) : map.error || boundaries.error ? (
+          {boundaries.error ? (
             <div className="jy-screen-empty">{t('error.loadFailed')}</div>
-          ) : (
+          ) : !boundaries.data ? (
             <div className="jy-screen-empty">
               <Spin />
             </div>
+          ) : !mapName ? (
+            <div className="jy-screen-empty">{t('dashx.noBoundaries')}</div>
+          ) : (
+            <ScreenMap
+              d={d}
+              mapName={mapName}
+              features={features.map((f) => f.id)}
+              onOpen={(id) => navigate(`/dashboard?areaId=${id}`)}
+            />
           )}
         </Panel>
 
@@ -233,7 +366,92 @@ function Screen() {
           )}
         </Panel>
       </main>
-    </div>
+    </>,
+  );
+}
+
+/** Open cases by the areas one level down, on their boundaries (dark). */
+function ScreenMap({
+  d,
+  mapName,
+  features,
+  onOpen,
+}: {
+  d: Dashboard;
+  mapName: string;
+  features: number[];
+  onOpen: (id: number) => void;
+}) {
+  const t = useT();
+  const option = useMemo<ChartOption>(() => {
+    const names = new Map(d.children.map((c) => [String(c.id), c.name]));
+    const data = d.children
+      .filter((c) => features.includes(c.id))
+      .map((c) => ({ name: String(c.id), value: c.values['cases.open'] ?? 0 }));
+    const bands = bandsOf(
+      data.map((x) => x.value),
+      'count',
+      'down',
+      true,
+    );
+    return {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: unknown) => {
+          const x = p as { name: string; value: number };
+          return `${names.get(x.name) ?? ''}<br/><b>${formatValue(t, 'count', Number.isFinite(x.value) ? x.value : null)}</b>`;
+        },
+      },
+      visualMap: bands.length
+        ? {
+            type: 'piecewise',
+            pieces: bands.map((b) => ({ min: b.min, max: b.max, color: b.color })),
+            left: 'center',
+            bottom: 0,
+            orient: 'horizontal',
+            itemWidth: 22,
+            itemHeight: 14,
+            textStyle: { color: '#9fb4d6', fontSize: 15 },
+          }
+        : undefined,
+      series: [
+        {
+          type: 'map',
+          map: mapName,
+          roam: false,
+          aspectScale: 0.88,
+          layoutCenter: ['50%', '47%'],
+          layoutSize: '90%',
+          data,
+          itemStyle: { areaColor: NO_VALUE.dark, borderColor: '#0b1426', borderWidth: 2 },
+          emphasis: {
+            itemStyle: { areaColor: '#ffd666' },
+            label: { color: '#0b1426' },
+          },
+          select: { disabled: true },
+          label: {
+            show: true,
+            color: '#e6f0ff',
+            fontSize: 16,
+            formatter: (p: unknown) => {
+              const x = p as { name: string; value: number };
+              return `${names.get(x.name) ?? ''}\n{v|${Number.isFinite(x.value) ? x.value : '—'}}`;
+            },
+            rich: { v: { fontSize: 22, fontWeight: 700, color: '#ffffff' } },
+          },
+        },
+      ],
+    };
+  }, [d.children, features, mapName, t]);
+  return (
+    <EChart
+      option={option}
+      height="100%"
+      data-testid="screen-choropleth"
+      onClick={(id) => {
+        if (d.children.some((c) => String(c.id) === id)) onOpen(Number(id));
+      }}
+    />
   );
 }
 

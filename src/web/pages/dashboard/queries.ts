@@ -1,22 +1,30 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Page } from '../../../contract/common.js';
-import type { Dashboard, DashboardFigure, DashboardMap } from '../../../contract/dashboard.js';
+import type {
+  Dashboard,
+  DashboardFigure,
+  DashboardMap,
+  DashboardTrend,
+} from '../../../contract/dashboard.js';
 import { api } from '../../app/api.js';
 import type { CaseListItem } from '../cases/queries.js';
 
-export type { Dashboard, DashboardFigure, DashboardMap };
+export type { Dashboard, DashboardFigure, DashboardMap, DashboardTrend };
 export type DashboardChild = Dashboard['children'][number];
 
 export interface DashboardParams {
   areaId?: number;
   from: string;
   to: string;
+  /** Compared with the period before (default) or the same days a year earlier. */
+  compare?: 'previous' | 'year';
 }
 
 export const dashboardKeys = {
   all: ['dashboard'] as const,
   view: (p: DashboardParams) => ['dashboard', 'view', p] as const,
   map: (p: DashboardParams & { figure: string }) => ['dashboard', 'map', p] as const,
+  trend: (p: { areaId?: number; to: string; figures: string }) => ['dashboard', 'trend', p] as const,
   latest: (areaId: number | undefined) => ['dashboard', 'latest', areaId ?? null] as const,
 };
 
@@ -37,6 +45,21 @@ export function useDashboardMap(
   return useQuery({
     queryKey: dashboardKeys.map(p),
     queryFn: ({ signal }) => api.get<DashboardMap>('/api/dashboard/map', { ...p }, { signal }),
+    placeholderData: keepPreviousData,
+    enabled: opts.enabled ?? true,
+    refetchInterval: opts.refetchInterval,
+  });
+}
+
+/** GET /api/dashboard/trend: flow figures month by month, the last twelve months up to `to`. */
+export function useDashboardTrend(
+  p: { areaId?: number; to: string; figures: string },
+  opts: { enabled?: boolean; refetchInterval?: number } = {},
+) {
+  return useQuery({
+    queryKey: dashboardKeys.trend(p),
+    queryFn: ({ signal }) =>
+      api.get<DashboardTrend>('/api/dashboard/trend', { ...p, months: 12 }, { signal }),
     placeholderData: keepPreviousData,
     enabled: opts.enabled ?? true,
     refetchInterval: opts.refetchInterval,

@@ -73,11 +73,15 @@ function diffText(t: TFunction, unit: FigureUnit, diff: number): string {
 export function Change({
   f,
   previousRange,
+  vs,
 }: {
   f: Pick<DashboardFigure, 'unit' | 'value' | 'previous' | 'better' | 'kind'>;
   previousRange: { from: string; to: string };
+  /** What it is compared with, in a word ("较上期", "较同期", "同比"). */
+  vs?: string;
 }) {
   const t = useT();
+  const vsText = vs ?? t('dash.vsPrevious');
   if (f.kind === 'stock') {
     return (
       <Typography.Text type="secondary" style={{ fontSize: 12 }} title={t('dash.stockHint')}>
@@ -93,7 +97,7 @@ export function Change({
   if (f.value === null || f.previous === null) {
     return (
       <span className="jy-dash-change neutral" title={title}>
-        {t('dash.vsPrevious')} —
+        {vsText} —
       </span>
     );
   }
@@ -105,8 +109,7 @@ export function Change({
       : '';
   return (
     <span className={`jy-dash-change ${kind}`} title={title} data-tone={kind}>
-      {t('dash.vsPrevious')}{' '}
-      {diff > 0 ? <ArrowUpOutlined /> : diff < 0 ? <ArrowDownOutlined /> : <MinusOutlined />}{' '}
+      {vsText} {diff > 0 ? <ArrowUpOutlined /> : diff < 0 ? <ArrowDownOutlined /> : <MinusOutlined />}{' '}
       {diff === 0 ? t('dash.flat') : `${diffText(t, f.unit, diff)}${pct}`}
     </span>
   );
@@ -117,10 +120,17 @@ export function DashFigureCard({
   f,
   previousRange,
   onOpen,
+  vs,
+  testPrefix = 'figure',
+  big = false,
 }: {
   f: DashboardFigure;
   previousRange: { from: string; to: string };
   onOpen?: () => void;
+  vs?: string;
+  /** Test ids: `figure-<key>` for the key figures, another prefix for the full list. */
+  testPrefix?: string;
+  big?: boolean;
 }) {
   const t = useT();
   const definition = (
@@ -145,12 +155,12 @@ export function DashFigureCard({
     <Card
       size="small"
       hoverable={!!onOpen}
-      className={`jy-dash-figure${onOpen ? ' clickable' : ''}`}
+      className={`jy-dash-figure${onOpen ? ' clickable' : ''}${big ? ' big' : ''}`}
       onClick={onOpen}
       onKeyDown={onKey}
       tabIndex={onOpen ? 0 : undefined}
       role={onOpen ? 'link' : undefined}
-      data-testid={`figure-${f.key}`}
+      data-testid={`${testPrefix}-${f.key}`}
     >
       <div className="jy-dash-figure-name">
         <span>{f.name}</span>
@@ -158,15 +168,19 @@ export function DashFigureCard({
           <InfoCircleOutlined
             className="jy-dash-figure-info"
             onClick={(e) => e.stopPropagation()}
-            data-testid={`figure-${f.key}-info`}
+            data-testid={`${testPrefix}-${f.key}-info`}
           />
         </Popover>
       </div>
-      <div className="jy-dash-figure-value" data-testid={`figure-${f.key}-value`} data-value={f.value ?? ''}>
+      <div
+        className="jy-dash-figure-value"
+        data-testid={`${testPrefix}-${f.key}-value`}
+        data-value={f.value ?? ''}
+      >
         {formatValue(t, f.unit, f.value)}
       </div>
       <div className="jy-dash-figure-foot">
-        <Change f={f} previousRange={previousRange} />
+        <Change f={f} previousRange={previousRange} vs={vs} />
       </div>
     </Card>
   );
@@ -504,4 +518,56 @@ export function Clock({ render }: { render: (now: Dayjs) => ReactNode }) {
     return () => clearInterval(id);
   }, []);
   return <>{render(now)}</>;
+}
+
+/* ---------------------------------------------------------------- what a period is compared with */
+
+interface Compared {
+  from: string;
+  to: string;
+  compare: 'previous' | 'year';
+  unit: 'month' | 'day';
+  shift: number;
+  partial: boolean;
+}
+
+/** "11月1–20日", "2025年11月1–20日", "1–20 Nov 2025": a range of days for people. */
+export function rangeText(lang: 'zh-CN' | 'en', from: string, to: string, thisYear = dayjs().year()): string {
+  const a = dayjs(from);
+  const b = dayjs(to);
+  if (lang === 'en') {
+    const year = a.year() === b.year() && b.year() === thisYear ? '' : ` ${b.year()}`;
+    if (a.isSame(b, 'day')) return `${a.format('D MMM')}${year}`;
+    if (a.isSame(b, 'month')) return `${a.date()}–${b.date()} ${b.format('MMM')}${year}`;
+    return `${a.format('D MMM')}${a.year() !== b.year() ? ` ${a.year()}` : ''} – ${b.format('D MMM')}${year}`;
+  }
+  const y = (d: Dayjs) => (d.year() === thisYear ? '' : `${d.year()}年`);
+  if (a.isSame(b, 'day')) return `${y(a)}${a.month() + 1}月${a.date()}日`;
+  if (a.isSame(b, 'month')) return `${y(a)}${a.month() + 1}月${a.date()}–${b.date()}日`;
+  return `${y(a)}${a.month() + 1}月${a.date()}日–${a.year() !== b.year() ? y(b) : ''}${b.month() + 1}月${b.date()}日`;
+}
+
+/** The sentence that says what the flow figures are compared with ("较上月同期（11月1–20日）"). */
+export function compareText(t: TFunction, lang: 'zh-CN' | 'en', p: Compared): string {
+  const range = rangeText(lang, p.from, p.to);
+  if (p.compare === 'year') return t('dashx.cmp.yoy', { range });
+  if (p.unit === 'day') return t('dashx.cmp.days', { n: p.shift, range });
+  if (p.shift === 1) return t(p.partial ? 'dashx.cmp.monthPartial' : 'dashx.cmp.month', { range });
+  if (p.shift === 3) return t(p.partial ? 'dashx.cmp.quarterPartial' : 'dashx.cmp.quarter', { range });
+  if (p.shift === 12) return t(p.partial ? 'dashx.cmp.yearPartial' : 'dashx.cmp.year', { range });
+  return t(p.partial ? 'dashx.cmp.monthsPartial' : 'dashx.cmp.months', { n: p.shift, range });
+}
+
+/** The comparison in a word, on each card. */
+export function vsWord(t: TFunction, p: Compared): string {
+  if (p.compare === 'year') return t('dashx.vsYear');
+  return p.partial ? t('dashx.vsSameDays') : t('dash.vsPrevious');
+}
+
+/** "未落网格" and the like, by the kind of the level below. */
+export function unassignedLabel(t: TFunction, kind: string | null): string {
+  const kinds = ['street', 'community', 'grid', 'compound', 'group', 'building', 'unit', 'house'];
+  return kind && kinds.includes(kind)
+    ? t(`dashx.unassigned.${kind}` as 'dashx.unassigned.grid')
+    : t('dashx.unassigned.other');
 }
