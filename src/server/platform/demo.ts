@@ -115,7 +115,8 @@ export function demoRng(seed: string): DemoRng {
     },
     poisson(lambda) {
       if (lambda <= 0) return 0;
-      if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * (next() + next() + next() - 1.5) * 2));
+      if (lambda > 30)
+        return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * (next() + next() + next() - 1.5) * 2));
       const limit = Math.exp(-lambda);
       let k = 0;
       let p = next();
@@ -155,6 +156,8 @@ export async function demoInsert(
       return sql`${part.map((r) => r[j] ?? null)}::${sql.raw(wire)}[]`;
     });
     await sql`INSERT INTO ${sql.table(table)} (${sql.raw(names)})
-      SELECT ${sql.raw(select.join(', '))} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names)})`.execute(conn);
+      SELECT ${sql.raw(select.join(', '))} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names)})`.execute(
+      conn,
+    );
   }
 }

@@ -5,7 +5,20 @@
  */
 
 /** Monthly multipliers, January first. */
-type Season = readonly [number, number, number, number, number, number, number, number, number, number, number, number];
+type Season = readonly [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 const FLAT: Season = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
 /** 夏季: noise, night markets. */
@@ -364,29 +377,122 @@ export const REQUEST_SEED: SeedCategory[] = [
 ];
 
 export const DISPUTE_SEED: SeedCategory[] = [
-  { code: '0202', weight: 8, season: SUMMER, titles: ['楼上楼下噪音纠纷', '装修噪音引发邻里纠纷'], feedback: [], handler: [] },
-  { code: '0203', weight: 6, season: RAINY, titles: ['卫生间漏水引发邻里纠纷', '楼上漏水损坏天花板纠纷'], feedback: [], handler: [] },
-  { code: '0201', weight: 5, season: FLAT, titles: ['相邻通行纠纷', '公共楼道占用纠纷', '空调外机位置纠纷'], feedback: [], handler: [] },
-  { code: '0102', weight: 6, season: FESTIVAL, titles: ['家庭矛盾纠纷', '婆媳矛盾纠纷'], feedback: [], handler: [] },
-  { code: '0104', weight: 4, season: FESTIVAL, titles: ['老人赡养纠纷', '子女赡养费分担纠纷'], feedback: [], handler: [] },
-  { code: '0101', weight: 3, season: FESTIVAL, titles: ['夫妻感情纠纷', '离婚后子女抚养纠纷'], feedback: [], handler: [] },
+  {
+    code: '0202',
+    weight: 8,
+    season: SUMMER,
+    titles: ['楼上楼下噪音纠纷', '装修噪音引发邻里纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0203',
+    weight: 6,
+    season: RAINY,
+    titles: ['卫生间漏水引发邻里纠纷', '楼上漏水损坏天花板纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0201',
+    weight: 5,
+    season: FLAT,
+    titles: ['相邻通行纠纷', '公共楼道占用纠纷', '空调外机位置纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0102',
+    weight: 6,
+    season: FESTIVAL,
+    titles: ['家庭矛盾纠纷', '婆媳矛盾纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0104',
+    weight: 4,
+    season: FESTIVAL,
+    titles: ['老人赡养纠纷', '子女赡养费分担纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0101',
+    weight: 3,
+    season: FESTIVAL,
+    titles: ['夫妻感情纠纷', '离婚后子女抚养纠纷'],
+    feedback: [],
+    handler: [],
+  },
   { code: '0103', weight: 2, season: FLAT, titles: ['房屋继承纠纷'], feedback: [], handler: [] },
-  { code: '0402', weight: 6, season: FLAT, titles: ['业主与物业服务费纠纷', '物业停车管理纠纷'], feedback: [], handler: [] },
-  { code: '0601', weight: 5, season: FESTIVAL, titles: ['房屋租赁押金纠纷', '租金拖欠纠纷'], feedback: [], handler: [] },
-  { code: '0701', weight: 5, season: YEAR_END, titles: ['装修工人工资纠纷', '农民工讨薪纠纷'], feedback: [], handler: [] },
+  {
+    code: '0402',
+    weight: 6,
+    season: FLAT,
+    titles: ['业主与物业服务费纠纷', '物业停车管理纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0601',
+    weight: 5,
+    season: FESTIVAL,
+    titles: ['房屋租赁押金纠纷', '租金拖欠纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0701',
+    weight: 5,
+    season: YEAR_END,
+    titles: ['装修工人工资纠纷', '农民工讨薪纠纷'],
+    feedback: [],
+    handler: [],
+  },
   { code: '0801', weight: 3, season: YEAR_END, titles: ['民间借贷纠纷'], feedback: [], handler: [] },
-  { code: '0501', weight: 2, season: FLAT, titles: ['宠物狗咬伤赔偿纠纷', '小区内摔伤赔偿纠纷'], feedback: [], handler: [] },
-  { code: '0502', weight: 3, season: FLAT, titles: ['车辆剐蹭赔偿纠纷', '高空坠物损坏车辆纠纷'], feedback: [], handler: [] },
+  {
+    code: '0501',
+    weight: 2,
+    season: FLAT,
+    titles: ['宠物狗咬伤赔偿纠纷', '小区内摔伤赔偿纠纷'],
+    feedback: [],
+    handler: [],
+  },
+  {
+    code: '0502',
+    weight: 3,
+    season: FLAT,
+    titles: ['车辆剐蹭赔偿纠纷', '高空坠物损坏车辆纠纷'],
+    feedback: [],
+    handler: [],
+  },
   { code: '1103', weight: 2, season: SPRING, titles: ['老旧小区改造施工纠纷'], feedback: [], handler: [] },
-  { code: '0299', weight: 3, season: FLAT, titles: ['邻里饲养宠物纠纷', '楼道堆物邻里纠纷'], feedback: [], handler: [] },
+  {
+    code: '0299',
+    weight: 3,
+    season: FLAT,
+    titles: ['邻里饲养宠物纠纷', '楼道堆物邻里纠纷'],
+    feedback: [],
+    handler: [],
+  },
 ];
 
 /** What a mediation ends with (调解协议 in a sentence), per dispute category's group. */
 export const AGREEMENTS: Record<string, readonly string[]> = {
-  '01': ['双方自愿达成调解协议：子女按月轮流照料老人，赡养费按月支付，当场履行首月费用。', '双方自愿达成调解协议：家庭财产按约定分割，双方不再就此事发生争执。'],
-  '02': ['双方自愿达成调解协议：楼上住户铺设隔音垫，晚十点后不再发出噪音；楼下住户不再张贴告示。', '双方自愿达成调解协议：漏水方负责维修并赔偿损失，当场支付。'],
+  '01': [
+    '双方自愿达成调解协议：子女按月轮流照料老人，赡养费按月支付，当场履行首月费用。',
+    '双方自愿达成调解协议：家庭财产按约定分割，双方不再就此事发生争执。',
+  ],
+  '02': [
+    '双方自愿达成调解协议：楼上住户铺设隔音垫，晚十点后不再发出噪音；楼下住户不再张贴告示。',
+    '双方自愿达成调解协议：漏水方负责维修并赔偿损失，当场支付。',
+  ],
   '04': ['双方自愿达成调解协议：业主补缴物业费，物业公司限期整改服务问题。'],
-  '05': ['双方自愿达成调解协议：责任方一次性赔偿医药费及误工费，当场履行。', '双方自愿达成调解协议：按定损金额赔偿，双方签字确认。'],
+  '05': [
+    '双方自愿达成调解协议：责任方一次性赔偿医药费及误工费，当场履行。',
+    '双方自愿达成调解协议：按定损金额赔偿，双方签字确认。',
+  ],
   '06': ['双方自愿达成调解协议：房东退还押金扣除水电费后的余额，当场履行。'],
   '07': ['双方自愿达成调解协议：包工头于十日内结清拖欠工资，社区跟踪督促。'],
   '08': ['双方自愿达成调解协议：借款分三期归还，每期按时转账。'],
@@ -400,6 +506,11 @@ export const MEDIATION_NOTES = [
   '现场查看情况，核实争议事实。',
 ];
 
-export const REFERRED_TO = ['汨罗市人民法院诉前调解', '城关派出所', '汨罗市劳动保障监察大队', '汨罗市住房和城乡建设局'];
+export const REFERRED_TO = [
+  '汨罗市人民法院诉前调解',
+  '城关派出所',
+  '汨罗市劳动保障监察大队',
+  '汨罗市住房和城乡建设局',
+];
 
 export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林谢唐彭邓曹袁许傅沈曾';

@@ -211,7 +211,13 @@ async function loadStreet(s: Services): Promise<Grid[]> {
       roads: [ROADS[k % ROADS.length]!, ROADS[(k + 4) % ROADS.length]!, ROADS[(k + 9) % ROADS.length]!],
     });
   });
-  const grids = await sql<{ id: number; path: string; boundary: string | null; communityId: number; people: number }>`
+  const grids = await sql<{
+    id: number;
+    path: string;
+    boundary: string | null;
+    communityId: number;
+    people: number;
+  }>`
     SELECT g.id, g.path::text AS path, g.boundary::text AS boundary, g.parent_id AS community_id,
       (SELECT count(*)::int FROM people p JOIN areas a ON a.id = p.area_id
         WHERE a.path <@ g.path AND p.status = 'active') AS people
@@ -340,8 +346,10 @@ const pointIn = (r: DemoRng, b: Box, inset = 0.08) => {
   };
 };
 
-const phone = (r: DemoRng) => `1${r.pick(['35', '37', '38', '39', '58', '77', '86', '89'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}`;
-const nameOf = (r: DemoRng) => SURNAMES[r.int(0, SURNAMES.length - 1)]! + GIVEN.slice(r.int(0, 14) * 2, r.int(0, 14) * 2 + 2).slice(0, 2);
+const phone = (r: DemoRng) =>
+  `1${r.pick(['35', '37', '38', '39', '58', '77', '86', '89'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}`;
+const nameOf = (r: DemoRng) =>
+  SURNAMES[r.int(0, SURNAMES.length - 1)]! + GIVEN.slice(r.int(0, 14) * 2, r.int(0, 14) * 2 + 2).slice(0, 2);
 
 /**
  * One case's life from its report until now: every step at a plausible working time after the
@@ -362,7 +370,11 @@ function life(
   const urgent =
     type === 'request'
       ? cat.code === 'emergency.emergency'
-      : r.chance(['fire.exit', 'safety.gas', 'facility.manhole', 'public_order.suspicious'].includes(cat.code) ? 0.35 : 0.03);
+      : r.chance(
+          ['fire.exit', 'safety.gas', 'facility.manhole', 'public_order.suspicious'].includes(cat.code)
+            ? 0.35
+            : 0.03,
+        );
   const urgency = urgent ? 'urgent' : 'normal';
   const { acceptDueAt, dueAt } = timing.plan(def, { category: cat.code, urgency, reportedAt });
   const title0 = r.pick(cat.titles);
@@ -402,7 +414,8 @@ function life(
       reporterPersonId = resident.id;
       contactName = resident.name;
       address = resident.address;
-    } else contactName = `${SURNAMES[r.int(0, SURNAMES.length - 1)]}${r.pick(['先生', '女士', '大爷', '阿姨'])}`;
+    } else
+      contactName = `${SURNAMES[r.int(0, SURNAMES.length - 1)]}${r.pick(['先生', '女士', '大爷', '阿姨'])}`;
     contactPhone = phone(r);
     description = `${address}居民${channel === 'window' ? '到社区服务窗口' : channel === 'phone' ? '来电' : '向网格员'}反映：${title}。`;
     if (cat.code.startsWith('consult') || cat.code.startsWith('suggestion')) {
@@ -548,7 +561,10 @@ function life(
   };
   /** `share` of the working time between `from` and the limit's end after `from`, counted from `from`. */
   const within = (from: Date, due: Date, share: number, min = 3) =>
-    cal.add(from, { amount: Math.max(min, Math.round(cal.workingMinutesBetween(from, due) * share)), unit: 'wmin' });
+    cal.add(from, {
+      amount: Math.max(min, Math.round(cal.workingMinutesBetween(from, due) * share)),
+      unit: 'wmin',
+    });
   const stageLimit = (stage: 'dispatch' | 'sign' | 'verify', from: Date) =>
     cal.add(from, timing.limit(def, cat.code, urgency, stage));
 
@@ -559,10 +575,17 @@ function life(
   const rejectP = type === 'event' ? 0.03 : type === 'request' ? 0.04 : 0.02;
   if (r.chance(rejectP)) {
     const reason = r.pick(['invalid', 'out_of_scope'] as const);
-    step(t, 'reject', acceptor, 'rejected', reason === 'invalid' ? '经核实情况不属实' : '不属于社区受理范围，已告知反映人向有关部门反映', {
-      reason,
-      duplicateOfId: null,
-    });
+    step(
+      t,
+      'reject',
+      acceptor,
+      'rejected',
+      reason === 'invalid' ? '经核实情况不属实' : '不属于社区受理范围，已告知反映人向有关部门反映',
+      {
+        reason,
+        duplicateOfId: null,
+      },
+    );
     return finish(c, now, timing);
   }
   if (!step(t, 'accept', acceptor, 'accepted')) return finish(c, now, timing);
@@ -604,16 +627,44 @@ function life(
     const ask = within(signedAt, c.dueAt, r.between(0.3, 0.6), 30);
     const amount = r.pick([2, 3, 5]);
     if (
-      !step(ask, 'extend_request', assignee, null, r.pick(['需协调物业与业主，申请延期', '需等待配件到货，申请延期', '涉及多个部门，申请延期']), {
+      !step(
+        ask,
+        'extend_request',
+        assignee,
+        null,
+        r.pick(['需协调物业与业主，申请延期', '需等待配件到货，申请延期', '涉及多个部门，申请延期']),
+        {
+          amount,
+          unit: 'wday',
+        },
+      )
+    )
+      return finish(c, now, timing, {
         amount,
         unit: 'wday',
-      })
-    )
-      return finish(c, now, timing, { amount, unit: 'wday', reason: '申请延期', by: assignee.name, byUserId: assignee.id, at: ask.toISOString() });
+        reason: '申请延期',
+        by: assignee.name,
+        byUserId: assignee.id,
+        at: ask.toISOString(),
+      });
     const decide = cal.add(ask, { amount: r.int(20, 240), unit: 'wmin' });
     const newDue = cal.add(c.dueAt, { amount, unit: 'wday' });
-    if (!step(decide, 'extend_decide', secretary, null, null, { approved: true, amount, unit: 'wday', dueAt: newDue.toISOString() }))
-      return finish(c, now, timing, { amount, unit: 'wday', reason: '申请延期', by: assignee.name, byUserId: assignee.id, at: ask.toISOString() });
+    if (
+      !step(decide, 'extend_decide', secretary, null, null, {
+        approved: true,
+        amount,
+        unit: 'wday',
+        dueAt: newDue.toISOString(),
+      })
+    )
+      return finish(c, now, timing, {
+        amount,
+        unit: 'wday',
+        reason: '申请延期',
+        by: assignee.name,
+        byUserId: assignee.id,
+        at: ask.toISOString(),
+      });
     c.dueAt = newDue;
     c.stageDueAt = newDue;
     c.extensionCount = 1;
@@ -650,7 +701,10 @@ function life(
     const span = r.chance(0.07) ? r.between(1.05, 1.6) : r.between(0.05, 0.55);
     const end = new Date(signedAt.getTime() + (c.dueAt.getTime() - signedAt.getTime()) * span);
     for (let i = 0; i < sessions; i++) {
-      m = cal.add(new Date(m.getTime() + ((end.getTime() - m.getTime()) * r.between(0.2, 0.6))), { amount: 30, unit: 'wmin' });
+      m = cal.add(new Date(m.getTime() + (end.getTime() - m.getTime()) * r.between(0.2, 0.6)), {
+        amount: 30,
+        unit: 'wmin',
+      });
       const ok = step(m, 'mediate', assignee, null, null, {
         date: chinaDate(m),
         place: `${g.community.name}人民调解室`,
@@ -718,14 +772,33 @@ function life(
   if (type === 'dispute') {
     if (c.outcome === 'agreement') {
       const f = cal.add(v, { amount: r.int(5, 15), unit: 'wday' });
-      step(f, 'follow_up', assignee, null, r.pick(['回访双方，协议履行良好，未再发生纠纷。', '电话回访，双方表示满意，矛盾已化解。']));
+      step(
+        f,
+        'follow_up',
+        assignee,
+        null,
+        r.pick(['回访双方，协议履行良好，未再发生纠纷。', '电话回访，双方表示满意，矛盾已化解。']),
+      );
     }
   } else if (r.chance(type === 'request' ? 0.82 : 0.6)) {
     const late = c.closedAt.getTime() > c.dueAt.getTime() || c.reworkCount > 0;
     const rating = late
-      ? r.weighted([[5, 35], [4, 30], [3, 22], [2, 9], [1, 4]] as const)
-      : r.weighted([[5, 74], [4, 19], [3, 5], [2, 1.5], [1, 0.5]] as const);
-    const rater = type === 'event' ? (c.reporter ?? worker) : c.channel === 'grid' ? worker : (c.reporter ?? worker);
+      ? r.weighted([
+          [5, 35],
+          [4, 30],
+          [3, 22],
+          [2, 9],
+          [1, 4],
+        ] as const)
+      : r.weighted([
+          [5, 74],
+          [4, 19],
+          [3, 5],
+          [2, 1.5],
+          [1, 0.5],
+        ] as const);
+    const rater =
+      type === 'event' ? (c.reporter ?? worker) : c.channel === 'grid' ? worker : (c.reporter ?? worker);
     const when = new Date(v.getTime() + r.between(1, 30) * HOUR);
     if (step(when, 'rate', rater, null, null, { rating, onBehalf: rater !== c.reporter })) c.rating = rating;
   }
@@ -733,7 +806,12 @@ function life(
 }
 
 /** Where "now" left the case: the running stage's card and next check, and who must act. */
-function finish(c: SeedCase, now: Date, timing: Timing, pendingExtension?: Record<string, unknown>): SeedCase {
+function finish(
+  c: SeedCase,
+  now: Date,
+  timing: Timing,
+  pendingExtension?: Record<string, unknown>,
+): SeedCase {
   c.pendingExtension = pendingExtension ?? null;
   const open = !['closed', 'rejected', 'pending'].includes(c.state);
   if (open && c.stageStartedAt && c.stageDueAt) {
@@ -772,7 +850,11 @@ function finish(c: SeedCase, now: Date, timing: Timing, pendingExtension?: Recor
         : c.state === 'dispatched' || c.state === 'handling' || c.state === 'pending'
           ? [c.assignee ?? worker]
           : c.state === 'feedback'
-            ? [c.def.code === 'event' && c.reporter && c.channel === 'grid' ? c.reporter : (c.owner ?? worker)]
+            ? [
+                c.def.code === 'event' && c.reporter && c.channel === 'grid'
+                  ? c.reporter
+                  : (c.owner ?? worker),
+              ]
             : [];
   // The sweep's cards of a stage are written when it ends: the timeline in time order.
   c.events.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -861,7 +943,16 @@ async function write(s: Services, cases: SeedCase[], now: Date): Promise<number>
       });
       if (n)
         for (const userId of n.userIds)
-          noteRows.push([userId, c.id, n.text.kind, n.text.titleZh, n.text.titleEn, n.text.bodyZh, n.text.bodyEn, iso(last.at)]);
+          noteRows.push([
+            userId,
+            c.id,
+            n.text.kind,
+            n.text.titleZh,
+            n.text.titleEn,
+            n.text.bodyZh,
+            n.text.bodyEn,
+            iso(last.at),
+          ]);
     }
   }
   await s.db.transaction().execute(async (trx) => {

@@ -34,7 +34,9 @@ afterAll(() => t?.close());
 
 describe('a year of cases', () => {
   it('is written quickly, in every community, of every type, more where more people live', async () => {
-    console.log(`demo year: ${seeded.cases} cases, ${seeded.events} timeline entries, visits and patrols in ${ms} ms`);
+    console.log(
+      `demo year: ${seeded.cases} cases, ${seeded.events} timeline entries, visits and patrols in ${ms} ms`,
+    );
     expect(seeded.cases).toBeGreaterThan(4000);
     const rows = await sql<{ name: string; type: string; n: number; people: number }>`
       SELECT c.name, k.type, count(k.id)::int AS n,
@@ -82,7 +84,9 @@ describe('a year of cases', () => {
     );
     expect(bad.rows).toEqual([]);
     const next = await sql<{ n: number; m: number }>`
-      SELECT nextval(pg_get_serial_sequence('cases', 'id'))::int AS n, (SELECT max(id)::int FROM cases) AS m`.execute(t.db);
+      SELECT nextval(pg_get_serial_sequence('cases', 'id'))::int AS n, (SELECT max(id)::int FROM cases) AS m`.execute(
+      t.db,
+    );
     expect(next.rows[0]!.n).toBeGreaterThan(next.rows[0]!.m);
   });
 
@@ -113,10 +117,21 @@ describe('a year of cases', () => {
     const states = await sql<{ state: string; n: number }>`
       SELECT state, count(*)::int AS n FROM cases GROUP BY state`.execute(t.db);
     const n = Object.fromEntries(states.rows.map((x) => [x.state, x.n]));
-    for (const s of ['reported', 'accepted', 'dispatched', 'handling', 'feedback', 'closed', 'rejected', 'pending'])
+    for (const s of [
+      'reported',
+      'accepted',
+      'dispatched',
+      'handling',
+      'feedback',
+      'closed',
+      'rejected',
+      'pending',
+    ])
       expect(n[s] ?? 0, s).toBeGreaterThan(0);
     expect(n.closed).toBeGreaterThan(0.85 * seeded.cases);
-    const red = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE sla_level >= 2`.execute(t.db);
+    const red = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE sla_level >= 2`.execute(
+      t.db,
+    );
     expect(red.rows[0]!.n).toBeGreaterThan(0);
     // The sweep finds nothing to escalate: the seeded levels are the ones it would have set.
     const swept = await sweep(t.services, timingsFor(t.services));
@@ -125,12 +140,36 @@ describe('a year of cases', () => {
 
   it('shows figures for every community to the street', async () => {
     const street = stayLoggedIn(t, 'street_admin');
-    const communities = await t.db.selectFrom('areas').select(['id', 'name']).where('kind', '=', 'community').execute();
+    const communities = await t.db
+      .selectFrom('areas')
+      .select(['id', 'name'])
+      .where('kind', '=', 'community')
+      .execute();
     for (const c of communities) {
       const r = await street.get(`/api/cases?areaId=${c.id}&pageSize=1`);
       expect(r.statusCode, r.body).toBe(200);
       expect(r.json().total, c.name).toBeGreaterThan(50);
     }
+  });
+
+  it("reads as a street's year on the dashboard: rates between 0 and 1 over whole and partial months", async () => {
+    const street = stayLoggedIn(t, 'street_admin');
+    const id = (
+      await t.db.selectFrom('areas').select('id').where('kind', '=', 'street').executeTakeFirstOrThrow()
+    ).id;
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10);
+    const r = await street.get(`/api/cases/indicators?areaId=${id}&from=${from}&to=${today}`);
+    expect(r.statusCode, r.body).toBe(200);
+    const f = Object.fromEntries(
+      (r.json().figures as { key: string; value: number | null }[]).map((x) => [x.key, x.value]),
+    );
+    expect(f.satisfaction).toBeGreaterThan(0.7);
+    expect(f.satisfaction).toBeLessThan(1);
+    expect(f.onTimeRate).toBeGreaterThan(0.6);
+    expect(f.closureRate).toBeGreaterThan(0.9);
+    expect(f.avgRating).toBeGreaterThan(4);
+    expect(f.avgRating).toBeLessThanOrEqual(5);
   });
 
   it('keeps the audit chain whole', async () => {

@@ -21,8 +21,16 @@ import { nextDue } from './visits.plans.js';
  */
 
 const FINDINGS: Record<string, readonly string[]> = {
-  released: ['本人在家，近期在工地务工，思想稳定。', '与家人同住，按时到司法所报到，无异常。', '已落实帮教措施，本人表示会遵纪守法。'],
-  dispute_family: ['家庭关系有所缓和，未再发生争吵。', '双方情绪稳定，继续关注。', '已做好疏导工作，矛盾未激化。'],
+  released: [
+    '本人在家，近期在工地务工，思想稳定。',
+    '与家人同住，按时到司法所报到，无异常。',
+    '已落实帮教措施，本人表示会遵纪守法。',
+  ],
+  dispute_family: [
+    '家庭关系有所缓和，未再发生争吵。',
+    '双方情绪稳定，继续关注。',
+    '已做好疏导工作，矛盾未激化。',
+  ],
   petition: ['本人诉求已答复，情绪平稳。', '了解其近期诉求，已做好解释工作。', '无进京赴省上访动向。'],
   key_youth: ['在校表现正常，与家长沟通良好。', '已就业，作息规律。', '近期无不良交往，继续关注。'],
   elderly_alone: [
@@ -32,11 +40,21 @@ const FINDINGS: Record<string, readonly string[]> = {
     '老人精神状态良好，无其他需求。',
     '帮助老人更换了灯泡，检查了燃气阀门。',
   ],
-  empty_nest: ['老人精神状态良好，子女每周来电。', '帮助老人预约家庭医生上门。', '老人行动不便，已登记助餐需求。'],
+  empty_nest: [
+    '老人精神状态良好，子女每周来电。',
+    '帮助老人预约家庭医生上门。',
+    '老人行动不便，已登记助餐需求。',
+  ],
   dibao: ['家庭收入无明显变化，低保待遇按时发放。', '了解家庭成员就业情况，仍符合低保条件。'],
   disability: ['残疾人两项补贴已按时发放。', '了解康复需求，已对接康复服务。', '辅具使用正常，无其他需求。'],
 };
-const NEEDS = ['希望提供助餐服务', '需要代购药品', '希望帮助申请临时救助', '希望协调维修屋顶漏水', '希望子女多回家看看'];
+const NEEDS = [
+  '希望提供助餐服务',
+  '需要代购药品',
+  '希望帮助申请临时救助',
+  '希望协调维修屋顶漏水',
+  '希望子女多回家看看',
+];
 
 interface PlanRow {
   id: number;
@@ -129,7 +147,13 @@ export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): 
           visitedAt.toISOString(),
           dateOf(due),
           method,
-          method === 'phone' ? '本人（电话）' : r.weighted([['本人', 75], ['本人及家属', 15], ['家属', 10]] as const),
+          method === 'phone'
+            ? '本人（电话）'
+            : r.weighted([
+                ['本人', 75],
+                ['本人及家属', 15],
+                ['家属', 10],
+              ] as const),
           findings,
           JSON.stringify(form),
           home ? Number((p.lat! + r.between(-0.0004, 0.0004)).toFixed(6)) : null,
@@ -220,7 +244,15 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
       const startedAt = at(day, start);
       const endedAt = new Date(startedAt.getTime() + minutes * 60_000);
       if (endedAt.getTime() > now.getTime()) continue; // no patrol left open
-      rows.push([g.id, g.path, g.userId, startedAt, endedAt, ...route(r, [x0, y0, x1, y1], startedAt, minutes), found.length]);
+      rows.push([
+        g.id,
+        g.path,
+        g.userId,
+        startedAt,
+        endedAt,
+        ...route(r, [x0, y0, x1, y1], startedAt, minutes),
+        found.length,
+      ]);
     }
   }
   await demoInsert(
@@ -258,7 +290,12 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
 }
 
 /** A walk round the grid's streets: a loop inside its bounds, a point every 2–4 minutes. */
-function route(r: DemoRng, box: [number, number, number, number], start: Date, minutes: number): [string, number] {
+function route(
+  r: DemoRng,
+  box: [number, number, number, number],
+  start: Date,
+  minutes: number,
+): [string, number] {
   const [x0, y0, x1, y1] = box;
   const w = x1 - x0;
   const h = y1 - y0;
