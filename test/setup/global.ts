@@ -38,7 +38,13 @@ export default async function setup(project: TestProject) {
   const db = createDb(templateUrl, { max: 4 });
   const keyDir = mkdtempSync(path.join(tmpdir(), 'jiayuan-key-'));
   const runtime = await boot(
-    { ...loadConfig({}), databaseUrl: templateUrl, keyFile: path.join(keyDir, 'master.key'), seedDemo: true },
+    {
+      ...loadConfig({}),
+      databaseUrl: templateUrl,
+      keyFile: path.join(keyDir, 'master.key'),
+      seedDemo: true,
+      seedDemoYear: false,
+    },
     { log: { info() {}, warn() {}, error: console.error }, db },
   );
   await runtime.close();

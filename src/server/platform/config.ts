@@ -20,6 +20,11 @@ export interface Config {
   logLevel: string;
   /** Seed the demo street on first start (demo mode only). */
   seedDemo: boolean;
+  /**
+   * With the demo street, a year of its life: cases, visits and patrols in every community up to
+   * today (JIAYUAN_DEMO_YEAR=false leaves only the recent examples; the tests' template does).
+   */
+  seedDemoYear: boolean;
   /** People searches per user per minute (SEARCH_PER_MINUTE); more answer 429. */
   searchPerMinute: number;
   /** What an uploaded .xlsx may unpack to, all parts together (IMPORT_UNPACKED_MAX_MB; docs/security.md). */
@@ -53,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileUrl: env.TILE_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',
     seedDemo: mode === 'demo' && env.JIAYUAN_SEED_DEMO !== 'false',
+    seedDemoYear: env.JIAYUAN_DEMO_YEAR !== 'false',
     searchPerMinute: int('SEARCH_PER_MINUTE', env.SEARCH_PER_MINUTE, 120),
     importUnpackedMaxMb: int('IMPORT_UNPACKED_MAX_MB', env.IMPORT_UNPACKED_MAX_MB, 512),
   };

@@ -1,3 +1,6 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Conn } from './db/index.js';
+
 /**
  * The demo street every module's demo seed works on (demo mode only): the names and codes by
  * which a seed finds, in the database, the areas and accounts that other modules' seeds made.
@@ -42,3 +45,119 @@ export const DEMO = {
     '汨水社区',
   ],
 };
+
+/**
+ * The demo street's random source (sfc32, seeded from a string): every seed draws from its own
+ * named stream, so a fresh start always writes the same street, and a seed that changes does not
+ * move another's data.
+ */
+export interface DemoRng {
+  /** [0, 1) */
+  next(): number;
+  /** An integer in [lo, hi]. */
+  int(lo: number, hi: number): number;
+  /** A number in [lo, hi). */
+  between(lo: number, hi: number): number;
+  chance(p: number): boolean;
+  pick<T>(xs: readonly T[]): T;
+  /** One of the rows, by weight. */
+  weighted<T>(rows: readonly (readonly [T, number])[]): T;
+  /** A Poisson-distributed count of mean `lambda` (small means: Knuth's method). */
+  poisson(lambda: number): number;
+}
+
+export function demoRng(seed: string): DemoRng {
+  let h = 1779033703 ^ seed.length;
+  for (const ch of seed) {
+    h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  const mix = () => {
+    h = Math.imul(h ^ (h >>> 16), 2246822507);
+    h = Math.imul(h ^ (h >>> 13), 3266489909);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  let a = mix();
+  let b = mix();
+  let c = mix();
+  let d = mix();
+  const next = () => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    between: (lo, hi) => lo + next() * (hi - lo),
+    chance: (p) => next() < p,
+    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
+    weighted(rows) {
+      let total = 0;
+      for (const [, w] of rows) total += w;
+      let x = next() * total;
+      for (const [v, w] of rows) {
+        x -= w;
+        if (x < 0) return v;
+      }
+      return rows[rows.length - 1]![0];
+    },
+    poisson(lambda) {
+      if (lambda <= 0) return 0;
+      if (lambda > 30)
+        return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * (next() + next() + next() - 1.5) * 2));
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = next();
+      while (p > limit) {
+        k++;
+        p *= next();
+      }
+      return k;
+    },
+  };
+}
+
+/** How far back the demo street's history goes (a year ending today). */
+export const DEMO_HISTORY_DAYS = 365;
+
+/**
+ * Inserts `rows` (one array of values per row, in the order of `cols`) with one statement per
+ * few thousand rows: each column is sent as one array parameter and unnested, so a demo seed's
+ * year of records costs a handful of round trips. Column types are PostgreSQL's (`bigint`,
+ * `text`, `timestamptz`, `jsonb`, `ltree`, `text[]` …); jsonb, ltree and array values are sent
+ * as text (an array as its literal, `{a,b}`).
+ */
+export async function demoInsert(
+  conn: Conn,
+  table: string,
+  cols: readonly (readonly [string, string])[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  const CHUNK = 4000;
+  const names = cols.map(([c]) => c).join(', ');
+  const asText = (type: string) => type === 'jsonb' || type === 'ltree' || type.endsWith('[]');
+  const select = cols.map(([c, type]) => (asText(type) ? `u.${c}::${type}` : `u.${c}`));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    const arrays: RawBuilder<unknown>[] = cols.map(([, type], j) => {
+      const wire = asText(type) ? 'text' : type;
+      return sql`${part.map((r) => r[j] ?? null)}::${sql.raw(wire)}[]`;
+    });
+    await sql`INSERT INTO ${sql.table(table)} (${sql.raw(names)})
+      SELECT ${sql.raw(select.join(', '))} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names)})`.execute(
+      conn,
+    );
+  }
+}

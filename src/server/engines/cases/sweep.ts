@@ -13,7 +13,7 @@ import { levelAt, nextAt, slaThresholds, type TimingStore } from './timing.js';
 export const SYSTEM_ACTOR = new Actor(0, 'system', '系统', []);
 const AUDIT_CTX = { actorId: null, actorName: 'system', ip: null, requestId: null };
 
-const LEVEL_TEXT = [
+export const LEVEL_TEXT = [
   null,
   { zh: '黄牌预警：即将超时', en: 'Yellow card: the deadline is near' },
   { zh: '红牌督办：已超时，已上报上级', en: 'Red card: overdue, escalated to the next level' },

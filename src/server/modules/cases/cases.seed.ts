@@ -5,6 +5,7 @@ import { TimingStore } from '../../engines/cases/timing.js';
 import { type Actor, loadActor } from '../../platform/access/actor.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx, Services } from '../../platform/services.js';
+import { seedCaseYear } from './cases.history.js';
 
 /**
  * The statutory calendar years the code knows, written once per year that the database does not
@@ -58,6 +59,17 @@ const DISPUTE_TITLES: [string, string][] = [
  */
 export async function seedDemoCases(s: Services): Promise<void> {
   if (await s.db.selectFrom('cases').select('id').limit(1).executeTakeFirst()) return;
+  // The year before the examples: every community's cases, in bulk (cases.history.ts).
+  if (s.config.seedDemoYear) await seedCaseYear(s);
+  await seedDrivenCases(s);
+}
+
+/**
+ * Demo cases of the last 120 days in 友谊河's first two grids, driven through the engine (so
+ * timelines, deadlines, audit and notifications are real): mostly closed, some in every open
+ * state, a few overdue for the sweep to escalate, disputes with sessions and agreements.
+ */
+async function seedDrivenCases(s: Services): Promise<void> {
   const users = new Map(
     (await s.db.selectFrom('users').select(['id', 'username']).execute()).map((u) => [u.username, u.id]),
   );

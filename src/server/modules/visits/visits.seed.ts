@@ -3,6 +3,7 @@ import type { FormField } from '../../../contract/visits.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
 import { calendarFor } from '../../engines/calendar/store.js';
 import type { Services } from '../../platform/services.js';
+import { seedVisitsYear } from './visits.history.js';
 import { refreshPlans } from './visits.plans.js';
 
 const LIVING: FormField = {
@@ -92,8 +93,10 @@ export const DEFAULT_RULES = [
 ] as const;
 
 /**
- * Every community gets the default rules; plans are derived; 友谊河 and the street get a history
- * of visits over the last weeks so "my day" and the supervision figures have something to show.
+ * Every community gets the default rules; plans are derived; with `seedDemoYear` every plan has a
+ * year of visits and every grid a year of patrols (visits.history.ts), else about two thirds of
+ * the plans have one visit in the last weeks, so "my day" and the supervision figures have
+ * something to show.
  */
 export async function seedDemoVisits(s: Services): Promise<void> {
   if (await s.db.selectFrom('visitRules').select('id').limit(1).executeTakeFirst()) return;
@@ -118,6 +121,12 @@ export async function seedDemoVisits(s: Services): Promise<void> {
             form: JSON.stringify(r.form),
           })
           .execute();
+    if (s.config.seedDemoYear) {
+      // A year of visits and patrols in every community (visits.history.ts).
+      await refreshPlans(trx, timing.calendar, {}, today);
+      await seedVisitsYear(trx, s, timing.calendar);
+      return;
+    }
     // Plans as if the rules had run for a while: since 60 days ago.
     const since = chinaDate(new Date(now.getTime() - 60 * 86_400_000));
     await refreshPlans(trx, timing.calendar, {}, since);
