@@ -942,17 +942,18 @@ async function write(s: Services, cases: SeedCase[], now: Date): Promise<number>
         state: c.state,
       });
       if (n)
-        for (const userId of n.userIds)
+        n.userIds.forEach((userId, i) => {
           noteRows.push([
             userId,
             c.id,
             n.text.kind,
             n.text.titleZh,
             n.text.titleEn,
-            n.text.bodyZh,
-            n.text.bodyEn,
+            n.bodyZh[i]!,
+            n.bodyEn[i]!,
             iso(last.at),
           ]);
+        });
     }
   }
   await s.db.transaction().execute(async (trx) => {
