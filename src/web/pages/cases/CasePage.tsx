@@ -37,8 +37,8 @@ import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
-import { CasePrintButton } from './print.js';
 import { PlaceText } from './LocationField.js';
+import { CasePrintButton } from './print.js';
 import {
   type Case,
   caseKeys,
