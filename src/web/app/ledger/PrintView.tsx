@@ -97,10 +97,10 @@ export function PrintHeader({ title, area, meta }: { title: string; area?: strin
 }
 
 /** Signature lines at the foot of a printed form. */
-export function PrintSignatures({ labels }: { labels: string[] }) {
+export function PrintSignatures({ labels, columns = 2 }: { labels: string[]; columns?: 1 | 2 }) {
   const t = useT();
   return (
-    <div className="jy-print-signs">
+    <div className={`jy-print-signs${columns === 1 ? ' jy-print-signs-1' : ''}`}>
       {labels.map((l) => (
         <div key={l} className="jy-print-sign">
           <span>{l}</span>
