@@ -31,6 +31,18 @@ async function desk(username: string): Promise<Page> {
   return page;
 }
 
+// pdfjs 5 needs Promise.withResolvers (Node 22); Node 20 lacks it.
+const P = Promise as unknown as { withResolvers?: () => unknown };
+P.withResolvers ??= () => {
+  let resolve: (v: unknown) => void = () => {};
+  let reject: (e: unknown) => void = () => {};
+  const promise = new Promise((a, b) => {
+    resolve = a;
+    reject = b;
+  });
+  return { promise, resolve, reject };
+};
+
 /** The page as printed (A4, print media), its text per page read with pdfjs, whitespace removed. */
 async function printedText(page: Page, name: string): Promise<string[]> {
   await page.emulateMedia({ media: 'print' });

@@ -370,7 +370,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
         };
 
   const tools = (
-    <Space wrap size={6} className="jy-ledger-tools">
+    <Space
+      wrap
+      size={6}
+      className="jy-ledger-tools"
+      style={mobile ? { flex: 'none', marginBottom: 0 } : undefined}
+    >
       {props.extra}
       {props.importSlot}
       {props.exportTo ? (
@@ -475,6 +480,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
           </div>
         ))
       )}
+      {mobile ? tools : null}
     </div>
   );
 
@@ -616,7 +622,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
     <div className="jy-ledger">
       <div className="jy-ledger-head">
         {filterBar}
-        {tools}
+        {mobile ? null : tools}
       </div>
       {props.tags ? <div className="jy-filter-tags jy-ledger-tags">{props.tags}</div> : null}
       {props.batch && selectedRows.length > 0 && !mobile ? (

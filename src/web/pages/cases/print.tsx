@@ -152,7 +152,7 @@ export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] 
             <th>{t('ledger.case.result')}</th>
             <td className="jy-print-tall">
               {[
-                t(`caseState.${c.state}`),
+                t('ledger.case.stateNow', { state: t(`caseState.${c.state}`) }),
                 c.closedAt ? t('ledger.case.closedAt', { at: at(c.closedAt) }) : '',
               ]
                 .filter(Boolean)
@@ -196,10 +196,12 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
       ))}
       <h2>{t('ledger.agreement.facts')}</h2>
       <p>
-        {t('ledger.agreement.factsLead', {
-          type: c.categoryName,
-          scale: scale ? codes.label(DISPUTE_SCALES, scale) : '',
-        })}
+        {scale
+          ? t('ledger.agreement.factsLeadScale', {
+              type: c.categoryName,
+              scale: codes.label(DISPUTE_SCALES, scale),
+            })
+          : t('ledger.agreement.factsLead', { type: c.categoryName })}
       </p>
       <p>{c.description || c.title}</p>
       <h2>{t('ledger.agreement.terms')}</h2>
@@ -208,6 +210,7 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
       <p>{t('ledger.agreement.performanceText')}</p>
       <p>{t('ledger.agreement.copies', { n: c.parties.length + 1 })}</p>
       <PrintSignatures
+        columns={1}
         labels={[
           ...c.parties.map(
             (p) => `${codes.label(PARTY_ROLES, p.role)}（${t('ledger.agreement.signOrPrint')}）`,
