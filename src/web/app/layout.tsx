@@ -1,6 +1,7 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  BankOutlined,
   BarChartOutlined,
   CalendarOutlined,
   CarryOutOutlined,
@@ -63,6 +64,7 @@ export interface NavItem {
     | 'visitRules'
     | 'areas'
     | 'people'
+    | 'houses'
     | 'organisations'
     | 'users'
     | 'roles'
@@ -164,6 +166,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.people',
     icon: <IdcardOutlined />,
     permission: 'person.read',
+  },
+  {
+    key: 'houses',
+    path: '/houses',
+    label: 'sheets.houses',
+    icon: <BankOutlined />,
+    permission: 'house.read',
   },
   {
     key: 'organisations',

@@ -13,6 +13,8 @@ const PersonPage = lazy(() => import('../pages/registry/PersonPage.js'));
 const HousePage = lazy(() => import('../pages/registry/HousePage.js'));
 const ImportPage = lazy(() => import('../pages/registry/ImportPage.js'));
 const OrganisationsPage = lazy(() => import('../pages/registry/OrganisationsPage.js'));
+const HousesPage = lazy(() => import('../pages/registry/HousesPage.js'));
+const LedgerImportPage = lazy(() => import('../pages/registry/LedgerImportPage.js'));
 const UsersPage = lazy(() => import('../pages/users/UsersPage.js'));
 const RolesPage = lazy(() => import('../pages/users/RolesPage.js'));
 const RoleGrantsPage = lazy(() => import('../pages/users/RoleGrantsPage.js'));
@@ -136,6 +138,14 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="dispute.read">
                 <DisputesPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'disputes/import',
+            element: (
+              <Require permission="dispute.report">
+                <LedgerImportPage kind="disputes" />
               </Require>
             ),
           },
@@ -274,6 +284,30 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="person.read">
                 <PersonPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'houses',
+            element: (
+              <Require permission="house.read">
+                <HousesPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'houses/import',
+            element: (
+              <Require permission="house.update">
+                <LedgerImportPage kind="houses" />
+              </Require>
+            ),
+          },
+          {
+            path: 'organisations/import',
+            element: (
+              <Require permission="org.manage">
+                <LedgerImportPage kind="organisations" />
               </Require>
             ),
           },

@@ -9,7 +9,9 @@ import type { Conn } from './index.js';
  * 1. Up to `cap` rows are counted with a LIMIT inside the count: a page turn of a small area or a
  *    narrow filter costs what it did.
  * 2. Beyond that, the whole count runs under a statement timeout of `budgetMs`: a street's tens of
- *    thousands of people are counted in tens of milliseconds (index-only), and the answer is exact.
+ *    thousands of people are counted in tens of milliseconds (EXPLAIN ANALYZE on the demo street,
+ *    63,000 people, street administrator's scope: index-only scan of people_area hashed against
+ *    the scope's 23,769 areas, 71–95 ms warm on the 2-core VM), and the answer is exact.
  * 3. A count that does not finish within the budget (a million people, a trigram search matching
  *    most of them) is cancelled by PostgreSQL, and the total is the planner's row estimate for
  *    the same query, rounded to two significant digits and marked `exact: false`.
@@ -21,7 +23,7 @@ export interface Total {
 
 export const COUNT_FAST_CAP = 10_000;
 /** How long an exact count beyond the fast cap may take before the estimate is used instead. */
-export const COUNT_BUDGET_MS = 250;
+export const COUNT_BUDGET_MS = 500;
 
 /** Two significant digits: 63,412 → 63,000 (an estimate is not precise to the row). */
 export function roundEstimate(n: number): number {

@@ -1,4 +1,4 @@
-import { PrinterOutlined } from '@ant-design/icons';
+import { PrinterOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Cascader, Col, Row, Select, Skeleton, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { type ReactElement, useState } from 'react';
@@ -206,6 +206,17 @@ export default function DisputesPage() {
           testId: 'disputes-search',
         }}
         filters={filterControls}
+        importSlot={
+          can('dispute.report') ? (
+            <Button
+              icon={<UploadOutlined />}
+              onClick={() => navigate('/disputes/import')}
+              data-testid="disputes-import"
+            >
+              {t('sheets.import')}
+            </Button>
+          ) : null
+        }
         activeFilters={activeFilters}
         onReset={() => update({ state: undefined, category: undefined, areaId: undefined })}
         exportTo={{ path: '/api/cases/export', body: filters, fileName: 'disputes.xlsx' }}

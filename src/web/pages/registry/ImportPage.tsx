@@ -26,7 +26,7 @@ import {
   Upload,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { RESIDENCE_TYPES } from '../../../contract/codes.js';
 import { IMPORT_FIELDS } from '../../../contract/registry.js';
@@ -320,13 +320,10 @@ function MappingStep({
 
 // —— step 3 ——
 
-function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void }) {
+export function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const mobile = useIsMobile();
-  const { fail, ok } = useNotify();
   const job = useImportJob(jobId);
-  const [downloading, setDownloading] = useState(false);
   const j = job.data;
 
   // the list of recent imports shows the finished state too
@@ -339,17 +336,6 @@ function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void })
   if (!j) return <Progress percent={0} status="active" />;
 
   const percent = j.total > 0 ? Math.floor((j.processed / j.total) * 100) : 0;
-  const getErrors = async () => {
-    setDownloading(true);
-    try {
-      const name = await download(`/api/imports/${j.id}/errors.xlsx`, undefined, `errors-${j.id}.xlsx`);
-      ok(t('import.downloaded', { name }));
-    } catch (e) {
-      fail(e);
-    } finally {
-      setDownloading(false);
-    }
-  };
 
   if (j.status === 'preview') {
     return (
@@ -380,6 +366,37 @@ function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void })
     );
   }
 
+  return <JobResult j={j} onRestart={onRestart} />;
+}
+
+/**
+ * A finished import as every ledger's import page shows it: the outcome, the counts, the total rows
+ * skipped, the rows' errors and warnings, and the error sheet to fix and import again.
+ */
+export function JobResult({
+  j,
+  onRestart,
+  extra,
+}: {
+  j: ImportJob;
+  onRestart: () => void;
+  extra?: ReactNode;
+}) {
+  const t = useT();
+  const mobile = useIsMobile();
+  const { fail, ok } = useNotify();
+  const [downloading, setDownloading] = useState(false);
+  const getErrors = async () => {
+    setDownloading(true);
+    try {
+      const name = await download(`/api/imports/${j.id}/errors.xlsx`, undefined, `errors-${j.id}.xlsx`);
+      ok(t('import.downloaded', { name }));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setDownloading(false);
+    }
+  };
   const issues = [
     ...j.errors.map((e) => ({ ...e, level: 'error' as const })),
     ...j.warnings.map((e) => ({ ...e, level: 'warning' as const })),
@@ -413,6 +430,7 @@ function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void })
             <Button type="primary" icon={<ReloadOutlined />} onClick={onRestart} data-testid="import-restart">
               {t('import.again')}
             </Button>
+            {extra}
           </Space>
         }
       />
@@ -429,6 +447,14 @@ function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void })
           </Col>
         ))}
       </Row>
+      {j.skipped.length > 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="import-skipped"
+          title={t('sheets.import.skipped', { n: j.skipped.length, rows: j.skipped.slice(0, 20).join('、') })}
+        />
+      ) : null}
       {j.failed > 0 ? <Alert type="info" showIcon title={t('import.fixHint')} /> : null}
       {issues.length > 0 ? (
         <Table
@@ -462,7 +488,8 @@ function JobView({ jobId, onRestart }: { jobId: number; onRestart: () => void })
   );
 }
 
-function RecentImports({ onOpen }: { onOpen: (id: number) => void }) {
+/** The user's own imports of every ledger, newest first. */
+export function RecentImports({ onOpen }: { onOpen: (id: number) => void }) {
   const t = useT();
   const [page, setPage] = useState(1);
   const list = useImports(page);
@@ -492,6 +519,11 @@ function RecentImports({ onOpen }: { onOpen: (id: number) => void }) {
           title: t('import.fileName'),
           dataIndex: 'fileName',
           render: (v: string) => <Typography.Link>{v}</Typography.Link>,
+        },
+        {
+          title: t('sheets.import.kind'),
+          dataIndex: 'kind',
+          render: (k: ImportJob['kind']) => t(`sheets.import.kind.${k}`),
         },
         {
           title: t('import.at'),

@@ -1,26 +1,15 @@
 import { DownOutlined, PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Dropdown,
-  Input,
-  type MenuProps,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { App, Button, Dropdown, type MenuProps, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { UserSummary } from '../../../contract/users.js';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { UserStatusTag } from '../../app/labels.js';
-import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useDebounced, useNotify } from '../../app/ui.js';
 import { OneTimePasswordModal } from './OneTimePassword.js';
 import { USER_ABILITY, useRoles, userKeys, useUsers } from './queries.js';
 import { RoleAssignmentsDrawer } from './RoleAssignmentsDrawer.js';
@@ -32,16 +21,19 @@ export default function UsersPage() {
   const { t, lang } = useI18n();
   const can = useCan();
   const qc = useQueryClient();
-  const mobile = useIsMobile();
   const { modal } = App.useApp();
   const { fail, ok } = useNotify();
-  const [search, setSearch] = useState('');
+  const lp = useLedgerParams();
+  const { sp, update } = lp;
+  const status = (sp.get('status') as 'active' | 'disabled' | null) ?? undefined;
+  const role = sp.get('role') ?? undefined;
+  const [search, setSearch] = useState(sp.get('q') ?? '');
   const q = useDebounced(search.trim(), 300);
-  const [status, setStatus] = useState<'active' | 'disabled' | undefined>();
-  const [role, setRole] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const users = useUsers({ q: q || undefined, status, role, page, pageSize });
+  useEffect(() => {
+    if ((q || undefined) !== (sp.get('q') ?? undefined)) update({ q });
+  }, [q, sp, update]);
+  const filters = { q: sp.get('q') ?? undefined, status, role, sort: lp.sort };
+  const users = useUsers({ ...filters, page: lp.page, pageSize: lp.pageSize });
   const roles = useRoles(can('role.read'));
 
   const [creating, setCreating] = useState(false);
@@ -91,6 +83,106 @@ export default function UsersPage() {
     return items;
   };
 
+  const columns: LedgerColumn<UserSummary>[] = [
+    {
+      key: 'displayName',
+      title: t('users.user'),
+      sort: 'displayName',
+      width: 150,
+      render: (u) => (
+        <div>
+          <div style={{ fontWeight: 500 }}>{u.displayName}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {u.username}
+          </Typography.Text>
+        </div>
+      ),
+      text: (u) => `${u.displayName}（${u.username}）`,
+    },
+    { key: 'areaName', title: t('users.homeArea') },
+    {
+      key: 'roles',
+      title: t('users.roles'),
+      width: 280,
+      render: (u) =>
+        u.roles.length === 0 ? (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ) : (
+          <Space size={[4, 4]} wrap style={{ maxWidth: 320 }}>
+            {u.roles.slice(0, 3).map((r) => (
+              <Tooltip
+                key={r.assignmentId}
+                title={r.pending ? `${r.areaName} · ${t('users.pending')}` : r.areaName}
+              >
+                <Tag color={r.pending ? 'orange' : 'blue'} style={{ marginInlineEnd: 0 }}>
+                  {r.roleName}
+                  {r.pending ? ` · ${t('users.pending')}` : ''}
+                </Tag>
+              </Tooltip>
+            ))}
+            {u.roles.length > 3 ? <Tag>+{u.roles.length - 3}</Tag> : null}
+          </Space>
+        ),
+      text: (u) => u.roles.map((r) => `${r.roleName}（${r.areaName}）`).join('、'),
+    },
+    {
+      key: 'status',
+      title: t('common.status'),
+      render: (u) => <UserStatusTag status={u.status} />,
+      text: (u) => t(`userStatus.${u.status}`),
+    },
+    {
+      key: 'totpEnabled',
+      title: t('users.totp'),
+      render: (u) =>
+        u.totpEnabled ? (
+          <Tag icon={<SafetyCertificateOutlined />} color="green">
+            {t('users.totpOn')}
+          </Tag>
+        ) : (
+          <Typography.Text type="secondary">{t('users.totpOff')}</Typography.Text>
+        ),
+      text: (u) => (u.totpEnabled ? t('users.totpOn') : t('users.totpOff')),
+    },
+    {
+      key: 'lastLoginAt',
+      title: t('users.lastLogin'),
+      sort: 'lastLoginAt',
+      text: (u) => (u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : ''),
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      noPrint: true,
+      text: () => '',
+      render: (u) => {
+        const more = moreMenu(u) ?? [];
+        return (
+          <Space size={0} wrap onClick={(e) => e.stopPropagation()}>
+            {u.abilities.includes(USER_ABILITY.update) ? (
+              <Button type="link" size="small" onClick={() => setEditing(u)}>
+                {t('common.edit')}
+              </Button>
+            ) : null}
+            <Button type="link" size="small" onClick={() => setRolesOf(u)} data-testid={`user-roles-${u.id}`}>
+              {t('users.roles')}
+            </Button>
+            {more.length > 0 ? (
+              <Dropdown
+                trigger={['click']}
+                menu={{ items: more, onClick: ({ key }) => run(u, key as Action) }}
+              >
+                <Button type="link" size="small">
+                  {t('common.more')} <DownOutlined />
+                </Button>
+              </Dropdown>
+            ) : null}
+          </Space>
+        );
+      },
+    },
+  ];
+
   return (
     <>
       <PageHeader
@@ -108,174 +200,70 @@ export default function UsersPage() {
           ) : null
         }
       />
-      <div className="jy-filter-bar">
-        <Input.Search
-          allowClear
-          placeholder={t('users.searchPlaceholder')}
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setPage(1);
-          }}
-          style={{ width: 260 }}
-          data-testid="user-search"
-        />
-        <Select
-          allowClear
-          placeholder={t('common.status')}
-          value={status}
-          onChange={(v) => {
-            setStatus(v);
-            setPage(1);
-          }}
-          options={[
-            { value: 'active', label: t('userStatus.active') },
-            { value: 'disabled', label: t('userStatus.disabled') },
-          ]}
-          style={{ width: 140 }}
-          className="jy-filter-half"
-        />
-        {can('role.read') ? (
+      <Ledger<UserSummary>
+        id="users"
+        title={t('nav.users')}
+        params={lp}
+        query={users}
+        columns={columns}
+        rowKey={(u) => u.id}
+        rowTestId={(u) => `user-row-${u.id}`}
+        testId="users-table"
+        emptyText={q || status || role ? t('users.emptyFiltered') : t('users.empty')}
+        search={{
+          value: search,
+          onChange: setSearch,
+          placeholder: t('users.searchPlaceholder'),
+          testId: 'user-search',
+        }}
+        filters={[
           <Select
+            key="status"
             allowClear
-            placeholder={t('users.role')}
-            value={role}
-            onChange={(v) => {
-              setRole(v);
-              setPage(1);
-            }}
-            loading={roles.isPending}
-            options={(roles.data?.items ?? []).map((r) => ({
-              value: r.code,
-              label: lang === 'en' ? r.nameEn : r.nameZh,
-            }))}
-            style={{ width: 180 }}
-            className="jy-filter-half"
-            popupMatchSelectWidth={false}
-          />
-        ) : null}
-      </div>
-
-      {users.error && !users.data ? (
-        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-      ) : (
-        <Table<UserSummary>
-          rowKey="id"
-          size={mobile ? 'small' : 'middle'}
-          loading={users.isFetching}
-          dataSource={users.data?.items ?? []}
-          scroll={{ x: 'max-content' }}
-          locale={{
-            emptyText: emptyText(q || status || role ? t('users.emptyFiltered') : t('users.empty')),
-          }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: users.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (n) => t('common.total', { n }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-          columns={[
-            {
-              title: t('users.user'),
-              key: 'user',
-              fixed: mobile ? undefined : 'left',
-              render: (_, u) => (
-                <div>
-                  <div style={{ fontWeight: 500 }}>{u.displayName}</div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {u.username}
-                  </Typography.Text>
-                </div>
-              ),
-            },
-            { title: t('users.homeArea'), dataIndex: 'areaName' },
-            {
-              title: t('users.roles'),
-              key: 'roles',
-              render: (_, u) =>
-                u.roles.length === 0 ? (
-                  <Typography.Text type="secondary">—</Typography.Text>
-                ) : (
-                  <Space size={[4, 4]} wrap style={{ maxWidth: 320 }}>
-                    {u.roles.slice(0, 3).map((r) => (
-                      <Tooltip
-                        key={r.assignmentId}
-                        title={r.pending ? `${r.areaName} · ${t('users.pending')}` : r.areaName}
-                      >
-                        <Tag color={r.pending ? 'orange' : 'blue'} style={{ marginInlineEnd: 0 }}>
-                          {r.roleName}
-                          {r.pending ? ` · ${t('users.pending')}` : ''}
-                        </Tag>
-                      </Tooltip>
-                    ))}
-                    {u.roles.length > 3 ? <Tag>+{u.roles.length - 3}</Tag> : null}
-                  </Space>
-                ),
-            },
-            {
-              title: t('common.status'),
-              dataIndex: 'status',
-              render: (s: UserSummary['status']) => <UserStatusTag status={s} />,
-            },
-            {
-              title: t('users.totp'),
-              dataIndex: 'totpEnabled',
-              render: (v: boolean) =>
-                v ? (
-                  <Tag icon={<SafetyCertificateOutlined />} color="green">
-                    {t('users.totpOn')}
-                  </Tag>
-                ) : (
-                  <Typography.Text type="secondary">{t('users.totpOff')}</Typography.Text>
-                ),
-            },
-            {
-              title: t('users.lastLogin'),
-              dataIndex: 'lastLoginAt',
-              render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—'),
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              render: (_, u) => {
-                const more = moreMenu(u) ?? [];
-                return (
-                  <Space size={0} wrap>
-                    {u.abilities.includes(USER_ABILITY.update) ? (
-                      <Button type="link" size="small" onClick={() => setEditing(u)}>
-                        {t('common.edit')}
-                      </Button>
-                    ) : null}
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() => setRolesOf(u)}
-                      data-testid={`user-roles-${u.id}`}
-                    >
-                      {t('users.roles')}
-                    </Button>
-                    {more.length > 0 ? (
-                      <Dropdown
-                        trigger={['click']}
-                        menu={{ items: more, onClick: ({ key }) => run(u, key as Action) }}
-                      >
-                        <Button type="link" size="small">
-                          {t('common.more')} <DownOutlined />
-                        </Button>
-                      </Dropdown>
-                    ) : null}
-                  </Space>
-                );
-              },
-            },
-          ]}
-        />
-      )}
+            placeholder={t('common.status')}
+            value={status}
+            onChange={(v) => update({ status: v })}
+            options={[
+              { value: 'active', label: t('userStatus.active') },
+              { value: 'disabled', label: t('userStatus.disabled') },
+            ]}
+            style={{ width: 140 }}
+          />,
+          ...(can('role.read')
+            ? [
+                <Select
+                  key="role"
+                  allowClear
+                  placeholder={t('users.role')}
+                  value={role}
+                  onChange={(v) => update({ role: v })}
+                  loading={roles.isPending}
+                  options={(roles.data?.items ?? []).map((r) => ({
+                    value: r.code,
+                    label: lang === 'en' ? r.nameEn : r.nameZh,
+                  }))}
+                  style={{ width: 180 }}
+                  popupMatchSelectWidth={false}
+                />,
+              ]
+            : []),
+        ]}
+        activeFilters={[status, role].filter(Boolean).length}
+        onReset={() => update({ status: undefined, role: undefined })}
+        exportTo={{ path: '/api/users/export', body: filters, fileName: 'accounts.xlsx' }}
+        print
+        card={{
+          title: (u) => (
+            <span>
+              {u.displayName}{' '}
+              <Typography.Text type="secondary" style={{ fontWeight: 'normal' }}>
+                {u.username}
+              </Typography.Text>
+            </span>
+          ),
+          fields: ['areaName', 'roles', 'status', 'actions'],
+        }}
+      />
 
       <CreateUserModal
         open={creating}
