@@ -202,7 +202,7 @@ describe('the cases of a person (一人一档)', () => {
       category: '0202',
       title: '邻里噪音纠纷（一人一档）',
       parties: [
-        { role: 'applicant', personId: person.id, name: person.name, idNumber: '430681199001011234' },
+        { role: 'applicant', personId: person.id, name: person.name, idNumber: '430681199001011230' },
         { role: 'respondent', name: '赵某' },
       ],
     });
@@ -236,9 +236,9 @@ describe('the cases of a person (一人一档)', () => {
     expect(await ids(other)).toEqual([]);
     // Masked as on the case page: the party's ID number is never in clear.
     const body = (await worker.get(`/api/cases/${dispute.json().id}`)).body;
-    expect(body).not.toContain('430681199001011234');
+    expect(body).not.toContain('430681199001011230');
     const list = (await worker.get(`/api/cases?personId=${person.id}`)).body;
-    expect(list).not.toContain('430681199001011234');
+    expect(list).not.toContain('430681199001011230');
   });
 
   it('refuses a malformed person id naming the field', async () => {
