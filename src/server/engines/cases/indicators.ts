@@ -187,10 +187,11 @@ function fromCases(q: IndicatorInput, ranges: [Date, Date][], group: GroupBy) {
       count(*) FILTER (WHERE ${acc} AND c.accepted_at <= c.accept_due_at)::int AS acc_in_time,
       count(*) FILTER (WHERE ${clo})::int AS clo,
       count(*) FILTER (WHERE ${clo} AND c.rework_count > 0)::int AS clo_reworked,
-      coalesce(sum(date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE ${clo}), 0) AS clo_seconds,
+      -- In MEASURES' order: UNION ALL matches the stats part's columns by position, not name.
       count(c.rating) FILTER (WHERE ${clo})::int AS clo_rated,
       count(*) FILTER (WHERE ${clo} AND c.rating >= 4)::int AS clo_satisfied,
-      coalesce(sum(c.rating) FILTER (WHERE ${clo}), 0)::int AS clo_rating_sum
+      coalesce(sum(c.rating) FILTER (WHERE ${clo}), 0)::int AS clo_rating_sum,
+      coalesce(sum(date_part('epoch', c.closed_at - c.reported_at)) FILTER (WHERE ${clo}), 0) AS clo_seconds
     FROM cases c
     WHERE (${rep} OR ${due} OR ${acc} OR ${clo}) AND ${typeIs(q, 'c')} AND ${q.scope('c')}
     GROUP BY 1, c.type, c.category, c.state`;
