@@ -19,6 +19,8 @@ const vendorGroups: { name: string; test: RegExp; priority: number }[] = [
   { name: 'icons', test: /node_modules[\\/]@ant-design[\\/]icons(-svg)?[\\/]/, priority: 30 },
   { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/, priority: 30 },
   { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 30 },
+  // Only the dashboard and the screen draw charts: their own chunk, never in the login's vendor chunk.
+  { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
   { name: 'rc', test: /node_modules[\\/](@rc-component|rc-[^\\/]+)[\\/]/, priority: 20 },
   { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@emotion|stylis|dayjs)[\\/]/, priority: 10 },
   { name: 'vendor', test: /node_modules[\\/]/, priority: 0 },
