@@ -151,13 +151,21 @@ async function seedDrivenCases(s: Services): Promise<void> {
     await act(handler, id, { action: 'feedback', comment: '已现场处置完毕', attachmentIds: undefined });
     if (stop < 5) return;
     minutes(20 + r() * 90);
+    // Whoever verifies did not handle it (separation of duties): the reporting grid worker, else
+    // the community's worker, else its secretary.
+    const verifier =
+      reporter.can('event.verify') && reporter !== handler
+        ? reporter
+        : handler !== worker
+          ? worker!
+          : secretary!;
     if (opts.rework) {
-      await act(reporter, id, { action: 'verify', passed: false, comment: '现场核查未处置到位' });
+      await act(verifier, id, { action: 'verify', passed: false, comment: '现场核查未处置到位' });
       minutes(120 + r() * 600);
       await act(handler, id, { action: 'feedback', comment: '已重新处置' });
       minutes(30);
     }
-    await act(reporter.can('event.verify') ? reporter : worker!, id, {
+    await act(verifier, id, {
       action: 'verify',
       passed: true,
       comment: '核查属实，予以结案',
@@ -282,7 +290,7 @@ async function seedDrivenCases(s: Services): Promise<void> {
       referredTo: outcome === 'referred' ? '汨罗市人民法院诉前调解' : undefined,
     });
     minutes(60 * 24);
-    await act(worker, id, { action: 'verify', passed: true });
+    await act(secretary, id, { action: 'verify', passed: true });
     if (outcome === 'agreement') {
       minutes(60 * 24 * 7);
       await act(worker, id, { action: 'follow_up', comment: '回访双方，协议履行良好，未再发生纠纷。' });
