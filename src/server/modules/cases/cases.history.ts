@@ -195,7 +195,7 @@ async function loadStreet(s: Services): Promise<Grid[]> {
     if (!first.has(k)) first.set(k, { id: r.id, name: r.name });
   }
   const comms = await sql<{ id: number; name: string }>`
-    SELECT id, name FROM areas WHERE kind = 'community' AND status = 'active' ORDER BY path`.execute(db);
+    SELECT id, name FROM areas WHERE kind = 'community' AND status = 'active' ORDER BY code`.execute(db);
   const communities = new Map<number, Community>();
   comms.rows.forEach((c, i) => {
     const worker = first.get(`${c.id}:community_worker`);
@@ -221,12 +221,12 @@ async function loadStreet(s: Services): Promise<Grid[]> {
     SELECT g.id, g.path::text AS path, g.boundary::text AS boundary, g.parent_id AS community_id,
       (SELECT count(*)::int FROM people p JOIN areas a ON a.id = p.area_id
         WHERE a.path <@ g.path AND p.status = 'active') AS people
-    FROM areas g WHERE g.kind = 'grid' AND g.status = 'active' ORDER BY g.path`.execute(db);
+    FROM areas g WHERE g.kind = 'grid' AND g.status = 'active' ORDER BY g.code`.execute(db);
   const compounds = await sql<{ gridId: number; name: string; boundary: string | null; buildings: number }>`
     SELECT a.parent_id AS grid_id, a.name, a.boundary::text AS boundary,
       (SELECT count(*)::int FROM areas b WHERE b.parent_id = a.id AND b.kind = 'building') AS buildings
     FROM areas a JOIN areas g ON g.id = a.parent_id AND g.kind = 'grid'
-    WHERE a.kind = 'compound' AND a.status = 'active' ORDER BY a.path`.execute(db);
+    WHERE a.kind = 'compound' AND a.status = 'active' ORDER BY a.code`.execute(db);
   // Residents who report at the window or are party to a dispute: one in thirteen adults.
   const people = await sql<{ id: number; name: string; gridPath: string; address: string }>`
     SELECT p.id, p.name, subpath(h.path, 0, 4)::text AS grid_path,
@@ -286,6 +286,7 @@ function generate(grids: Grid[], timing: Timing, now: Date, r: DemoRng): SeedCas
   // 友谊河's first two grids have the engine-driven examples of the last 120 days (events),
   // 110 days (requests) and the year (disputes): no generated cases there and then.
   const youyi = grids.find((g) => g.community.name === DEMO.detailed)?.community.id;
+  // (grid_a's and grid_b's: the first two by code, as the accounts seed gives them)
   const youyiGrids = grids.filter((g) => g.community.id === youyi).slice(0, 2);
   const tables = (seed: SeedCategory[]) =>
     Array.from({ length: 12 }, (_, m) => seed.map((c) => [c, c.weight * c.season[m]!] as const));
