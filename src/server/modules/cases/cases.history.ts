@@ -7,7 +7,7 @@ import { LEVEL_TEXT } from '../../engines/cases/sweep.js';
 import { levelAt, nextAt, slaThresholds, type Timing } from '../../engines/cases/timing.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { writeAudit } from '../../platform/audit/audit.js';
-import { DEMO, DEMO_HISTORY_DAYS, type DemoRng, demoInsert, demoRng } from '../../platform/demo.js';
+import { DEMO, type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
 import {
   AGREEMENTS,
@@ -23,7 +23,8 @@ import {
 import { CASE_TYPE_DEFS } from './types/index.js';
 
 /**
- * A year of the demo street's cases in every community (demo mode, first start), written in bulk:
+ * The demo street's cases in every community since January of last year (`demoHistoryStart`: a
+ * year ending today, and last year to compare this year with; demo mode, first start), in bulk:
  * each case's life is played out here on the working calendar and the type's time limits, as the
  * engine would have recorded it — its timeline (report, accept or reject, dispatch, sign, the
  * sweep's yellow and red cards, extensions, feedback, a failed verification now and then, verify,
@@ -262,7 +263,7 @@ async function loadStreet(s: Services): Promise<Grid[]> {
   return out;
 }
 
-/** The year's cases of the street: generated, then written (returns how many). */
+/** The street's cases since the history's start: generated, then written (returns how many). */
 export async function seedCaseYear(s: Services): Promise<{ cases: number; events: number }> {
   const t0 = Date.now();
   const grids = await loadStreet(s);
@@ -281,7 +282,7 @@ export async function seedCaseYear(s: Services): Promise<{ cases: number; events
 function generate(grids: Grid[], timing: Timing, now: Date, r: DemoRng): SeedCase[] {
   const cal = timing.calendar;
   const today = Math.floor((now.getTime() + CST) / DAY);
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const out: SeedCase[] = [];
   // 友谊河's first two grids have the engine-driven examples of the last 120 days (events),
   // 110 days (requests) and the year (disputes): no generated cases there and then.
@@ -1066,7 +1067,11 @@ async function write(s: Services, cases: SeedCase[], now: Date): Promise<number>
       {
         action: 'system.seed_demo',
         entityType: 'case',
-        detail: { cases: cases.length, timeline: eventRows.length, days: DEMO_HISTORY_DAYS },
+        detail: {
+          cases: cases.length,
+          timeline: eventRows.length,
+          since: new Date(demoHistoryStart(now) * 86_400_000).toISOString().slice(0, 10),
+        },
       },
       now,
     );

@@ -64,7 +64,7 @@ describe('a year of cases', () => {
   it("leaves grid_a's and grid_b's grids of the last months to the engine-driven examples", async () => {
     const r = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM cases c
-      WHERE c.id > ${before} AND c.reported_at > now() - interval '120 days' AND c.area_id IN (
+      WHERE c.id > ${before} AND c.type = 'event' AND c.reported_at > now() - interval '120 days' AND c.area_id IN (
         SELECT ur.area_id FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE u.username IN ('grid_a', 'grid_b'))`.execute(
       t.db,
     );

@@ -3,16 +3,16 @@ import type { FormField } from '../../../contract/visits.js';
 import { chinaDate, type WorkCalendar } from '../../engines/calendar/calendar.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Conn } from '../../platform/db/index.js';
-import { DEMO_HISTORY_DAYS, type DemoRng, demoInsert, demoRng } from '../../platform/demo.js';
+import { type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
 import { metres } from '../../platform/geo.js';
 import type { Services } from '../../platform/services.js';
 import { nextDue } from './visits.plans.js';
 
 /**
- * A year of visits and patrols in every community of the demo street (demo mode, first start),
- * written in bulk after the plans are derived:
+ * The demo street's visits and patrols in every community since January of last year
+ * (`demoHistoryStart`; demo mode, first start), written in bulk after the plans are derived:
  * - each plan's person visited by their grid's worker on the rule's schedule since the plan began
- *   (a year ago, or when the person was tagged): mostly on time, on working days, some late, a
+ *   (then, or when the person was tagged): mostly on time, on working days, some late, a
  *   cycle missed now and then — so a few plans are overdue today and a few new ones never visited;
  *   each visit with who was met, what was found and the rule's form filled in;
  * - each grid worker's patrols in their grid on most working days (a loop through the grid's
@@ -79,12 +79,12 @@ const dateOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 /** China date `day` at local minute `min`. */
 const at = (day: number, min: number) => new Date(day * DAY + min * 60_000 - CST);
 
-/** The plans' year of visits; returns how many. */
+/** The plans' visits since the history's start; returns how many. */
 export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<number> {
   const now = s.clock.now();
   const t0 = Date.now();
   const today = dayOf(chinaDate(now));
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const r = demoRng('jiayuan-demo-visits');
   const plans = await sql<PlanRow>`
     SELECT vp.id, vp.person_id, vp.rule_id, p.area_id, a.path::text AS path, r.tags, r.form,
@@ -200,11 +200,11 @@ export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): 
   return visits.length;
 }
 
-/** A year of patrols by every grid's worker; cases they reported on a patrol are linked to it. */
+/** The patrols of every grid's worker; cases they reported on a patrol are linked to it. */
 export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<number> {
   const now = s.clock.now();
   const today = dayOf(chinaDate(now));
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const r = demoRng('jiayuan-demo-patrols');
   const t0 = Date.now();
   const grids = await sql<{ id: number; path: string; boundary: string | null; userId: number }>`
@@ -349,7 +349,7 @@ function route(
   return [JSON.stringify(pts), Math.round(dist)];
 }
 
-/** The year of visits and patrols, with its one audit entry. */
+/** The history of visits and patrols, with its one audit entry. */
 export async function seedVisitsYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<void> {
   const t0 = Date.now();
   const visits = await seedVisitYear(trx, s, cal);
@@ -357,7 +357,15 @@ export async function seedVisitsYear(trx: Conn, s: Services, cal: WorkCalendar):
   await writeAudit(
     trx,
     { actorId: null, actorName: 'system', ip: null, requestId: 'demo-seed' },
-    { action: 'system.seed_demo', entityType: 'visit', detail: { visits, patrols, days: DEMO_HISTORY_DAYS } },
+    {
+      action: 'system.seed_demo',
+      entityType: 'visit',
+      detail: {
+        visits,
+        patrols,
+        since: new Date(demoHistoryStart(s.clock.now()) * 86_400_000).toISOString().slice(0, 10),
+      },
+    },
     s.clock.now(),
   );
   s.log.info(`demo year: ${visits} visits, ${patrols} patrols in ${Date.now() - t0} ms`);
