@@ -129,8 +129,15 @@ export function demoRng(seed: string): DemoRng {
   };
 }
 
-/** How far back the demo street's history goes (a year ending today). */
-export const DEMO_HISTORY_DAYS = 365;
+/**
+ * The first day of the demo street's history, as a China-time day number (days since
+ * 1970-01-01): January 1st of last year, so that a year ending today and this year against last
+ * year (本年 vs 上年, the same days a year before) both read as a street's figures.
+ */
+export function demoHistoryStart(now: Date): number {
+  const local = new Date(now.getTime() + 8 * 3_600_000);
+  return Date.UTC(local.getUTCFullYear() - 1, 0, 1) / 86_400_000;
+}
 
 /**
  * Inserts `rows` (one array of values per row, in the order of `cols`) with one statement per

@@ -7,7 +7,7 @@ import { LEVEL_TEXT } from '../../engines/cases/sweep.js';
 import { levelAt, nextAt, slaThresholds, type Timing } from '../../engines/cases/timing.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { writeAudit } from '../../platform/audit/audit.js';
-import { DEMO, DEMO_HISTORY_DAYS, type DemoRng, demoInsert, demoRng } from '../../platform/demo.js';
+import { DEMO, type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
 import {
   AGREEMENTS,
@@ -23,7 +23,8 @@ import {
 import { CASE_TYPE_DEFS } from './types/index.js';
 
 /**
- * A year of the demo street's cases in every community (demo mode, first start), written in bulk:
+ * The demo street's cases in every community since January of last year (`demoHistoryStart`: a
+ * year ending today, and last year to compare this year with; demo mode, first start), in bulk:
  * each case's life is played out here on the working calendar and the type's time limits, as the
  * engine would have recorded it — its timeline (report, accept or reject, dispatch, sign, the
  * sweep's yellow and red cards, extensions, feedback, a failed verification now and then, verify,
@@ -195,7 +196,7 @@ async function loadStreet(s: Services): Promise<Grid[]> {
     if (!first.has(k)) first.set(k, { id: r.id, name: r.name });
   }
   const comms = await sql<{ id: number; name: string }>`
-    SELECT id, name FROM areas WHERE kind = 'community' AND status = 'active' ORDER BY path`.execute(db);
+    SELECT id, name FROM areas WHERE kind = 'community' AND status = 'active' ORDER BY code`.execute(db);
   const communities = new Map<number, Community>();
   comms.rows.forEach((c, i) => {
     const worker = first.get(`${c.id}:community_worker`);
@@ -221,12 +222,12 @@ async function loadStreet(s: Services): Promise<Grid[]> {
     SELECT g.id, g.path::text AS path, g.boundary::text AS boundary, g.parent_id AS community_id,
       (SELECT count(*)::int FROM people p JOIN areas a ON a.id = p.area_id
         WHERE a.path <@ g.path AND p.status = 'active') AS people
-    FROM areas g WHERE g.kind = 'grid' AND g.status = 'active' ORDER BY g.path`.execute(db);
+    FROM areas g WHERE g.kind = 'grid' AND g.status = 'active' ORDER BY g.code`.execute(db);
   const compounds = await sql<{ gridId: number; name: string; boundary: string | null; buildings: number }>`
     SELECT a.parent_id AS grid_id, a.name, a.boundary::text AS boundary,
       (SELECT count(*)::int FROM areas b WHERE b.parent_id = a.id AND b.kind = 'building') AS buildings
     FROM areas a JOIN areas g ON g.id = a.parent_id AND g.kind = 'grid'
-    WHERE a.kind = 'compound' AND a.status = 'active' ORDER BY a.path`.execute(db);
+    WHERE a.kind = 'compound' AND a.status = 'active' ORDER BY a.code`.execute(db);
   // Residents who report at the window or are party to a dispute: one in thirteen adults.
   const people = await sql<{ id: number; name: string; gridPath: string; address: string }>`
     SELECT p.id, p.name, subpath(h.path, 0, 4)::text AS grid_path,
@@ -262,7 +263,7 @@ async function loadStreet(s: Services): Promise<Grid[]> {
   return out;
 }
 
-/** The year's cases of the street: generated, then written (returns how many). */
+/** The street's cases since the history's start: generated, then written (returns how many). */
 export async function seedCaseYear(s: Services): Promise<{ cases: number; events: number }> {
   const t0 = Date.now();
   const grids = await loadStreet(s);
@@ -281,11 +282,12 @@ export async function seedCaseYear(s: Services): Promise<{ cases: number; events
 function generate(grids: Grid[], timing: Timing, now: Date, r: DemoRng): SeedCase[] {
   const cal = timing.calendar;
   const today = Math.floor((now.getTime() + CST) / DAY);
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const out: SeedCase[] = [];
   // 友谊河's first two grids have the engine-driven examples of the last 120 days (events),
   // 110 days (requests) and the year (disputes): no generated cases there and then.
   const youyi = grids.find((g) => g.community.name === DEMO.detailed)?.community.id;
+  // (grid_a's and grid_b's: the first two by code, as the accounts seed gives them)
   const youyiGrids = grids.filter((g) => g.community.id === youyi).slice(0, 2);
   const tables = (seed: SeedCategory[]) =>
     Array.from({ length: 12 }, (_, m) => seed.map((c) => [c, c.weight * c.season[m]!] as const));
@@ -1066,7 +1068,11 @@ async function write(s: Services, cases: SeedCase[], now: Date): Promise<number>
       {
         action: 'system.seed_demo',
         entityType: 'case',
-        detail: { cases: cases.length, timeline: eventRows.length, days: DEMO_HISTORY_DAYS },
+        detail: {
+          cases: cases.length,
+          timeline: eventRows.length,
+          since: new Date(demoHistoryStart(now) * 86_400_000).toISOString().slice(0, 10),
+        },
       },
       now,
     );

@@ -3,16 +3,16 @@ import type { FormField } from '../../../contract/visits.js';
 import { chinaDate, type WorkCalendar } from '../../engines/calendar/calendar.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Conn } from '../../platform/db/index.js';
-import { DEMO_HISTORY_DAYS, type DemoRng, demoInsert, demoRng } from '../../platform/demo.js';
+import { type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
 import { metres } from '../../platform/geo.js';
 import type { Services } from '../../platform/services.js';
 import { nextDue } from './visits.plans.js';
 
 /**
- * A year of visits and patrols in every community of the demo street (demo mode, first start),
- * written in bulk after the plans are derived:
+ * The demo street's visits and patrols in every community since January of last year
+ * (`demoHistoryStart`; demo mode, first start), written in bulk after the plans are derived:
  * - each plan's person visited by their grid's worker on the rule's schedule since the plan began
- *   (a year ago, or when the person was tagged): mostly on time, on working days, some late, a
+ *   (then, or when the person was tagged): mostly on time, on working days, some late, a
  *   cycle missed now and then — so a few plans are overdue today and a few new ones never visited;
  *   each visit with who was met, what was found and the rule's form filled in;
  * - each grid worker's patrols in their grid on most working days (a loop through the grid's
@@ -79,11 +79,12 @@ const dateOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 /** China date `day` at local minute `min`. */
 const at = (day: number, min: number) => new Date(day * DAY + min * 60_000 - CST);
 
-/** The plans' year of visits; returns how many. */
+/** The plans' visits since the history's start; returns how many. */
 export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<number> {
   const now = s.clock.now();
+  const t0 = Date.now();
   const today = dayOf(chinaDate(now));
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const r = demoRng('jiayuan-demo-visits');
   const plans = await sql<PlanRow>`
     SELECT vp.id, vp.person_id, vp.rule_id, p.area_id, a.path::text AS path, r.tags, r.form,
@@ -96,6 +97,7 @@ export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): 
     JOIN people p ON p.id = vp.person_id JOIN areas a ON a.id = p.area_id
     LEFT JOIN areas cp ON nlevel(a.path) >= 5 AND cp.id = split_part(a.path::text, '.', 5)::bigint
     ORDER BY vp.id`.execute(trx);
+  const t1 = Date.now();
   const visits: unknown[][] = [];
   const planUpdates: [number, string, string | null, string][] = [];
   for (const p of plans.rows) {
@@ -166,6 +168,7 @@ export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): 
     }
     planUpdates.push([p.id, dateOf(since), last === null ? null : dateOf(last), dateOf(due)]);
   }
+  const t2 = Date.now();
   await demoInsert(
     trx,
     'visits',
@@ -193,15 +196,17 @@ export async function seedVisitYear(trx: Conn, s: Services, cal: WorkCalendar): 
     FROM unnest(${planUpdates.map((x) => x[0])}::bigint[], ${planUpdates.map((x) => x[1])}::date[],
       ${planUpdates.map((x) => x[2])}::date[], ${planUpdates.map((x) => x[3])}::date[]) AS u(id, since, last, due)
     WHERE vp.id = u.id`.execute(trx);
+  s.log.info(`demo year: visits read ${t1 - t0} ms, made ${t2 - t1} ms, written ${Date.now() - t2} ms`);
   return visits.length;
 }
 
-/** A year of patrols by every grid's worker; cases they reported on a patrol are linked to it. */
+/** The patrols of every grid's worker; cases they reported on a patrol are linked to it. */
 export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<number> {
   const now = s.clock.now();
   const today = dayOf(chinaDate(now));
-  const first = today - DEMO_HISTORY_DAYS;
+  const first = demoHistoryStart(now);
   const r = demoRng('jiayuan-demo-patrols');
+  const t0 = Date.now();
   const grids = await sql<{ id: number; path: string; boundary: string | null; userId: number }>`
     SELECT DISTINCT ON (g.id) g.id, g.path::text AS path, g.boundary::text AS boundary, ur.user_id
     FROM areas g JOIN user_roles ur ON ur.area_id = g.id JOIN roles ro ON ro.id = ur.role_id AND ro.code = 'grid_worker'
@@ -220,6 +225,7 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
     xs.push(Math.floor((local % DAY) / 60_000));
     byDay.set(k, xs);
   }
+  const t1 = Date.now();
   const rows: unknown[][] = [];
   for (const g of grids.rows) {
     const n = (g.boundary?.match(/-?\d+(\.\d+)?/g) ?? []).map(Number);
@@ -255,6 +261,7 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
       ]);
     }
   }
+  const t2 = Date.now();
   await demoInsert(
     trx,
     'patrols',
@@ -279,6 +286,7 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
       (x[7] as number) > 0 ? '巡查发现问题，已现场上报' : r.chance(0.3) ? '巡查未发现异常' : null,
     ]),
   );
+  const t3 = Date.now();
   // A case a grid worker reported in their grid while on patrol was found on that patrol.
   await sql`
     UPDATE cases c SET source_kind = 'patrol', source_id = p.id
@@ -286,6 +294,9 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
     WHERE c.type = 'event' AND c.channel = 'grid' AND c.source_kind IS NULL
       AND p.user_id = c.reporter_user_id AND p.area_id = c.area_id
       AND c.reported_at BETWEEN p.started_at AND p.ended_at`.execute(trx);
+  s.log.info(
+    `demo year: patrols read ${t1 - t0} ms, made ${t2 - t1} ms, written ${t3 - t2} ms, linked ${Date.now() - t3} ms`,
+  );
   return rows.length;
 }
 
@@ -338,7 +349,7 @@ function route(
   return [JSON.stringify(pts), Math.round(dist)];
 }
 
-/** The year of visits and patrols, with its one audit entry. */
+/** The history of visits and patrols, with its one audit entry. */
 export async function seedVisitsYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<void> {
   const t0 = Date.now();
   const visits = await seedVisitYear(trx, s, cal);
@@ -346,7 +357,15 @@ export async function seedVisitsYear(trx: Conn, s: Services, cal: WorkCalendar):
   await writeAudit(
     trx,
     { actorId: null, actorName: 'system', ip: null, requestId: 'demo-seed' },
-    { action: 'system.seed_demo', entityType: 'visit', detail: { visits, patrols, days: DEMO_HISTORY_DAYS } },
+    {
+      action: 'system.seed_demo',
+      entityType: 'visit',
+      detail: {
+        visits,
+        patrols,
+        since: new Date(demoHistoryStart(s.clock.now()) * 86_400_000).toISOString().slice(0, 10),
+      },
+    },
     s.clock.now(),
   );
   s.log.info(`demo year: ${visits} visits, ${patrols} patrols in ${Date.now() - t0} ms`);

@@ -93,8 +93,8 @@ export const DEFAULT_RULES = [
 ] as const;
 
 /**
- * Every community gets the default rules; plans are derived; with `seedDemoYear` every plan has a
- * year of visits and every grid a year of patrols (visits.history.ts), else about two thirds of
+ * Every community gets the default rules; plans are derived; with `seedDemoYear` every plan has its
+ * visits and every grid its patrols since January of last year (visits.history.ts), else about two thirds of
  * the plans have one visit in the last weeks, so "my day" and the supervision figures have
  * something to show.
  */
