@@ -587,7 +587,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
             : undefined
         }
         onRow={(r) => ({
-          onClick: props.onOpen ? () => props.onOpen?.(r) : undefined,
+          // A click beside a row's checkbox selects nothing and must not open the row either.
+          onClick: props.onOpen
+            ? (e) => {
+                if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) props.onOpen?.(r);
+              }
+            : undefined,
           style: props.onOpen ? { cursor: 'pointer' } : undefined,
           'data-testid': props.rowTestId ? props.rowTestId(r) : `ledger-row-${props.rowKey(r)}`,
         })}
