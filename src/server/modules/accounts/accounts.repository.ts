@@ -141,13 +141,21 @@ export function accountsRepo(db: Conn) {
       return r?.n ?? 0;
     },
 
-    /** Accounts for an export, in id order after `afterId` (keyset). */
-    async exportBatch(opts: UserFilter & { lock: LockView }, afterId: number, batch: number) {
+    /** Accounts for an export, in the list's order, `limit` at a time from `offset`. */
+    async exportPage(
+      opts: UserFilter & {
+        lock: LockView;
+        sort: { column: 'username' | 'displayName' | 'createdAt' | 'lastLoginAt'; desc: boolean };
+      },
+      offset: number,
+      limit: number,
+    ) {
       return (await base(opts.lock)
         .where('u.id', 'in', filtered(opts).select('u.id'))
-        .where('u.id', '>', afterId)
+        .orderBy(`u.${opts.sort.column}`, opts.sort.desc ? 'desc' : 'asc')
         .orderBy('u.id')
-        .limit(batch)
+        .limit(limit)
+        .offset(offset)
         .execute()) as UserRecord[];
     },
 

@@ -166,6 +166,8 @@ export function accountsService(s: Services) {
     ) {
       const filter = { scope: scope(ctx), q: q.q, status: q.status, role: q.role, areaId: q.areaId };
       const lock = await lockView();
+      const column = USER_SORTS[(q.sort?.replace(/^-/, '') ?? 'username') as keyof typeof USER_SORTS];
+      const sort = { column, desc: q.sort?.startsWith('-') ?? false };
       const repo = accountsRepo(s.db);
       const zh = ctx.lang === 'zh';
       const STATUS = zh
@@ -178,13 +180,14 @@ export function accountsService(s: Services) {
         query: q,
         count: (cap) => repo.count(filter, cap),
         async *rows(n) {
-          let after = 0;
-          let left = n;
-          while (left > 0) {
-            const batch = await repo.exportBatch({ ...filter, lock }, after, Math.min(2000, left));
+          // In the list's order (its sort), a page at a time.
+          for (let offset = 0; offset < n; offset += 2000) {
+            const batch = await repo.exportPage(
+              { ...filter, lock, sort },
+              offset,
+              Math.min(2000, n - offset),
+            );
             if (batch.length === 0) break;
-            after = batch.at(-1)!.id;
-            left -= batch.length;
             for (const u of batch) {
               const status = u.status === 'active' && u.locked ? 'locked' : u.status;
               yield {

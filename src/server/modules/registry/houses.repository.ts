@@ -72,22 +72,26 @@ export function housesRepo(db: Conn) {
       ]);
   }
 
+  /** The list's order; the id last, so pages never overlap. */
+  function sortedRows(f: HouseFilter, sort: HouseSort) {
+    const dir = sort.desc ? sql.raw('desc') : sql.raw('asc');
+    let q = rowsOf(filtered(f));
+    if (sort.key === 'floorArea') q = q.orderBy(sql`hi.floor_area ${dir} nulls last`);
+    else if (sort.key === 'residents') q = q.orderBy(sql`${residents} ${dir}`);
+    // The address: by building (parent), then the house's own order and number (301 before 1001).
+    return q
+      .orderBy(sql`a.parent_id ${dir}`)
+      .orderBy(sql`a.sort_order ${dir}`)
+      .orderBy(sql`length(a.name) ${dir}`)
+      .orderBy(sql`a.name ${dir}`)
+      .orderBy(sql`a.id ${dir}`);
+  }
+
   return {
     /** A page of houses and the true total (platform/db/count.ts). */
     async list(f: HouseFilter, sort: HouseSort, limit: number, offset: number) {
       const counted = await countTotal(db, filtered(f).select(sql`1`.as('x')));
-      const dir = sort.desc ? sql.raw('desc') : sql.raw('asc');
-      let q = rowsOf(filtered(f));
-      if (sort.key === 'floorArea') q = q.orderBy(sql`hi.floor_area ${dir} nulls last`);
-      else if (sort.key === 'residents') q = q.orderBy(sql`${residents} ${dir}`);
-      // The address: by building (parent), then the house's own order and number (301 before 1001).
-      q = q
-        .orderBy(sql`a.parent_id ${dir}`)
-        .orderBy(sql`a.sort_order ${dir}`)
-        .orderBy(sql`length(a.name) ${dir}`)
-        .orderBy(sql`a.name ${dir}`)
-        .orderBy(sql`a.id ${dir}`);
-      const rows = (await q.limit(limit).offset(offset).execute()) as HouseRow[];
+      const rows = (await sortedRows(f, sort).limit(limit).offset(offset).execute()) as HouseRow[];
       return { rows, total: counted.total, exact: counted.exact };
     },
 
@@ -99,13 +103,9 @@ export function housesRepo(db: Conn) {
       return r?.n ?? 0;
     },
 
-    /** Houses for an export, in id order after `afterId` (keyset). */
-    async exportBatch(f: HouseFilter, afterId: number, batch: number) {
-      return (await rowsOf(filtered(f))
-        .where('a.id', '>', afterId)
-        .orderBy('a.id')
-        .limit(batch)
-        .execute()) as HouseRow[];
+    /** Houses for an export, in the list's order, `limit` at a time from `offset`. */
+    async exportPage(f: HouseFilter, sort: HouseSort, offset: number, limit: number) {
+      return (await sortedRows(f, sort).limit(limit).offset(offset).execute()) as HouseRow[];
     },
 
     /**

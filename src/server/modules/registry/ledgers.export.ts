@@ -34,13 +34,14 @@ export async function exportOrganisations(s: Services, ctx: Ctx, q: OrgQuery) {
     query: audited(q),
     count: (cap) => repo.count(scope, q, cap),
     async *rows(n) {
-      let after = 0;
-      let left = n;
-      while (left > 0) {
-        const batch = await repo.exportBatch(scope, q, after, Math.min(PAGE, left));
+      const sort = {
+        key: (q.sort?.replace(/^-/, '') ?? 'name') as 'name' | 'kind' | 'id',
+        desc: q.sort?.startsWith('-') ?? false,
+      };
+      // In the list's order (its sort), a page at a time.
+      for (let offset = 0; offset < n; offset += PAGE) {
+        const batch = await repo.exportPage(scope, q, sort, offset, Math.min(PAGE, n - offset));
         if (batch.length === 0) break;
-        after = batch.at(-1)!.id;
-        left -= batch.length;
         const places = await names.names(batch.map((o) => o.areaPath));
         for (const o of batch) {
           yield {
@@ -93,19 +94,17 @@ export async function exportHouses(s: Services, svc: RegistryService, ctx: Ctx, 
   const repo = housesRepo(s.db);
   const names = registryRepo(s.db, s.keyring);
   const filter = svc.houseFilter(ctx, q);
+  const sort = svc.houseSort(q.sort);
   return exportLedger(s, ctx, {
     action: 'house.export',
     entityType: 'house',
     query: audited(q),
     count: (cap) => repo.count(filter, cap),
     async *rows(n) {
-      let after = 0;
-      let left = n;
-      while (left > 0) {
-        const batch = await repo.exportBatch(filter, after, Math.min(PAGE, left));
+      // In the list's order (its sort), a page at a time: a street has some 20,000 houses.
+      for (let offset = 0; offset < n; offset += PAGE) {
+        const batch = await repo.exportPage(filter, sort, offset, Math.min(PAGE, n - offset));
         if (batch.length === 0) break;
-        after = batch.at(-1)!.id;
-        left -= batch.length;
         const places = await names.names(batch.map((h) => h.path));
         for (const h of batch) {
           // The owner is a person: named only to those who read people there.

@@ -193,9 +193,13 @@ describe('exports', () => {
   });
 
   it('exports houses with the list filter: use in words, owner only to those who read people', async () => {
-    const r = await street.post('/api/houses/export', { areaId: grid1 });
+    const r = await street.post('/api/houses/export', { areaId: grid1, sort: '-residents' });
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     const { rows, text } = await sheet(r.rawPayload);
+    // In the list's sort: most residents first.
+    const col = rows[1]!.indexOf('在住人数');
+    const counts = rows.slice(2).map((x) => Number(x[col]));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(rows[0]![0]).toContain('导出人');
     expect(rows[1]).toEqual(expect.arrayContaining(['房屋地址', '房屋用途', '产权人', '在住人数']));
     expect(text).not.toMatch(/\|(owner|rental|vacant|commercial)\|/);

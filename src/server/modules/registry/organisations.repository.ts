@@ -75,12 +75,19 @@ export function organisationsRepo(db: Conn) {
       return r?.n ?? 0;
     },
 
-    /** Organisations for an export, in id order after `afterId` (keyset). */
-    async exportBatch(scope: Expression<SqlBool>, f: Filter, afterId: number, batch: number) {
+    /** Organisations for an export, in the list's order, `limit` at a time from `offset`. */
+    async exportPage(
+      scope: Expression<SqlBool>,
+      f: Filter,
+      sort: { key: 'name' | 'kind' | 'id'; desc: boolean },
+      offset: number,
+      limit: number,
+    ) {
       return (await filtered(scope, f)
-        .where('o.id', '>', afterId)
-        .orderBy('o.id')
-        .limit(batch)
+        .orderBy(`o.${sort.key}`, sort.desc ? 'desc' : 'asc')
+        .orderBy('o.id', sort.desc ? 'desc' : 'asc')
+        .limit(limit)
+        .offset(offset)
         .execute()) as OrganisationRecord[];
     },
 

@@ -28,11 +28,12 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { HOUSE_USES, RELATIONS, RENTAL_USES, SEXES } from '../../../contract/codes.js';
+import { HOUSE_USES, RELATIONS, RENTAL_USES, RESIDENCE_TYPES, SEXES } from '../../../contract/codes.js';
 import { api, isApiError } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
+import { Ledger, PhoneLink, useLedgerParams } from '../../app/ledger/Ledger.js';
 import { emptyText, PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { PersonFormDrawer } from './PersonForms.js';
 import {
@@ -357,6 +358,7 @@ function HouseDetail({ house }: { house: House }) {
   const can = useCan();
   const navigate = useNavigate();
   const mobile = useIsMobile();
+  const residentsParams = useLedgerParams(20);
   const [editing, setEditing] = useState(false);
   const [renting, setRenting] = useState(false);
   const [registering, setRegistering] = useState(false);
@@ -478,20 +480,39 @@ function HouseDetail({ house }: { house: House }) {
         </Col>
         <Col xs={24}>
           <Card size="small" title={t('house.residents', { n: house.residents.length })}>
-            <Table<PersonListItem>
-              rowKey="id"
-              size="small"
-              dataSource={house.residents}
-              pagination={house.residents.length > 20 ? { pageSize: 20, size: 'small' } : false}
-              scroll={{ x: 'max-content' }}
-              data-testid="house-residents"
-              locale={{ emptyText: emptyText(t('house.noResidents')) }}
-              onRow={(p) => ({ onClick: () => navigate(`/people/${p.id}`), style: { cursor: 'pointer' } })}
+            <Ledger<PersonListItem>
+              id="house-residents"
+              title={`${house.address} ${t('house.residents', { n: house.residents.length })}`}
+              params={residentsParams}
+              paged={false}
+              saveFilters={false}
+              query={{
+                data: { items: house.residents, total: house.residents.length },
+                isPending: false,
+                error: null,
+                refetch: () => undefined,
+              }}
+              rowKey={(p) => p.id}
+              onOpen={(p) => navigate(`/people/${p.id}`)}
+              testId="house-residents"
+              emptyText={t('house.noResidents')}
+              exportTo={
+                can('person.export')
+                  ? {
+                      path: '/api/people/export',
+                      body: { areaId: house.id, status: 'active' },
+                      fileName: 'residents.xlsx',
+                    }
+                  : null
+              }
+              print={{ area: house.address }}
+              card={{ title: (p) => p.name, fields: ['age', 'phone', 'residenceType'] }}
               columns={[
                 {
-                  title: fieldLabel(t, 'name'),
                   key: 'name',
-                  render: (_, p) => (
+                  title: fieldLabel(t, 'name'),
+                  value: (p) => p.name,
+                  render: (p) => (
                     <div>
                       <Link to={`/people/${p.id}`} onClick={(e) => e.stopPropagation()}>
                         {p.name}
@@ -503,29 +524,35 @@ function HouseDetail({ house }: { house: House }) {
                       ) : null}
                     </div>
                   ),
+                  text: (p) => p.name,
+                },
+                { key: 'idNumber', title: fieldLabel(t, 'idNumber'), text: (p) => p.idNumber ?? '' },
+                { key: 'sex', title: fieldLabel(t, 'sex'), text: (p) => codes.label(SEXES, p.sex) },
+                {
+                  key: 'age',
+                  title: fieldLabel(t, 'age'),
+                  align: 'right',
+                  value: (p) => p.age,
+                  text: (p) => (p.age === null ? '' : String(p.age)),
                 },
                 {
-                  title: fieldLabel(t, 'idNumber'),
-                  dataIndex: 'idNumber',
-                  render: (v: string | null) => v ?? '—',
+                  key: 'phone',
+                  title: fieldLabel(t, 'phone'),
+                  render: (p) => <PhoneLink phone={p.phone} />,
+                  text: (p) => p.phone ?? '',
                 },
                 {
-                  title: fieldLabel(t, 'sex'),
-                  dataIndex: 'sex',
-                  render: (v: string | null) => codes.label(SEXES, v),
-                },
-                { title: fieldLabel(t, 'age'), dataIndex: 'age', render: (v: number | null) => v ?? '—' },
-                { title: fieldLabel(t, 'phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
-                {
+                  key: 'residenceType',
                   title: fieldLabel(t, 'residenceType'),
-                  dataIndex: 'residenceType',
-                  render: (v: PersonListItem['residenceType']) => <ResidenceTag type={v} />,
+                  render: (p) => <ResidenceTag type={p.residenceType} />,
+                  text: (p) => codes.label(RESIDENCE_TYPES, p.residenceType),
                 },
                 {
+                  key: 'floatingExpiresOn',
                   title: fieldLabel(t, 'floatingExpiresOn'),
-                  dataIndex: 'floatingExpiresOn',
-                  render: (v: string | null, p) =>
-                    p.residenceType === 'floating' ? <ExpiryText date={v} /> : dash,
+                  render: (p) =>
+                    p.residenceType === 'floating' ? <ExpiryText date={p.floatingExpiresOn} /> : dash,
+                  text: (p) => (p.residenceType === 'floating' ? (p.floatingExpiresOn ?? '') : ''),
                 },
               ]}
             />

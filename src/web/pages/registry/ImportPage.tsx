@@ -184,6 +184,17 @@ function MappingStep({
       <Typography.Text type="secondary">
         {t('import.previewOf', { name: preview.fileName, n: preview.total, row: preview.headerRow })}
       </Typography.Text>
+      {preview.skipped.length > 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="import-skipped"
+          title={t('sheets.import.skipped', {
+            n: preview.skipped.length,
+            rows: preview.skipped.slice(0, 20).join('、'),
+          })}
+        />
+      ) : null}
       {missingName ? <Alert type="error" showIcon title={t('import.needName')} /> : null}
       {duplicates.size > 0 ? (
         <Alert

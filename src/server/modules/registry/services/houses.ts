@@ -30,6 +30,7 @@ export function housesService({
 
   return {
     houseFilter,
+    houseSort,
 
     /** The houses ledger (实有房屋): a page, sorted, with the true total. */
     async houseList(ctx: Ctx, q: z.infer<typeof HouseListQuery>) {
