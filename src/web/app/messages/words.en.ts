@@ -34,4 +34,10 @@ export const wordsEn: Record<keyof typeof wordsZh, string> = {
   'words.auditGroup.dashboard': 'Dashboard',
   'words.auditGroup.audit': 'Audit',
   'words.auditGroup.system': 'System',
+  'words.formRemovedField': 'An item no longer on the form',
+  'words.formField.risk': 'Anything wrong',
+  'words.formField.health': 'Health',
+  'words.formField.living': 'Living conditions',
+  'words.formField.needs': 'Requests and needs',
+  'words.formField.safety': 'Safety hazards',
 };

@@ -31,4 +31,10 @@ export const wordsZh = {
   'words.auditGroup.dashboard': '统计',
   'words.auditGroup.audit': '审计',
   'words.auditGroup.system': '系统',
+  'words.formRemovedField': '表单中已删除的项',
+  'words.formField.risk': '有无异常',
+  'words.formField.health': '身体状况',
+  'words.formField.living': '生活状况',
+  'words.formField.needs': '诉求与需要',
+  'words.formField.safety': '安全隐患',
 } as const;

@@ -1,7 +1,7 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useState } from 'react';
-import { type TFunction, useT } from '../../app/i18n.js';
+import { hasMessage, type MessageKey, type TFunction, useT } from '../../app/i18n.js';
 import { PrintHeader, PrintSignatures, PrintView } from '../../app/ledger/Ledger.js';
 import type { Visit } from './queries.js';
 import { fmtTime, methodLabel } from './shared.js';
@@ -21,7 +21,14 @@ export function VisitRecordForm({ v }: { v: Visit }) {
     ...v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] })),
     ...Object.keys(v.form)
       .filter((k) => !known.has(k))
-      .map((k) => ({ key: k, label: k, value: v.form[k] })),
+      // The key is the form's internal name: never shown; a common one has its words.
+      .map((k) => ({
+        key: k,
+        label: hasMessage(`words.formField.${k}`)
+          ? t(`words.formField.${k}` as MessageKey)
+          : t('words.formRemovedField'),
+        value: v.form[k],
+      })),
   ];
   return (
     <div className="jy-print-sheet" data-testid={`visit-form-${v.id}`}>
@@ -60,7 +67,9 @@ export function VisitRecordForm({ v }: { v: Visit }) {
           <tr>
             <th>{t('ledger.visit.cases')}</th>
             <td colSpan={3}>
-              {v.cases.length ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n') : t('ledger.visit.noCases')}
+              {v.cases.length
+                ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n')
+                : t('ledger.visit.noCases')}
             </td>
           </tr>
         </tbody>
