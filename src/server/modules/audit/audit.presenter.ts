@@ -354,7 +354,8 @@ export class AuditPresenter {
     if (t === 'case')
       name = (typeof detail.no === 'string' ? detail.no : undefined) ?? this.names.case.get(id ?? -1);
     else if (t === 'area' || t === 'house') {
-      const gone = changes.name?.before ?? detail.name;
+      // A deleted node keeps the name the entry recorded (the newest one it knew).
+      const gone = changes.name?.after ?? changes.name?.before ?? detail.name;
       name = this.names.area.get(id ?? -1) ?? (typeof gone === 'string' ? gone : undefined);
     } else if (t === 'user') name = this.names.user.get(id ?? -1);
     else if (t === 'person') name = this.names.person.get(id ?? -1);
