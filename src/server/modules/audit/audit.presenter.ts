@@ -354,7 +354,8 @@ export class AuditPresenter {
     if (t === 'case')
       name = (typeof detail.no === 'string' ? detail.no : undefined) ?? this.names.case.get(id ?? -1);
     else if (t === 'area' || t === 'house') {
-      const gone = changes.name?.before ?? detail.name;
+      // A deleted node keeps the name the entry recorded (the newest one it knew).
+      const gone = changes.name?.after ?? changes.name?.before ?? detail.name;
       name = this.names.area.get(id ?? -1) ?? (typeof gone === 'string' ? gone : undefined);
     } else if (t === 'user') name = this.names.user.get(id ?? -1);
     else if (t === 'person') name = this.names.person.get(id ?? -1);
@@ -401,7 +402,7 @@ export class AuditPresenter {
     s = s
       .replace(/（\s*）|\(\s*\)|“”|""/g, '')
       .replace(/[：:]\s*$/, '')
-      .replace(/\s+([，。；])/g, '$1')
+      .replace(/\s+([，。；：])/g, '$1')
       .replace(/ {2,}/g, ' ')
       .trim();
     if (!r.success) s += this.lang === 'zh' ? '（未成功）' : ' (failed)';
@@ -423,8 +424,19 @@ export class AuditPresenter {
       });
     }
     const detail = (r.detail ?? {}) as Record<string, unknown>;
+    // A step of a case records the state it left and the one it reached: one change, in order.
+    if (typeof detail.from === 'string' && typeof detail.to === 'string') {
+      out.push({
+        key: 'state',
+        label: this.lang === 'zh' ? '状态' : 'State',
+        before: this.value('from', detail.from, r.entityType),
+        after: this.value('to', detail.to, r.entityType),
+        value: null,
+      });
+    }
     for (const [k, v] of Object.entries(detail)) {
       if (HIDDEN_FIELDS.has(k)) continue;
+      if ((k === 'from' || k === 'to') && out.some((f) => f.key === 'state')) continue;
       const value = this.value(k, v, r.entityType);
       if (value === null) continue;
       out.push({ key: k, label: this.label(k), before: null, after: null, value });

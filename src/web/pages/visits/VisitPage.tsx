@@ -2,7 +2,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Tag, Typography } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useAuth } from '../../app/auth.js';
-import { useT } from '../../app/i18n.js';
+import { hasMessage, type MessageKey, useT } from '../../app/i18n.js';
 import { PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaMap } from '../areas/AreaMap.js';
 import { PlaceText } from '../cases/LocationField.js';
@@ -29,7 +29,14 @@ function VisitDetail({ v }: { v: Visit }) {
     ...v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] })),
     ...Object.keys(v.form)
       .filter((k) => !known.has(k))
-      .map((k) => ({ key: k, label: k, value: v.form[k] })),
+      // The key is the form's internal name: never shown; a common one has its words.
+      .map((k) => ({
+        key: k,
+        label: hasMessage(`words.formField.${k}`)
+          ? t(`words.formField.${k}` as MessageKey)
+          : t('words.formRemovedField'),
+        value: v.form[k],
+      })),
   ];
   return (
     <>
