@@ -16,16 +16,11 @@ const server = process.env.JY_API_URL ?? 'http://127.0.0.1:3000';
  */
 const vendorGroups: { name: string; test: RegExp; priority: number }[] = [
   { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 30 },
-  { name: 'icons', test: /node_modules[\\/]@ant-design[\\/]icons(-svg)?[\\/]/, priority: 30 },
   { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/, priority: 30 },
   { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 30 },
   // Only the dashboard and the screen draw charts: their own chunk, never in the login's vendor chunk.
   { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
-  { name: 'rc', test: /node_modules[\\/](@rc-component|rc-[^\\/]+)[\\/]/, priority: 20 },
-  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@emotion|stylis|dayjs)[\\/]/, priority: 10 },
-  { name: 'vendor', test: /node_modules[\\/]/, priority: 0 },
 ];
-
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 /** What is worth compressing: text. Images, fonts in woff2 and the like are compressed already. */
@@ -87,6 +82,9 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
     rolldownOptions: {
+      // The contract's zod schemas are built at module level: calls into zod are pure, so a page that
+      // takes only a constant from a contract file does not pull zod and the schemas with it.
+      treeshake: { manualPureFunctions: ['z'] },
       output: {
         codeSplitting: { groups: vendorGroups },
       },

@@ -10,9 +10,11 @@
  *       - grid_a's day usable: from the sign-in tap to "my day" showing its counts and list,
  *         and the whole of it (form visible + day usable; typing not counted),
  *       - the bytes transferred (encoded, as they crossed the link) for each,
- *     then the same again with the cache of the first run (a second visit);
+ *     then the same again with the cache of the first run (a second visit), and a grid worker
+ *     already signed in opening the app on their day with an empty cache;
  *  4. each time also as a ratio to the 3 s target.
- * FIRSTLOAD_ROOT: another checkout to measure (its dist/, built there when missing — e.g. the code
+ * FIRSTLOAD_BASE: an app already running (no build, no start); FIRSTLOAD_DEBUG=1: each request of
+ * the first run with its times and bytes. FIRSTLOAD_ROOT: another checkout to measure (its dist/, built there when missing — e.g. the code
  * before a change, for a before/after); FIRSTLOAD_RUNS (default 3): runs, the median printed.
  * Run: npm run bench firstload
  */
@@ -29,6 +31,7 @@ const LATENCY_MS = 150;
 const RUNS = Number(process.env.FIRSTLOAD_RUNS ?? 3);
 const PASSWORD = 'Jiayuan@2026';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let DEBUG = process.env.FIRSTLOAD_DEBUG === '1';
 
 function newest(dir: string): number {
   let t = 0;
@@ -117,9 +120,21 @@ async function throttle(ctx: BrowserContext, page: Page, cacheDisabled: boolean)
   });
   let bytes = 0;
   let requests = 0;
+  // FIRSTLOAD_DEBUG=1: every request of the first run as it crossed the link (start, end, bytes).
+  const urls = new Map<string, { url: string; at: number }>();
+  let t0: number | null = null;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    t0 ??= e.timestamp;
+    urls.set(e.requestId, { url: e.request.url.replace(/^https?:\/\/[^/]+/, ''), at: e.timestamp });
+  });
   cdp.on('Network.loadingFinished', (e) => {
     bytes += e.encodedDataLength;
     requests++;
+    const r = urls.get(e.requestId);
+    if (DEBUG && r && t0 !== null)
+      console.log(
+        `  ${((r.at - t0) * 1000).toFixed(0).padStart(6)} → ${((e.timestamp - t0) * 1000).toFixed(0).padStart(6)} ms ${String(e.encodedDataLength).padStart(8)} B  ${r.url}`,
+      );
   });
   return { bytes: () => bytes, requests: () => requests };
 }
@@ -161,6 +176,21 @@ async function visit(page: Page, base: string, meter: Meter): Promise<Run> {
   return { loginMs, loginBytes, dayMs, dayBytes: meter.bytes() - loginBytes, requests: meter.requests() };
 }
 
+/** A grid worker already signed in (the session lasts their round) opens the app on an empty cache. */
+async function openDay(ctx: BrowserContext, base: string): Promise<{ ms: number; bytes: number }> {
+  const r = await ctx.request.post(`${base}/api/auth/login`, {
+    data: { username: 'grid_a', password: PASSWORD },
+  });
+  if (!r.ok()) throw new Error(`login: ${r.status()} ${await r.text()}`);
+  const page = await ctx.newPage();
+  const meter = await throttle(ctx, page, false);
+  await page.goto(`${base}/visits/my-day`, { waitUntil: 'commit' });
+  const ms = await marks(page, 'day');
+  const bytes = meter.bytes();
+  await page.close();
+  return { ms, bytes };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -190,8 +220,10 @@ export async function benchFirstload() {
     console.log(`skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     return;
   }
-  buildIfNeeded(root);
-  const app = await startApp(root);
+  // FIRSTLOAD_BASE: measure an app already running there (while changing the web build).
+  const given = process.env.FIRSTLOAD_BASE;
+  if (!given) buildIfNeeded(root);
+  const app = given ? { base: given, proc: null, dataDir: null } : await startApp(root);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -208,6 +240,7 @@ export async function benchFirstload() {
   try {
     const cold: Run[] = [];
     const warm: Run[] = [];
+    const opened: { ms: number; bytes: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await browser.newContext({
         viewport: { width: 375, height: 740 },
@@ -218,19 +251,38 @@ export async function benchFirstload() {
       await ctx.addInitScript(MARKS);
       const page = await ctx.newPage();
       cold.push(await visit(page, app.base, await throttle(ctx, page, false)));
+      if (DEBUG) console.log(cold.at(-1));
+      DEBUG = false;
       // The same phone the next morning: the cache kept, the session gone.
       await ctx.clearCookies();
       const again = await ctx.newPage();
       await page.close();
       warm.push(await visit(again, app.base, await throttle(ctx, again, false)));
       await ctx.close();
+      const fresh = await browser.newContext({
+        viewport: { width: 375, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+      });
+      await fresh.addInitScript(MARKS);
+      opened.push(await openDay(fresh, app.base));
+      await fresh.close();
     }
     report('empty cache (first visit)', cold);
     report('cache kept (next visit, signed out)', warm);
+    const ms = median(opened.map((o) => o.ms));
+    console.log(`\nsigned in, empty cache: opening the app on my day (median of ${opened.length}):`);
+    console.log(
+      `  day usable              ${sec(ms).padStart(8)}  ${kb(median(opened.map((o) => o.bytes))).padStart(8)}   ${ratio(ms)}`,
+    );
   } finally {
     await browser.close();
-    app.proc.kill('SIGTERM');
-    await new Promise((r) => app.proc.once('exit', r));
-    rmSync(app.dataDir, { recursive: true, force: true });
+    if (app.proc) {
+      const proc = app.proc;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    if (app.dataDir) rmSync(app.dataDir, { recursive: true, force: true });
   }
 }

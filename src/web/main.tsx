@@ -4,7 +4,7 @@ import { StrictMode, useCallback } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { setAuthRedirectHandler } from './app/api.js';
-import { I18nProvider } from './app/i18n.js';
+import { getLang, I18nProvider, loadLang } from './app/i18n.js';
 import { queryClient } from './app/queryClient.js';
 import { router } from './app/routes.js';
 import { ErrorBoundary } from './app/ui.js';
@@ -40,10 +40,14 @@ function Root() {
 
 const el = document.getElementById('root');
 if (!el) throw new Error('#root missing');
-createRoot(el).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <Root />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+const render = () =>
+  createRoot(el).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <Root />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+// English was chosen on this device: its texts (a chunk of their own) before the first paint.
+if (getLang() === 'zh-CN') render();
+else loadLang(getLang()).then(render, render);

@@ -1,12 +1,11 @@
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
+import type { Locale } from 'antd/es/locale';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/en';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import type { Lang } from '../../contract/common.js';
-import { en } from './messages.en.js';
 import { type MessageKey, zh } from './messages.zh-CN.js';
 
 export type { MessageKey };
@@ -14,7 +13,23 @@ export type Params = Record<string, string | number | null | undefined>;
 export type TFunction = (key: MessageKey, params?: Params) => string;
 
 const STORAGE_KEY = 'jy_lang';
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+type Dictionary = Record<MessageKey, string>;
+/**
+ * Chinese is in the first load; English is a chunk of its own (with antd's English texts), fetched
+ * when chosen — most people never switch, and on a phone's link every first-load byte counts.
+ */
+const dictionaries: Partial<Record<Lang, Dictionary>> = { 'zh-CN': zh };
+let enLocale: Locale | null = null;
+
+/** Loads a language's texts; resolves at once when they are here. Call before showing the language. */
+export async function loadLang(lang: Lang): Promise<void> {
+  if (dictionaries[lang]) return;
+  const [{ en }, antdEn] = await Promise.all([import('./messages.en.js'), import('antd/locale/en_US')]);
+  enLocale = antdEn.default;
+  dictionaries.en = en;
+}
+
+const dictionaryOf = (lang: Lang): Dictionary => dictionaries[lang] ?? zh;
 
 function readStoredLang(): Lang {
   try {
@@ -50,7 +65,7 @@ function format(template: string, params?: Params): string {
 
 /** Translate outside React, in the current language. */
 export const translate: TFunction = (key, params) =>
-  format(dictionaries[currentLang][key] ?? zh[key] ?? key, params);
+  format(dictionaryOf(currentLang)[key] ?? zh[key] ?? key, params);
 
 /** True when `key` names a message (for keys built from server data, e.g. module names). */
 export function hasMessage(key: string): key is MessageKey {
@@ -76,19 +91,27 @@ export function I18nProvider({
   const [lang, setLangState] = useState<Lang>(currentLang);
   const setLang = useCallback(
     (next: Lang) => {
-      applyLang(next);
-      try {
-        localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // ignore: the choice lasts for this page only
-      }
-      setLangState(next);
-      onChange?.(next);
+      // The texts first (a chunk for English), then the switch: never a page half in each language.
+      loadLang(next).then(
+        () => {
+          applyLang(next);
+          try {
+            localStorage.setItem(STORAGE_KEY, next);
+          } catch {
+            // ignore: the choice lasts for this page only
+          }
+          setLangState(next);
+          onChange?.(next);
+        },
+        () => {
+          // Out of reach (offline): the language stays as it is; the user may try again.
+        },
+      );
     },
     [onChange],
   );
   const value = useMemo<I18nValue>(() => {
-    const dict = dictionaries[lang];
+    const dict = dictionaryOf(lang);
     return {
       lang,
       setLang,
@@ -98,7 +121,7 @@ export function I18nProvider({
   return (
     <I18nContext.Provider value={value}>
       <ConfigProvider
-        locale={lang === 'zh-CN' ? zhCN : enUS}
+        locale={lang === 'en' && enLocale ? enLocale : zhCN}
         theme={{ token: { colorPrimary: '#1f6feb', borderRadius: 6 } }}
       >
         {children}

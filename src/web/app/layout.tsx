@@ -46,6 +46,7 @@ import { PatrolPill } from '../pages/visits/PatrolPill.js';
 import { isApiError } from './api.js';
 import { useLogout, useMe } from './auth.js';
 import { type MessageKey, useI18n } from './i18n.js';
+import { CASE_ACCESS, CASE_READ, PageFallback, VISIT_ACCESS } from './nav.js';
 import { OutboxButton, OutboxRunner } from './outbox.js';
 import { MobileTabBar, tabsFor } from './tabbar.js';
 import { ErrorBoundary, ErrorState, useIsMobile } from './ui.js';
@@ -86,11 +87,7 @@ export interface NavItem {
   also?: string[];
 }
 
-/** Any permission to read or report a case type: the case module's menu entries. */
-export const CASE_READ = ['event.read', 'dispute.read', 'request.read'];
-export const CASE_ACCESS = [...CASE_READ, 'event.report', 'dispute.report', 'request.report'];
-/** Any permission of the visits module that opens a visit or a patrol. */
-export const VISIT_ACCESS = ['visit.read', 'visit.record'];
+export { CASE_ACCESS, CASE_READ, PageFallback, VISIT_ACCESS };
 
 /** docs/api-draft.md "Permissions that drive the menu". */
 export const NAV_ITEMS: NavItem[] = [
@@ -360,14 +357,6 @@ function FullPageSpin() {
   return (
     <div className="jy-fullpage-center">
       <Spin size="large" />
-    </div>
-  );
-}
-
-export function PageFallback() {
-  return (
-    <div style={{ padding: 48, textAlign: 'center' }}>
-      <Spin />
     </div>
   );
 }

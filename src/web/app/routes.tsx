@@ -1,8 +1,13 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, useRouteError } from 'react-router';
+import { prefetchMyDay } from '../pages/visits/queries.js';
 import { useCan } from './auth.js';
-import { AppLayout, CASE_READ, PageFallback, VISIT_ACCESS } from './layout.js';
+import { CASE_READ, PageFallback, VISIT_ACCESS } from './nav.js';
+import { queryClient } from './queryClient.js';
 import { CrashResult, Forbidden } from './ui.js';
+
+// The signed-in shell is a chunk of its own: the login page does not wait for it (issue 16).
+const AppLayout = lazy(() => import('./layout.js').then((m) => ({ default: m.AppLayout })));
 
 const LoginPage = lazy(() => import('../pages/auth/LoginPage.js'));
 const ChangePasswordPage = lazy(() => import('../pages/auth/ChangePasswordPage.js'));
@@ -101,7 +106,11 @@ export const router = createBrowserRouter([
       },
       {
         path: '/',
-        element: <AppLayout />,
+        element: (
+          <Standalone>
+            <AppLayout />
+          </Standalone>
+        ),
         children: [
           { index: true, element: <HomePage /> },
           {
@@ -152,6 +161,15 @@ export const router = createBrowserRouter([
           { path: 'notifications', element: <NotificationsPage /> },
           {
             path: 'visits/my-day',
+            // The day is asked for at once, not after the shell, the session and the page's code.
+            loader: ({ request }) => {
+              prefetchMyDay(queryClient, {
+                q: new URL(request.url).searchParams.get('q')?.trim() || undefined,
+              });
+              void import('../pages/visits/MyDayPage.js');
+              return null;
+            },
+            hydrateFallbackElement: <PageFallback />,
             element: (
               <Require permission="visit.record">
                 <MyDayPage />

@@ -1,7 +1,7 @@
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Form, Input, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { LoginResult } from '../../../contract/auth.js';
 import { ApiError, api, errorMessage } from '../../app/api.js';
@@ -41,6 +41,12 @@ export default function LoginPage() {
   const [form] = Form.useForm<{ username: string; password: string }>();
   const [mfaForm] = Form.useForm<{ code: string }>();
   const meta = useMeta();
+  // The form is up: fetch the signed-in shell's code while the user types (not before — on a phone's
+  // link it would hold up the form itself).
+  useEffect(() => {
+    const id = setTimeout(() => void import('../../app/layout.js'), 200);
+    return () => clearTimeout(id);
+  }, []);
 
   const proceed = async (next: LoginResult['next']) => {
     if (next === 'mfa') {
@@ -92,7 +98,8 @@ export default function LoginPage() {
 
   return (
     <div className="jy-login">
-      <Card className="jy-login-card">
+      {/* A plain box, not antd's Card: Card brings Tabs and its icons to the first screen of a phone. */}
+      <div className="jy-login-card jy-login-box">
         <div className="jy-login-title">
           <div className="jy-brand" style={{ fontSize: 24 }}>
             <span className="jy-brand-logo" style={{ width: 36, height: 36, fontSize: 20 }}>
@@ -224,7 +231,7 @@ export default function LoginPage() {
           />
         ) : null}
         <LangLinks />
-      </Card>
+      </div>
     </div>
   );
 }

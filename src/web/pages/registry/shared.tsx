@@ -12,6 +12,7 @@ import { kindLabel } from '../../app/labels.js';
 import { useDebounced } from '../../app/ui.js';
 import { useAreaNodes } from '../areas/queries.js';
 import { type PersonListItem, type ResidenceType, type RevealResult, usePersonSearch } from './queries.js';
+import { tagColor } from './tags.js';
 
 type CodeLang = 'zh' | 'en';
 
@@ -39,27 +40,7 @@ export function fieldLabel(t: TFunction, field: string): string {
   return hasMessage(key) ? t(key) : field;
 }
 
-const TAG_COLORS: Record<TagCode, string> = {
-  dibao: 'gold',
-  disability: 'purple',
-  elderly_alone: 'cyan',
-  empty_nest: 'cyan',
-  living_alone: 'cyan',
-  hardship: 'orange',
-  unemployed: 'lime',
-  veteran: 'green',
-  left_behind: 'geekblue',
-  released: 'volcano',
-  correction: 'red',
-  petition: 'magenta',
-  key_youth: 'volcano',
-  mental: 'red',
-  dispute_family: 'magenta',
-};
-
-export function tagColor(code: TagCode): string {
-  return TAG_COLORS[code] ?? 'default';
-}
+export { tagColor };
 
 export function TagChips({ tags, max = 4 }: { tags: TagCode[]; max?: number }) {
   const codes = useCodes();

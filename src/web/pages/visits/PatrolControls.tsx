@@ -1,17 +1,21 @@
 import { AimOutlined, FlagOutlined, PlayCircleOutlined, StopOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Radio, Space, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { App, Button, Form, Input, Modal, Radio, Skeleton, Space, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, isApiError } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { useOnline, useOutbox } from '../../app/outbox.js';
 import { useNotify } from '../../app/ui.js';
-import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { type Patrol, visitKeys } from './queries.js';
 import { formatClock, useTick } from './shared.js';
 import { finishPatrol, startTracking, useTracker } from './tracker.js';
+
+// The area tree is needed only when a patrol is started: its code (tree select) comes then.
+const AreaTreeSelect = lazy(() =>
+  import('../areas/AreaTreeSelect.js').then((m) => ({ default: m.AreaTreeSelect })),
+);
 
 /** A finish for this patrol waits in the outbox. */
 export function useFinishPending(patrolId: number | null | undefined): boolean {
@@ -99,7 +103,9 @@ export function StartPatrolButton({ block = true }: { block?: boolean }) {
         ) : (
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Typography.Text type="secondary">{t('patrol.pickGridHint')}</Typography.Text>
-            <AreaTreeSelect value={areaId} onChange={setAreaId} data-testid="patrol-area" />
+            <Suspense fallback={<Skeleton.Input active block />}>
+              <AreaTreeSelect value={areaId} onChange={setAreaId} data-testid="patrol-area" />
+            </Suspense>
           </Space>
         )}
       </Modal>

@@ -87,10 +87,23 @@ export const visitKeys = {
 /** Kept for a working day: the phone may lose its connection between two pages. */
 const DAY_MS = 24 * 3600_000;
 
+const myDayFetch =
+  (p: MyDayParams) =>
+  ({ signal }: { signal: AbortSignal }) =>
+    api.get<MyDay>('/api/visits/my-day', { ...p }, { signal });
+
+/**
+ * Asks for the day as soon as the address is known (the route's loader), so on a phone's link the
+ * answer travels while the shell and the page's code are still arriving.
+ */
+export function prefetchMyDay(qc: QueryClient, p: MyDayParams) {
+  void qc.prefetchQuery({ queryKey: visitKeys.myDay(p), queryFn: myDayFetch(p), gcTime: DAY_MS });
+}
+
 export function useMyDay(p: MyDayParams, enabled = true) {
   return useQuery({
     queryKey: visitKeys.myDay(p),
-    queryFn: ({ signal }) => api.get<MyDay>('/api/visits/my-day', { ...p }, { signal }),
+    queryFn: myDayFetch(p),
     placeholderData: (prev) => prev,
     gcTime: DAY_MS,
     enabled,

@@ -14,13 +14,12 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import { useCan } from '../../app/auth.js';
-import { type TFunction, useT } from '../../app/i18n.js';
+import { type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { useOnline } from '../../app/outbox.js';
 import { useIsMobile } from '../../app/ui.js';
 import type { CaseType } from '../cases/queries.js';
 import type { ReportPrefillState } from '../cases/ReportPage.js';
-import { shrinkImage } from '../cases/shared.js';
-import { tagColor, useCodes } from '../registry/shared.js';
+import { tagColor } from '../registry/tags.js';
 import { dueState, type PlanItem } from './queries.js';
 
 // —— plan items ——
@@ -51,13 +50,13 @@ export function DueTag({ item }: { item: Pick<PlanItem, 'overdueDays' | 'dueOn'>
 
 /** The care/attention tags of a person, coloured, in the UI language (unknown codes as is). */
 export function PersonTags({ tags }: { tags: string[] }) {
-  const codes = useCodes();
+  const lang = useI18n().lang === 'en' ? 'en' : 'zh';
   if (tags.length === 0) return null;
   return (
     <Space size={[4, 4]} wrap>
       {tags.map((c) => (
         <Tag key={c} color={c in TAGS ? tagColor(c as TagCode) : 'default'} style={{ marginInlineEnd: 0 }}>
-          {c in TAGS ? codes.tag(c as TagCode) : c}
+          {c in TAGS ? TAGS[c as TagCode][lang] : c}
         </Tag>
       ))}
     </Space>
@@ -301,6 +300,8 @@ export function LocalPhotoInput({
     setBusy((n) => n + list.length);
     const added: LocalPhoto[] = [];
     for (const file of list) {
+      // The case pages' image code, fetched when a photo is first taken (my day does not wait for it).
+      const { shrinkImage } = await import('../cases/shared.js');
       const blob = await shrinkImage(file);
       const name = blob === file ? file.name : `${file.name.replace(/\.[^.]+$/, '')}.jpg`;
       added.push({
