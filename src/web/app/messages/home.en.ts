@@ -31,6 +31,7 @@ export const homeEn: Record<keyof typeof homeZh, string> = {
   'record.noHousehold': 'Not registered in a household',
   'record.householdRegistered': 'Registered household',
   'record.householdResident': 'Resident household',
+  'record.relationIs': 'Relation to head: {r}',
   'record.head': 'Head',
   'record.male': 'Male',
   'record.female': 'Female',

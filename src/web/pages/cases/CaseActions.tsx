@@ -629,7 +629,7 @@ export function CaseActionBar({ c }: { c: Case }) {
   const rest = abilities.slice(shownCount);
   return (
     <>
-      {blocked.map((b) => (
+      {(mobile ? [] : blocked).map((b) => (
         <Alert
           key={b.action}
           type="info"
@@ -640,6 +640,19 @@ export function CaseActionBar({ c }: { c: Case }) {
         />
       ))}
       <div className={`jy-case-actions${mobile ? ' sticky' : ''}`} data-testid="case-actions">
+        {mobile
+          ? blocked.map((b) => (
+              // On a phone the reason rides in the bar, where the disabled button is.
+              <Typography.Text
+                key={b.action}
+                type="secondary"
+                style={{ flexBasis: '100%', fontSize: 12 }}
+                data-testid={`blocked-${b.action}-reason`}
+              >
+                {b.reason}
+              </Typography.Text>
+            ))
+          : null}
         {shown.map((a) => (
           <Button
             key={a}

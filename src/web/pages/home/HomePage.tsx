@@ -96,6 +96,7 @@ function Workbench() {
       <Card data-testid="home-no-todos">
         <Empty
           image={<CheckCircleOutlined style={{ fontSize: 48, color: '#52c41a' }} />}
+          styles={{ image: { height: 52 } }}
           description={
             <Space orientation="vertical" size={2}>
               <Typography.Text strong>{t('workbench.none')}</Typography.Text>

@@ -91,10 +91,13 @@ function HouseholdTab({ person }: { person: Person }) {
                 ) : (
                   <Link to={`/people/${m.personId}`}>{m.name}</Link>
                 )}
-                {m.personId === h.headPersonId ? <Tag color="blue">{t('record.head')}</Tag> : null}
+                {m.personId === h.headPersonId ? (
+                  <Tag color="blue">{t('record.head')}</Tag>
+                ) : m.relationToHead ? (
+                  <Tag>{t('record.relationIs', { r: codes.label(RELATIONS, m.relationToHead) })}</Tag>
+                ) : null}
                 <Typography.Text type="secondary">
                   {[
-                    m.relationToHead ? codes.label(RELATIONS, m.relationToHead) : null,
                     m.sex ? t(m.sex === 'M' ? 'record.male' : 'record.female') : null,
                     m.age !== null ? t('record.age', { n: m.age }) : null,
                   ]
