@@ -11,7 +11,7 @@ import { useAreaMap } from '../areas/queries.js';
 import type { CaseListItem } from '../cases/queries.js';
 import { type ChartOption, EChart, registerAreas } from './charts.js';
 import { type Dashboard, useDashboard, useDashboardTrend, useLatestCases } from './queries.js';
-import { bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
+import { bandLabel, bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
 import './dashboard.css';
 
 /** The screen refreshes by itself this often. */
@@ -405,7 +405,12 @@ function ScreenMap({
       visualMap: bands.length
         ? {
             type: 'piecewise',
-            pieces: bands.map((b) => ({ min: b.min, max: b.max, color: b.color })),
+            pieces: bands.map((b) => ({
+              min: b.min,
+              max: b.max,
+              color: b.color,
+              label: bandLabel(t, 'count', b),
+            })),
             left: 'center',
             bottom: 0,
             orient: 'horizontal',
