@@ -474,17 +474,20 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
                 radius: ['42%', '68%'],
                 center: ['50%', '45%'],
                 data: data.map((x) => ({ name: x.name, value: x.value })),
-                label: { formatter: '{b}\n{c}' },
+                label: { show: !mobile, formatter: '{b}\n{c}' },
               },
             ],
           },
-    [bar, data],
+    [bar, data, mobile],
   );
   return (
     <Card
       size="small"
-      title={
-        available.length > 1 ? (
+      title={current ? t(`dashx.breakdown.${current}`) : t('dashx.noData')}
+      data-testid="dash-breakdown"
+    >
+      {available.length > 1 ? (
+        <div style={{ overflowX: 'auto', maxWidth: '100%', marginBottom: 8 }}>
           <Segmented
             size="small"
             value={current}
@@ -492,12 +495,8 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
             options={available.map((k) => ({ value: k, label: t(`dashx.breakdown.${k}`) }))}
             data-testid="dash-breakdown-pick"
           />
-        ) : current ? (
-          t(`dashx.breakdown.${current}`)
-        ) : null
-      }
-      data-testid="dash-breakdown"
-    >
+        </div>
+      ) : null}
       {!current || empty ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -505,7 +504,7 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
           style={{ height: mobile ? 220 : 280, display: 'grid', placeContent: 'center' }}
         />
       ) : (
-        <EChart option={option} height={mobile ? 240 : 300} data-testid="dash-breakdown-chart" />
+        <EChart option={option} height={mobile ? 240 : 268} data-testid="dash-breakdown-chart" />
       )}
     </Card>
   );
