@@ -45,5 +45,6 @@ export const dashEn: Record<keyof typeof dashZh, string> = {
   'dashx.noBoundaries': 'The areas below have no boundaries drawn yet',
   'dashx.mapHint': 'Hover for the value, click to open the area',
   'dashx.mapHintTouch': 'Tap an area for its value, tap again to open it',
+  'dashx.screenMap': 'Open cases by {kind}',
   'dashx.screenTrend': 'Reported and closed, last 12 months',
 } as const;

@@ -43,5 +43,6 @@ export const dashZh = {
   'dashx.noBoundaries': '下级区域还没有绘制边界',
   'dashx.mapHint': '悬停查看数值，点击进入该区域的看板',
   'dashx.mapHintTouch': '点按区域查看数值，再点进入该区域的看板',
+  'dashx.screenMap': '{kind}在办件分布',
   'dashx.screenTrend': '近 12 个月上报与结案',
 } as const;

@@ -153,6 +153,7 @@ function Screen() {
   const restLabel = unassignedLabel(t, d.childKind);
   const openArea = (id: number) => setSp({ areaId: String(id) });
   const kind = childKindName(t, d);
+  const title = t('screen.title', { area: d.area.name });
 
   return wrap(
     <>
@@ -174,9 +175,11 @@ function Screen() {
         <h1
           className="jy-screen-title"
           data-testid="screen-title"
-          title={t('screen.title', { area: d.area.name })}
+          title={title}
+          // A long name (a grid with its roads) gets a smaller font rather than a cut.
+          style={{ fontSize: Math.max(24, Math.min(40, Math.floor(800 / [...title].length) - 4)) }}
         >
-          {t('screen.title', { area: d.area.name })}
+          {title}
         </h1>
         <div className="jy-screen-head-side right">
           <Clock
@@ -323,7 +326,7 @@ function Screen() {
         </div>
 
         <Panel
-          title={t('screen.map')}
+          title={t('dashx.screenMap', { kind })}
           testId="screen-map"
           extra={
             open ? <span>{t('screen.openTotal', { n: formatValue(t, open.unit, open.value) })}</span> : null
