@@ -41,9 +41,10 @@ export const dashEn: Record<keyof typeof dashZh, string> = {
   'dashx.unassignedNote':
     '"{label}": records at {area} itself, in no {kind} ({value}); the rows add up to the total {total}.',
   'dashx.map': 'Map by {kind}',
-  'dashx.mapUnassigned': '{value} more in no {kind}, not on the map.',
+  'dashx.mapUnassigned': '{name}: {value} more in no {kind}, not on the map.',
   'dashx.noBoundaries': 'The areas below have no boundaries drawn yet',
   'dashx.mapHint': 'Hover for the value, click to open the area',
   'dashx.mapHintTouch': 'Tap an area for its value, tap again to open it',
+  'dashx.screenMap': 'Open cases by {kind}',
   'dashx.screenTrend': 'Reported and closed, last 12 months',
 } as const;

@@ -39,9 +39,10 @@ export const dashZh = {
   'dashx.unassignedNote':
     '“{label}”是登记在{area}本级、没有落到任何{kind}的记录（{value}），各行相加等于合计 {total}。',
   'dashx.map': '{kind}地图',
-  'dashx.mapUnassigned': '另有 {value} 未落{kind}，不在图上。',
+  'dashx.mapUnassigned': '另有{name} {value} 未落{kind}，不在图上。',
   'dashx.noBoundaries': '下级区域还没有绘制边界',
   'dashx.mapHint': '悬停查看数值，点击进入该区域的看板',
   'dashx.mapHintTouch': '点按区域查看数值，再点进入该区域的看板',
+  'dashx.screenMap': '{kind}在办件分布',
   'dashx.screenTrend': '近 12 个月上报与结案',
 } as const;

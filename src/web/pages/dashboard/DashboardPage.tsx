@@ -35,6 +35,7 @@ import {
   useDashboardTrend,
 } from './queries.js';
 import {
+  bandLabel,
   bandsOf,
   compareText,
   DashFigureCard,
@@ -379,10 +380,15 @@ function Trend({ d, mobile }: { d: Dashboard; mobile: boolean }) {
         },
       },
       xAxis: { type: 'category', data: labels, boundaryGap: false, axisLabel: { hideOverlap: true } },
-      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
+      // Cases on the left axis, visits and patrols (ten times as many) on the right.
+      yAxis: [
+        { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
+        { type: 'value', minInterval: 1, splitLine: { show: false } },
+      ],
       series: tr.series.map((s) => ({
         type: 'line' as const,
         name: s.name,
+        yAxisIndex: s.key.startsWith('visits.') && tr.series.some((x) => x.key.startsWith('cases.')) ? 1 : 0,
         data: s.values,
         smooth: true,
         symbolSize: 6,
@@ -468,17 +474,20 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
                 radius: ['42%', '68%'],
                 center: ['50%', '45%'],
                 data: data.map((x) => ({ name: x.name, value: x.value })),
-                label: { formatter: '{b}\n{c}' },
+                label: { show: !mobile, formatter: '{b}\n{c}' },
               },
             ],
           },
-    [bar, data],
+    [bar, data, mobile],
   );
   return (
     <Card
       size="small"
-      title={
-        available.length > 1 ? (
+      title={current ? t(`dashx.breakdown.${current}`) : t('dashx.noData')}
+      data-testid="dash-breakdown"
+    >
+      {available.length > 1 ? (
+        <div style={{ overflowX: 'auto', maxWidth: '100%', marginBottom: 8 }}>
           <Segmented
             size="small"
             value={current}
@@ -486,12 +495,8 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
             options={available.map((k) => ({ value: k, label: t(`dashx.breakdown.${k}`) }))}
             data-testid="dash-breakdown-pick"
           />
-        ) : current ? (
-          t(`dashx.breakdown.${current}`)
-        ) : null
-      }
-      data-testid="dash-breakdown"
-    >
+        </div>
+      ) : null}
       {!current || empty ? (
         <Empty
           image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -499,7 +504,7 @@ function Breakdowns({ d, mobile }: { d: Dashboard; mobile: boolean }) {
           style={{ height: mobile ? 220 : 280, display: 'grid', placeContent: 'center' }}
         />
       ) : (
-        <EChart option={option} height={mobile ? 240 : 300} data-testid="dash-breakdown-chart" />
+        <EChart option={option} height={mobile ? 240 : 268} data-testid="dash-breakdown-chart" />
       )}
     </Card>
   );
@@ -722,8 +727,12 @@ function AreaMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boole
       visualMap: bands.length
         ? {
             type: 'piecewise',
-            pieces: bands.map((b) => ({ min: b.min, max: b.max, color: b.color, label: undefined })),
-            formatter: (a: unknown, b: unknown) => (a === b ? show(a) : `${show(a)} – ${show(b)}`),
+            pieces: bands.map((b) => ({
+              min: b.min,
+              max: b.max,
+              color: b.color,
+              label: bandLabel(t, figure.unit, b),
+            })),
             left: 0,
             bottom: 0,
             itemWidth: 14,
@@ -741,7 +750,15 @@ function AreaMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boole
           layoutCenter: ['50%', '46%'],
           layoutSize: '92%',
           // '-': no value (a rate without a denominator), drawn grey.
-          data: values.map((v) => ({ name: v.name, value: v.value ?? ('-' as const) })),
+          data: values.map((v) => ({
+            name: v.name,
+            value: v.value ?? ('-' as const),
+            // White text on the two darkest colours.
+            label:
+              v.value !== null && bands.findIndex((b) => v.value! <= b.max) >= Math.max(2, bands.length - 2)
+                ? { color: '#ffffff' }
+                : undefined,
+          })),
           itemStyle: { borderColor: '#ffffff', borderWidth: 1.5, areaColor: NO_VALUE.light },
           emphasis: {
             label: { show: true, fontWeight: 700 },
@@ -809,7 +826,11 @@ function AreaMap({ d, sp, update, onOpen, mobile }: PanelProps & { mobile: boole
               style={{ fontSize: 12, margin: 0 }}
               data-testid="map-unassigned"
             >
-              {t('dashx.mapUnassigned', { value: formatValue(t, figure.unit, rest), kind })}
+              {t('dashx.mapUnassigned', {
+                name: figure.name,
+                value: formatValue(t, figure.unit, rest),
+                kind,
+              })}
             </Typography.Paragraph>
           ) : null}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>

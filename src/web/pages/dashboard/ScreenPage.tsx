@@ -11,7 +11,7 @@ import { useAreaMap } from '../areas/queries.js';
 import type { CaseListItem } from '../cases/queries.js';
 import { type ChartOption, EChart, registerAreas } from './charts.js';
 import { type Dashboard, useDashboard, useDashboardTrend, useLatestCases } from './queries.js';
-import { bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
+import { bandLabel, bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
 import './dashboard.css';
 
 /** The screen refreshes by itself this often. */
@@ -153,6 +153,7 @@ function Screen() {
   const restLabel = unassignedLabel(t, d.childKind);
   const openArea = (id: number) => setSp({ areaId: String(id) });
   const kind = childKindName(t, d);
+  const title = t('screen.title', { area: d.area.name });
 
   return wrap(
     <>
@@ -174,9 +175,11 @@ function Screen() {
         <h1
           className="jy-screen-title"
           data-testid="screen-title"
-          title={t('screen.title', { area: d.area.name })}
+          title={title}
+          // A long name (a grid with its roads) gets a smaller font rather than a cut.
+          style={{ fontSize: Math.max(24, Math.min(40, Math.floor(800 / [...title].length) - 4)) }}
         >
-          {t('screen.title', { area: d.area.name })}
+          {title}
         </h1>
         <div className="jy-screen-head-side right">
           <Clock
@@ -323,7 +326,7 @@ function Screen() {
         </div>
 
         <Panel
-          title={t('screen.map')}
+          title={t('dashx.screenMap', { kind })}
           testId="screen-map"
           extra={
             open ? <span>{t('screen.openTotal', { n: formatValue(t, open.unit, open.value) })}</span> : null
@@ -405,7 +408,12 @@ function ScreenMap({
       visualMap: bands.length
         ? {
             type: 'piecewise',
-            pieces: bands.map((b) => ({ min: b.min, max: b.max, color: b.color })),
+            pieces: bands.map((b) => ({
+              min: b.min,
+              max: b.max,
+              color: b.color,
+              label: bandLabel(t, 'count', b),
+            })),
             left: 'center',
             bottom: 0,
             orient: 'horizontal',
