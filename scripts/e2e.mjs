@@ -42,7 +42,8 @@ try {
     try {
       if ((await fetch(`${base}/api/health`)).ok) break;
     } catch {}
-    if (Date.now() - t0 > 120_000) throw new Error('server not healthy within 120 s');
+    // The first start seeds the demo street and its history: allow for a loaded machine.
+    if (Date.now() - t0 > 300_000) throw new Error('server not healthy within 300 s');
     await new Promise((r) => setTimeout(r, 300));
   }
   const r = spawnSync(

@@ -4,7 +4,7 @@ import { chinaDate } from '../../engines/calendar/calendar.js';
 import type { CaseTypeDef } from '../../engines/cases/definition.js';
 import { notice } from '../../engines/cases/notify.js';
 import { LEVEL_TEXT } from '../../engines/cases/sweep.js';
-import { levelAt, nextAt, slaThresholds, type Timing } from '../../engines/cases/timing.js';
+import { nextAt, slaThresholds, type Timing } from '../../engines/cases/timing.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import { DEMO, type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
@@ -516,24 +516,7 @@ function life(
   let stopped = false;
   /** The stage just left: the sweep's cards for each threshold passed before it ended. */
   const closeStage = (end: Date) => {
-    if (!c.stageStartedAt || !c.stageDueAt) return;
-    const t = slaThresholds(cal, c.state, c.stageStartedAt, c.stageDueAt);
-    const until = Math.min(end.getTime(), now.getTime());
-    t.forEach((x, i) => {
-      if (x.getTime() > until || x.getTime() >= end.getTime()) return;
-      const text = LEVEL_TEXT[i + 1]!;
-      c.events.push({
-        at: x,
-        kind: 'escalate',
-        actor: null,
-        from: null,
-        to: null,
-        comment: text.zh,
-        data: { level: i + 1, from: i, stageDueAt: c.stageDueAt!.toISOString() },
-      });
-      c.supervisionLevel = Math.max(c.supervisionLevel, i);
-      c.version++;
-    });
+    cards(c, cal, Math.min(end.getTime() - 1, now.getTime()));
   };
   /** A step at `when` by `who`; false (and the case stays as it is) when `when` is still to come. */
   const step = (
@@ -623,6 +606,8 @@ function life(
   t = within(t, stageLimit('sign', t), pace(r), 2);
   if (!step(t, 'sign', assignee, 'handling')) return finish(c, now, timing);
   const signedAt = t;
+  /** Where the handling (or mediation) is counted from: signing, or taking it up again. */
+  let handleFrom = signedAt;
 
   // 延期 (and now and then 挂账)
   if (type !== 'dispute' && r.chance(0.05)) {
@@ -670,10 +655,19 @@ function life(
     c.dueAt = newDue;
     c.stageDueAt = newDue;
     c.extensionCount = 1;
-    if (r.chance(0.12) && now.getTime() - reportedAt.getTime() > 40 * DAY) {
+    if (r.chance(0.12)) {
+      // 挂账: put on the pending list, and after some weeks taken up again with a fresh limit.
       const when = cal.add(decide, { amount: r.int(2, 6), unit: 'wday' });
-      step(when, 'suspend', secretary, 'pending', '涉及历史遗留问题，需多部门协调，暂缓办理');
-      return finish(c, now, timing);
+      if (!step(when, 'suspend', secretary, 'pending', '涉及历史遗留问题，需多部门协调，暂缓办理'))
+        return finish(c, now, timing);
+      const back = cal.add(when, { amount: r.int(10, 45), unit: 'wday' });
+      if (back.getTime() > now.getTime()) return finish(c, now, timing);
+      const dueAt = cal.add(back, timing.limit(def, cat.code, urgency, 'handle'));
+      c.dueAt = dueAt;
+      step(back, 'resume', secretary, 'handling', '相关部门已协调一致，恢复办理', {
+        dueAt: dueAt.toISOString(),
+      });
+      handleFrom = back;
     }
   }
 
@@ -740,7 +734,7 @@ function life(
     const share = pace(r, urgent ? 0.06 : 0.09);
     // A few are left far behind (a red card, then the street's): handled long after the deadline.
     const stuck = r.chance(0.012) ? r.between(3, 9) : share;
-    done = within(signedAt, c.dueAt, stuck, 20);
+    done = within(handleFrom, c.dueAt, stuck, 20);
     if (!step(done, 'feedback', assignee, 'feedback', r.pick(cat.feedback))) return finish(c, now, timing);
     c.resolvedAt = done;
     if (r.chance(0.06)) {
@@ -807,6 +801,39 @@ function life(
   return finish(c, now, timing);
 }
 
+/**
+ * The sweep's cards of the case's running stage up to `until` (ms), as the sweep (every minute)
+ * gives them: one timeline entry when a threshold passes; a stage entered already late (a
+ * rework after the deadline) gets one card at once with every level it has passed. Returns the
+ * level reached.
+ */
+function cards(c: SeedCase, cal: Timing['calendar'], until: number): number {
+  if (!c.stageStartedAt || !c.stageDueAt) return 0;
+  const start = c.stageStartedAt.getTime();
+  const t = slaThresholds(cal, c.state, c.stageStartedAt, c.stageDueAt).map((x) => x.getTime());
+  let level = 0;
+  while (level < t.length) {
+    const when = Math.max(t[level]!, start + 30_000);
+    if (when > until) break;
+    let to = level + 1;
+    while (to < t.length && t[to]! <= when) to++;
+    c.events.push({
+      at: new Date(when),
+      kind: 'escalate',
+      actor: null,
+      from: null,
+      to: null,
+      comment: LEVEL_TEXT[to]!.zh,
+      data: { level: to, from: level, stageDueAt: c.stageDueAt.toISOString() },
+    });
+    c.supervisionLevel = Math.max(c.supervisionLevel, to - 1);
+    c.version++;
+    if (when > c.updatedAt.getTime()) c.updatedAt = new Date(when);
+    level = to;
+  }
+  return level;
+}
+
 /** Where "now" left the case: the running stage's card and next check, and who must act. */
 function finish(
   c: SeedCase,
@@ -817,26 +844,9 @@ function finish(
   c.pendingExtension = pendingExtension ?? null;
   const open = !['closed', 'rejected', 'pending'].includes(c.state);
   if (open && c.stageStartedAt && c.stageDueAt) {
-    // Cards of the running stage up to now (closeStage's rule with the stage still running).
-    const t = slaThresholds(timing.calendar, c.state, c.stageStartedAt, c.stageDueAt);
-    t.forEach((x, i) => {
-      if (x.getTime() > now.getTime()) return;
-      const text = LEVEL_TEXT[i + 1]!;
-      c.events.push({
-        at: x,
-        kind: 'escalate',
-        actor: null,
-        from: null,
-        to: null,
-        comment: text.zh,
-        data: { level: i + 1, from: i, stageDueAt: c.stageDueAt!.toISOString() },
-      });
-      c.supervisionLevel = Math.max(c.supervisionLevel, i);
-      c.version++;
-      c.updatedAt = x;
-    });
-    c.slaLevel = levelAt(t, now);
-    c.slaNextAt = nextAt(t, c.slaLevel);
+    // Cards of the running stage up to now.
+    c.slaLevel = cards(c, timing.calendar, now.getTime());
+    c.slaNextAt = nextAt(slaThresholds(timing.calendar, c.state, c.stageStartedAt, c.stageDueAt), c.slaLevel);
   } else {
     c.stageStartedAt = null;
     c.stageDueAt = null;

@@ -148,6 +148,13 @@ describe('a year of cases', () => {
       t.db,
     );
     expect(red.rows[0]!.n).toBeGreaterThan(0);
+    // A card raises the level, once per level and stage (a stage entered late: one card).
+    const cards = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM case_events e
+      WHERE e.kind = 'escalate' AND ((e.data->>'level')::int <= (e.data->>'from')::int
+        OR EXISTS (SELECT 1 FROM case_events f WHERE f.case_id = e.case_id AND f.kind = 'escalate'
+          AND f.id <> e.id AND f.at = e.at))`.execute(t.db);
+    expect(cards.rows[0]!.n).toBe(0);
     // The sweep finds nothing to escalate: the seeded levels are the ones it would have set.
     const swept = await sweep(t.services, timingsFor(t.services));
     expect(swept.escalated).toBe(0);
