@@ -52,7 +52,20 @@ const LOGIN = 'POST /api/auth/login';
  * Exports: POSTs (audited, with the CSRF header) that succeed with most bodies and write an audit
  * entry: fuzzed apart, where only the audit log may grow.
  */
-const AUDITED = new Set(['POST /api/people/export', 'POST /api/dashboard/export']);
+const AUDITED = new Set([
+  'POST /api/people/export',
+  'POST /api/dashboard/export',
+  // issue 16: every ledger exports
+  'POST /api/organisations/export',
+  'POST /api/houses/export',
+  'POST /api/users/export',
+  'POST /api/cases/export',
+  'POST /api/cases/indicators/export',
+  'POST /api/visits/export',
+  'POST /api/visits/plans/export',
+  'POST /api/visits/stats/export',
+  'POST /api/patrols/export',
+]);
 
 let t: TestApp;
 let street: Client;

@@ -331,6 +331,9 @@ describe('organisations import', () => {
     const r = await upload(street, `/api/organisations/import?areaId=${grid1}`, 'x.xlsx', noKind);
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toContain('类别');
+    const noArea = await upload(street, '/api/organisations/import', 'x.xlsx', noKind);
+    expect(noArea.statusCode).toBe(400);
+    expect(noArea.json().issues[0].path).toBe('query.areaId');
     const far = await upload(gridA, `/api/organisations/import?areaId=${grid2}`, 'x.xlsx', noKind);
     expect([400, 403]).toContain(far.statusCode);
   });
