@@ -55,6 +55,10 @@ const LOGIN = 'POST /api/auth/login';
 const AUDITED = new Set([
   'POST /api/people/export',
   'POST /api/dashboard/export',
+  // issue 16: every ledger exports
+  'POST /api/organisations/export',
+  'POST /api/houses/export',
+  'POST /api/users/export',
   'POST /api/cases/export',
   'POST /api/cases/indicators/export',
   'POST /api/visits/export',

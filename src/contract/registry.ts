@@ -353,7 +353,8 @@ export const ImportPreview = z.object({
 export const ImportKind = z.enum(['people', 'organisations', 'houses', 'disputes']);
 export type ImportKind = z.infer<typeof ImportKind>;
 /** The one-request imports: where the rows land (organisations, houses: the area; disputes: the area). */
-export const LedgerImportQuery = z.strictObject({ areaId: Id });
+/** (`areaId` is checked after the file is read, so a broken upload is answered as one first.) */
+export const LedgerImportQuery = z.strictObject({ areaId: Id.optional() });
 
 export const ImportConfirm = z.strictObject({
   /** column index → field (null: ignore the column) */

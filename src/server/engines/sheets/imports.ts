@@ -74,6 +74,15 @@ export async function withLedgerUpload<T>(
   }
 }
 
+/** The area a one-request import lands in: required, named on `query.areaId` when missing. */
+export function requireImportArea(areaId: number | undefined, lang: 'zh' | 'en'): number {
+  if (areaId !== undefined) return areaId;
+  const message = lang === 'zh' ? '请选择导入到哪个区域' : 'choose the area to import into';
+  throw new AppError('VALIDATION_FAILED', { fields: 'areaId' }, [
+    { path: 'query.areaId', code: 'required', message },
+  ]);
+}
+
 export interface ReadImport<F extends string> {
   headerRow: number;
   headers: string[];

@@ -48,6 +48,7 @@ export {
   type ReadImport,
   readImport,
   recordImport,
+  requireImportArea,
   sniffLedger,
   withLedgerUpload,
 } from './imports.js';

@@ -4,6 +4,7 @@ import { ImportJob, LedgerImportQuery } from '../../../contract/registry.js';
 import {
   importJobOf,
   LEDGER_UPLOAD_MAX,
+  requireImportArea,
   sendTemplate,
   withLedgerUpload,
 } from '../../engines/sheets/index.js';
@@ -49,7 +50,12 @@ export const disputeImportRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          imports.importDisputes(ctx, file, name, (req.query as { areaId: number }).areaId),
+          imports.importDisputes(
+            ctx,
+            file,
+            name,
+            requireImportArea((req.query as { areaId?: number }).areaId, ctx.lang),
+          ),
         );
         return importJobOf(s, ctx, id);
       },

@@ -252,6 +252,18 @@ describe('exports', () => {
     expect(row[header.indexOf('与户主关系')]).toBe('子');
     expect(row[header.indexOf('文化程度')]).toBe('高中/中专');
     expect(row[header.indexOf('政治面貌')]).toBe('群众');
+
+    // With the list's sort: oldest first by birth date.
+    const sorted = await street.post('/api/people/export', { areaId: grid1, sort: 'birthDate' });
+    expect(sorted.statusCode).toBe(200);
+    const s2 = await sheet(sorted.rawPayload);
+    const bcol = s2.rows[1]!.indexOf('出生日期');
+    const dates = s2.rows
+      .slice(2)
+      .map((x) => x[bcol]!)
+      .filter(Boolean);
+    expect(dates.length).toBeGreaterThan(10);
+    expect(dates).toEqual([...dates].sort());
   });
 });
 
@@ -319,6 +331,9 @@ describe('organisations import', () => {
     const r = await upload(street, `/api/organisations/import?areaId=${grid1}`, 'x.xlsx', noKind);
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toContain('类别');
+    const noArea = await upload(street, '/api/organisations/import', 'x.xlsx', noKind);
+    expect(noArea.statusCode).toBe(400);
+    expect(noArea.json().issues[0].path).toBe('query.areaId');
     const far = await upload(gridA, `/api/organisations/import?areaId=${grid2}`, 'x.xlsx', noKind);
     expect([400, 403]).toContain(far.statusCode);
   });

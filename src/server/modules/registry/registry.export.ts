@@ -89,13 +89,24 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
   });
 
   const today = svc.today();
+  // The list's sort when one is asked (a page at a time), else id order by keyset.
+  const sort = asked.sort
+    ? {
+        key: asked.sort.replace(/^-/, '') as 'name' | 'birthDate' | 'updatedAt',
+        desc: asked.sort.startsWith('-'),
+      }
+    : null;
   async function* records() {
     let after = 0;
     let left = n;
+    let offset = 0;
     while (left > 0) {
-      const batch = await repo.exportBatch(filter, after, Math.min(PAGE, left));
+      const batch = sort
+        ? await repo.exportPage(filter, sort, offset, Math.min(PAGE, left))
+        : await repo.exportBatch(filter, after, Math.min(PAGE, left));
       if (batch.length === 0) break;
       after = batch.at(-1)!.id;
+      offset += batch.length;
       left -= batch.length;
       const names = await repo.names(batch.map((p) => p.areaPath));
       const tags = await repo.tagsOf(batch.map((p) => p.id));

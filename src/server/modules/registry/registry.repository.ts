@@ -287,6 +287,23 @@ export function registryRepo(db: Conn, keyring: Keyring) {
       return { rows: rows as PersonRecord[], total: counted.total, exact: counted.exact };
     },
 
+    /** Rows for an export in the list's order (a sort was asked), `limit` at a time from `offset`. */
+    async exportPage(f: PersonFilter, sort: PersonSort, offset: number, limit: number) {
+      const pageIds = ordered(filtered(f).select('p.id'), sort, !!f.search, f.search)
+        .limit(limit)
+        .offset(offset);
+      return (await ordered(
+        db
+          .selectFrom('people as p')
+          .innerJoin('areas as a', 'a.id', 'p.areaId')
+          .select(personColumns)
+          .where('p.id', 'in', pageIds) as unknown as ReturnType<typeof filtered>,
+        sort,
+        false,
+        f.search,
+      ).execute()) as unknown as PersonRecord[];
+    },
+
     /** Rows for an export, in id order, `batch` at a time after `afterId` (keyset). */
     async exportBatch(f: PersonFilter, afterId: number, batch: number) {
       return (await filtered(f)

@@ -33,7 +33,7 @@ import {
   RevealResult,
   TagAssign,
 } from '../../../contract/registry.js';
-import { sendExport, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
+import { requireImportArea, sendExport, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { SlidingWindow } from '../../platform/http/rate-limit.js';
@@ -390,7 +390,12 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          ledgers.importOrganisations(ctx, file, name, (req.query as { areaId: number }).areaId),
+          ledgers.importOrganisations(
+            ctx,
+            file,
+            name,
+            requireImportArea((req.query as { areaId?: number }).areaId, ctx.lang),
+          ),
         );
         return imports.get(ctx, id);
       },
@@ -410,7 +415,12 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       async (req) => {
         const ctx = req.ctx();
         const id = await withLedgerUpload(req, ctx.lang, (file, name) =>
-          ledgers.importHouses(ctx, file, name, (req.query as { areaId: number }).areaId),
+          ledgers.importHouses(
+            ctx,
+            file,
+            name,
+            requireImportArea((req.query as { areaId?: number }).areaId, ctx.lang),
+          ),
         );
         return imports.get(ctx, id);
       },
