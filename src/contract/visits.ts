@@ -188,7 +188,14 @@ export const Patrol = z.object({
   abilities: z.array(z.string()),
 });
 /** What the patrol log sorts by (`-field`: descending); anything else is a 400. */
-export const PatrolSort = z.enum(['startedAt', '-startedAt', 'minutes', '-minutes', 'distanceM', '-distanceM']);
+export const PatrolSort = z.enum([
+  'startedAt',
+  '-startedAt',
+  'minutes',
+  '-minutes',
+  'distanceM',
+  '-distanceM',
+]);
 export const PatrolListQuery = ListQuery.extend({
   sort: PatrolSort.optional(),
   areaId: Id.optional(),

@@ -219,9 +219,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       !readable.some((t) =>
         ctx.actor
           .pathsFor(`${t}.read`)
-          .some(
-            (p) => area!.path === p || area!.path.startsWith(`${p}.`) || p.startsWith(`${area!.path}.`),
-          ),
+          .some((p) => area!.path === p || area!.path.startsWith(`${p}.`) || p.startsWith(`${area!.path}.`)),
       )
     )
       throw new AppError('NOT_FOUND');
@@ -292,7 +290,8 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       config: { permission: 'authenticated' },
       schema: {
         tags,
-        summary: 'The case indicators of an area and period as .xlsx (figures, by state, by category), audited',
+        summary:
+          'The case indicators of an area and period as .xlsx (figures, by state, by category), audited',
         body: IndicatorQuery,
       },
     },

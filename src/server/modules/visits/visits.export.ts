@@ -3,12 +3,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
-import type {
-  PatrolListQuery,
-  PlanItem,
-  VisitListQuery,
-  VisitStatsQuery,
-} from '../../../contract/visits.js';
+import type { PatrolListQuery, PlanItem, VisitListQuery, VisitStatsQuery } from '../../../contract/visits.js';
 import { localStamp, writeXlsx, type XlsxColumn } from '../../engines/sheets/index.js';
 import type { Conn } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -122,7 +117,8 @@ export async function exportVisits(
     async *records() {
       let left = n;
       for (let page = 1; left > 0; page++) {
-        const items = page === 1 ? first.items : (await svc.visits(ctx, { ...q, page, pageSize: PAGE })).items;
+        const items =
+          page === 1 ? first.items : (await svc.visits(ctx, { ...q, page, pageSize: PAGE })).items;
         if (items.length === 0) break;
         for (const v of items.slice(0, left))
           yield {
@@ -171,7 +167,8 @@ export async function exportPatrols(
     async *records() {
       let left = n;
       for (let page = 1; left > 0; page++) {
-        const items = page === 1 ? first.items : (await svc.patrols(ctx, { ...q, page, pageSize: PAGE })).items;
+        const items =
+          page === 1 ? first.items : (await svc.patrols(ctx, { ...q, page, pageSize: PAGE })).items;
         if (items.length === 0) break;
         for (const p of items.slice(0, left))
           yield {
@@ -261,7 +258,12 @@ export async function exportStats(
 type PlansQuery = Parameters<VisitsService['plans']>[1];
 
 /** The visit plans (supervision: its filters) as .xlsx. */
-export async function exportPlans(s: Services, svc: VisitsService, ctx: Ctx, q: Omit<PlansQuery, keyof Paged>) {
+export async function exportPlans(
+  s: Services,
+  svc: VisitsService,
+  ctx: Ctx,
+  q: Omit<PlansQuery, keyof Paged>,
+) {
   const first = await svc.plans(ctx, { ...q, page: 1, pageSize: PAGE } as PlansQuery);
   const n = Math.min(first.total, VISIT_EXPORT_CAP);
   const row = (p: PlanItem) => ({
@@ -300,7 +302,9 @@ export async function exportPlans(s: Services, svc: VisitsService, ctx: Ctx, q: 
       let left = n;
       for (let page = 1; left > 0; page++) {
         const items =
-          page === 1 ? first.items : (await svc.plans(ctx, { ...q, page, pageSize: PAGE } as PlansQuery)).items;
+          page === 1
+            ? first.items
+            : (await svc.plans(ctx, { ...q, page, pageSize: PAGE } as PlansQuery)).items;
         if (items.length === 0) break;
         for (const p of items.slice(0, left)) yield row(p);
         left -= items.length;

@@ -55,7 +55,11 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/visits/plans/export',
     {
       config: { permission: 'visit.read' },
-      schema: { tags, summary: 'Visit plans (filters) as .xlsx, audited', body: PlansQuery.omit({ page: true, pageSize: true }) },
+      schema: {
+        tags,
+        summary: 'Visit plans (filters) as .xlsx, audited',
+        body: PlansQuery.omit({ page: true, pageSize: true }),
+      },
     },
     async (req, reply) => sendXlsx(reply, await exportPlans(s, svc, req.ctx(), req.body)),
   );
@@ -63,7 +67,11 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/visits/stats/export',
     {
       config: { permission: 'visit.read' },
-      schema: { tags, summary: 'Visits and patrol coverage per grid as .xlsx, audited', body: VisitStatsQuery },
+      schema: {
+        tags,
+        summary: 'Visits and patrol coverage per grid as .xlsx, audited',
+        body: VisitStatsQuery,
+      },
     },
     async (req, reply) => sendXlsx(reply, await exportStats(s, svc, req.ctx(), req.body)),
   );

@@ -65,13 +65,13 @@ import { download, type Query } from '../api.js';
 import { useMe } from '../auth.js';
 import { useT } from '../i18n.js';
 import { ErrorState, useIsMobile, useNotify } from '../ui.js';
-import type { LedgerParams } from './params.js';
 import { PrintView } from './PrintView.js';
+import type { LedgerParams } from './params.js';
 import { type Density, type LedgerPrefs, readPrefs, type SavedFilter, writePrefs } from './storage.js';
 import './ledger.css';
 
-export { useLedgerParams } from './params.js';
 export { PrintHeader, PrintSignatures, PrintView } from './PrintView.js';
+export { useLedgerParams } from './params.js';
 
 /** At most this many rows in a printed ledger (the rest: export to Excel). */
 export const PRINT_CAP = 500;
@@ -86,6 +86,7 @@ export interface LedgerColumn<T> {
   sort?: string;
   /** With `paged: false`: the value sorted by (default: the row's `key` field). */
   value?: (row: T) => string | number | null;
+  /** With `ellipsis`: the widest the cell gets before its text is cut (default 240 px). */
   width?: number;
   ellipsis?: boolean;
   align?: 'left' | 'right' | 'center';
@@ -202,7 +203,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
     let r = allRows;
     const col = columns.find((c) => (c.sort ?? c.key) === sortKey);
     if (col) {
-      const val = (x: T) => (col.value ? col.value(x) : ((x as Record<string, unknown>)[col.key] as string | number));
+      const val = (x: T) =>
+        col.value ? col.value(x) : ((x as Record<string, unknown>)[col.key] as string | number);
       r = [...r].sort((a, b) => {
         const va = val(a);
         const vb = val(b);
@@ -217,7 +219,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
   }, [paged, allRows, columns, sortKey, desc]);
   const total = paged ? (data?.total ?? 0) : rows.length;
   const capped = data?.capped ?? 0;
-  const pageRows = paged ? rows : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
+  const pageRows = paged
+    ? rows
+    : rows.slice((params.page - 1) * params.pageSize, params.page * params.pageSize);
   const tableRows = props.totalRow && pageRows.length > 1 ? [...pageRows, props.totalRow] : pageRows;
   const totalText = capped > 0 ? t('ledger.totalAtLeast', { n: capped }) : t('common.total', { n: total });
 
@@ -236,7 +240,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
         setExporting(true);
         try {
           const body: Query = { ...ex.body };
-          if (params.sort) body.sort = params.sort;
+          // The server sorts what a column declares (`sort`); a table sorted here sends none.
+          if (paged && params.sort && columns.some((c) => c.sort === sortKey)) body.sort = params.sort;
           const name = await download(ex.path, body, ex.fileName);
           ok(t('ledger.exported', { name }));
         } catch (e) {
@@ -289,12 +294,10 @@ export function Ledger<T>(props: LedgerProps<T>) {
       okText: t('common.save'),
       cancelText: t('common.cancel'),
       onOk: () => {
-        const n = name.trim();
-        if (!n) return Promise.reject(new Error('name'));
+        const n = name.trim() || t('ledger.filterDefaultName', { n: prefs.filters.length + 1 });
         const filters = [...prefs.filters.filter((f) => f.name !== n), { name: n, query: q.toString() }];
         setPrefs({ ...prefs, filters });
         ok(t('ledger.filterSaved', { name: n }));
-        return undefined;
       },
     });
   };
@@ -360,12 +363,23 @@ export function Ledger<T>(props: LedgerProps<T>) {
         };
 
   const tools = (
-    <Space wrap size={6} className="jy-ledger-tools">
+    <Space
+      wrap
+      size={6}
+      className="jy-ledger-tools"
+      style={mobile ? { flex: 'none', marginBottom: 0 } : undefined}
+    >
       {props.extra}
       {props.importSlot}
       {props.exportTo ? (
-        <Button icon={<DownloadOutlined />} loading={exporting} onClick={doExport} data-testid="ledger-export">
-          {t('ledger.export')}
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exporting}
+          onClick={doExport}
+          aria-label={t('ledger.export')}
+          data-testid="ledger-export"
+        >
+          {mobile ? null : t('ledger.export')}
         </Button>
       ) : null}
       {props.print && !mobile ? (
@@ -375,8 +389,13 @@ export function Ledger<T>(props: LedgerProps<T>) {
       ) : null}
       {savedMenu ? (
         <Dropdown trigger={['click']} menu={savedMenu}>
-          <Button icon={<FilterOutlined />} data-testid="ledger-saved-filters">
-            {t('ledger.savedFilters')}
+          <Button
+            icon={<SaveOutlined />}
+            aria-label={t('ledger.savedFilters')}
+            title={t('ledger.savedFilters')}
+            data-testid="ledger-saved-filters"
+          >
+            {mobile ? null : t('ledger.savedFilters')}
           </Button>
         </Dropdown>
       ) : null}
@@ -394,14 +413,25 @@ export function Ledger<T>(props: LedgerProps<T>) {
               onClick: ({ key }) => setPrefs({ ...prefs, density: key as Density }),
             }}
           >
-            <Tooltip title={t('ledger.densityTitle')}>
-              <Button icon={<ColumnHeightOutlined />} aria-label={t('ledger.densityTitle')} data-testid="ledger-density" />
-            </Tooltip>
+            <Button
+              icon={<ColumnHeightOutlined />}
+              aria-label={t('ledger.densityTitle')}
+              title={t('ledger.densityTitle')}
+              data-testid="ledger-density"
+            />
           </Dropdown>
-          <Popover trigger="click" placement="bottomRight" title={t('ledger.columns')} content={columnSettings}>
-            <Tooltip title={t('ledger.columns')}>
-              <Button icon={<SettingOutlined />} aria-label={t('ledger.columns')} data-testid="ledger-columns-btn" />
-            </Tooltip>
+          <Popover
+            trigger="click"
+            placement="bottomRight"
+            title={t('ledger.columns')}
+            content={columnSettings}
+          >
+            <Button
+              icon={<SettingOutlined />}
+              aria-label={t('ledger.columns')}
+              title={t('ledger.columns')}
+              data-testid="ledger-columns-btn"
+            />
           </Popover>
         </>
       ) : null}
@@ -433,11 +463,17 @@ export function Ledger<T>(props: LedgerProps<T>) {
         </Button>
       ) : (
         props.filters?.map((c) => (
-          <div key={c.key} className="jy-ledger-filter">
+          // A control's own width (style.width) sizes its cell; others (area pickers) get 200 px.
+          <div
+            key={c.key}
+            className="jy-ledger-filter"
+            style={{ width: (c.props as { style?: { width?: number | string } }).style?.width ?? 200 }}
+          >
             {c}
           </div>
         ))
       )}
+      {mobile ? tools : null}
     </div>
   );
 
@@ -446,10 +482,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
   const tableColumns: TableColumnsType<T> = shown.map((c, i) => ({
     key: c.key,
     title: c.title,
-    width: c.width,
     align: c.align,
     fixed: i === 0 ? ('left' as const) : undefined,
-    ellipsis: c.ellipsis ? { showTitle: false } : undefined,
     sorter: c.sort || (!paged && c.value) ? true : undefined,
     sortOrder: c.sort || (!paged && c.value) ? sortOrder(c) : undefined,
     sortDirections: ['ascend', 'descend'],
@@ -457,7 +491,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
       const v = c.render ? c.render(row) : plain(c, row) || '—';
       return c.ellipsis ? (
         <Tooltip placement="topLeft" title={plain(c, row) || undefined}>
-          <span className="jy-ledger-ellipsis">{v}</span>
+          <span className="jy-ledger-ellipsis" style={{ maxWidth: c.width ?? 240 }}>
+            {v}
+          </span>
         </Tooltip>
       ) : (
         v
@@ -533,16 +569,23 @@ export function Ledger<T>(props: LedgerProps<T>) {
         scroll={{ x: 'max-content' }}
         className="jy-ledger-table"
         data-testid={props.testId}
-        rowClassName={(r) =>
-          r === props.totalRow ? 'jy-ledger-total' : (props.rowClassName?.(r) ?? '')
-        }
+        rowClassName={(r) => (r === props.totalRow ? 'jy-ledger-total' : (props.rowClassName?.(r) ?? ''))}
         rowSelection={
           props.batch
-            ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as (string | number)[]), fixed: true }
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys as (string | number)[]),
+                fixed: true,
+              }
             : undefined
         }
         onRow={(r) => ({
-          onClick: props.onOpen ? () => props.onOpen?.(r) : undefined,
+          // A click beside a row's checkbox selects nothing and must not open the row either.
+          onClick: props.onOpen
+            ? (e) => {
+                if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) props.onOpen?.(r);
+              }
+            : undefined,
           style: props.onOpen ? { cursor: 'pointer' } : undefined,
           'data-testid': props.rowTestId ? props.rowTestId(r) : `ledger-row-${props.rowKey(r)}`,
         })}
@@ -552,7 +595,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
           const s = Array.isArray(sorter) ? sorter[0] : sorter;
           const col = columns.find((c) => c.key === s?.columnKey);
           const field = col ? (col.sort ?? col.key) : undefined;
-          params.update({ sort: s?.order && field ? (s.order === 'descend' ? `-${field}` : field) : undefined });
+          params.update({
+            sort: s?.order && field ? (s.order === 'descend' ? `-${field}` : field) : undefined,
+          });
         }}
         pagination={{
           current: params.page,
@@ -575,7 +620,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
     <div className="jy-ledger">
       <div className="jy-ledger-head">
         {filterBar}
-        {tools}
+        {mobile ? null : tools}
       </div>
       {props.tags ? <div className="jy-filter-tags jy-ledger-tags">{props.tags}</div> : null}
       {props.batch && selectedRows.length > 0 && !mobile ? (
@@ -712,7 +757,15 @@ function LedgerCard<T>({
 }
 
 /** A removable tag of a filter without a control of its own (the ledger's `tags`). */
-export function FilterTag({ label, onClear, testId }: { label: ReactNode; onClear: () => void; testId?: string }) {
+export function FilterTag({
+  label,
+  onClear,
+  testId,
+}: {
+  label: ReactNode;
+  onClear: () => void;
+  testId?: string;
+}) {
   return (
     <Tag
       closable

@@ -55,7 +55,7 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'ledger.agreement.idNumber': 'ID number',
   'ledger.agreement.address': 'address',
   'ledger.agreement.facts': 'Main facts and matters in dispute',
-  'ledger.agreement.factsLead': 'Kind of dispute: {type} {scale}.',
+  'ledger.agreement.factsLead': 'Kind of dispute: {type}.',
   'ledger.agreement.terms': 'Terms the parties agreed to through mediation',
   'ledger.agreement.noTerms': '(no terms recorded yet)',
   'ledger.agreement.performance': 'Performance and time limits',
@@ -97,4 +97,7 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'ledger.indicator.numerator': 'Numerator',
   'ledger.indicator.denominator': 'Denominator',
   'ledger.indicator.figures': 'Figures',
+  'ledger.filterDefaultName': 'Filter {n}',
+  'ledger.agreement.factsLeadScale': 'Kind of dispute: {type}; scale: {scale}.',
+  'ledger.case.stateNow': 'Now: {state}',
 };

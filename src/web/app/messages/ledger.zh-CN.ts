@@ -52,7 +52,7 @@ export const ledgerZh = {
   'ledger.agreement.idNumber': '身份证号',
   'ledger.agreement.address': '住址',
   'ledger.agreement.facts': '纠纷主要事实、争议事项',
-  'ledger.agreement.factsLead': '纠纷类型：{type}{scale}。',
+  'ledger.agreement.factsLead': '纠纷类型：{type}。',
   'ledger.agreement.terms': '经调解，自愿达成如下协议',
   'ledger.agreement.noTerms': '（尚未记录协议内容）',
   'ledger.agreement.performance': '履行方式、时限',
@@ -94,4 +94,7 @@ export const ledgerZh = {
   'ledger.indicator.numerator': '分子',
   'ledger.indicator.denominator': '分母',
   'ledger.indicator.figures': '指标',
+  'ledger.filterDefaultName': '筛选 {n}',
+  'ledger.agreement.factsLeadScale': '纠纷类型：{type}；纠纷规模：{scale}。',
+  'ledger.case.stateNow': '当前状态：{state}',
 } as const;

@@ -37,7 +37,15 @@ import {
   useCaseCounts,
   useCases,
 } from './queries.js';
-import { CaseStateTag, CaseTypeTag, DeadlineTag, UrgencyTag, useCaseCodes, useNow } from './shared.js';
+import {
+  CaseStateTag,
+  CaseTypeTag,
+  DeadlineTag,
+  UrgencyTag,
+  useCaseCodes,
+  useCaseTypeName,
+  useNow,
+} from './shared.js';
 
 /** Inbox tabs in the order shown; which ones a user sees depends on their permissions. */
 const BOXES: CaseBox[] = ['mine', 'accept', 'dispatch', 'verify', 'overdue', 'supervised', 'reported', 'all'];
@@ -174,6 +182,7 @@ export default function CasesPage() {
   const t = useT();
   const can = useCan();
   const codes = useCaseCodes();
+  const typeName = useCaseTypeName();
   const mobile = useIsMobile();
   const navigate = useNavigate();
   const now = useNow();
@@ -390,8 +399,9 @@ export default function CasesPage() {
               e.stopPropagation();
               open(c);
             }}
-            style={{ fontWeight: 500 }}
-            ellipsis
+            className="jy-ledger-ellipsis"
+            style={{ fontWeight: 500, display: 'block' }}
+            title={c.title}
           >
             {c.title}
           </Typography.Link>
@@ -410,7 +420,7 @@ export default function CasesPage() {
             key: 'type',
             title: t('case.type'),
             render: (c: CaseListItem) => <CaseTypeTag type={c.type} />,
-            text: (c: CaseListItem) => t(`caseType.${c.type}`),
+            text: (c: CaseListItem) => typeName(c.type),
           },
         ]
       : []),

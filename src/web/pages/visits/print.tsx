@@ -1,7 +1,7 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useState } from 'react';
-import { hasMessage, type MessageKey, type TFunction, useT } from '../../app/i18n.js';
+import { type TFunction, useT } from '../../app/i18n.js';
 import { PrintHeader, PrintSignatures, PrintView } from '../../app/ledger/Ledger.js';
 import type { Visit } from './queries.js';
 import { fmtTime, methodLabel } from './shared.js';
@@ -16,20 +16,9 @@ function answer(t: TFunction, v: unknown): string {
 /** 走访记录表: who was visited, when, how, by whom, the rule's questions, findings, signatures. */
 export function VisitRecordForm({ v }: { v: Visit }) {
   const t = useT();
-  const known = new Set(v.formFields.map((f) => f.key));
-  const answers = [
-    ...v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] })),
-    ...Object.keys(v.form)
-      .filter((k) => !known.has(k))
-      // The key is the form's internal name: never shown; a common one has its words.
-      .map((k) => ({
-        key: k,
-        label: hasMessage(`words.formField.${k}`)
-          ? t(`words.formField.${k}` as MessageKey)
-          : t('words.formRemovedField'),
-        value: v.form[k],
-      })),
-  ];
+  // The rule's questions as they were when visited; answers to questions since removed have no
+  // label to print (their key is an internal code), so the form leaves them out.
+  const answers = v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] }));
   return (
     <div className="jy-print-sheet" data-testid={`visit-form-${v.id}`}>
       <table className="jy-print-form">
