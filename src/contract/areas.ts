@@ -95,6 +95,8 @@ export const Area = z.object({
   childCount: z.number(),
   version: z.number(),
   path: z.array(z.object({ id: z.number(), name: z.string(), kind: AreaKind })),
+  /** The name as lists show it, with what tells it apart (`areaLabel`). */
+  label: z.string(),
   abilities: Abilities,
 });
 export type Area = z.infer<typeof Area>;

@@ -1502,6 +1502,12 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'the audit log is read whole by the audit administrator (三权分立)',
     request: () => get('/api/audit'),
   },
+  'POST /api/audit/export': {
+    kind: 'global',
+    permission: 'audit.read',
+    reason: 'the audit log as .xlsx, for its administrator (三权分立)',
+    request: () => post('/api/audit/export', {}),
+  },
   'POST /api/audit/verify': {
     kind: 'global',
     permission: 'audit.verify',

@@ -1,4 +1,4 @@
-import type { Area, AreaKind, AreaTreeNode } from '../../../contract/areas.js';
+import { type Area, type AreaKind, type AreaTreeNode, areaLabel } from '../../../contract/areas.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { pgToPolygon } from './areas.geo.js';
 import { AREA_ACTIONS } from './areas.policy.js';
@@ -11,6 +11,13 @@ export function presentArea(a: AreaRecord, actor: Actor, names: Names): Area {
     .abilitiesAt('area', AREA_ACTIONS, a.path)
     .map((x) => (x === 'archive' && a.status === 'archived' ? 'restore' : x));
   const labels = a.path.split('.');
+  // Breadcrumb of the ancestors the actor may read: no names from outside their scope.
+  const path = labels
+    .slice(0, -1)
+    .map((_, i) => labels.slice(0, i + 1).join('.'))
+    .filter((p) => actor.canAt('area.read', p))
+    .map((p) => names.get(Number(p.split('.').at(-1))))
+    .filter((n): n is { id: number; name: string; kind: AreaKind } => !!n);
   return {
     id: a.id,
     parentId: a.parentId,
@@ -23,13 +30,9 @@ export function presentArea(a: AreaRecord, actor: Actor, names: Names): Area {
     center: a.center ? [a.center.x, a.center.y] : null,
     childCount: a.childCount,
     version: a.version,
-    // Breadcrumb of the ancestors the actor may read: no names from outside their scope.
-    path: labels
-      .slice(0, -1)
-      .map((_, i) => labels.slice(0, i + 1).join('.'))
-      .filter((p) => actor.canAt('area.read', p))
-      .map((p) => names.get(Number(p.split('.').at(-1))))
-      .filter((n): n is { id: number; name: string; kind: AreaKind } => !!n),
+    path,
+    // The name with what tells it apart where names repeat ("友谊河社区 / 第一网格").
+    label: areaLabel([...path, { kind: a.kind, name: a.name }]),
     abilities,
   };
 }

@@ -157,6 +157,9 @@ describe('tree and scope', () => {
     expect(own.json().abilities).toEqual(['read']);
     const deep = (await street.get(`/api/areas/${ids.grid1}`)).json();
     expect(deep.path.map((p: { name: string }) => p.name)).toEqual(['城关街道', '友谊河社区']);
+    // Its label names the community where the street sees many 第一网格; the grid worker sees one.
+    expect(deep.label).toBe(`友谊河社区 / ${deep.name}`);
+    expect(own.json().label).toBe(deep.name);
   });
 
   it('lists and searches within the scope, paged, with the total', async () => {

@@ -1,13 +1,18 @@
 import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AuditExportQuery } from '../../../contract/audit.js';
 import { localStamp, writeXlsx } from '../../engines/sheets/index.js';
+import type { Conn } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { AuditPresenter, localTime } from './audit.presenter.js';
 import { auditRepo } from './audit.repository.js';
 
 /** At most this many entries per export, read 2,000 at a time (keyset on seq). */
 export const AUDIT_EXPORT_CAP = 100_000;
+/** Exports per user per hour. */
+export const AUDIT_EXPORT_LIMIT = 20;
 const PAGE = 2000;
 
 const COLUMNS = {
@@ -44,11 +49,26 @@ export async function exportAudit(s: Services, ctx: Ctx, q: z.infer<typeof Audit
   const repo = auditRepo(s.db);
   const now = s.clock.now();
   const stamp = localStamp(now);
+  // AUDIT_EXPORT_LIMIT an hour per user, counted in the log itself (docs/ledgers.md): checked
+  // before the count, and again under a per-user lock with the entry.
+  const used = async (conn: Conn) => {
+    const r = await conn
+      .selectFrom('auditLog')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actorId', '=', ctx.actor.userId)
+      .where('action', '=', 'audit.export')
+      .where('at', '>', new Date(now.getTime() - 3600_000))
+      .executeTakeFirst();
+    if ((r?.n ?? 0) >= AUDIT_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
+  };
+  await used(s.db);
   const total = await repo.count(q, AUDIT_EXPORT_CAP + 1);
   const capped = total > AUDIT_EXPORT_CAP;
   const n = Math.min(total, AUDIT_EXPORT_CAP);
   const { sort: _sort, ...query } = q;
-  await inTx(s, ctx, async (_trx, audit) => {
+  await inTx(s, ctx, async (trx, audit) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
+    await used(trx);
     await audit({ action: 'audit.export', entityType: null, detail: { query, rows: n, capped } });
   });
   const lang = ctx.lang;

@@ -534,7 +534,15 @@ export function registryRepo(db: Conn, keyring: Keyring) {
         .where(tagOk);
       const total = (await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
       const rows = await base
-        .select(['at', 'actorName', 'action', 'changes', 'detail'])
+        .select([
+          'at',
+          // The operator by name ("王建国"), not by user name; "系统" for the system's own entries.
+          sql<string | null>`coalesce((SELECT u.display_name FROM users u WHERE u.id = audit_log.actor_id),
+            CASE WHEN actor_name = 'system' THEN '系统' ELSE actor_name END)`.as('actorName'),
+          'action',
+          'changes',
+          'detail',
+        ])
         .orderBy('seq', 'desc')
         .limit(limit)
         .offset(offset)

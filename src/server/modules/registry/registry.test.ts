@@ -414,6 +414,8 @@ describe('editing', () => {
     const h = (await gridA.get(`/api/people/${zw.id}/history`)).json();
     expect(h.items[0]).toMatchObject({
       action: 'person.update',
+      // The operator by name, not by user name (issue 16).
+      actorName: '刘洋',
       changes: { note: { before: null, after: '新备注' } },
     });
     expect(JSON.stringify(h)).not.toContain(ID_ZW);
@@ -438,6 +440,9 @@ describe('editing', () => {
     const house = (await gridA.get(`/api/houses/${houses.a}`)).json();
     expect(house.residents.map((p: { id: number }) => p.id)).toContain(zw.id);
     expect(house.households.find((x: { id: number }) => x.id === hh.json().id).headPersonId).toBe(zw.id);
+    // The person's household in words: its head and its house, never "户 #id" (issue 16).
+    const member = (await gridA.get(`/api/people/${zw.id}`)).json();
+    expect(member.household).toBe(`${member.name}户（${house.address}）`);
 
     const mv = await gridA.post(`/api/people/${zw.id}/move`, { areaId: houses.a2, date: '2026-11-01' });
     expect(mv.statusCode, mv.body).toBe(200);

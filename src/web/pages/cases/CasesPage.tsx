@@ -270,7 +270,7 @@ export default function CasesPage() {
       ? [
           {
             key: 'area',
-            label: t('case.areaFilter', { name: area.data?.name ?? '…' }),
+            label: t('case.areaFilter', { name: area.data?.label ?? '…' }),
             clear: { areaId: undefined },
           },
         ]
