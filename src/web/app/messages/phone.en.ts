@@ -26,4 +26,5 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.placeNear': 'In {place}',
   'phone.placeMarked': 'Location marked on the map',
   'phone.placeOpenMap': 'Show on the map',
+  'phone.thisPerson': 'This resident',
 };

@@ -24,4 +24,5 @@ export const phoneZh = {
   'phone.placeNear': '位于{place}',
   'phone.placeMarked': '已在地图上标注位置',
   'phone.placeOpenMap': '在地图上查看',
+  'phone.thisPerson': '该居民',
 } as const;
