@@ -78,7 +78,11 @@ describe("the grid worker's phone", () => {
     await page.waitForURL(/\/visits\/new\?personId=\d+/);
     const personId = new URL(page.url()).searchParams.get('personId')!;
     await page.getByTestId('visit-form').waitFor();
-    expect(await page.getByTestId('visit-person').textContent()).toContain(name);
+    // The person by name (never their record number), once it has come.
+    await expect
+      .poll(async () => (await page.getByTestId('visit-person').textContent()) ?? '', { timeout: 15_000 })
+      .toContain(name);
+    expect(await page.getByTestId('visit-person').textContent()).not.toMatch(/#\d/);
     await page.getByTestId('visit-met-self').click();
     const findings = `路过顺访 e2e ${tag}`;
     await page.getByTestId('visit-findings').fill(findings);
@@ -113,7 +117,7 @@ describe("the grid worker's phone", () => {
     await picker.waitFor();
     await page.waitForTimeout(300);
     await shot(page, 'phone-category-groups');
-    const box = await page.locator('.ant-drawer-content').last().boundingBox();
+    const box = await picker.boundingBox();
     expect(box?.width).toBeGreaterThanOrEqual(370);
     expect(box?.height).toBeGreaterThan(600);
     const option = page.getByTestId('category-option').first();

@@ -20,7 +20,7 @@ const count = async (table: 'sessions' | 'loginThrottle') =>
 
 describe('housekeeping', () => {
   it('removes idle sessions and lapsed lockout counters, keeps live ones', async () => {
-    await t.login('grid_a');
+    await t.login('community_worker');
     const wrong = await t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -38,5 +38,17 @@ describe('housekeeping', () => {
     expect(await housekeep(t.services)).toEqual({ sessions: 1, throttles: 2 });
     expect(await count('sessions')).toBe(0);
     expect(await count('loginThrottle')).toBe(0);
+  });
+
+  it("keeps a grid worker's session for the field's idle limit, a desk's for the general one", async () => {
+    await t.login('grid_a');
+    await t.login('community_worker');
+    expect(await count('sessions')).toBe(2);
+    t.clock.advance(31 * 60_000);
+    expect((await housekeep(t.services)).sessions).toBe(1);
+    expect(await count('sessions')).toBe(1);
+    t.clock.advance(210 * 60_000);
+    expect((await housekeep(t.services)).sessions).toBe(1);
+    expect(await count('sessions')).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type SqlBool, sql } from 'kysely';
 import type { SecuritySettings } from '../../../contract/auth.js';
 import { Actor, assignmentsJson } from '../access/actor.js';
 import { type Db, prepared } from '../db/index.js';
@@ -153,12 +154,22 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 }
 
 export async function purgeExpiredSessions(db: Db, now: Date, settings: SecuritySettings): Promise<number> {
-  // The longer limit here: a session idle beyond the shorter one is refused (and removed) when used.
-  const longest = Math.max(settings.idleTimeoutMinutes, settings.gridWorkerIdleMinutes);
-  const idleCut = new Date(now.getTime() - longest * 60_000);
+  const cut = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  // Each session by its own limit, as resolveSession decides it (idleMinutesFor): the field's for a
+  // user whose every (granted) role is the grid worker's, the general one for everyone else.
+  const fieldOnly = sql<SqlBool>`(
+    EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = sessions.user_id AND NOT ur.pending)
+    AND NOT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+      WHERE ur.user_id = sessions.user_id AND NOT ur.pending AND r.code <> ${FIELD_ROLE}))`;
   const r = await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expiresAt', '<=', now), eb('lastSeenAt', '<=', idleCut)]))
+    .where((eb) =>
+      eb.or([
+        eb('expiresAt', '<=', now),
+        eb.and([eb('lastSeenAt', '<=', cut(settings.gridWorkerIdleMinutes)), fieldOnly]),
+        eb.and([eb('lastSeenAt', '<=', cut(settings.idleTimeoutMinutes)), eb.not(fieldOnly)]),
+      ]),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

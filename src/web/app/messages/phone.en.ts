@@ -5,7 +5,7 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.idleDeskHint': 'Accounts other than grid workers are signed out after this long without activity.',
   'phone.idleGridWorker': 'Grid worker idle timeout',
   'phone.idleGridWorkerHint':
-    'Accounts whose only role is grid worker leave the screen untouched for long stretches on visits and patrols, so this limit applies to them (4 hours by default); the maximum session length still ends every session.',
+    'For accounts whose only role is grid worker (out on visits and patrols between screens); 4 hours by default. The maximum session length still applies.',
   'phone.tabBar': 'Daily places',
   'phone.tabMyDay': 'My day',
   'phone.tabReport': 'Report',
@@ -26,4 +26,5 @@ export const phoneEn: Record<keyof typeof phoneZh, string> = {
   'phone.placeNear': 'In {place}',
   'phone.placeMarked': 'Location marked on the map',
   'phone.placeOpenMap': 'Show on the map',
+  'phone.thisPerson': 'This resident',
 };

@@ -3,7 +3,7 @@ export const phoneZh = {
   'phone.idleDeskHint': '网格员以外的账号：超过这段时间没有操作即退出登录。',
   'phone.idleGridWorker': '网格员空闲超时',
   'phone.idleGridWorkerHint':
-    '只担任网格员的账号在外走访、巡查时页面常常长时间不动，适用这一时长（默认 4 小时）；登录总时长仍受“会话最长有效期”限制。',
+    '只担任网格员的账号（在外走访、巡查时长时间不操作）适用此时长，默认 4 小时；会话最长有效期照样生效。',
   'phone.tabBar': '常用功能',
   'phone.tabMyDay': '我的一天',
   'phone.tabReport': '上报',
@@ -24,4 +24,5 @@ export const phoneZh = {
   'phone.placeNear': '位于{place}',
   'phone.placeMarked': '已在地图上标注位置',
   'phone.placeOpenMap': '在地图上查看',
+  'phone.thisPerson': '该居民',
 } as const;

@@ -264,7 +264,9 @@ export default function VisitFormPage() {
   const rules = useVisitRules(undefined, needRules);
   const rule = rules.data?.find((r) => r.id === ruleId);
   const fields: FormField[] = plan?.form ?? rule?.form ?? [];
-  const personName = plan?.personName ?? person.data?.name ?? (personId ? '…' : '');
+  // Never the record's number on screen: the name, a placeholder while it comes, or "this person".
+  const personName = plan?.personName ?? person.data?.name ?? '';
+  const nameLoading = !personName && person.isPending && person.fetchStatus === 'fetching';
   const address =
     plan?.address ||
     person.data?.currentAddress ||
@@ -299,7 +301,7 @@ export default function VisitFormPage() {
       <div className="jy-narrow">
         <SavedView
           visit={saved}
-          person={{ id: personId, name: personName }}
+          person={{ id: personId, name: saved.personName || personName }}
           address={address}
           onAnother={back}
         />
@@ -350,7 +352,7 @@ export default function VisitFormPage() {
         key: keyRef.current,
         userId: me.user.id,
         kind: 'visit',
-        label: personName,
+        label: personName || t('phone.thisPerson'),
         url: '/api/visits',
         body,
         attachments: (v.photos ?? []).map((p) => ({ name: p.name, type: p.type, blob: p.blob })),
@@ -382,12 +384,14 @@ export default function VisitFormPage() {
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'flex-start' }}>
         <div style={{ minWidth: 0 }}>
           <div style={{ fontSize: 16, fontWeight: 600 }}>
-            {can('person.read') ? (
+            {nameLoading ? (
+              <Skeleton.Input active size="small" />
+            ) : can('person.read') ? (
               <Link to={`/people/${personId}`} data-testid="visit-person-link">
-                {personName}
+                {personName || t('phone.thisPerson')}
               </Link>
             ) : (
-              personName
+              personName || t('phone.thisPerson')
             )}
             {plan?.age != null ? (
               <span className="jy-plan-age">{t('visit.age', { n: plan.age })}</span>
