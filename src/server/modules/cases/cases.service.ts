@@ -63,7 +63,7 @@ export function boxFilter(
       // Separation of duties: a case one handled oneself waits for someone else's check.
       const on = (type ? [type] : types).filter((t) => separation?.on(t) ?? false);
       const own = on.length
-        ? sql<SqlBool>` AND NOT (c.assignee_user_id = ${me} AND c.type = ANY (${sql.val(on)}::text[]))`
+        ? sql<SqlBool>` AND (c.assignee_user_id IS DISTINCT FROM ${me} OR NOT (c.type = ANY (${sql.val(on)}::text[])))`
         : sql``;
       return sql<SqlBool>`(c.state = 'feedback' AND ${typeScope(actor, types, 'verify', type)}${own})`;
     }

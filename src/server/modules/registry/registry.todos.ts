@@ -9,7 +9,7 @@ const EXPIRING: TodoDef = {
   key: 'registry.floatingExpiring',
   group: 'expiring',
   zh: `居住登记 ${DAYS} 天内到期或已过期`,
-  en: `Residence registrations expiring within ${DAYS} days or expired`,
+  en: `Registrations due within ${DAYS} days or expired`,
   path: '/people',
   query: { expiringWithinDays: String(DAYS), status: 'active' },
   order: 35,
