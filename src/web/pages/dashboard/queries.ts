@@ -38,19 +38,6 @@ export function useDashboard(p: DashboardParams, opts: { refetchInterval?: numbe
   });
 }
 
-export function useDashboardMap(
-  p: DashboardParams & { figure: string },
-  opts: { enabled?: boolean; refetchInterval?: number } = {},
-) {
-  return useQuery({
-    queryKey: dashboardKeys.map(p),
-    queryFn: ({ signal }) => api.get<DashboardMap>('/api/dashboard/map', { ...p }, { signal }),
-    placeholderData: keepPreviousData,
-    enabled: opts.enabled ?? true,
-    refetchInterval: opts.refetchInterval,
-  });
-}
-
 /** GET /api/dashboard/trend: flow figures month by month, the last twelve months up to `to`. */
 export function useDashboardTrend(
   p: { areaId?: number; to: string; figures: string },
