@@ -103,7 +103,7 @@ interface Party {
   address: string | null;
 }
 
-interface SeedCase {
+export interface SeedCase {
   id: number;
   def: CaseTypeDef;
   category: string;
@@ -270,14 +270,20 @@ async function loadStreet(s: Services): Promise<Grid[]> {
   return out;
 }
 
+/** The street's cases since the history's start as they would be written (deterministic). */
+export async function planCaseYear(s: Services): Promise<SeedCase[]> {
+  const grids = await loadStreet(s);
+  if (!grids.length) return [];
+  const timing = await timingsFor(s).get();
+  return generate(grids, timing, s.clock.now(), demoRng('jiayuan-demo-year'));
+}
+
 /** The street's cases since the history's start: generated, then written (returns how many). */
 export async function seedCaseYear(s: Services): Promise<{ cases: number; events: number }> {
   const t0 = Date.now();
-  const grids = await loadStreet(s);
-  if (!grids.length) return { cases: 0, events: 0 };
-  const timing = await timingsFor(s).get();
   const now = s.clock.now();
-  const cases = generate(grids, timing, now, demoRng('jiayuan-demo-year'));
+  const cases = await planCaseYear(s);
+  if (!cases.length) return { cases: 0, events: 0 };
   const have = await sql<{ m: number }>`SELECT coalesce(max(id), 0)::bigint AS m FROM cases`.execute(s.db);
   let id = Number(have.rows[0]!.m);
   for (const c of cases) c.id = ++id;
