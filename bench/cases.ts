@@ -773,7 +773,10 @@ export async function benchCases() {
     // —— setup: migrate, demo street (with its demo cases driven through the engine)
     const db = createDb(url, { max: 10 });
     runtime = await phase('migrate + demo street', () =>
-      boot({ ...loadConfig({}), databaseUrl: url, keyFile, seedDemo: true }, { log: quiet, db }),
+      boot(
+        { ...loadConfig({}), databaseUrl: url, keyFile, seedDemo: true, seedDemoYear: false },
+        { log: quiet, db },
+      ),
     );
     const s = runtime.services;
     await client.connect();

@@ -203,7 +203,13 @@ export async function benchDashboard() {
     let t0 = performance.now();
     const db = createDb(url, { max: 20 });
     runtime = await boot(
-      { ...loadConfig({}), databaseUrl: url, keyFile: path.join(tmp, 'master.key'), seedDemo: true },
+      {
+        ...loadConfig({}),
+        databaseUrl: url,
+        keyFile: path.join(tmp, 'master.key'),
+        seedDemo: true,
+        seedDemoYear: false,
+      },
       { log: quiet, db },
     );
     const s = runtime.services;

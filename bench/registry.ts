@@ -490,6 +490,7 @@ export async function benchRegistry() {
         seedDemo: true,
         // The bench measures search, not the per-user limiter (120 a minute) it would trip.
         searchPerMinute: 1_000_000,
+        seedDemoYear: false,
       },
       { log: quiet, db },
     );

@@ -149,7 +149,7 @@ export async function benchVisits() {
     let t0 = performance.now();
     const db = createDb(url, { max: 10 });
     runtime = await boot(
-      { ...loadConfig({}), databaseUrl: url, keyFile, seedDemo: true },
+      { ...loadConfig({}), databaseUrl: url, keyFile, seedDemo: true, seedDemoYear: false },
       { log: quiet, db },
     );
     const s = runtime.services;

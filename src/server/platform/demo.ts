@@ -168,3 +168,28 @@ export async function demoInsert(
     );
   }
 }
+
+/**
+ * Runs a demo seed's bulk inserts without the per-row foreign-key checks (their rows reference
+ * ids just read from the database: valid by construction), as bench/cases.ts loads its million
+ * cases: `session_replication_role = replica` for the rest of `fn`, in the caller's transaction.
+ * Only a superuser may (the embedded PostgreSQL's is); elsewhere the checks simply run. Row
+ * triggers are off too: a seed that relies on one does its work itself (cases rebuild
+ * case_stats).
+ */
+export async function withoutRowChecks<T>(trx: Conn, fn: () => Promise<T>): Promise<T> {
+  let off = false;
+  await sql`SAVEPOINT demo_checks`.execute(trx);
+  try {
+    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+    await sql`RELEASE SAVEPOINT demo_checks`.execute(trx);
+    off = true;
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT demo_checks`.execute(trx);
+  }
+  try {
+    return await fn();
+  } finally {
+    if (off) await sql`SET LOCAL session_replication_role = DEFAULT`.execute(trx);
+  }
+}

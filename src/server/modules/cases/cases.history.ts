@@ -7,7 +7,14 @@ import { LEVEL_TEXT } from '../../engines/cases/sweep.js';
 import { nextAt, slaThresholds, type Timing } from '../../engines/cases/timing.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { writeAudit } from '../../platform/audit/audit.js';
-import { DEMO, type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
+import {
+  DEMO,
+  type DemoRng,
+  demoHistoryStart,
+  demoInsert,
+  demoRng,
+  withoutRowChecks,
+} from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
 import {
   AGREEMENTS,
@@ -96,7 +103,7 @@ interface Party {
   address: string | null;
 }
 
-interface SeedCase {
+export interface SeedCase {
   id: number;
   def: CaseTypeDef;
   category: string;
@@ -263,14 +270,20 @@ async function loadStreet(s: Services): Promise<Grid[]> {
   return out;
 }
 
+/** The street's cases since the history's start as they would be written (deterministic). */
+export async function planCaseYear(s: Services): Promise<SeedCase[]> {
+  const grids = await loadStreet(s);
+  if (!grids.length) return [];
+  const timing = await timingsFor(s).get();
+  return generate(grids, timing, s.clock.now(), demoRng('jiayuan-demo-year'));
+}
+
 /** The street's cases since the history's start: generated, then written (returns how many). */
 export async function seedCaseYear(s: Services): Promise<{ cases: number; events: number }> {
   const t0 = Date.now();
-  const grids = await loadStreet(s);
-  if (!grids.length) return { cases: 0, events: 0 };
-  const timing = await timingsFor(s).get();
   const now = s.clock.now();
-  const cases = generate(grids, timing, now, demoRng('jiayuan-demo-year'));
+  const cases = await planCaseYear(s);
+  if (!cases.length) return { cases: 0, events: 0 };
   const have = await sql<{ m: number }>`SELECT coalesce(max(id), 0)::bigint AS m FROM cases`.execute(s.db);
   let id = Number(have.rows[0]!.m);
   for (const c of cases) c.id = ++id;
@@ -969,109 +982,113 @@ async function write(s: Services, cases: SeedCase[], now: Date): Promise<number>
     }
   }
   await s.db.transaction().execute(async (trx) => {
-    // case_stats: rebuilt once below rather than one upsert per inserted case.
-    await sql`ALTER TABLE cases DISABLE TRIGGER case_stats_ins`.execute(trx);
-    await demoInsert(
-      trx,
-      'cases',
-      [
-        ['id', 'bigint'],
-        ['no', 'text'],
-        ['type', 'text'],
-        ['category', 'text'],
-        ['urgency', 'text'],
-        ['state', 'text'],
-        ['title', 'text'],
-        ['description', 'text'],
-        ['area_id', 'bigint'],
-        ['area_path', 'ltree'],
-        ['lat', 'float8'],
-        ['lng', 'float8'],
-        ['address', 'text'],
-        ['channel', 'text'],
-        ['reporter_user_id', 'bigint'],
-        ['reporter_person_id', 'bigint'],
-        ['contact_name', 'text'],
-        ['contact_phone_enc', 'text'],
-        ['contact_phone_tail', 'text'],
-        ['owner_user_id', 'bigint'],
-        ['assignee_user_id', 'bigint'],
-        ['department', 'text'],
-        ['detail', 'jsonb'],
-        ['outcome', 'text'],
-        ['reported_at', 'timestamptz'],
-        ['accept_due_at', 'timestamptz'],
-        ['accepted_at', 'timestamptz'],
-        ['dispatched_at', 'timestamptz'],
-        ['resolved_at', 'timestamptz'],
-        ['closed_at', 'timestamptz'],
-        ['due_at', 'timestamptz'],
-        ['stage_started_at', 'timestamptz'],
-        ['stage_due_at', 'timestamptz'],
-        ['sla_level', 'int2'],
-        ['sla_next_at', 'timestamptz'],
-        ['supervision_level', 'int2'],
-        ['rework_count', 'int4'],
-        ['extension_count', 'int4'],
-        ['pending_extension', 'jsonb'],
-        ['rating', 'int2'],
-        ['mediated_at', 'timestamptz'],
-        ['version', 'int4'],
-        ['updated_at', 'timestamptz'],
-        ['public', 'bool'],
-      ],
-      caseRows,
-    );
-    await sql`ALTER TABLE cases ENABLE TRIGGER case_stats_ins`.execute(trx);
-    await sql`SELECT case_stats_rebuild()`.execute(trx);
-    await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))`.execute(trx);
-    await demoInsert(
-      trx,
-      'case_events',
-      [
-        ['case_id', 'bigint'],
-        ['at', 'timestamptz'],
-        ['actor_user_id', 'bigint'],
-        ['actor_name', 'text'],
-        ['kind', 'text'],
-        ['from_state', 'text'],
-        ['to_state', 'text'],
-        ['comment', 'text'],
-        ['data', 'jsonb'],
-        ['lat', 'float8'],
-        ['lng', 'float8'],
-      ],
-      eventRows,
-    );
-    await demoInsert(
-      trx,
-      'dispute_parties',
-      [
-        ['case_id', 'bigint'],
-        ['role', 'text'],
-        ['person_id', 'bigint'],
-        ['name', 'text'],
-        ['phone_enc', 'text'],
-        ['phone_tail', 'text'],
-        ['address', 'text'],
-      ],
-      partyRows,
-    );
-    await demoInsert(
-      trx,
-      'notifications',
-      [
-        ['user_id', 'bigint'],
-        ['case_id', 'bigint'],
-        ['kind', 'text'],
-        ['title_zh', 'text'],
-        ['title_en', 'text'],
-        ['body_zh', 'text'],
-        ['body_en', 'text'],
-        ['created_at', 'timestamptz'],
-      ],
-      noteRows,
-    );
+    await withoutRowChecks(trx, async () => {
+      // case_stats: rebuilt once below rather than one upsert per inserted case.
+      await sql`ALTER TABLE cases DISABLE TRIGGER case_stats_ins`.execute(trx);
+      await demoInsert(
+        trx,
+        'cases',
+        [
+          ['id', 'bigint'],
+          ['no', 'text'],
+          ['type', 'text'],
+          ['category', 'text'],
+          ['urgency', 'text'],
+          ['state', 'text'],
+          ['title', 'text'],
+          ['description', 'text'],
+          ['area_id', 'bigint'],
+          ['area_path', 'ltree'],
+          ['lat', 'float8'],
+          ['lng', 'float8'],
+          ['address', 'text'],
+          ['channel', 'text'],
+          ['reporter_user_id', 'bigint'],
+          ['reporter_person_id', 'bigint'],
+          ['contact_name', 'text'],
+          ['contact_phone_enc', 'text'],
+          ['contact_phone_tail', 'text'],
+          ['owner_user_id', 'bigint'],
+          ['assignee_user_id', 'bigint'],
+          ['department', 'text'],
+          ['detail', 'jsonb'],
+          ['outcome', 'text'],
+          ['reported_at', 'timestamptz'],
+          ['accept_due_at', 'timestamptz'],
+          ['accepted_at', 'timestamptz'],
+          ['dispatched_at', 'timestamptz'],
+          ['resolved_at', 'timestamptz'],
+          ['closed_at', 'timestamptz'],
+          ['due_at', 'timestamptz'],
+          ['stage_started_at', 'timestamptz'],
+          ['stage_due_at', 'timestamptz'],
+          ['sla_level', 'int2'],
+          ['sla_next_at', 'timestamptz'],
+          ['supervision_level', 'int2'],
+          ['rework_count', 'int4'],
+          ['extension_count', 'int4'],
+          ['pending_extension', 'jsonb'],
+          ['rating', 'int2'],
+          ['mediated_at', 'timestamptz'],
+          ['version', 'int4'],
+          ['updated_at', 'timestamptz'],
+          ['public', 'bool'],
+        ],
+        caseRows,
+      );
+      await sql`ALTER TABLE cases ENABLE TRIGGER case_stats_ins`.execute(trx);
+      await sql`SELECT case_stats_rebuild()`.execute(trx);
+      await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))`.execute(
+        trx,
+      );
+      await demoInsert(
+        trx,
+        'case_events',
+        [
+          ['case_id', 'bigint'],
+          ['at', 'timestamptz'],
+          ['actor_user_id', 'bigint'],
+          ['actor_name', 'text'],
+          ['kind', 'text'],
+          ['from_state', 'text'],
+          ['to_state', 'text'],
+          ['comment', 'text'],
+          ['data', 'jsonb'],
+          ['lat', 'float8'],
+          ['lng', 'float8'],
+        ],
+        eventRows,
+      );
+      await demoInsert(
+        trx,
+        'dispute_parties',
+        [
+          ['case_id', 'bigint'],
+          ['role', 'text'],
+          ['person_id', 'bigint'],
+          ['name', 'text'],
+          ['phone_enc', 'text'],
+          ['phone_tail', 'text'],
+          ['address', 'text'],
+        ],
+        partyRows,
+      );
+      await demoInsert(
+        trx,
+        'notifications',
+        [
+          ['user_id', 'bigint'],
+          ['case_id', 'bigint'],
+          ['kind', 'text'],
+          ['title_zh', 'text'],
+          ['title_en', 'text'],
+          ['body_zh', 'text'],
+          ['body_en', 'text'],
+          ['created_at', 'timestamptz'],
+        ],
+        noteRows,
+      );
+    });
     await writeAudit(
       trx,
       { actorId: null, actorName: 'system', ip: null, requestId: 'demo-seed' },

@@ -6,7 +6,7 @@ import { sweep } from '../../engines/cases/sweep.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { verifyChain } from '../../platform/audit/audit.js';
 import { seedVisitsYear } from '../visits/visits.history.js';
-import { seedCaseYear } from './cases.history.js';
+import { planCaseYear, seedCaseYear } from './cases.history.js';
 
 /**
  * The demo street's year (cases.history.ts, visits.history.ts): the tests' template is seeded
@@ -59,6 +59,21 @@ describe('a year of cases', () => {
     const biggest = events.reduce((a, b) => (b.people > a.people ? b : a));
     const smallest = events.reduce((a, b) => (b.people < a.people ? b : a));
     expect(biggest.n).toBeGreaterThan(smallest.n);
+  });
+
+  it('is the same street on every machine: the same cases from the same day', async () => {
+    const sketch = (xs: Awaited<ReturnType<typeof planCaseYear>>) =>
+      xs.map((c) => [
+        c.reportedAt.toISOString(),
+        c.category,
+        c.title,
+        c.state,
+        c.events.map((e) => e.kind).join(),
+      ]);
+    const a = sketch(await planCaseYear(t.services));
+    const b = sketch(await planCaseYear(t.services));
+    expect(a.length).toBeGreaterThan(4000);
+    expect(b).toEqual(a);
   });
 
   it("leaves grid_a's and grid_b's grids of the last months to the engine-driven examples", async () => {

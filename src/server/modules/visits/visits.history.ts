@@ -3,7 +3,13 @@ import type { FormField } from '../../../contract/visits.js';
 import { chinaDate, type WorkCalendar } from '../../engines/calendar/calendar.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Conn } from '../../platform/db/index.js';
-import { type DemoRng, demoHistoryStart, demoInsert, demoRng } from '../../platform/demo.js';
+import {
+  type DemoRng,
+  demoHistoryStart,
+  demoInsert,
+  demoRng,
+  withoutRowChecks,
+} from '../../platform/demo.js';
 import { metres } from '../../platform/geo.js';
 import type { Services } from '../../platform/services.js';
 import { nextDue } from './visits.plans.js';
@@ -214,17 +220,24 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
     WHERE g.kind = 'grid' AND g.status = 'active' AND g.boundary IS NOT NULL
     ORDER BY g.id, ur.id`.execute(trx);
   // What each worker reported in their grid, by China day (minutes after midnight).
-  const reports = await sql<{ userId: number; areaId: number; at: Date }>`
-    SELECT reporter_user_id AS user_id, area_id, reported_at AS at FROM cases
-    WHERE type = 'event' AND channel = 'grid' AND reported_at >= ${at(first, 0)}`.execute(trx);
-  const byDay = new Map<string, number[]>();
+  const reports = await sql<{ id: number; userId: number; areaId: number; at: Date }>`
+    SELECT id, reporter_user_id AS user_id, area_id, reported_at AS at FROM cases
+    WHERE type = 'event' AND channel = 'grid' AND source_kind IS NULL AND reported_at >= ${at(first, 0)}`.execute(
+    trx,
+  );
+  const byDay = new Map<string, { id: number; at: number }[]>();
   for (const x of reports.rows) {
     const local = x.at.getTime() + CST;
     const k = `${x.userId}:${x.areaId}:${Math.floor(local / DAY)}`;
     const xs = byDay.get(k) ?? [];
-    xs.push(Math.floor((local % DAY) / 60_000));
+    xs.push({ id: Number(x.id), at: x.at.getTime() });
     byDay.set(k, xs);
   }
+  // Patrol ids are given here (the sequence is set after), so the cases found on each are known.
+  let id = Number(
+    (await sql<{ m: number }>`SELECT coalesce(max(id), 0)::bigint AS m FROM patrols`.execute(trx)).rows[0]!.m,
+  );
+  const links: [number, number][] = [];
   const t1 = Date.now();
   const rows: unknown[][] = [];
   for (const g of grids.rows) {
@@ -234,7 +247,8 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
     const ys = n.filter((_, i) => i % 2 === 1);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
     for (let day = first; day <= today; day++) {
-      const found = (byDay.get(`${g.userId}:${g.id}:${day}`) ?? []).sort((a, b) => a - b);
+      const reported = (byDay.get(`${g.userId}:${g.id}:${day}`) ?? []).sort((a, b) => a.at - b.at);
+      const found = reported.map((x) => Math.floor(((x.at + CST) % DAY) / 60_000));
       const working = cal.isWorkingDay(dateOf(day));
       if (!found.length && !r.chance(working ? 0.72 : 0.06)) continue;
       let start: number;
@@ -250,14 +264,22 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
       const startedAt = at(day, start);
       const endedAt = new Date(startedAt.getTime() + minutes * 60_000);
       if (endedAt.getTime() > now.getTime()) continue; // no patrol left open
+      id++;
+      let on = 0;
+      for (const x of reported)
+        if (x.at >= startedAt.getTime() && x.at <= endedAt.getTime()) {
+          links.push([x.id, id]);
+          on++;
+        }
       rows.push([
+        id,
         g.id,
         g.path,
         g.userId,
         startedAt,
         endedAt,
         ...route(r, [x0, y0, x1, y1], startedAt, minutes),
-        found.length,
+        on,
       ]);
     }
   }
@@ -266,6 +288,7 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
     trx,
     'patrols',
     [
+      ['id', 'bigint'],
       ['area_id', 'bigint'],
       ['area_path', 'ltree'],
       ['user_id', 'bigint'],
@@ -279,21 +302,23 @@ export async function seedPatrolYear(trx: Conn, s: Services, cal: WorkCalendar):
       x[0],
       x[1],
       x[2],
-      (x[3] as Date).toISOString(),
+      x[3],
       (x[4] as Date).toISOString(),
-      x[5],
+      (x[5] as Date).toISOString(),
       x[6],
-      (x[7] as number) > 0 ? '巡查发现问题，已现场上报' : r.chance(0.3) ? '巡查未发现异常' : null,
+      x[7],
+      (x[8] as number) > 0 ? '巡查发现问题，已现场上报' : r.chance(0.3) ? '巡查未发现异常' : null,
     ]),
+  );
+  await sql`SELECT setval(pg_get_serial_sequence('patrols', 'id'), (SELECT max(id) FROM patrols))`.execute(
+    trx,
   );
   const t3 = Date.now();
   // A case a grid worker reported in their grid while on patrol was found on that patrol.
   await sql`
-    UPDATE cases c SET source_kind = 'patrol', source_id = p.id
-    FROM patrols p
-    WHERE c.type = 'event' AND c.channel = 'grid' AND c.source_kind IS NULL
-      AND p.user_id = c.reporter_user_id AND p.area_id = c.area_id
-      AND c.reported_at BETWEEN p.started_at AND p.ended_at`.execute(trx);
+    UPDATE cases c SET source_kind = 'patrol', source_id = u.patrol
+    FROM unnest(${links.map((x) => x[0])}::bigint[], ${links.map((x) => x[1])}::bigint[]) AS u(id, patrol)
+    WHERE c.id = u.id`.execute(trx);
   s.log.info(
     `demo year: patrols read ${t1 - t0} ms, made ${t2 - t1} ms, written ${t3 - t2} ms, linked ${Date.now() - t3} ms`,
   );
@@ -352,8 +377,10 @@ function route(
 /** The history of visits and patrols, with its one audit entry. */
 export async function seedVisitsYear(trx: Conn, s: Services, cal: WorkCalendar): Promise<void> {
   const t0 = Date.now();
-  const visits = await seedVisitYear(trx, s, cal);
-  const patrols = await seedPatrolYear(trx, s, cal);
+  const [visits, patrols] = await withoutRowChecks(trx, async () => [
+    await seedVisitYear(trx, s, cal),
+    await seedPatrolYear(trx, s, cal),
+  ]);
   await writeAudit(
     trx,
     { actorId: null, actorName: 'system', ip: null, requestId: 'demo-seed' },
