@@ -86,6 +86,7 @@ export interface LedgerColumn<T> {
   sort?: string;
   /** With `paged: false`: the value sorted by (default: the row's `key` field). */
   value?: (row: T) => string | number | null;
+  /** With `ellipsis`: the widest the cell gets before its text is cut (default 240 px). */
   width?: number;
   ellipsis?: boolean;
   align?: 'left' | 'right' | 'center';
@@ -246,7 +247,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
         setExporting(true);
         try {
           const body: Query = { ...ex.body };
-          if (params.sort) body.sort = params.sort;
+          // The server sorts what a column declares (`sort`); a table sorted here sends none.
+          if (paged && params.sort && columns.some((c) => c.sort === sortKey)) body.sort = params.sort;
           const name = await download(ex.path, body, ex.fileName);
           ok(t('ledger.exported', { name }));
         } catch (e) {
@@ -299,12 +301,10 @@ export function Ledger<T>(props: LedgerProps<T>) {
       okText: t('common.save'),
       cancelText: t('common.cancel'),
       onOk: () => {
-        const n = name.trim();
-        if (!n) return Promise.reject(new Error('name'));
+        const n = name.trim() || t('ledger.filterDefaultName', { n: prefs.filters.length + 1 });
         const filters = [...prefs.filters.filter((f) => f.name !== n), { name: n, query: q.toString() }];
         setPrefs({ ...prefs, filters });
         ok(t('ledger.filterSaved', { name: n }));
-        return undefined;
       },
     });
   };
@@ -370,7 +370,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
         };
 
   const tools = (
-    <Space wrap size={6} className="jy-ledger-tools">
+    <Space
+      wrap
+      size={6}
+      className="jy-ledger-tools"
+      style={mobile ? { flex: 'none', marginBottom: 0 } : undefined}
+    >
       {props.extra}
       {props.importSlot}
       {props.exportTo ? (
@@ -378,9 +383,10 @@ export function Ledger<T>(props: LedgerProps<T>) {
           icon={<DownloadOutlined />}
           loading={exporting}
           onClick={doExport}
+          aria-label={t('ledger.export')}
           data-testid="ledger-export"
         >
-          {t('ledger.export')}
+          {mobile ? null : t('ledger.export')}
         </Button>
       ) : null}
       {props.print && !mobile ? (
@@ -390,8 +396,13 @@ export function Ledger<T>(props: LedgerProps<T>) {
       ) : null}
       {savedMenu ? (
         <Dropdown trigger={['click']} menu={savedMenu}>
-          <Button icon={<FilterOutlined />} data-testid="ledger-saved-filters">
-            {t('ledger.savedFilters')}
+          <Button
+            icon={<SaveOutlined />}
+            aria-label={t('ledger.savedFilters')}
+            title={t('ledger.savedFilters')}
+            data-testid="ledger-saved-filters"
+          >
+            {mobile ? null : t('ledger.savedFilters')}
           </Button>
         </Dropdown>
       ) : null}
@@ -409,13 +420,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
               onClick: ({ key }) => setPrefs({ ...prefs, density: key as Density }),
             }}
           >
-            <Tooltip title={t('ledger.densityTitle')}>
-              <Button
-                icon={<ColumnHeightOutlined />}
-                aria-label={t('ledger.densityTitle')}
-                data-testid="ledger-density"
-              />
-            </Tooltip>
+            <Button
+              icon={<ColumnHeightOutlined />}
+              aria-label={t('ledger.densityTitle')}
+              title={t('ledger.densityTitle')}
+              data-testid="ledger-density"
+            />
           </Dropdown>
           <Popover
             trigger="click"
@@ -423,13 +433,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
             title={t('ledger.columns')}
             content={columnSettings}
           >
-            <Tooltip title={t('ledger.columns')}>
-              <Button
-                icon={<SettingOutlined />}
-                aria-label={t('ledger.columns')}
-                data-testid="ledger-columns-btn"
-              />
-            </Tooltip>
+            <Button
+              icon={<SettingOutlined />}
+              aria-label={t('ledger.columns')}
+              title={t('ledger.columns')}
+              data-testid="ledger-columns-btn"
+            />
           </Popover>
         </>
       ) : null}
@@ -461,11 +470,17 @@ export function Ledger<T>(props: LedgerProps<T>) {
         </Button>
       ) : (
         props.filters?.map((c) => (
-          <div key={c.key} className="jy-ledger-filter">
+          // A control's own width (style.width) sizes its cell; others (area pickers) get 200 px.
+          <div
+            key={c.key}
+            className="jy-ledger-filter"
+            style={{ width: (c.props as { style?: { width?: number | string } }).style?.width ?? 200 }}
+          >
             {c}
           </div>
         ))
       )}
+      {mobile ? tools : null}
     </div>
   );
 
@@ -474,10 +489,8 @@ export function Ledger<T>(props: LedgerProps<T>) {
   const tableColumns: TableColumnsType<T> = shown.map((c, i) => ({
     key: c.key,
     title: c.title,
-    width: c.width,
     align: c.align,
     fixed: i === 0 ? ('left' as const) : undefined,
-    ellipsis: c.ellipsis ? { showTitle: false } : undefined,
     sorter: c.sort || (!paged && c.value) ? true : undefined,
     sortOrder: c.sort || (!paged && c.value) ? sortOrder(c) : undefined,
     sortDirections: ['ascend', 'descend'],
@@ -485,7 +498,9 @@ export function Ledger<T>(props: LedgerProps<T>) {
       const v = c.render ? c.render(row) : plain(c, row) || '—';
       return c.ellipsis ? (
         <Tooltip placement="topLeft" title={plain(c, row) || undefined}>
-          <span className="jy-ledger-ellipsis">{v}</span>
+          <span className="jy-ledger-ellipsis" style={{ maxWidth: c.width ?? 240 }}>
+            {v}
+          </span>
         </Tooltip>
       ) : (
         v
@@ -572,7 +587,12 @@ export function Ledger<T>(props: LedgerProps<T>) {
             : undefined
         }
         onRow={(r) => ({
-          onClick: props.onOpen ? () => props.onOpen?.(r) : undefined,
+          // A click beside a row's checkbox selects nothing and must not open the row either.
+          onClick: props.onOpen
+            ? (e) => {
+                if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) props.onOpen?.(r);
+              }
+            : undefined,
           style: props.onOpen ? { cursor: 'pointer' } : undefined,
           'data-testid': props.rowTestId ? props.rowTestId(r) : `ledger-row-${props.rowKey(r)}`,
         })}
@@ -607,7 +627,7 @@ export function Ledger<T>(props: LedgerProps<T>) {
     <div className="jy-ledger">
       <div className="jy-ledger-head">
         {filterBar}
-        {tools}
+        {mobile ? null : tools}
       </div>
       {props.tags ? <div className="jy-filter-tags jy-ledger-tags">{props.tags}</div> : null}
       {props.batch && selectedRows.length > 0 && !mobile ? (

@@ -1,7 +1,7 @@
 import { CloseOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Space } from 'antd';
 import dayjs from 'dayjs';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useMe } from '../auth.js';
 import { useT } from '../i18n.js';
@@ -35,12 +35,14 @@ export function PrintView({
   testId?: string;
 }) {
   const t = useT();
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     document.body.classList.add('jy-printing');
     const prev = document.title;
     document.title = title;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') close.current();
     };
     window.addEventListener('keydown', onKey);
     return () => {
@@ -48,12 +50,17 @@ export function PrintView({
       document.title = prev;
       window.removeEventListener('keydown', onKey);
     };
-  }, [title, onClose]);
+  }, [title]);
   return createPortal(
     <div className={`jy-print${landscape ? ' jy-print-landscape' : ''}`} data-testid={testId}>
       <div className="jy-print-toolbar">
         <Space>
-          <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="print-go">
+          <Button
+            type="primary"
+            icon={<PrinterOutlined />}
+            onClick={() => window.print()}
+            data-testid="print-go"
+          >
             {t('ledger.print')}
           </Button>
           <Button icon={<CloseOutlined />} onClick={onClose} data-testid="print-close">
@@ -90,10 +97,10 @@ export function PrintHeader({ title, area, meta }: { title: string; area?: strin
 }
 
 /** Signature lines at the foot of a printed form. */
-export function PrintSignatures({ labels }: { labels: string[] }) {
+export function PrintSignatures({ labels, columns = 2 }: { labels: string[]; columns?: 1 | 2 }) {
   const t = useT();
   return (
-    <div className="jy-print-signs">
+    <div className={`jy-print-signs${columns === 1 ? ' jy-print-signs-1' : ''}`}>
       {labels.map((l) => (
         <div key={l} className="jy-print-sign">
           <span>{l}</span>

@@ -33,7 +33,10 @@ export function useLedgerParams(defaultPageSize = 20) {
     [setSp],
   );
   /** Replace every param (a saved filter). */
-  const replace = useCallback((query: string) => setSp(new URLSearchParams(query), { replace: true }), [setSp]);
+  const replace = useCallback(
+    (query: string) => setSp(new URLSearchParams(query), { replace: true }),
+    [setSp],
+  );
   return { sp, page, pageSize, sort, update, replace, defaultPageSize };
 }
 

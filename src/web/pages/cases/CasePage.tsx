@@ -40,10 +40,10 @@ import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
-import { CasePrintButton } from './print.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
+import { CasePrintButton } from './print.js';
 import {
   type Case,
   caseKeys,

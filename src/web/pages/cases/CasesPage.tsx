@@ -1,5 +1,17 @@
 import { DownOutlined, EnvironmentOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
-import { Badge, Button, Cascader, DatePicker, Dropdown, Empty, Segmented, Select, Tabs, Tag, Typography } from 'antd';
+import {
+  Badge,
+  Button,
+  Cascader,
+  DatePicker,
+  Dropdown,
+  Empty,
+  Segmented,
+  Select,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { type ReactElement, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -10,6 +22,7 @@ import { type TFunction, useT } from '../../app/i18n.js';
 import { FilterTag, Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
 import { PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { useArea } from '../areas/queries.js';
+import { CaseSheets } from './print.js';
 import {
   CASE_DATE_FIELDS,
   CASE_TYPE_LIST,
@@ -24,8 +37,15 @@ import {
   useCaseCounts,
   useCases,
 } from './queries.js';
-import { CaseSheets } from './print.js';
-import { CaseStateTag, CaseTypeTag, DeadlineTag, UrgencyTag, useCaseCodes, useNow } from './shared.js';
+import {
+  CaseStateTag,
+  CaseTypeTag,
+  DeadlineTag,
+  UrgencyTag,
+  useCaseCodes,
+  useCaseTypeName,
+  useNow,
+} from './shared.js';
 
 /** Inbox tabs in the order shown; which ones a user sees depends on their permissions. */
 const BOXES: CaseBox[] = ['mine', 'accept', 'dispatch', 'verify', 'overdue', 'supervised', 'reported', 'all'];
@@ -162,6 +182,7 @@ export default function CasesPage() {
   const t = useT();
   const can = useCan();
   const codes = useCaseCodes();
+  const typeName = useCaseTypeName();
   const mobile = useIsMobile();
   const navigate = useNavigate();
   const now = useNow();
@@ -218,7 +239,10 @@ export default function CasesPage() {
     q: q || undefined,
     sort,
   };
-  const list = useCases({ ...filters, page, pageSize }, boxes.length > 0 && (chosen !== null || !counts.isPending));
+  const list = useCases(
+    { ...filters, page, pageSize },
+    boxes.length > 0 && (chosen !== null || !counts.isPending),
+  );
 
   const onSearch = (v: string) => {
     setSearch(v);
@@ -361,8 +385,9 @@ export default function CasesPage() {
               e.stopPropagation();
               open(c);
             }}
-            style={{ fontWeight: 500 }}
-            ellipsis
+            className="jy-ledger-ellipsis"
+            style={{ fontWeight: 500, display: 'block' }}
+            title={c.title}
           >
             {c.title}
           </Typography.Link>
@@ -381,7 +406,7 @@ export default function CasesPage() {
             key: 'type',
             title: t('case.type'),
             render: (c: CaseListItem) => <CaseTypeTag type={c.type} />,
-            text: (c: CaseListItem) => t(`caseType.${c.type}`),
+            text: (c: CaseListItem) => typeName(c.type),
           },
         ]
       : []),
@@ -396,7 +421,8 @@ export default function CasesPage() {
       key: 'due',
       title: t('case.deadline'),
       sort: 'stageDueAt',
-      render: (c) => (c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—'),
+      render: (c) =>
+        c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
       text: (c) => day(c.stageDueAt),
     },
     { key: 'areaName', title: t('case.area'), width: 160, ellipsis: true },

@@ -8,14 +8,14 @@ import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
-import { ErrorState, PageHeader, useDebounced } from '../../app/ui.js';
+import { ErrorState, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
 import { CaseCard, ReportButton } from './CasesPage.js';
 import { FigureCard } from './IndicatorsPage.js';
 import { type Period, PeriodPicker, readPeriod } from './period.js';
-import { type CaseListItem, type CaseState, fetchCases, useCases, useIndicators } from './queries.js';
 import { CaseSheets } from './print.js';
+import { type CaseListItem, type CaseState, fetchCases, useCases, useIndicators } from './queries.js';
 import { CaseStateTag, DeadlineTag, useCaseCodes, useNow } from './shared.js';
 
 /** Ledger columns the list may carry for disputes (shown when the server sends them). */
@@ -30,6 +30,7 @@ export default function DisputesPage() {
   const can = useCan();
   const codes = useCaseCodes();
   const navigate = useNavigate();
+  const mobile = useIsMobile();
   const now = useNow();
   const params = useLedgerParams();
   const { sp, page, pageSize, sort, update } = params;
@@ -85,7 +86,7 @@ export default function DisputesPage() {
       options={codes.categoryOptions('dispute')}
       onChange={(v) => update({ category: v?.length ? String(v[v.length - 1]) : undefined })}
       showSearch
-      style={{ width: '100%', minWidth: 180 }}
+      style={{ width: mobile ? '100%' : 200 }}
     />,
     <Select
       key="state"
@@ -94,7 +95,7 @@ export default function DisputesPage() {
       value={state}
       onChange={(v) => update({ state: v })}
       options={CASE_STATES.map((s) => ({ value: s, label: t(`caseState.${s}`) }))}
-      style={{ width: '100%', minWidth: 110 }}
+      style={{ width: mobile ? '100%' : 120 }}
     />,
   ];
 
@@ -122,7 +123,13 @@ export default function DisputesPage() {
         ]
       : []),
     ...(hasParties
-      ? [{ key: 'partyCount', title: t('dispute.partyCount'), text: (c: DisputeRow) => String(c.partyCount ?? '') }]
+      ? [
+          {
+            key: 'partyCount',
+            title: t('dispute.partyCount'),
+            text: (c: DisputeRow) => String(c.partyCount ?? ''),
+          },
+        ]
       : []),
     { key: 'assignee', title: t('dispute.mediator'), text: (c) => c.assignee?.name ?? '' },
     {
@@ -147,7 +154,8 @@ export default function DisputesPage() {
       key: 'due',
       title: t('case.deadline'),
       sort: 'stageDueAt',
-      render: (c) => (c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—'),
+      render: (c) =>
+        c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
       text: (c) => (c.stageDueAt ? dayjs(c.stageDueAt).format('YYYY-MM-DD HH:mm') : ''),
     },
   ];

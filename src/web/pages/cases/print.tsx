@@ -14,7 +14,7 @@ import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { PrintHeader, PrintSignatures, PrintView } from '../../app/ledger/Ledger.js';
 import { ErrorState } from '../../app/ui.js';
 import { type Case, caseKeys, type TimelineEntry } from './queries.js';
-import { useCaseCodes } from './shared.js';
+import { useCaseCodes, useCaseTypeName } from './shared.js';
 
 /** Printed forms of a case: 办理单 (every type) and 调解协议书 (a dispute). A4, the community's header. */
 export type CaseForm = 'sheet' | 'agreement';
@@ -56,11 +56,13 @@ function useEntryText() {
 }
 
 /** The last entry of a kind (its data), newest last in the timeline. */
-const lastOf = (tl: TimelineEntry[], ...kinds: string[]) => [...tl].reverse().find((e) => kinds.includes(e.kind));
+const lastOf = (tl: TimelineEntry[], ...kinds: string[]) =>
+  [...tl].reverse().find((e) => kinds.includes(e.kind));
 
 /** 办理单: the case, its timeline with who and when, the deadline, the result and signatures. */
 export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] }) {
   const t = useT();
+  const typeName = useCaseTypeName();
   const codes = useCaseCodes();
   const text = useEntryText();
   const result = lastOf(timeline, 'verify', 'conclude', 'feedback', 'reject');
@@ -73,7 +75,7 @@ export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] 
         <tbody>
           <tr>
             <th>{t('case.type')}</th>
-            <td>{t(`caseType.${c.type}`)}</td>
+            <td>{typeName(c.type)}</td>
             <th>{t('case.category')}</th>
             <td>{c.categoryName}</td>
           </tr>
@@ -108,7 +110,9 @@ export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] 
               <th>{t('ledger.agreement.parties')}</th>
               <td colSpan={3}>
                 {c.parties
-                  .map((p) => `${codes.label(PARTY_ROLES, p.role)}：${p.name}${p.phone ? `（${p.phone}）` : ''}`)
+                  .map(
+                    (p) => `${codes.label(PARTY_ROLES, p.role)}：${p.name}${p.phone ? `（${p.phone}）` : ''}`,
+                  )
                   .join('；')}
               </td>
             </tr>
@@ -147,7 +151,10 @@ export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] 
           <tr>
             <th>{t('ledger.case.result')}</th>
             <td className="jy-print-tall">
-              {[t(`caseState.${c.state}`), c.closedAt ? t('ledger.case.closedAt', { at: at(c.closedAt) }) : '']
+              {[
+                t('ledger.case.stateNow', { state: t(`caseState.${c.state}`) }),
+                c.closedAt ? t('ledger.case.closedAt', { at: at(c.closedAt) }) : '',
+              ]
                 .filter(Boolean)
                 .join('，')}
               {result ? `\n${text(result)}` : ''}
@@ -155,7 +162,9 @@ export function CaseSheet({ c, timeline }: { c: Case; timeline: TimelineEntry[] 
           </tr>
         </tbody>
       </table>
-      <PrintSignatures labels={[t('ledger.case.signHandler'), t('ledger.case.signVerifier'), t('ledger.case.signHead')]} />
+      <PrintSignatures
+        labels={[t('ledger.case.signHandler'), t('ledger.case.signVerifier'), t('ledger.case.signHead')]}
+      />
     </div>
   );
 }
@@ -187,10 +196,12 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
       ))}
       <h2>{t('ledger.agreement.facts')}</h2>
       <p>
-        {t('ledger.agreement.factsLead', {
-          type: c.categoryName,
-          scale: scale ? codes.label(DISPUTE_SCALES, scale) : '',
-        })}
+        {scale
+          ? t('ledger.agreement.factsLeadScale', {
+              type: c.categoryName,
+              scale: codes.label(DISPUTE_SCALES, scale),
+            })
+          : t('ledger.agreement.factsLead', { type: c.categoryName })}
       </p>
       <p>{c.description || c.title}</p>
       <h2>{t('ledger.agreement.terms')}</h2>
@@ -199,8 +210,11 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
       <p>{t('ledger.agreement.performanceText')}</p>
       <p>{t('ledger.agreement.copies', { n: c.parties.length + 1 })}</p>
       <PrintSignatures
+        columns={1}
         labels={[
-          ...c.parties.map((p) => `${codes.label(PARTY_ROLES, p.role)}（${t('ledger.agreement.signOrPrint')}）`),
+          ...c.parties.map(
+            (p) => `${codes.label(PARTY_ROLES, p.role)}（${t('ledger.agreement.signOrPrint')}）`,
+          ),
           t('ledger.agreement.mediator', { name: mediator }),
           t('ledger.agreement.committee'),
         ]}
@@ -213,12 +227,21 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
 }
 
 /** Load cases and their timelines, then print their forms (one per page). */
-export function CaseSheets({ ids, form = 'sheet', onClose }: { ids: number[]; form?: CaseForm; onClose: () => void }) {
+export function CaseSheets({
+  ids,
+  form = 'sheet',
+  onClose,
+}: {
+  ids: number[];
+  form?: CaseForm;
+  onClose: () => void;
+}) {
   const t = useT();
   const cases = useQueries({
     queries: ids.map((id) => ({
       queryKey: caseKeys.detail(id),
-      queryFn: ({ signal }: { signal: AbortSignal }) => api.get<Case>(`/api/cases/${id}`, undefined, { signal }),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        api.get<Case>(`/api/cases/${id}`, undefined, { signal }),
     })),
   });
   const timelines = useQueries({

@@ -70,11 +70,17 @@ export default function PatrolsPage() {
   ];
 
   const columns: LedgerColumn<Patrol>[] = [
-    { key: 'startedAt', title: t('ledger.patrol.start'), sort: 'startedAt', text: (p) => fmtTime(p.startedAt) },
+    {
+      key: 'startedAt',
+      title: t('ledger.patrol.start'),
+      sort: 'startedAt',
+      text: (p) => fmtTime(p.startedAt),
+    },
     {
       key: 'endedAt',
       title: t('ledger.patrol.end'),
-      render: (p) => (p.endedAt ? fmtTime(p.endedAt) : <Tag color="processing">{t('ledger.patrol.open')}</Tag>),
+      render: (p) =>
+        p.endedAt ? fmtTime(p.endedAt) : <Tag color="processing">{t('ledger.patrol.open')}</Tag>,
       text: (p) => (p.endedAt ? fmtTime(p.endedAt) : t('ledger.patrol.open')),
     },
     { key: 'areaName', title: t('ledger.patrol.area'), width: 160, ellipsis: true },

@@ -6,8 +6,8 @@ import { useT } from '../../app/i18n.js';
 import { PageHeader, QueryState, useIsMobile } from '../../app/ui.js';
 import { AreaMap } from '../areas/AreaMap.js';
 import { AttachmentList, CaseStateTag } from '../cases/shared.js';
-import { useVisit, type Visit } from './queries.js';
 import { VisitPrintButton } from './print.js';
+import { useVisit, type Visit } from './queries.js';
 import { FindingPanel, fmtTime, methodLabel } from './shared.js';
 
 function answerText(t: (k: 'common.yes' | 'common.no') => string, v: unknown): string {

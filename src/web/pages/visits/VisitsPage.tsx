@@ -9,9 +9,9 @@ import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Led
 import { PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
+import { VisitForms } from './print.js';
 import { fetchVisits, useVisitRules, useVisits, type Visit } from './queries.js';
 import { fmtTime, methodLabel } from './shared.js';
-import { VisitForms } from './print.js';
 
 const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
@@ -195,7 +195,12 @@ export default function VisitsPage() {
         rowTestId={(v) => `visit-row-${v.id}`}
         testId="visits-table"
         emptyText={filtered ? t('visit.emptyFilteredLog') : t('visit.emptyLog')}
-        search={{ value: search, onChange: onSearch, placeholder: t('visit.logSearch'), testId: 'visits-search' }}
+        search={{
+          value: search,
+          onChange: onSearch,
+          placeholder: t('visit.logSearch'),
+          testId: 'visits-search',
+        }}
         filters={filterControls}
         activeFilters={activeFilters}
         onReset={() => update({ ruleId: undefined, areaId: undefined, from: undefined, to: undefined })}

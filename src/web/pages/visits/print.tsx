@@ -16,13 +16,9 @@ function answer(t: TFunction, v: unknown): string {
 /** 走访记录表: who was visited, when, how, by whom, the rule's questions, findings, signatures. */
 export function VisitRecordForm({ v }: { v: Visit }) {
   const t = useT();
-  const known = new Set(v.formFields.map((f) => f.key));
-  const answers = [
-    ...v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] })),
-    ...Object.keys(v.form)
-      .filter((k) => !known.has(k))
-      .map((k) => ({ key: k, label: k, value: v.form[k] })),
-  ];
+  // The rule's questions as they were when visited; answers to questions since removed have no
+  // label to print (their key is an internal code), so the form leaves them out.
+  const answers = v.formFields.map((f) => ({ key: f.key, label: f.label, value: v.form[f.key] }));
   return (
     <div className="jy-print-sheet" data-testid={`visit-form-${v.id}`}>
       <table className="jy-print-form">
@@ -60,7 +56,9 @@ export function VisitRecordForm({ v }: { v: Visit }) {
           <tr>
             <th>{t('ledger.visit.cases')}</th>
             <td colSpan={3}>
-              {v.cases.length ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n') : t('ledger.visit.noCases')}
+              {v.cases.length
+                ? v.cases.map((c) => `${c.no} ${c.title}`).join('\n')
+                : t('ledger.visit.noCases')}
             </td>
           </tr>
         </tbody>
