@@ -14,7 +14,7 @@ import {
   zip,
 } from '../../../../test/helpers/zip.js';
 import { headerTable } from './headers.js';
-import { LedgerError, type LedgerRow, numberText, readLedger } from './read.js';
+import { isTotalRow, LedgerError, type LedgerRow, numberText, readLedger } from './read.js';
 
 /** The column titles these ledgers use (a module declares its own: the registry's HEADER_SYNONYMS). */
 const HEADERS = headerTable({
@@ -248,5 +248,40 @@ describe('readLedger: csv', () => {
   it('short rows are padded to the header width', async () => {
     const ledger = await readLedger({ buffer: Buffer.from('姓名,身份证号,电话\n张三\n') }, 'p.csv', HEADERS);
     expect(await collect(ledger.rows())).toEqual([{ rowNo: 2, cells: ['张三', null, null] }]);
+  });
+});
+
+describe('total rows (issue 16: "合计：7人" was imported as a person)', () => {
+  it('knows the totals ledgers end groups and pages with', () => {
+    for (const first of [
+      '合计：7人',
+      '合计',
+      '小计',
+      '总计 12 户',
+      '本页合计',
+      '共计：3',
+      '合 计',
+      '合计(7人)',
+      '共7人',
+      'Total',
+      'Subtotal: 3',
+    ])
+      expect(isTotalRow([null, first, '', '7']), first).toBe(true);
+    expect(isTotalRow(['', '  ', '合计：５人'])).toBe(true);
+  });
+
+  it('leaves people and units whose names only contain such words', () => {
+    for (const first of ['王合计', '张小计', '合众超市', '总计划科', '共青团员', '计生办', '1', '序号'])
+      expect(isTotalRow([first, '合计']), first).toBe(false);
+    expect(isTotalRow([null, '', null])).toBe(false);
+  });
+
+  it('is left out of the rows and listed by sheet row', async () => {
+    const csv = Buffer.from('姓名,身份证号\n张三,1\n合计：1人,\n李四,2\n小计,\n', 'utf8');
+    const ledger = await readLedger({ buffer: csv }, 'x.csv', HEADERS);
+    const names: string[] = [];
+    for await (const r of ledger.rows()) names.push(r.cells[0] ?? '');
+    expect(names).toEqual(['张三', '李四']);
+    expect(ledger.skippedTotals).toEqual([3, 5]);
   });
 });
