@@ -17,6 +17,7 @@ import {
   IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
+  NodeIndexOutlined,
   PushpinOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
@@ -61,6 +62,7 @@ export interface NavItem {
     | 'caseIndicators'
     | 'visits'
     | 'visitLog'
+    | 'patrolLog'
     | 'visitStats'
     | 'visitRules'
     | 'areas'
@@ -133,13 +135,20 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.visits',
     icon: <CarryOutOutlined />,
     permission: 'visit.record',
-    also: ['/visits/new', '/patrols'],
+    also: ['/visits/new'],
   },
   {
     key: 'visitLog',
     path: '/visits',
     label: 'nav.visitLog',
     icon: <HistoryOutlined />,
+    permission: 'visit.read',
+  },
+  {
+    key: 'patrolLog',
+    path: '/patrols',
+    label: 'nav.patrolLog',
+    icon: <NodeIndexOutlined />,
     permission: 'visit.read',
   },
   {

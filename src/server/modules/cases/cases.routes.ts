@@ -103,8 +103,14 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (req, reply) => {
       const r = await svc.list(req.ctx(), req.query);
-      if (r.capped) reply.header('x-total-capped', String(r.capped));
-      return { items: r.items, total: r.total, page: req.query.page, pageSize: req.query.pageSize };
+      if (!r.totalExact) reply.header('x-total-estimated', 'true');
+      return {
+        items: r.items,
+        total: r.total,
+        totalExact: r.totalExact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
     },
   );
 

@@ -19,12 +19,12 @@ import { abilitiesOf, blockedOf, visibleTo } from '../../engines/cases/rules.js'
 import { type Separation, separationFor } from '../../engines/cases/separation.js';
 import type { Actor } from '../../platform/access/actor.js';
 import { inSubtree } from '../../platform/access/scope.js';
+import { countTotal } from '../../platform/db/count.js';
 import { type Conn, escapeLike, prepared } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { metres } from '../../platform/geo.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 
-const COUNT_CAP = 10_000;
 const REVEAL_LIMIT = 30;
 const OPEN = OPEN_STATES as string[];
 
@@ -283,15 +283,9 @@ export function casesService(s: Services) {
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
-      const counted = await s.db
-        .selectFrom(
-          base
-            .select(sql`1`.as('x'))
-            .limit(COUNT_CAP + 1)
-            .as('t'),
-        )
-        .select(sql<number>`count(*)::int`.as('n'))
-        .executeTakeFirstOrThrow();
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
+      // A short budget: the inbox is the most opened page, and an estimate is said to be one.
+      const counted = await countTotal(s.db, base.select(sql`1`.as('x')), { budgetMs: 150 });
       const n = await names(
         s.db,
         rows.map((r) => r.areaPath),
@@ -320,8 +314,8 @@ export function casesService(s: Services) {
           const scale = (r.detail as { scale?: string } | null)?.scale ?? null;
           return { ...item, scale, partyCount: partyCounts.get(r.id) ?? 0 };
         }),
-        total: Math.min(counted.n, COUNT_CAP),
-        capped: counted.n > COUNT_CAP ? COUNT_CAP : 0,
+        total: counted.total,
+        totalExact: counted.exact,
       };
     },
 

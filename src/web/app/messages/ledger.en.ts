@@ -2,6 +2,7 @@ import type { ledgerZh } from './ledger.zh-CN.js';
 
 /** English texts of the workbench's ledger part; the type makes a missing key a compile error. */
 export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
+  'nav.patrolLog': 'Patrol log',
   'ledger.print': 'Print',
   'ledger.printHint': 'A4 preview; printing outputs this sheet only. Esc closes it.',
   'ledger.printedOn': 'Printed {date}',

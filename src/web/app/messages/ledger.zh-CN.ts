@@ -1,5 +1,6 @@
 /** Chinese texts of the workbench's ledger part (issue 16); spread into `zh` in messages.zh-CN.ts. */
 export const ledgerZh = {
+  'nav.patrolLog': '巡查记录',
   'ledger.print': '打印',
   'ledger.printHint': '预览为 A4 版式；打印时只输出本页内容。按 Esc 关闭。',
   'ledger.printedOn': '打印时间：{date}',

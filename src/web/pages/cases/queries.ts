@@ -153,20 +153,7 @@ export function fetchCases(p: CaseListParams) {
 export function useCases(p: CaseListParams, enabled = true) {
   return useQuery({
     queryKey: caseKeys.list(p),
-    queryFn: async ({ signal }) => {
-      let capped = 0;
-      const r = await api.get<Page<CaseListItem>>(
-        '/api/cases',
-        { ...p },
-        {
-          signal,
-          onHeaders: (h) => {
-            capped = Number(h.get('x-total-capped') ?? 0) || 0;
-          },
-        },
-      );
-      return { ...r, capped };
-    },
+    queryFn: ({ signal }) => api.get<Page<CaseListItem>>('/api/cases', { ...p }, { signal }),
     placeholderData: (prev) => prev,
     enabled,
   });
