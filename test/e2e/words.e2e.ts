@@ -34,15 +34,27 @@ describe('the audit log reads as sentences', () => {
 
       // The action filter offers the actions by name, searchable in Chinese.
       if (mobile) await page.getByTestId('audit-filters').click();
-      await page.getByTestId('audit-action').click();
-      await page.keyboard.type('登录');
-      await page
-        .locator('.ant-select-item-option', { hasText: /^登录$/ })
-        .first()
-        .click();
-      await expect
-        .poll(() => new URL(page.url()).searchParams.get('action'), { timeout: 10_000 })
-        .toBe('auth.login');
+      // On a phone the filters slide up in a drawer, which takes the focus when it has opened: a
+      // choice typed while it slides can go nowhere, so the choice is made again until it shows.
+      for (let attempt = 0; ; attempt++) {
+        await page.getByTestId('audit-action').click();
+        await page.keyboard.type('登录');
+        await page
+          .locator('.ant-select-item-option', { hasText: /^登录$/ })
+          .first()
+          .click({ timeout: 5_000 })
+          .catch(() => undefined);
+        const chosen = await expect
+          .poll(() => new URL(page.url()).searchParams.get('action'), { timeout: 4_000 })
+          .toBe('auth.login')
+          .then(() => true)
+          .catch(() => false);
+        if (chosen) break;
+        if (attempt >= 3) throw new Error('the action filter was not applied after 4 tries');
+        await page.keyboard.press('Escape');
+        if (mobile && !(await page.getByTestId('audit-action').isVisible()))
+          await page.getByTestId('audit-filters').click();
+      }
       if (mobile) await page.keyboard.press('Escape');
       await expect
         .poll(
