@@ -26,7 +26,14 @@ import { type MessageKey, type TFunction, useI18n, useT } from '../../app/i18n.j
 import { ErrorState, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import { type Period, PeriodPicker } from '../cases/period.js';
-import { type ChartOption, EChart, registerAreas } from './charts.js';
+import {
+  type AxisPoint,
+  type ChartOption,
+  EChart,
+  partialTail,
+  registerAreas,
+  uniqueSeries,
+} from './charts.js';
 import {
   type Dashboard,
   type DashboardFigure,
@@ -359,6 +366,7 @@ function Trend({ d, mobile }: { d: Dashboard; mobile: boolean }) {
   const option = useMemo<ChartOption | null>(() => {
     if (!tr) return null;
     const labels = tr.months.map((m, i) => monthLabel(lang, m.month, i === 0));
+    const partialLast = tr.months.at(-1)?.partial === true;
     return {
       color: PALETTE,
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
@@ -366,17 +374,14 @@ function Trend({ d, mobile }: { d: Dashboard; mobile: boolean }) {
       tooltip: {
         trigger: 'axis',
         formatter: (params: unknown) => {
-          const ps = params as {
-            dataIndex: number;
-            marker: string;
-            seriesName: string;
-            value: number | null;
-          }[];
+          const ps = params as AxisPoint[];
           const m = tr.months[ps[0]?.dataIndex ?? 0]!;
           const head = m.partial
             ? t('dashx.trendNote', { month: labels[ps[0]?.dataIndex ?? 0]!, day: m.to })
             : labels[ps[0]?.dataIndex ?? 0]!;
-          return [head, ...ps.map((p) => `${p.marker}${p.seriesName}　${p.value ?? '—'}`)].join('<br/>');
+          return [head, ...uniqueSeries(ps).map((p) => `${p.marker}${p.seriesName}　${p.value ?? '—'}`)].join(
+            '<br/>',
+          );
         },
       },
       xAxis: { type: 'category', data: labels, boundaryGap: false, axisLabel: { hideOverlap: true } },
@@ -385,15 +390,28 @@ function Trend({ d, mobile }: { d: Dashboard; mobile: boolean }) {
         { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
         { type: 'value', minInterval: 1, splitLine: { show: false } },
       ],
-      series: tr.series.map((s) => ({
-        type: 'line' as const,
-        name: s.name,
-        yAxisIndex: s.key.startsWith('visits.') && tr.series.some((x) => x.key.startsWith('cases.')) ? 1 : 0,
-        data: s.values,
-        smooth: true,
-        symbolSize: 6,
-        areaStyle: s.key === 'cases.reported' ? { opacity: 0.08 } : undefined,
-      })),
+      // The month so far is drawn dashed: its lower count is days not yet lived, not a fall.
+      series: tr.series.flatMap((s, i) => {
+        const color = PALETTE[i % PALETTE.length];
+        const line = {
+          type: 'line' as const,
+          name: s.name,
+          yAxisIndex:
+            s.key.startsWith('visits.') && tr.series.some((x) => x.key.startsWith('cases.')) ? 1 : 0,
+          smooth: true,
+          symbolSize: 6,
+          itemStyle: { color },
+          lineStyle: { color },
+        };
+        const { done, tail } = partialTail(s.values, partialLast);
+        const area = s.key === 'cases.reported' ? { opacity: 0.08 } : undefined;
+        return tail
+          ? [
+              { ...line, data: done, areaStyle: area },
+              { ...line, smooth: false, data: tail, lineStyle: { color, type: 'dashed' as const } },
+            ]
+          : [{ ...line, data: done, areaStyle: area }];
+      }),
     };
   }, [tr, lang, t]);
 

@@ -9,7 +9,7 @@ import { type MessageKey, useI18n, useT } from '../../app/i18n.js';
 import { ErrorState, Forbidden } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import type { CaseListItem } from '../cases/queries.js';
-import { type ChartOption, EChart, registerAreas } from './charts.js';
+import { type ChartOption, EChart, partialTail, registerAreas, trendTooltip } from './charts.js';
 import { type Dashboard, useDashboard, useDashboardTrend, useLatestCases } from './queries.js';
 import { bandLabel, bandsOf, Clock, formatValue, NO_VALUE, unassignedLabel } from './shared.js';
 import './dashboard.css';
@@ -289,7 +289,8 @@ function Screen() {
                   color: ['#4fd1ff', '#5be39a'],
                   grid: { left: 4, right: 12, top: 36, bottom: 4, containLabel: true },
                   legend: { top: 0, textStyle: { color: '#9fb4d6', fontSize: 14 } },
-                  tooltip: { trigger: 'axis' },
+                  // A figure drawn as two series (the dashed month so far) shows once.
+                  tooltip: { trigger: 'axis', formatter: trendTooltip },
                   xAxis: {
                     type: 'category',
                     boundaryGap: false,
@@ -305,14 +306,29 @@ function Screen() {
                     axisLabel: { color: '#6f8bb8', fontSize: 12 },
                     splitLine: { lineStyle: { color: 'rgba(90,150,255,0.12)' } },
                   },
-                  series: trend.data.series.map((s) => ({
-                    type: 'line' as const,
-                    name: s.name,
-                    data: s.values,
-                    smooth: true,
-                    symbolSize: 5,
-                    areaStyle: { opacity: 0.12 },
-                  })),
+                  series: trend.data.series.flatMap((s, i) => {
+                    const color = ['#4fd1ff', '#5be39a'][i % 2];
+                    const line = {
+                      type: 'line' as const,
+                      name: s.name,
+                      smooth: true,
+                      symbolSize: 5,
+                      itemStyle: { color },
+                      lineStyle: { color },
+                    };
+                    const { done, tail } = partialTail(s.values, trend.data.months.at(-1)?.partial === true);
+                    return tail
+                      ? [
+                          { ...line, data: done, areaStyle: { opacity: 0.12 } },
+                          {
+                            ...line,
+                            smooth: false,
+                            data: tail,
+                            lineStyle: { color, type: 'dashed' as const },
+                          },
+                        ]
+                      : [{ ...line, data: done, areaStyle: { opacity: 0.12 } }];
+                  }),
                 }}
               />
             ) : trend.error ? (

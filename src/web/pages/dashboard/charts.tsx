@@ -126,3 +126,40 @@ export function EChart({
     />
   );
 }
+
+/**
+ * A month-by-month line whose last month is still running, split in two: the whole months, and
+ * the last step drawn dashed — the month so far is lower because its days are not over, not
+ * because anything fell. `tail` is null when the last month is whole (or there is one point).
+ */
+export function partialTail<V>(values: (V | null)[], partialLast: boolean) {
+  const n = values.length;
+  if (!partialLast || n < 2) return { done: values, tail: null };
+  return {
+    done: values.map((v, j) => (j === n - 1 ? null : v)),
+    tail: values.map((v, j) => (j >= n - 2 ? v : null)),
+  };
+}
+
+/** One point of an axis tooltip's `params` (ECharts). */
+export interface AxisPoint {
+  dataIndex: number;
+  marker: string;
+  seriesName: string;
+  value: number | null;
+  axisValueLabel?: string;
+}
+
+/** The points of an axis tooltip, one per figure: a figure drawn as two series shows once. */
+export function uniqueSeries(ps: AxisPoint[]): AxisPoint[] {
+  const seen = new Map<string, AxisPoint>();
+  for (const p of ps) if (seen.get(p.seriesName)?.value == null) seen.set(p.seriesName, p);
+  return [...seen.values()];
+}
+
+/** An axis tooltip: the month, then each figure's value once. */
+export function trendTooltip(params: unknown): string {
+  const ps = params as AxisPoint[];
+  const rows = uniqueSeries(ps).map((p) => `${p.marker}${p.seriesName}　${p.value ?? '—'}`);
+  return [ps[0]?.axisValueLabel ?? '', ...rows].join('<br/>');
+}
