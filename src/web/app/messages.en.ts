@@ -1,8 +1,8 @@
 import { dashEn } from './messages/dash.en.js';
 import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
-import { phoneEn } from './messages/phone.en.js';
 import { listsEn } from './messages/lists.en.js';
+import { phoneEn } from './messages/phone.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
 import { wordsEn } from './messages/words.en.js';

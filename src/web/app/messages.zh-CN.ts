@@ -1,8 +1,8 @@
 import { dashZh } from './messages/dash.zh-CN.js';
 import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
-import { phoneZh } from './messages/phone.zh-CN.js';
 import { listsZh } from './messages/lists.zh-CN.js';
+import { phoneZh } from './messages/phone.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
 import { wordsZh } from './messages/words.zh-CN.js';

@@ -6,6 +6,7 @@ export const listsEn: Record<keyof typeof listsZh, string> = {
   'lists.staff.title': 'Staff of {name}',
   'lists.grants.title': 'Grants awaiting approval',
   'lists.roles.title': 'Roles and permissions',
+  'lists.roles.permissions': 'Permissions (in words)',
   'lists.rules.title': 'Visit rules',
   'lists.pairs.title': 'Visit pairs',
   'lists.open311.title': 'Open311 access keys',

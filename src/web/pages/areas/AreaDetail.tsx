@@ -197,7 +197,13 @@ export function AreaDetail({
       children: <BoundaryTab area={area} onSelect={onSelect} />,
     },
     ...(hasStaff
-      ? [{ key: 'staff' as const, label: t('areas.tabStaff'), children: <StaffTab key={area.id} area={area} /> }]
+      ? [
+          {
+            key: 'staff' as const,
+            label: t('areas.tabStaff'),
+            children: <StaffTab key={area.id} area={area} />,
+          },
+        ]
       : []),
   ];
   const activeTab = items.some((i) => i.key === tab) ? tab : 'info';

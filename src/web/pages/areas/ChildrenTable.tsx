@@ -1,11 +1,11 @@
 import { Button, Card, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
-import type { Page } from '../../../contract/common.js';
 import type { Area } from '../../../contract/areas.js';
+import type { Page } from '../../../contract/common.js';
 import { api } from '../../app/api.js';
-import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
 import { useT } from '../../app/i18n.js';
 import { AreaStatusTag, KindTag, kindLabel } from '../../app/labels.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
 import { useDebounced } from '../../app/ui.js';
 import { useAreaList } from './queries.js';
 
@@ -46,7 +46,12 @@ export function ChildrenTable({ parent, onSelect }: { parent: Area; onSelect: (i
         </Button>
       ),
     },
-    { key: 'kind', title: t('areas.kind'), render: (a) => <KindTag kind={a.kind} />, text: (a) => kindLabel(t, a.kind) },
+    {
+      key: 'kind',
+      title: t('areas.kind'),
+      render: (a) => <KindTag kind={a.kind} />,
+      text: (a) => kindLabel(t, a.kind),
+    },
     { key: 'code', title: t('areas.code'), sort: 'code' },
     {
       key: 'status',

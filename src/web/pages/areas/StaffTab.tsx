@@ -124,7 +124,6 @@ export function StaffTab({ area }: { area: Area }) {
       : []),
   ];
 
-
   return (
     <>
       <Ledger<AreaStaff>
@@ -146,7 +145,12 @@ export function StaffTab({ area }: { area: Area }) {
         saveFilters={false}
         extra={
           canManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="staff-add">
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setAdding(true)}
+              data-testid="staff-add"
+            >
               {t('staff.add')}
             </Button>
           ) : null
