@@ -23,7 +23,8 @@ export function ChildrenTable({ parent, onSelect }: { parent: Area; onSelect: (i
     if ((q || undefined) !== (sp.get('q') ?? undefined)) update({ q });
   }, [q, sp, update]);
   const statusParam = lp.sp.get('status');
-  const status = statusParam === 'active' || statusParam === 'archived' ? statusParam : undefined;
+  const status: Area['status'] | undefined =
+    statusParam === 'active' || statusParam === 'archived' ? statusParam : undefined;
   const filters = { parentId: parent.id, q: q || undefined, status, sort: lp.sort };
   const list = useAreaList({ ...filters, page: lp.page, pageSize: lp.pageSize });
 
