@@ -1,10 +1,4 @@
-import {
-  ArrowDownOutlined,
-  ArrowUpOutlined,
-  DeleteOutlined,
-  EditOutlined,
-  PlusOutlined,
-} from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Button,
@@ -19,7 +13,6 @@ import {
   Row,
   Segmented,
   Select,
-  Skeleton,
   Space,
   Switch,
   Tag,
@@ -33,7 +26,7 @@ import { useAuth } from '../../app/auth.js';
 import { useSubmit } from '../../app/forms.js';
 import { type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
-import { ErrorState, PageHeader, useIsMobile } from '../../app/ui.js';
+import { PageHeader, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
 import { permittedTags } from '../registry/queries.js';
