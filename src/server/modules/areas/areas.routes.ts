@@ -14,8 +14,8 @@ import {
   LocateQuery,
 } from '../../../contract/areas.js';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
-import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import { sendExport } from '../../engines/sheets/index.js';
+import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
 import { presentArea, presentNode } from './areas.presenter.js';
 import { type AreaRecord, areasRepo } from './areas.repository.js';

@@ -151,7 +151,13 @@ export function areasService(s: Services) {
           }
         },
         sheetName: zh ? '区域' : 'Areas',
-        fileName: parent ? (zh ? `${parent.name}的下级区域` : `areas under ${parent.name}`) : zh ? '区域' : 'areas',
+        fileName: parent
+          ? zh
+            ? `${parent.name}的下级区域`
+            : `areas under ${parent.name}`
+          : zh
+            ? '区域'
+            : 'areas',
         asciiName: 'areas',
         columns: zh
           ? [

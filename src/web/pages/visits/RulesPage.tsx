@@ -584,7 +584,7 @@ export default function RulesPage() {
         testId="rules-table"
         emptyText={t('rule.empty')}
         saveFilters={false}
-        exportTo={{ path: '/api/visits/rules/export', body: { areaId }, fileName: 'visit-rules.xlsx' }}
+        exportTo={{ path: '/api/visit-rules/export', body: { areaId }, fileName: 'visit-rules.xlsx' }}
         print={{ area: area.data?.name, landscape: true }}
         renderCard={(r) => (
           <Card
