@@ -555,16 +555,6 @@ export default function RulesPage() {
         }
       />
       <VisitSettingsNav current="rules" />
-      <div className="jy-filter-bar">
-        <div style={{ width: mobile ? undefined : 260, display: 'flex', minWidth: 0 }}>
-          <AreaTreeSelect
-            allowClear
-            value={areaId ?? null}
-            onChange={(v) => lp.update({ areaId: v ?? undefined })}
-            placeholder={t('rule.allAreas')}
-          />
-        </div>
-      </div>
       <Ledger<VisitRule>
         id="visit-rules"
         title={t('lists.rules.title')}
@@ -584,6 +574,18 @@ export default function RulesPage() {
         testId="rules-table"
         emptyText={t('rule.empty')}
         saveFilters={false}
+        filters={[
+          <div key="area" style={{ width: mobile ? '100%' : 260, display: 'flex', minWidth: 0 }}>
+            <AreaTreeSelect
+              allowClear
+              value={areaId ?? null}
+              onChange={(v) => lp.update({ areaId: v ?? undefined })}
+              placeholder={t('rule.allAreas')}
+            />
+          </div>,
+        ]}
+        activeFilters={areaId ? 1 : 0}
+        onReset={() => lp.update({ areaId: undefined })}
         exportTo={{ path: '/api/visit-rules/export', body: { areaId }, fileName: 'visit-rules.xlsx' }}
         print={{ area: area.data?.name, landscape: true }}
         renderCard={(r) => (
