@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { PendingGrant } from '../../../contract/users.js';
 import { api } from '../../app/api.js';
@@ -143,11 +143,29 @@ export default function RoleGrantsPage() {
         emptyText={t('grants.empty')}
         saveFilters={false}
         print
-        card={{
-          title: (g) => `${g.displayName}（${g.username}）`,
-          fields: ['role', 'perms', 'requestedBy', 'requestedAt'],
-          extra: (g) => actions(g),
-        }}
+        renderCard={(g) => (
+          <Card
+            size="small"
+            title={`${g.displayName}（${g.username}）`}
+            extra={actions(g)}
+            data-testid={`ledger-card-${g.assignmentId}`}
+          >
+            <Space wrap size={[6, 4]} style={{ marginBottom: 8 }}>
+              <Tag color="blue">{g.roleName}</Tag>
+              <span>{g.areaName}</span>
+            </Space>
+            <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4, marginBottom: 8 }}>
+              {g.permissions.map((p, i) => (
+                <Tag key={p} style={{ marginInlineEnd: 0 }}>
+                  {g.permissionLabels[i] ?? p}
+                </Tag>
+              ))}
+            </div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('grants.requestedBy')}：{g.requestedBy ?? '—'} · {time(g.requestedAt)}
+            </Typography.Text>
+          </Card>
+        )}
       />
     </>
   );
