@@ -75,7 +75,7 @@ describe('exports of the ledger lists', () => {
     const r = await street.post('/api/areas/export', { parentId: community, sort: '-name' });
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     const { rows, text } = await sheet(r.rawPayload);
-    expect(rows[1]).toEqual(['名称', '层级', '编码', '状态', '下级数', '边界']);
+    expect(rows[1]).toEqual(['名称', '类型', '编码', '状态', '下级数', '边界']);
     const listed = (await street.get(`/api/areas?parentId=${community}&pageSize=100&sort=-name`)).json();
     expect(Number(r.headers['x-export-rows'])).toBe(listed.total);
     expect(rows.slice(2).map((x) => x[0])).toEqual(listed.items.map((a: { name: string }) => a.name));
@@ -97,7 +97,7 @@ describe('exports of the ledger lists', () => {
     const r = await street.post(`/api/areas/${grid1}/staff/export`, {});
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     const { rows, text } = await sheet(r.rawPayload);
-    expect(rows[1]).toEqual(['姓名', '用户名', '岗位', '任职时间']);
+    expect(rows[1]).toEqual(['姓名', '用户名', '职责', '任职时间']);
     const staff = (await street.get(`/api/areas/${grid1}/staff`)).json().items;
     expect(rows.length - 2).toBe(staff.length);
     expect(text).toContain('刘洋');

@@ -128,7 +128,7 @@ export function areasService(s: Services) {
           limit,
           offset,
         });
-      const STATUS = zh ? { active: '正常', archived: '已归档' } : { active: 'Active', archived: 'Archived' };
+      const STATUS = zh ? { active: '使用中', archived: '已归档' } : { active: 'Active', archived: 'Archived' };
       return exportLedger(s, ctx, {
         action: 'area.export',
         entityType: 'area',
@@ -162,7 +162,7 @@ export function areasService(s: Services) {
         columns: zh
           ? [
               { header: '名称', key: 'name', width: 20 },
-              { header: '层级', key: 'kind', width: 10 },
+              { header: '类型', key: 'kind', width: 10 },
               { header: '编码', key: 'code', width: 22 },
               { header: '状态', key: 'status', width: 8 },
               { header: '下级数', key: 'childCount', width: 8 },
@@ -170,7 +170,7 @@ export function areasService(s: Services) {
             ]
           : [
               { header: 'Name', key: 'name', width: 20 },
-              { header: 'Level', key: 'kind', width: 12 },
+              { header: 'Kind', key: 'kind', width: 12 },
               { header: 'Code', key: 'code', width: 22 },
               { header: 'Status', key: 'status', width: 10 },
               { header: 'Children', key: 'childCount', width: 10 },
@@ -206,13 +206,13 @@ export function areasService(s: Services) {
           ? [
               { header: '姓名', key: 'displayName', width: 12 },
               { header: '用户名', key: 'username', width: 16 },
-              { header: '岗位', key: 'role', width: 16 },
+              { header: '职责', key: 'role', width: 16 },
               { header: '任职时间', key: 'since', width: 18 },
             ]
           : [
               { header: 'Name', key: 'displayName', width: 14 },
               { header: 'Username', key: 'username', width: 16 },
-              { header: 'Role', key: 'role', width: 18 },
+              { header: 'Duty', key: 'role', width: 18 },
               { header: 'Since', key: 'since', width: 18 },
             ],
       });
