@@ -128,7 +128,9 @@ export function areasService(s: Services) {
           limit,
           offset,
         });
-      const STATUS = zh ? { active: '使用中', archived: '已归档' } : { active: 'Active', archived: 'Archived' };
+      const STATUS = zh
+        ? { active: '使用中', archived: '已归档' }
+        : { active: 'Active', archived: 'Archived' };
       return exportLedger(s, ctx, {
         action: 'area.export',
         entityType: 'area',
