@@ -65,6 +65,10 @@ const AUDITED = new Set([
   'POST /api/visits/plans/export',
   'POST /api/visits/stats/export',
   'POST /api/patrols/export',
+  'POST /api/roles/export',
+  'POST /api/areas/export',
+  'POST /api/areas/:id/staff/export',
+  'POST /api/visit-rules/export',
 ]);
 
 let t: TestApp;

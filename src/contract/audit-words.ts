@@ -406,6 +406,30 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '{actor} 导出了用户列表（{rows} 条）',
     '{actor} exported the user list ({rows} rows)',
   ),
+  'role.export': w(
+    '导出角色',
+    'Export roles',
+    '{actor} 导出了角色与权限（{rows} 条）',
+    '{actor} exported the roles and their permissions ({rows} rows)',
+  ),
+  'area.export': w(
+    '导出区域',
+    'Export areas',
+    '{actor} 导出了区域台账（{rows} 条）',
+    '{actor} exported the area ledger ({rows} rows)',
+  ),
+  'area.staff_export': w(
+    '导出工作人员',
+    'Export staff',
+    '{actor} 导出了区域工作人员（{rows} 条）',
+    "{actor} exported an area's staff ({rows} rows)",
+  ),
+  'visit_rule.export': w(
+    '导出走访规则',
+    'Export visit rules',
+    '{actor} 导出了走访规则（{rows} 条）',
+    '{actor} exported the visit rules ({rows} rows)',
+  ),
   'visit.export': w(
     '导出走访记录',
     'Export visits',

@@ -327,6 +327,13 @@ export const MATRIX: Record<string, Entry> = {
     finds: true,
     request: (q) => get(`/api/areas?q=${q}&pageSize=100`),
   },
+  'POST /api/areas/export': {
+    kind: 'list',
+    permission: 'area.read',
+    records: [{ record: 'area', perm: 'area.read' }],
+    finds: true,
+    request: (q) => post('/api/areas/export', { q }),
+  },
   'GET /api/areas/:id': {
     kind: 'record',
     permission: 'area.read',
@@ -413,6 +420,13 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'record',
     permission: 'area.read',
     variants: [{ record: 'staff', perm: 'area.read', request: (r) => get(`/api/areas/${r.areaId}/staff`) }],
+  },
+  'POST /api/areas/:id/staff/export': {
+    kind: 'record',
+    permission: 'area.read',
+    variants: [
+      { record: 'staff', perm: 'area.read', request: (r) => post(`/api/areas/${r.areaId}/staff/export`, {}) },
+    ],
   },
   'GET /api/areas/:id/staff/candidates': {
     kind: 'record',
@@ -619,6 +633,12 @@ export const MATRIX: Record<string, Entry> = {
     permission: 'role.read',
     reason: 'roles are not area-scoped',
     request: () => get('/api/roles'),
+  },
+  'POST /api/roles/export': {
+    kind: 'global',
+    permission: 'role.read',
+    reason: 'roles are not area-scoped',
+    request: () => post('/api/roles/export', {}),
   },
   'POST /api/roles': {
     kind: 'global',
@@ -1319,6 +1339,12 @@ export const MATRIX: Record<string, Entry> = {
     permission: 'visit.read',
     records: [{ record: 'visitRule', perm: 'visit.read', ancestorsToo: true }],
     request: () => get('/api/visit-rules'),
+  },
+  'POST /api/visit-rules/export': {
+    kind: 'list',
+    permission: 'visit.read',
+    records: [{ record: 'visitRule', perm: 'visit.read', ancestorsToo: true }],
+    request: () => post('/api/visit-rules/export', {}),
   },
   'POST /api/visit-rules': {
     kind: 'record',

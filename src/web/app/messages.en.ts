@@ -1,6 +1,7 @@
 import { dashEn } from './messages/dash.en.js';
 import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
+import { listsEn } from './messages/lists.en.js';
 import { phoneEn } from './messages/phone.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
@@ -1392,6 +1393,7 @@ export const en: Record<MessageKey, string> = {
   'case.mediatedFilter': 'Mediated (agreement or failed)',
   'case.areaFilter': 'Area: {name}',
   ...phoneEn,
+  ...listsEn,
   ...ledgerEn,
   ...sheetsEn,
   ...wordsEn,

@@ -1,6 +1,7 @@
 import { dashZh } from './messages/dash.zh-CN.js';
 import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
+import { listsZh } from './messages/lists.zh-CN.js';
 import { phoneZh } from './messages/phone.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
@@ -1366,6 +1367,7 @@ export const zh = {
   'case.mediatedFilter': '已调处（达成协议或调解不成）',
   'case.areaFilter': '区域：{name}',
   ...phoneZh,
+  ...listsZh,
   ...ledgerZh,
   ...sheetsZh,
   ...wordsZh,

@@ -225,6 +225,19 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   );
 
   app.post(
+    '/roles/export',
+    {
+      config: { permission: 'role.read' },
+      schema: {
+        tags,
+        summary: 'Export the roles with their permissions in words as .xlsx (audited)',
+        body: z.strictObject({ q: z.string().trim().max(100).optional() }),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportRoles(req.ctx(), req.body)),
+  );
+
+  app.post(
     '/roles',
     { config: { permission: 'role.manage' }, schema: { tags, body: RoleCreate, response: { 201: Role } } },
     async (req, reply) => {

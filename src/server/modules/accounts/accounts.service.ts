@@ -493,6 +493,73 @@ export function accountsService(s: Services) {
 
     roles: () => accountsRepo(s.db).roles().execute(),
 
+    /**
+     * The roles as .xlsx: each with its permissions in words (the permission registry's labels),
+     * the kind and the number of holders; roles are not area-scoped. Audited as `role.export`.
+     */
+    async exportRoles(ctx: Ctx, q: { q?: string }) {
+      const zh = ctx.lang === 'zh';
+      const words = new Map(s.registry.permissions.map((p) => [p.name, zh ? p.zh : p.en] as const));
+      const ADMIN: Record<string, [string, string]> = {
+        system: ['系统管理员', 'System administrator'],
+        security: ['安全管理员', 'Security administrator'],
+        audit: ['审计管理员', 'Audit administrator'],
+      };
+      const needle = q.q?.trim().toLowerCase();
+      const load = async () =>
+        (await accountsRepo(s.db).roles().execute()).filter(
+          (r) =>
+            !needle ||
+            r.code.includes(needle) ||
+            r.nameZh.includes(needle) ||
+            r.nameEn.toLowerCase().includes(needle),
+        );
+      return exportLedger(s, ctx, {
+        action: 'role.export',
+        entityType: 'role',
+        query: q,
+        count: async () => (await load()).length,
+        async *rows(n) {
+          for (const r of (await load()).slice(0, n)) {
+            const admin = r.adminKind ? ADMIN[r.adminKind] : undefined;
+            yield {
+              name: zh ? r.nameZh : r.nameEn,
+              code: r.code,
+              kind: [
+                r.builtin ? (zh ? '内置' : 'Built-in') : zh ? '自定义' : 'Custom',
+                admin ? admin[zh ? 0 : 1] : '',
+              ]
+                .filter(Boolean)
+                .join(zh ? '、' : ', '),
+              permissionCount: r.permissions.length,
+              permissions: r.permissions.map((p) => words.get(p) ?? p).join(zh ? '、' : ', '),
+              userCount: r.userCount,
+            };
+          }
+        },
+        sheetName: zh ? '角色' : 'Roles',
+        fileName: zh ? '角色与权限' : 'roles',
+        asciiName: 'roles',
+        columns: zh
+          ? [
+              { header: '角色', key: 'name', width: 16 },
+              { header: '编码', key: 'code', width: 16 },
+              { header: '类型', key: 'kind', width: 16 },
+              { header: '权限数', key: 'permissionCount', width: 8 },
+              { header: '权限', key: 'permissions', width: 80 },
+              { header: '账号数', key: 'userCount', width: 8 },
+            ]
+          : [
+              { header: 'Role', key: 'name', width: 20 },
+              { header: 'Code', key: 'code', width: 16 },
+              { header: 'Kind', key: 'kind', width: 20 },
+              { header: 'Permissions', key: 'permissionCount', width: 12 },
+              { header: 'Permissions in words', key: 'permissions', width: 80 },
+              { header: 'Accounts', key: 'userCount', width: 10 },
+            ],
+      });
+    },
+
     async createRole(
       ctx: Ctx,
       input: { code: string; nameZh: string; nameEn: string; permissions: string[] },

@@ -268,6 +268,20 @@ export function areasRepo(db: Conn) {
         .execute();
     },
 
+    /** The staff of an area for the export: the role's name in both languages, a sign-in name. */
+    async staffWords(areaId: number) {
+      return db
+        .selectFrom('userRoles as ur')
+        .innerJoin('users as u', 'u.id', 'ur.userId')
+        .innerJoin('roles as r', 'r.id', 'ur.roleId')
+        .select(['u.username', 'u.displayName', 'r.nameZh', 'r.nameEn', 'ur.createdAt'])
+        .where('ur.areaId', '=', areaId)
+        .where('ur.pending', '=', false)
+        .orderBy('r.code')
+        .orderBy('u.displayName')
+        .execute();
+    },
+
     async staffAssignment(areaId: number, assignmentId: number) {
       return db
         .selectFrom('userRoles as ur')

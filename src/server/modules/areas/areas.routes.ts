@@ -14,6 +14,7 @@ import {
   LocateQuery,
 } from '../../../contract/areas.js';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
 import { presentArea, presentNode } from './areas.presenter.js';
@@ -109,6 +110,20 @@ export const areasRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
   );
 
+  // POST with the CSRF header: an export is audited and rate-limited (docs/ledgers.md).
+  app.post(
+    '/areas/export',
+    {
+      config: { permission: 'area.read' },
+      schema: {
+        tags,
+        summary: "Export areas (an area's children) as .xlsx (audited)",
+        body: AreaListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportAreas(req.ctx(), req.body)),
+  );
+
   app.get(
     '/areas/:id',
     { config: { permission: 'area.read' }, schema: { tags, params: IdParams, response: { 200: Area } } },
@@ -192,6 +207,20 @@ export const areasRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(AreaStaff) }) } },
     },
     async (req) => ({ items: await svc.staff(req.ctx(), req.params.id) }),
+  );
+
+  app.post(
+    '/areas/:id/staff/export',
+    {
+      config: { permission: 'area.read' },
+      schema: {
+        tags,
+        summary: "Export an area's staff as .xlsx (audited)",
+        params: IdParams,
+        body: z.strictObject({}).optional(),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportStaff(req.ctx(), req.params.id)),
   );
 
   app.get(

@@ -6,7 +6,9 @@ import {
   type AreaKind,
   type AreaUpdate,
 } from '../../../contract/areas.js';
+import { AREA_KIND_WORDS } from '../../../contract/audit-words.js';
 import type { ListQuery } from '../../../contract/common.js';
+import { exportLedger, localStamp } from '../../engines/sheets/index.js';
 import { assertMayHold } from '../../platform/access/duties.js';
 import { pathInScope } from '../../platform/access/scope.js';
 import { diff } from '../../platform/audit/audit.js';
@@ -17,6 +19,18 @@ import { codeProblem, parentAllowed, staffRoleAllowed } from './areas.policy.js'
 import { type AreaRecord, areasRepo } from './areas.repository.js';
 
 const SORTS = { name: 'name', code: 'code', sortOrder: 'sortOrder', id: 'id' } as const;
+
+/** The list's `sort` (`field` / `-field`) as a column, or a 400 naming the field. */
+function sortOf(sort: string | undefined, path: string) {
+  const desc = sort?.startsWith('-') ?? false;
+  const column = SORTS[(sort?.replace(/^-/, '') ?? 'sortOrder') as keyof typeof SORTS];
+  if (!column) {
+    throw new AppError('VALIDATION_FAILED', {}, [
+      { path, code: 'invalid_value', message: `name | code | sortOrder | id` },
+    ]);
+  }
+  return { column, desc };
+}
 
 function auditView(a: AreaRecord) {
   return {
@@ -79,14 +93,7 @@ export function areasService(s: Services) {
     },
 
     async list(ctx: Ctx, q: ListQuery & { parentId?: number; kind?: AreaKind; status?: string }) {
-      const desc = q.sort?.startsWith('-') ?? false;
-      const key = (q.sort?.replace(/^-/, '') ?? 'sortOrder') as keyof typeof SORTS;
-      const column = SORTS[key];
-      if (!column) {
-        throw new AppError('VALIDATION_FAILED', {}, [
-          { path: 'query.sort', code: 'invalid_value', message: `name | code | sortOrder | id` },
-        ]);
-      }
+      const { column, desc } = sortOf(q.sort, 'query.sort');
       return areasRepo(s.db).list({
         scope: read(ctx),
         q: q.q,
@@ -96,6 +103,120 @@ export function areasService(s: Services) {
         sort: { column, desc },
         limit: q.pageSize,
         offset: (q.page - 1) * q.pageSize,
+      });
+    },
+
+    /**
+     * An area's children (or any filtered list of areas) as .xlsx: the list's filter and sort in
+     * the actor's read scope, kinds and statuses in words, audited as `area.export`.
+     */
+    async exportAreas(
+      ctx: Ctx,
+      q: { q?: string; parentId?: number; kind?: AreaKind; status?: string; sort?: string },
+    ) {
+      const parent = q.parentId ? await mustFind(ctx, q.parentId) : null;
+      const zh = ctx.lang === 'zh';
+      const sort = sortOf(q.sort, 'body.sort');
+      const page = (offset: number, limit: number) =>
+        areasRepo(s.db).list({
+          scope: read(ctx),
+          q: q.q,
+          parentId: q.parentId,
+          kind: q.kind,
+          status: q.status,
+          sort,
+          limit,
+          offset,
+        });
+      const STATUS = zh
+        ? { active: '使用中', archived: '已归档' }
+        : { active: 'Active', archived: 'Archived' };
+      return exportLedger(s, ctx, {
+        action: 'area.export',
+        entityType: 'area',
+        query: q,
+        count: async () => (await page(0, 1)).total,
+        async *rows(n) {
+          for (let offset = 0; offset < n; offset += 1000) {
+            const { rows } = await page(offset, Math.min(1000, n - offset));
+            if (rows.length === 0) break;
+            for (const a of rows) {
+              yield {
+                name: a.name,
+                kind: AREA_KIND_WORDS[a.kind]?.[zh ? 'zh' : 'en'] ?? a.kind,
+                code: a.code,
+                status: STATUS[a.status],
+                childCount: a.childCount,
+                boundary: a.boundary ? (zh ? '有' : 'Yes') : zh ? '无' : 'No',
+              };
+            }
+          }
+        },
+        sheetName: zh ? '区域' : 'Areas',
+        fileName: parent
+          ? zh
+            ? `${parent.name}的下级区域`
+            : `areas under ${parent.name}`
+          : zh
+            ? '区域'
+            : 'areas',
+        asciiName: 'areas',
+        columns: zh
+          ? [
+              { header: '名称', key: 'name', width: 20 },
+              { header: '类型', key: 'kind', width: 10 },
+              { header: '编码', key: 'code', width: 22 },
+              { header: '状态', key: 'status', width: 8 },
+              { header: '下级数', key: 'childCount', width: 8 },
+              { header: '边界', key: 'boundary', width: 6 },
+            ]
+          : [
+              { header: 'Name', key: 'name', width: 20 },
+              { header: 'Kind', key: 'kind', width: 12 },
+              { header: 'Code', key: 'code', width: 22 },
+              { header: 'Status', key: 'status', width: 10 },
+              { header: 'Children', key: 'childCount', width: 10 },
+              { header: 'Boundary', key: 'boundary', width: 10 },
+            ],
+      });
+    },
+
+    /** An area's staff as .xlsx (name, sign-in name, role in words, since), audited as `area.staff_export`. */
+    async exportStaff(ctx: Ctx, id: number) {
+      const a = await mustFind(ctx, id);
+      const zh = ctx.lang === 'zh';
+      const load = () => areasRepo(s.db).staffWords(id);
+      return exportLedger(s, ctx, {
+        action: 'area.staff_export',
+        entityType: 'area',
+        query: { areaId: id },
+        count: async () => (await load()).length,
+        async *rows(n) {
+          for (const r of (await load()).slice(0, n)) {
+            yield {
+              displayName: r.displayName,
+              username: r.username,
+              role: zh ? r.nameZh : r.nameEn,
+              since: localStamp(r.createdAt).time,
+            };
+          }
+        },
+        sheetName: zh ? '工作人员' : 'Staff',
+        fileName: zh ? `${a.name}工作人员` : `staff of ${a.name}`,
+        asciiName: 'area-staff',
+        columns: zh
+          ? [
+              { header: '姓名', key: 'displayName', width: 12 },
+              { header: '用户名', key: 'username', width: 16 },
+              { header: '职责', key: 'role', width: 16 },
+              { header: '任职时间', key: 'since', width: 18 },
+            ]
+          : [
+              { header: 'Name', key: 'displayName', width: 14 },
+              { header: 'Username', key: 'username', width: 16 },
+              { header: 'Duty', key: 'role', width: 18 },
+              { header: 'Since', key: 'since', width: 18 },
+            ],
       });
     },
 

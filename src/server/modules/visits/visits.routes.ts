@@ -21,6 +21,7 @@ import {
   VisitStats,
   VisitStatsQuery,
 } from '../../../contract/visits.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
 import type { Services } from '../../platform/services.js';
 import { exportPatrols, exportPlans, exportStats, exportVisits } from './visits.export.js';
@@ -222,6 +223,19 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (req) => svc.rules(req.ctx(), req.query.areaId),
+  );
+
+  app.post(
+    '/visit-rules/export',
+    {
+      config: { permission: 'visit.read' },
+      schema: {
+        tags,
+        summary: 'Export the visit rules as .xlsx (audited)',
+        body: z.strictObject({ areaId: Id.optional() }),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportRules(req.ctx(), req.body.areaId)),
   );
 
   app.post(

@@ -187,7 +187,7 @@ export function AreaDetail({
           {
             key: 'children' as const,
             label: t('areas.tabChildren', { n: area.childCount }),
-            children: <ChildrenTable parent={area} onSelect={onSelect} />,
+            children: <ChildrenTable key={area.id} parent={area} onSelect={onSelect} />,
           },
         ]
       : []),
@@ -197,7 +197,13 @@ export function AreaDetail({
       children: <BoundaryTab area={area} onSelect={onSelect} />,
     },
     ...(hasStaff
-      ? [{ key: 'staff' as const, label: t('areas.tabStaff'), children: <StaffTab area={area} /> }]
+      ? [
+          {
+            key: 'staff' as const,
+            label: t('areas.tabStaff'),
+            children: <StaffTab key={area.id} area={area} />,
+          },
+        ]
       : []),
   ];
   const activeTab = items.some((i) => i.key === tab) ? tab : 'info';

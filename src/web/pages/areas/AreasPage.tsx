@@ -33,6 +33,8 @@ export default function AreasPage() {
         const next = new URLSearchParams(prev);
         if (id === null) next.delete('focus');
         else next.set('focus', String(id));
+        // the children ledger's page, sort and filters belong to the area left behind
+        for (const k of ['page', 'pageSize', 'sort', 'q', 'status']) next.delete(k);
         return next;
       },
       { replace },

@@ -1,13 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Form, Popconfirm, Select, Table, Tag } from 'antd';
+import { Button, Form, Popconfirm, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { AREA_STAFF_ROLES, type Area, type AreaStaff } from '../../../contract/areas.js';
 import { api } from '../../app/api.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
 import { staffRoleLabel } from '../../app/labels.js';
-import { ErrorState, emptyText, useDebounced, useNotify } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { useDebounced, useNotify } from '../../app/ui.js';
 import { areaKeys, useAreaStaff, useStaffCandidates } from './queries.js';
 
 export function staffRolesFor(area: Pick<Area, 'kind'>): readonly string[] {
@@ -79,6 +80,7 @@ export function StaffTab({ area }: { area: Area }) {
   const staff = useAreaStaff(area.id, true);
   const [adding, setAdding] = useState(false);
   const canManage = area.abilities.includes('staff');
+  const lp = useLedgerParams(100);
 
   const remove = async (s: AreaStaff) => {
     try {
@@ -90,57 +92,76 @@ export function StaffTab({ area }: { area: Area }) {
     }
   };
 
-  if (staff.error) return <ErrorState compact error={staff.error} onRetry={() => void staff.refetch()} />;
+  const removeButton = (s: AreaStaff) => {
+    return (
+      <Popconfirm title={t('staff.removeConfirm', { name: s.displayName })} onConfirm={() => remove(s)}>
+        <Button type="link" danger size="small" onClick={(e) => e.stopPropagation()}>
+          {t('common.remove')}
+        </Button>
+      </Popconfirm>
+    );
+  };
+
+  const columns: LedgerColumn<AreaStaff>[] = [
+    { key: 'displayName', title: t('staff.name'), value: (s) => s.displayName },
+    { key: 'username', title: t('auth.username'), value: (s) => s.username },
+    {
+      key: 'role',
+      title: t('staff.role'),
+      value: (s) => staffRoleLabel(t, s.role),
+      text: (s) => staffRoleLabel(t, s.role),
+      render: (s) => <Tag color="blue">{staffRoleLabel(t, s.role)}</Tag>,
+    },
+    ...(canManage
+      ? [
+          {
+            key: 'actions',
+            title: t('common.actions'),
+            noPrint: true,
+            render: removeButton,
+          },
+        ]
+      : []),
+  ];
 
   return (
     <>
-      {canManage ? (
-        <div style={{ marginBottom: 12 }}>
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setAdding(true)}
-            data-testid="staff-add"
-          >
-            {t('staff.add')}
-          </Button>
-        </div>
-      ) : null}
-      <Table<AreaStaff>
-        rowKey="assignmentId"
-        size="small"
-        loading={staff.isPending}
-        dataSource={staff.data?.items ?? []}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: emptyText(canManage ? t('staff.emptyCanAdd') : t('staff.empty')) }}
-        columns={[
-          { title: t('staff.name'), dataIndex: 'displayName' },
-          { title: t('auth.username'), dataIndex: 'username' },
-          {
-            title: t('staff.role'),
-            dataIndex: 'role',
-            render: (r: string) => <Tag color="blue">{staffRoleLabel(t, r)}</Tag>,
-          },
-          ...(canManage
-            ? [
-                {
-                  title: t('common.actions'),
-                  key: 'actions',
-                  render: (_: unknown, s: AreaStaff) => (
-                    <Popconfirm
-                      title={t('staff.removeConfirm', { name: s.displayName })}
-                      onConfirm={() => remove(s)}
-                    >
-                      <Button type="link" danger size="small">
-                        {t('common.remove')}
-                      </Button>
-                    </Popconfirm>
-                  ),
-                },
-              ]
-            : []),
-        ]}
+      <Ledger<AreaStaff>
+        id="area-staff"
+        title={t('lists.staff.title', { name: area.name })}
+        params={lp}
+        query={{
+          data: staff.data ? { items: staff.data.items, total: staff.data.items.length } : undefined,
+          isPending: staff.isPending,
+          isFetching: staff.isFetching,
+          error: staff.error,
+          refetch: staff.refetch,
+        }}
+        paged={false}
+        columns={columns}
+        rowKey={(s) => s.assignmentId}
+        testId="area-staff"
+        emptyText={canManage ? t('staff.emptyCanAdd') : t('staff.empty')}
+        saveFilters={false}
+        extra={
+          canManage ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setAdding(true)}
+              data-testid="staff-add"
+            >
+              {t('staff.add')}
+            </Button>
+          ) : null
+        }
+        exportTo={{ path: `/api/areas/${area.id}/staff/export`, body: {}, fileName: 'area-staff.xlsx' }}
+        print={{ area: area.name }}
+        card={{
+          title: (s) => s.displayName,
+          fields: ['username', 'role'],
+          extra: (s) => (canManage ? removeButton(s) : null),
+        }}
       />
       <AddStaffModal area={area} open={adding} onClose={() => setAdding(false)} />
     </>

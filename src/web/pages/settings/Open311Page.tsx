@@ -1,12 +1,13 @@
 import { CopyOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useNotify } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { caseKeys, type Open311Key, type Open311KeyCreated, useOpen311Keys } from '../cases/queries.js';
 
@@ -60,7 +61,7 @@ function KeyOnceModal({ created, onClose }: { created: Open311KeyCreated | null;
 export default function Open311Page() {
   const t = useT();
   const qc = useQueryClient();
-  const mobile = useIsMobile();
+  const lp = useLedgerParams(100);
   const { modal } = App.useApp();
   const { fail, ok } = useNotify();
   const keys = useOpen311Keys();
@@ -86,6 +87,52 @@ export default function Open311Page() {
       },
     });
 
+  const time = (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm');
+  const statusText = (k: Open311Key) =>
+    k.revokedAt
+      ? t('open311.revokedAt', { at: dayjs(k.revokedAt).format('YYYY-MM-DD') })
+      : t('open311.active');
+  const revokeButton = (k: Open311Key) =>
+    k.revokedAt ? null : (
+      <Button
+        size="small"
+        danger
+        icon={<StopOutlined />}
+        onClick={(e) => {
+          e.stopPropagation();
+          revoke(k);
+        }}
+        data-testid={`open311-revoke-${k.id}`}
+      >
+        {t('open311.revoke')}
+      </Button>
+    );
+  const columns: LedgerColumn<Open311Key>[] = [
+    { key: 'name', title: t('open311.name'), value: (k) => k.name },
+    {
+      key: 'tail',
+      title: t('open311.key'),
+      text: (k) => `…${k.tail}`,
+      render: (k) => <span className="jy-mono">…{k.tail}</span>,
+    },
+    { key: 'areaName', title: t('open311.area'), value: (k) => k.areaName },
+    {
+      key: 'createdAt',
+      title: t('open311.createdAt'),
+      value: (k) => k.createdAt,
+      text: (k) => time(k.createdAt),
+      render: (k) => <span style={{ whiteSpace: 'nowrap' }}>{time(k.createdAt)}</span>,
+    },
+    {
+      key: 'status',
+      title: t('common.status'),
+      value: (k) => (k.revokedAt ? 1 : 0),
+      text: statusText,
+      render: (k) => (k.revokedAt ? <Tag>{statusText(k)}</Tag> : <Tag color="success">{statusText(k)}</Tag>),
+    },
+    { key: 'actions', title: t('common.actions'), noPrint: true, render: revokeButton },
+  ];
+
   return (
     <div style={{ maxWidth: 1000 }}>
       <PageHeader
@@ -102,64 +149,30 @@ export default function Open311Page() {
         }
       />
       <Typography.Paragraph type="secondary">{t('open311.intro')}</Typography.Paragraph>
-      {keys.error && !keys.data ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : (
-        <Card size="small" styles={{ body: { padding: 0 } }}>
-          <Table<Open311Key>
-            rowKey="id"
-            size={mobile ? 'small' : 'middle'}
-            loading={keys.isPending}
-            dataSource={keys.data ?? []}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            data-testid="open311-table"
-            locale={{ emptyText: emptyText(t('open311.empty')) }}
-            columns={[
-              { title: t('open311.name'), dataIndex: 'name' },
-              {
-                title: t('open311.key'),
-                dataIndex: 'tail',
-                render: (v: string) => <span className="jy-mono">…{v}</span>,
-              },
-              { title: t('open311.area'), dataIndex: 'areaName' },
-              {
-                title: t('open311.createdAt'),
-                dataIndex: 'createdAt',
-                render: (v: string) => (
-                  <span style={{ whiteSpace: 'nowrap' }}>{dayjs(v).format('YYYY-MM-DD HH:mm')}</span>
-                ),
-              },
-              {
-                title: t('common.status'),
-                key: 'status',
-                render: (_, k) =>
-                  k.revokedAt ? (
-                    <Tag>{t('open311.revokedAt', { at: dayjs(k.revokedAt).format('YYYY-MM-DD') })}</Tag>
-                  ) : (
-                    <Tag color="success">{t('open311.active')}</Tag>
-                  ),
-              },
-              {
-                title: t('common.actions'),
-                key: 'actions',
-                render: (_, k) =>
-                  k.revokedAt ? null : (
-                    <Button
-                      size="small"
-                      danger
-                      icon={<StopOutlined />}
-                      onClick={() => revoke(k)}
-                      data-testid={`open311-revoke-${k.id}`}
-                    >
-                      {t('open311.revoke')}
-                    </Button>
-                  ),
-              },
-            ]}
-          />
-        </Card>
-      )}
+      <Ledger<Open311Key>
+        id="open311-keys"
+        title={t('lists.open311.title')}
+        params={lp}
+        query={{
+          data: keys.data ? { items: keys.data, total: keys.data.length } : undefined,
+          isPending: keys.isPending,
+          isFetching: keys.isFetching,
+          error: keys.error,
+          refetch: keys.refetch,
+        }}
+        paged={false}
+        columns={columns}
+        rowKey={(k) => k.id}
+        testId="open311-table"
+        emptyText={t('open311.empty')}
+        saveFilters={false}
+        print
+        card={{
+          title: (k) => k.name,
+          fields: ['tail', 'areaName', 'createdAt', 'status'],
+          extra: revokeButton,
+        }}
+      />
       <FormModal<CreateValues>
         open={creating}
         title={t('open311.create')}

@@ -14,7 +14,6 @@ import {
   Row,
   Skeleton,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
@@ -26,7 +25,8 @@ import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useI18n } from '../../app/i18n.js';
 import { adminKindLabel } from '../../app/labels.js';
-import { ErrorState, emptyText, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { ErrorState, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
 import { roleKeys, usePermissions, useRoles } from './queries.js';
 
 function moduleLabel(t: TFunction, module: string): string {
@@ -253,7 +253,8 @@ export default function RolesPage() {
   const [viewing, setViewing] = useState<Role | null>(null);
   const [editing, setEditing] = useState<Role | null>(null);
   const [creating, setCreating] = useState(false);
-  const [search, setSearch] = useState('');
+  const lp = useLedgerParams(100);
+  const search = lp.sp.get('q') ?? '';
 
   const permByName = useMemo(
     () => new Map((perms.data?.items ?? []).map((p) => [p.name, p] as const)),
@@ -279,6 +280,101 @@ export default function RolesPage() {
       },
     });
 
+  const roleName = (r: Role) => (lang === 'en' ? r.nameEn : r.nameZh);
+  const permWords = (r: Role) =>
+    r.permissions
+      .map((n) => {
+        const p = permByName.get(n);
+        return p ? (lang === 'en' ? p.en : p.zh) : n;
+      })
+      .join('、');
+  const actions = (r: Role) => (
+    <Space size={0} wrap onClick={(e) => e.stopPropagation()}>
+      <Button type="link" size="small" onClick={() => setViewing(r)}>
+        {t('roles.viewPermissions')}
+      </Button>
+      {r.abilities.includes('update') ? (
+        <Button type="link" size="small" onClick={() => setEditing(r)} disabled={!perms.data}>
+          {t('common.edit')}
+        </Button>
+      ) : null}
+      {r.abilities.includes('delete') ? (
+        <Button type="link" size="small" danger onClick={() => remove(r)}>
+          {t('common.delete')}
+        </Button>
+      ) : null}
+    </Space>
+  );
+  const columns: LedgerColumn<Role>[] = [
+    {
+      key: 'name',
+      title: t('roles.name'),
+      value: (r) => roleName(r),
+      text: (r) => `${roleName(r)}（${r.code}）`,
+      render: (r) => (
+        <div>
+          <div style={{ fontWeight: 500 }}>{roleName(r)}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {r.code}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      key: 'kind',
+      title: t('roles.kind'),
+      value: (r) => (r.builtin ? 0 : 1),
+      text: (r) =>
+        [
+          r.builtin ? t('roles.builtin') : t('roles.custom'),
+          r.adminKind ? adminKindLabel(t, r.adminKind) : '',
+        ]
+          .filter(Boolean)
+          .join('、'),
+      render: (r) => (
+        <Space size={4} wrap>
+          {r.builtin ? (
+            <Tag icon={<LockOutlined />} color="default">
+              {t('roles.builtin')}
+            </Tag>
+          ) : (
+            <Tag color="cyan">{t('roles.custom')}</Tag>
+          )}
+          {r.adminKind ? <Tag color="red">{adminKindLabel(t, r.adminKind)}</Tag> : null}
+        </Space>
+      ),
+    },
+    {
+      key: 'duties',
+      title: t('roles.duties'),
+      text: (r) => r.duties.map((d) => t(`roles.duty.${d}`)).join('、'),
+      render: (r) => (
+        <Space size={4} wrap>
+          {r.duties.map((d) => (
+            <DutyTag key={d} duty={d} />
+          ))}
+        </Space>
+      ),
+    },
+    {
+      key: 'pc',
+      title: t('roles.permissionCount'),
+      align: 'right',
+      value: (r) => r.permissions.length,
+      text: (r) => String(r.permissions.length),
+    },
+    {
+      key: 'permissions',
+      title: t('lists.roles.permissions'),
+      hidden: true,
+      text: permWords,
+      width: 360,
+      ellipsis: true,
+    },
+    { key: 'userCount', title: t('roles.userCount'), align: 'right', value: (r) => r.userCount },
+    { key: 'actions', title: t('common.actions'), noPrint: true, render: actions },
+  ];
+
   return (
     <>
       <PageHeader
@@ -291,97 +387,41 @@ export default function RolesPage() {
           ) : null
         }
       />
-      <div className="jy-filter-bar">
-        <Input.Search
-          allowClear
-          placeholder={t('roles.searchPlaceholder')}
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          style={{ width: 260 }}
-        />
-      </div>
-      {roles.error && !roles.data ? (
-        <ErrorState error={roles.error} onRetry={() => void roles.refetch()} />
-      ) : (
-        <Table<Role>
-          rowKey="id"
-          size={mobile ? 'small' : 'middle'}
-          loading={roles.isPending}
-          dataSource={filtered}
-          scroll={{ x: 'max-content' }}
-          pagination={{ pageSize: 20, showTotal: (n) => t('common.total', { n }), hideOnSinglePage: true }}
-          locale={{ emptyText: emptyText(search ? t('roles.emptyFiltered') : t('roles.empty')) }}
-          columns={[
-            {
-              title: t('roles.name'),
-              key: 'name',
-              render: (_, r) => (
-                <div>
-                  <div style={{ fontWeight: 500 }}>{lang === 'en' ? r.nameEn : r.nameZh}</div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {r.code}
-                  </Typography.Text>
-                </div>
-              ),
-            },
-            {
-              title: t('roles.kind'),
-              key: 'kind',
-              render: (_, r) => (
-                <Space size={4} wrap>
-                  {r.builtin ? (
-                    <Tag icon={<LockOutlined />} color="default">
-                      {t('roles.builtin')}
-                    </Tag>
-                  ) : (
-                    <Tag color="cyan">{t('roles.custom')}</Tag>
-                  )}
-                  {r.adminKind ? <Tag color="red">{adminKindLabel(t, r.adminKind)}</Tag> : null}
-                </Space>
-              ),
-            },
-            {
-              title: t('roles.duties'),
-              key: 'duties',
-              render: (_, r) => (
-                <Space size={4} wrap>
-                  {r.duties.map((d) => (
-                    <DutyTag key={d} duty={d} />
-                  ))}
-                </Space>
-              ),
-            },
-            {
-              title: t('roles.permissionCount'),
-              key: 'pc',
-              render: (_, r) => r.permissions.length,
-              align: 'right',
-            },
-            { title: t('roles.userCount'), dataIndex: 'userCount', align: 'right' },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              render: (_, r) => (
-                <Space size={0} wrap>
-                  <Button type="link" size="small" onClick={() => setViewing(r)}>
-                    {t('roles.viewPermissions')}
-                  </Button>
-                  {r.abilities.includes('update') ? (
-                    <Button type="link" size="small" onClick={() => setEditing(r)} disabled={!perms.data}>
-                      {t('common.edit')}
-                    </Button>
-                  ) : null}
-                  {r.abilities.includes('delete') ? (
-                    <Button type="link" size="small" danger onClick={() => remove(r)}>
-                      {t('common.delete')}
-                    </Button>
-                  ) : null}
-                </Space>
-              ),
-            },
-          ]}
-        />
-      )}
+      <Ledger<Role>
+        id="roles"
+        title={t('lists.roles.title')}
+        params={lp}
+        query={{
+          data: roles.data ? { items: filtered, total: filtered.length } : undefined,
+          isPending: roles.isPending,
+          isFetching: roles.isFetching,
+          error: roles.error,
+          refetch: roles.refetch,
+        }}
+        paged={false}
+        columns={columns}
+        rowKey={(r) => r.id}
+        onOpen={(r) => setViewing(r)}
+        testId="roles-table"
+        emptyText={search ? t('roles.emptyFiltered') : t('roles.empty')}
+        saveFilters={false}
+        search={{
+          value: search,
+          onChange: (v) => lp.update({ q: v }),
+          placeholder: t('roles.searchPlaceholder'),
+        }}
+        exportTo={{
+          path: '/api/roles/export',
+          body: { q: search.trim() || undefined },
+          fileName: 'roles.xlsx',
+        }}
+        print={{ landscape: true }}
+        card={{
+          title: (r) => roleName(r),
+          fields: ['kind', 'duties', 'pc', 'userCount'],
+          extra: (r) => actions(r),
+        }}
+      />
 
       <Drawer
         open={viewing !== null}

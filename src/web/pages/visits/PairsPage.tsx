@@ -1,21 +1,14 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Select, Skeleton, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Select, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
-import {
-  ErrorState,
-  emptyText,
-  PageHeader,
-  RowList,
-  useDebounced,
-  useIsMobile,
-  useNotify,
-} from '../../app/ui.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useDebounced, useNotify } from '../../app/ui.js';
 import { usePersonSearch } from '../registry/queries.js';
 import { type Pair, usePairs, useUserCandidates, visitKeys } from './queries.js';
 import { VisitSettingsNav } from './RulesPage.js';
@@ -82,13 +75,13 @@ function UserPick({ value, onChange }: { value?: number; onChange?: (v: number |
 export default function PairsPage() {
   const t = useT();
   const { can } = useAuth();
-  const mobile = useIsMobile();
   const qc = useQueryClient();
   const { modal } = App.useApp();
   const { fail, ok } = useNotify();
   const pairs = usePairs({});
   const [adding, setAdding] = useState(false);
-  const [search, setSearch] = useState('');
+  const lp = useLedgerParams(100);
+  const search = lp.sp.get('q') ?? '';
   const [form] = Form.useForm<PairValues>();
   const submit = useSubmit(form);
   const q = search.trim();
@@ -116,6 +109,35 @@ export default function PairsPage() {
   const personCell = (p: Pair) =>
     can('person.read') ? <Link to={`/people/${p.personId}`}>{p.personName}</Link> : p.personName;
 
+  const columns: LedgerColumn<Pair>[] = [
+    {
+      key: 'personName',
+      title: t('pair.person'),
+      value: (p) => p.personName,
+      render: (p) => personCell(p),
+    },
+    { key: 'userName', title: t('pair.user'), value: (p) => p.userName },
+    { key: 'note', title: t('pair.note'), value: (p) => p.note, text: (p) => p.note ?? '—' },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      noPrint: true,
+      render: (p) => (
+        <Button
+          type="link"
+          danger
+          size="small"
+          onClick={(e) => {
+            e.stopPropagation();
+            remove(p);
+          }}
+        >
+          {t('common.remove')}
+        </Button>
+      ),
+    },
+  ];
+
   return (
     <>
       <PageHeader
@@ -132,71 +154,42 @@ export default function PairsPage() {
         }
       />
       <VisitSettingsNav current="pairs" />
-      <div className="jy-filter-bar">
-        <Input.Search
-          allowClear
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          placeholder={t('pair.search')}
-          style={{ width: mobile ? undefined : 260 }}
-        />
-      </div>
-      {pairs.error && !pairs.data ? (
-        <ErrorState error={pairs.error} onRetry={() => void pairs.refetch()} />
-      ) : mobile ? (
-        pairs.isPending ? (
-          <Skeleton active paragraph={{ rows: 5 }} />
-        ) : items.length === 0 ? (
-          emptyText(q ? t('pair.emptyFiltered') : t('pair.empty'))
-        ) : (
-          <div data-testid="pairs-table">
-            <RowList
-              items={items}
-              rowKey={(p) => p.id}
-              render={(p) => (
-                <div>
-                  <Typography.Text strong>{personCell(p)}</Typography.Text>
-                  <div style={{ fontSize: 13 }}>{t('pair.helperShort', { name: p.userName })}</div>
-                  {p.note ? <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{p.note}</div> : null}
-                </div>
-              )}
-              actions={(p) => (
-                <Button
-                  danger
-                  type="text"
-                  icon={<DeleteOutlined />}
-                  onClick={() => remove(p)}
-                  aria-label={t('common.remove')}
-                />
-              )}
+      <Ledger<Pair>
+        id="visit-pairs"
+        title={t('lists.pairs.title')}
+        params={lp}
+        query={{
+          data: pairs.data ? { items, total: items.length } : undefined,
+          isPending: pairs.isPending,
+          isFetching: pairs.isFetching,
+          error: pairs.error,
+          refetch: pairs.refetch,
+        }}
+        paged={false}
+        columns={columns}
+        rowKey={(p) => p.id}
+        testId="pairs-table"
+        emptyText={q ? t('pair.emptyFiltered') : t('pair.empty')}
+        saveFilters={false}
+        search={{ value: search, onChange: (v) => lp.update({ q: v }), placeholder: t('pair.search') }}
+        print
+        card={{
+          title: (p) => personCell(p),
+          fields: ['userName', 'note'],
+          extra: (p) => (
+            <Button
+              danger
+              type="text"
+              icon={<DeleteOutlined />}
+              onClick={(e) => {
+                e.stopPropagation();
+                remove(p);
+              }}
+              aria-label={t('common.remove')}
             />
-          </div>
-        )
-      ) : (
-        <Table<Pair>
-          rowKey="id"
-          size="middle"
-          loading={pairs.isPending || pairs.isFetching}
-          dataSource={items}
-          data-testid="pairs-table"
-          locale={{ emptyText: emptyText(q ? t('pair.emptyFiltered') : t('pair.empty')) }}
-          pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => t('common.total', { n }) }}
-          columns={[
-            { title: t('pair.person'), key: 'person', render: (_, p) => personCell(p) },
-            { title: t('pair.user'), dataIndex: 'userName' },
-            { title: t('pair.note'), dataIndex: 'note', render: (v: string | null) => v ?? '—' },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              render: (_, p) => (
-                <Button type="link" danger size="small" onClick={() => remove(p)}>
-                  {t('common.remove')}
-                </Button>
-              ),
-            },
-          ]}
-        />
-      )}
+          ),
+        }}
+      />
       <FormModal<PairValues>
         open={adding}
         title={t('pair.add')}

@@ -1,10 +1,4 @@
-import {
-  ArrowDownOutlined,
-  ArrowUpOutlined,
-  DeleteOutlined,
-  EditOutlined,
-  PlusOutlined,
-} from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Button,
@@ -19,26 +13,26 @@ import {
   Row,
   Segmented,
   Select,
-  Skeleton,
   Space,
   Switch,
-  Table,
   Tag,
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { INTERVAL_UNITS, type IntervalUnit } from '../../../contract/visits.js';
 import { api, isApiError } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { useSubmit } from '../../app/forms.js';
-import { type TFunction, useT } from '../../app/i18n.js';
-import { ErrorState, emptyText, PageHeader, RowList, useIsMobile } from '../../app/ui.js';
+import { type TFunction, useI18n, useT } from '../../app/i18n.js';
+import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { PageHeader, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
+import { useArea } from '../areas/queries.js';
 import { permittedTags } from '../registry/queries.js';
 import { useCodes } from '../registry/shared.js';
 import { type FormField, useVisitRules, type VisitRule, type VisitRuleInput, visitKeys } from './queries.js';
-import { PersonTags } from './shared.js';
+import { PersonTags, personTagsText } from './shared.js';
 
 const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
@@ -450,10 +444,11 @@ function RuleDrawer({ rule, open, onClose }: { rule: VisitRule | null; open: boo
 
 /** "走访规则": which tagged people are visited how often, by whom, with which questions. */
 export default function RulesPage() {
-  const t = useT();
+  const { t, lang } = useI18n();
   const mobile = useIsMobile();
-  const [sp, setSp] = useSearchParams();
-  const areaId = num(sp.get('areaId'));
+  const lp = useLedgerParams(100);
+  const areaId = num(lp.sp.get('areaId'));
+  const area = useArea(areaId ?? null);
   const rules = useVisitRules(areaId);
   const [editing, setEditing] = useState<VisitRule | null>(null);
   const [open, setOpen] = useState(false);
@@ -473,6 +468,77 @@ export default function RulesPage() {
     </Space>
   );
 
+  const columns: LedgerColumn<VisitRule>[] = [
+    {
+      key: 'name',
+      title: t('rule.name'),
+      value: (r) => r.name,
+      text: (r) =>
+        [r.name, r.mustVisit ? t('visit.mustVisit') : '', r.active ? '' : t('rule.inactive')]
+          .filter(Boolean)
+          .join(' · '),
+      render: (r) => (
+        <Space size={6} wrap>
+          <Typography.Text strong>{r.name}</Typography.Text>
+          {r.mustVisit ? <Tag color="red">{t('visit.mustVisit')}</Tag> : null}
+          {r.active ? null : <Tag>{t('rule.inactive')}</Tag>}
+        </Space>
+      ),
+    },
+    { key: 'areaName', title: t('rule.area'), value: (r) => r.areaName },
+    {
+      key: 'tags',
+      title: t('rule.tags'),
+      text: (r) => personTagsText(r.tags, lang),
+      render: (r) => <PersonTags tags={r.tags} />,
+    },
+    {
+      key: 'interval',
+      title: t('rule.interval'),
+      text: (r) =>
+        `${intervalText(t, r.intervalCount, r.intervalUnit)}${r.minAge !== null ? ` · ${t('rule.ageFrom', { n: r.minAge })}` : ''}`,
+    },
+    {
+      key: 'visitor',
+      title: t('rule.visitor'),
+      value: (r) => t(`rule.visitor.${r.visitor}`),
+      text: (r) => t(`rule.visitor.${r.visitor}`),
+    },
+    {
+      key: 'form',
+      title: t('rule.formFields'),
+      align: 'right',
+      value: (r) => r.form.length,
+      text: (r) => String(r.form.length),
+    },
+    {
+      key: 'planCount',
+      title: t('rule.planCount'),
+      align: 'right',
+      value: (r) => r.planCount,
+      render: (r) => <Typography.Text strong>{r.planCount}</Typography.Text>,
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      noPrint: true,
+      render: (r) =>
+        canEdit(r) ? (
+          <Button
+            type="link"
+            size="small"
+            onClick={(e) => {
+              e.stopPropagation();
+              openRule(r);
+            }}
+            data-testid={`rule-edit-${r.id}`}
+          >
+            {t('common.edit')}
+          </Button>
+        ) : null,
+    },
+  ];
+
   return (
     <>
       <PageHeader
@@ -489,121 +555,60 @@ export default function RulesPage() {
         }
       />
       <VisitSettingsNav current="rules" />
-      <div className="jy-filter-bar">
-        <div style={{ width: mobile ? undefined : 260, display: 'flex', minWidth: 0 }}>
-          <AreaTreeSelect
-            allowClear
-            value={areaId ?? null}
-            onChange={(v) =>
-              setSp(
-                (prev) => {
-                  const next = new URLSearchParams(prev);
-                  if (v) next.set('areaId', String(v));
-                  else next.delete('areaId');
-                  return next;
-                },
-                { replace: true },
-              )
-            }
-            placeholder={t('rule.allAreas')}
-          />
-        </div>
-      </div>
-      {rules.error && !rules.data ? (
-        <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : mobile ? (
-        rules.isPending ? (
-          <Skeleton active paragraph={{ rows: 6 }} />
-        ) : (rules.data?.length ?? 0) === 0 ? (
-          emptyText(t('rule.empty'))
-        ) : (
-          <div data-testid="rules-table">
-            <RowList
-              items={rules.data ?? []}
-              rowKey={(r) => r.id}
-              render={(r) => (
-                <div data-testid={`rule-row-${r.id}`}>
-                  <Space size={6} wrap>
-                    <Typography.Text strong>{r.name}</Typography.Text>
-                    {r.mustVisit ? <Tag color="red">{t('visit.mustVisit')}</Tag> : null}
-                    {r.active ? null : <Tag>{t('rule.inactive')}</Tag>}
-                    <Tag color="blue">{t('rule.plansN', { n: r.planCount })}</Tag>
-                  </Space>
-                  <div style={{ margin: '4px 0' }}>
-                    <PersonTags tags={r.tags} />
-                  </div>
-                  {meta(r)}
-                </div>
-              )}
-              actions={(r) =>
-                canEdit(r) ? (
-                  <Button icon={<EditOutlined />} onClick={() => openRule(r)} aria-label={t('common.edit')} />
-                ) : null
-              }
+      <Ledger<VisitRule>
+        id="visit-rules"
+        title={t('lists.rules.title')}
+        params={lp}
+        query={{
+          data: rules.data ? { items: rules.data, total: rules.data.length } : undefined,
+          isPending: rules.isPending,
+          isFetching: rules.isFetching,
+          error: rules.error,
+          refetch: rules.refetch,
+        }}
+        paged={false}
+        columns={columns}
+        rowKey={(r) => r.id}
+        rowTestId={(r) => `rule-row-${r.id}`}
+        onOpen={(r) => (canEdit(r) ? openRule(r) : undefined)}
+        testId="rules-table"
+        emptyText={t('rule.empty')}
+        saveFilters={false}
+        filters={[
+          <div key="area" style={{ width: mobile ? '100%' : 260, display: 'flex', minWidth: 0 }}>
+            <AreaTreeSelect
+              allowClear
+              value={areaId ?? null}
+              onChange={(v) => lp.update({ areaId: v ?? undefined })}
+              placeholder={t('rule.allAreas')}
             />
-          </div>
-        )
-      ) : (
-        <Table<VisitRule>
-          rowKey="id"
-          size="middle"
-          loading={rules.isFetching || rules.isPending}
-          dataSource={rules.data ?? []}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          data-testid="rules-table"
-          locale={{ emptyText: emptyText(t('rule.empty')) }}
-          onRow={(r) => ({ 'data-testid': `rule-row-${r.id}` }) as object}
-          columns={[
-            {
-              title: t('rule.name'),
-              key: 'name',
-              render: (_, r) => (
-                <Space size={6} wrap>
-                  <Typography.Text strong>{r.name}</Typography.Text>
-                  {r.mustVisit ? <Tag color="red">{t('visit.mustVisit')}</Tag> : null}
-                  {r.active ? null : <Tag>{t('rule.inactive')}</Tag>}
-                </Space>
-              ),
-            },
-            { title: t('rule.area'), dataIndex: 'areaName' },
-            { title: t('rule.tags'), key: 'tags', render: (_, r) => <PersonTags tags={r.tags} /> },
-            {
-              title: t('rule.interval'),
-              key: 'interval',
-              render: (_, r) => (
-                <span>
-                  {intervalText(t, r.intervalCount, r.intervalUnit)}
-                  {r.minAge !== null ? ` · ${t('rule.ageFrom', { n: r.minAge })}` : ''}
-                </span>
-              ),
-            },
-            { title: t('rule.visitor'), key: 'visitor', render: (_, r) => t(`rule.visitor.${r.visitor}`) },
-            { title: t('rule.formFields'), key: 'form', align: 'right', render: (_, r) => r.form.length },
-            {
-              title: t('rule.planCount'),
-              dataIndex: 'planCount',
-              align: 'right',
-              render: (n: number) => <Typography.Text strong>{n}</Typography.Text>,
-            },
-            {
-              title: t('common.actions'),
-              key: 'actions',
-              render: (_, r) =>
-                canEdit(r) ? (
-                  <Button
-                    type="link"
-                    size="small"
-                    onClick={() => openRule(r)}
-                    data-testid={`rule-edit-${r.id}`}
-                  >
-                    {t('common.edit')}
-                  </Button>
-                ) : null,
-            },
-          ]}
-        />
-      )}
+          </div>,
+        ]}
+        activeFilters={areaId ? 1 : 0}
+        onReset={() => lp.update({ areaId: undefined })}
+        exportTo={{ path: '/api/visit-rules/export', body: { areaId }, fileName: 'visit-rules.xlsx' }}
+        print={{ area: area.data?.name, landscape: true }}
+        renderCard={(r) => (
+          <Card
+            size="small"
+            data-testid={`rule-row-${r.id}`}
+            onClick={() => (canEdit(r) ? openRule(r) : undefined)}
+            title={
+              <Space size={6} wrap>
+                <Typography.Text strong>{r.name}</Typography.Text>
+                {r.mustVisit ? <Tag color="red">{t('visit.mustVisit')}</Tag> : null}
+                {r.active ? null : <Tag>{t('rule.inactive')}</Tag>}
+              </Space>
+            }
+            extra={<Tag color="blue">{t('rule.plansN', { n: r.planCount })}</Tag>}
+          >
+            <div style={{ marginBottom: 4 }}>
+              <PersonTags tags={r.tags} />
+            </div>
+            {meta(r)}
+          </Card>
+        )}
+      />
       <RuleDrawer key={editing?.id ?? 'new'} rule={editing} open={open} onClose={() => setOpen(false)} />
     </>
   );

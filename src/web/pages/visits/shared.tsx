@@ -48,6 +48,12 @@ export function DueTag({ item }: { item: Pick<PlanItem, 'overdueDays' | 'dueOn'>
   );
 }
 
+/** The tags as words (print, export, cards), in the UI language. */
+export function personTagsText(tags: string[], lang: string): string {
+  const l = lang === 'en' ? 'en' : 'zh';
+  return tags.map((c) => (c in TAGS ? TAGS[c as TagCode][l] : c)).join('、');
+}
+
 /** The care/attention tags of a person, coloured, in the UI language (unknown codes as is). */
 export function PersonTags({ tags }: { tags: string[] }) {
   const lang = useI18n().lang === 'en' ? 'en' : 'zh';

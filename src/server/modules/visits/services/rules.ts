@@ -1,5 +1,6 @@
-import { type TagCode, tagPermission } from '../../../../contract/tags.js';
+import { TAGS, type TagCode, tagPermission } from '../../../../contract/tags.js';
 import type { VisitRuleInput } from '../../../../contract/visits.js';
+import { exportLedger } from '../../../engines/sheets/index.js';
 import type { Conn } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx } from '../../../platform/services.js';
@@ -55,6 +56,79 @@ export function rulesService({ s, timings, today }: VisitsContext) {
     async rules(ctx: Ctx, areaId?: number) {
       const rows = await visitsRepo(s.db).rules(ctx.actor, areaId);
       return Promise.all(rows.map((r) => present(s.db, ctx, r)));
+    },
+
+    /**
+     * The visit rules as .xlsx (the same scope as the list): tags, interval, visitor and form in
+     * words, with the number of open plans; audited as `visit_rule.export`.
+     */
+    async exportRules(ctx: Ctx, areaId?: number) {
+      const zh = ctx.lang === 'zh';
+      const l = zh ? 'zh' : 'en';
+      const load = () => this.rules(ctx, areaId);
+      const UNIT: Record<string, [string, string]> = {
+        week: ['周', 'week(s)'],
+        month: ['月', 'month(s)'],
+        quarter: ['季度', 'quarter(s)'],
+        wday: ['个工作日', 'working day(s)'],
+      };
+      const VISITOR: Record<string, [string, string]> = {
+        grid_worker: ['所在网格的网格员', 'The grid worker of their grid'],
+        pair: ['结对帮扶人', 'Their paired helper'],
+      };
+      const yes = zh ? '是' : 'Yes';
+      const no = zh ? '否' : 'No';
+      return exportLedger(s, ctx, {
+        action: 'visit_rule.export',
+        entityType: 'visit_rule',
+        query: { areaId },
+        count: async () => (await load()).length,
+        async *rows(n) {
+          for (const r of (await load()).slice(0, n)) {
+            const unit = UNIT[r.intervalUnit]?.[zh ? 0 : 1] ?? r.intervalUnit;
+            yield {
+              name: r.name,
+              areaName: r.areaName,
+              tags: r.tags.map((c) => (c in TAGS ? TAGS[c as TagCode][l] : c)).join(zh ? '、' : ', '),
+              interval: zh ? `每 ${r.intervalCount} ${unit}` : `every ${r.intervalCount} ${unit}`,
+              minAge: r.minAge,
+              visitor: VISITOR[r.visitor]?.[zh ? 0 : 1] ?? r.visitor,
+              mustVisit: r.mustVisit ? yes : no,
+              active: r.active ? yes : no,
+              form: r.form.map((f) => f.label).join(zh ? '、' : ', '),
+              planCount: r.planCount,
+            };
+          }
+        },
+        sheetName: zh ? '走访规则' : 'Visit rules',
+        fileName: zh ? '走访规则' : 'visit rules',
+        asciiName: 'visit-rules',
+        columns: zh
+          ? [
+              { header: '规则名称', key: 'name', width: 18 },
+              { header: '适用区域', key: 'areaName', width: 16 },
+              { header: '对象标签', key: 'tags', width: 20 },
+              { header: '走访周期', key: 'interval', width: 14 },
+              { header: '最低年龄', key: 'minAge', width: 8 },
+              { header: '走访人', key: 'visitor', width: 16 },
+              { header: '必访', key: 'mustVisit', width: 6 },
+              { header: '启用', key: 'active', width: 6 },
+              { header: '记录表字段', key: 'form', width: 30 },
+              { header: '待走访计划数', key: 'planCount', width: 10 },
+            ]
+          : [
+              { header: 'Rule', key: 'name', width: 20 },
+              { header: 'Area', key: 'areaName', width: 16 },
+              { header: 'Tags', key: 'tags', width: 22 },
+              { header: 'Interval', key: 'interval', width: 16 },
+              { header: 'Minimum age', key: 'minAge', width: 10 },
+              { header: 'Visitor', key: 'visitor', width: 22 },
+              { header: 'Must visit', key: 'mustVisit', width: 8 },
+              { header: 'Active', key: 'active', width: 8 },
+              { header: 'Form fields', key: 'form', width: 30 },
+              { header: 'Plans', key: 'planCount', width: 8 },
+            ],
+      });
     },
 
     async createRule(ctx: Ctx, input: VisitRuleInput) {
