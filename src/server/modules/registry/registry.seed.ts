@@ -4,7 +4,7 @@ import type { TagCode } from '../../../contract/tags.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import type { Keyring } from '../../platform/crypto/keys.js';
 import type { Conn } from '../../platform/db/index.js';
-import { DEMO } from '../../platform/demo.js';
+import { DEMO, demoRng } from '../../platform/demo.js';
 import type { Services } from '../../platform/services.js';
 import { nameKeys } from './pinyin.js';
 
@@ -32,44 +32,9 @@ export interface Rng {
   pick<T>(xs: readonly T[]): T;
 }
 
-/** sfc32: small, fast, good enough for demo data; seeded from a string. */
+/** The demo's seeded PRNG (`platform/demo.ts`, sfc32): the same sequence for the same seed. */
 export function createRng(seed: string | number): Rng {
-  let h = 1779033703 ^ String(seed).length;
-  for (const ch of String(seed)) {
-    h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
-    h = (h << 13) | (h >>> 19);
-  }
-  const mix = () => {
-    h = Math.imul(h ^ (h >>> 16), 2246822507);
-    h = Math.imul(h ^ (h >>> 13), 3266489909);
-    h ^= h >>> 16;
-    return h >>> 0;
-  };
-  let a = mix();
-  let b = mix();
-  let c = mix();
-  let d = mix();
-  const next = () => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    chance: (p) => next() < p,
-    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
-  };
+  return demoRng(String(seed));
 }
 
 /** A weighted table, picked in O(log n). */
