@@ -13,9 +13,9 @@ export const LEDGER_EXPORT_LIMIT = 20;
 export interface LedgerExport {
   /** the audit action, e.g. `org.export` (also what the hourly limit counts) */
   action: string;
-  entityType: string;
+  entityType: string | null;
   /** the list's filter and sort as asked (identifiers in it already masked by the caller) */
-  query: Record<string, unknown>;
+  query: unknown;
   /** how many rows the filter matches, counted up to `cap + 1` */
   count(cap: number): Promise<number>;
   /** the rows, at most `n`, each already masked and in words (labels, not codes) */
@@ -25,31 +25,41 @@ export interface LedgerExport {
   fileName: string;
   asciiName: string;
   columns: XlsxColumn[];
+  /** Exports an hour per user (default LEDGER_EXPORT_LIMIT), counted over `actions` (default: `action`). */
+  limit?: { perHour: number; actions?: string[] };
+  /** Rows one export may hold (default LEDGER_EXPORT_CAP); more are cut and the answer says so. */
+  cap?: number;
+  /** The watermark from who exported and when (default: for work use only, in Chinese). */
+  watermark?: (who: string, time: string) => string;
 }
 
 /**
- * A ledger as .xlsx, the way every list exports (people's is registry.export.ts): limited per user
- * and hour, audited (query and row count) in its own transaction before the first byte leaves,
- * then streamed with the exporter's watermark. What it holds is the caller's: scope in the SQL,
- * identifiers masked, codes as words.
+ * A ledger as .xlsx, the way every list exports: limited per user and hour (counted in the audit
+ * log: checked before the count, so a refused export costs one small query, and again under a
+ * per-user lock with the entry), audited (query and row count) in its own transaction before the
+ * first byte leaves, then streamed with the exporter's watermark. What it holds is the caller's:
+ * scope in the SQL, identifiers masked, codes as words.
  */
 export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
   const now = s.clock.now();
   const stamp = localStamp(now);
+  const perHour = e.limit?.perHour ?? LEDGER_EXPORT_LIMIT;
+  const actions = e.limit?.actions ?? [e.action];
+  const cap = e.cap ?? LEDGER_EXPORT_CAP;
   const used = async (conn: Conn) => {
     const r = await conn
       .selectFrom('auditLog')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('actorId', '=', ctx.actor.userId)
-      .where('action', '=', e.action)
+      .where('action', 'in', actions)
       .where('at', '>', new Date(now.getTime() - 3600_000))
       .executeTakeFirst();
-    if ((r?.n ?? 0) >= LEDGER_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
+    if ((r?.n ?? 0) >= perHour) throw new AppError('RATE_LIMITED');
   };
   await used(s.db);
-  const matched = await e.count(LEDGER_EXPORT_CAP + 1);
-  const capped = matched > LEDGER_EXPORT_CAP;
-  const n = Math.min(matched, LEDGER_EXPORT_CAP);
+  const matched = await e.count(cap + 1);
+  const capped = matched > cap;
+  const n = Math.min(matched, cap);
   await inTx(s, ctx, async (trx, audit) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
     await used(trx);
@@ -57,7 +67,8 @@ export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
   });
 
   const out = new PassThrough();
-  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
+  const who = `${ctx.actor.displayName}（${ctx.actor.username}）`;
+  const watermark = e.watermark?.(who, stamp.time) ?? `导出人 ${who} ${stamp.time} 仅限工作使用，注意保密`;
   writeXlsx(out, { sheetName: e.sheetName, columns: e.columns, rows: e.rows(n), watermark })
     .then(() => {
       if (!out.writableEnded) out.end();

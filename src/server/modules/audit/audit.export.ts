@@ -1,11 +1,7 @@
-import { PassThrough } from 'node:stream';
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AuditExportQuery } from '../../../contract/audit.js';
-import { localStamp, writeXlsx } from '../../engines/sheets/index.js';
-import type { Conn } from '../../platform/db/index.js';
-import { AppError } from '../../platform/errors/app-error.js';
-import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { exportLedger } from '../../engines/sheets/index.js';
+import type { Ctx, Services } from '../../platform/services.js';
 import { AuditPresenter, localTime } from './audit.presenter.js';
 import { auditRepo } from './audit.repository.js';
 
@@ -47,33 +43,9 @@ const COLUMNS = {
  */
 export async function exportAudit(s: Services, ctx: Ctx, q: z.infer<typeof AuditExportQuery>) {
   const repo = auditRepo(s.db);
-  const now = s.clock.now();
-  const stamp = localStamp(now);
-  // AUDIT_EXPORT_LIMIT an hour per user, counted in the log itself (docs/ledgers.md): checked
-  // before the count, and again under a per-user lock with the entry.
-  const used = async (conn: Conn) => {
-    const r = await conn
-      .selectFrom('auditLog')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actorId', '=', ctx.actor.userId)
-      .where('action', '=', 'audit.export')
-      .where('at', '>', new Date(now.getTime() - 3600_000))
-      .executeTakeFirst();
-    if ((r?.n ?? 0) >= AUDIT_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
-  };
-  await used(s.db);
-  const total = await repo.count(q, AUDIT_EXPORT_CAP + 1);
-  const capped = total > AUDIT_EXPORT_CAP;
-  const n = Math.min(total, AUDIT_EXPORT_CAP);
-  const { sort: _sort, ...query } = q;
-  await inTx(s, ctx, async (trx, audit) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
-    await used(trx);
-    await audit({ action: 'audit.export', entityType: null, detail: { query, rows: n, capped } });
-  });
   const lang = ctx.lang;
-
-  async function* records() {
+  const { sort: _sort, ...query } = q;
+  async function* records(n: number) {
     let before: number | null = null;
     let left = n;
     while (left > 0) {
@@ -98,27 +70,22 @@ export async function exportAudit(s: Services, ctx: Ctx, q: z.infer<typeof Audit
       }
     }
   }
-
-  const out = new PassThrough();
-  const who = `${ctx.actor.displayName}（${ctx.actor.username}）`;
-  const watermark =
-    lang === 'zh'
-      ? `导出人 ${who} ${stamp.time} 仅限审计工作使用，注意保密`
-      : `Exported by ${who} ${stamp.time} for audit work only, confidential`;
   const title = lang === 'zh' ? '审计日志' : 'Audit log';
-  writeXlsx(out, { sheetName: title, columns: COLUMNS[lang], rows: records(), watermark })
-    .then(() => {
-      if (!out.writableEnded) out.end();
-    })
-    .catch((e) => {
-      s.log.error(e);
-      out.destroy(e as Error);
-    });
-  const fileName = `${title}-${stamp.date}.xlsx`;
-  return {
-    stream: out,
-    rows: n,
-    capped,
-    disposition: `attachment; filename="audit-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-  };
+  return exportLedger(s, ctx, {
+    action: 'audit.export',
+    entityType: null,
+    query,
+    count: (cap) => repo.count(q, cap),
+    rows: records,
+    sheetName: title,
+    fileName: title,
+    asciiName: 'audit',
+    columns: COLUMNS[lang],
+    limit: { perHour: AUDIT_EXPORT_LIMIT },
+    cap: AUDIT_EXPORT_CAP,
+    watermark: (who, time) =>
+      lang === 'zh'
+        ? `导出人 ${who} ${time} 仅限审计工作使用，注意保密`
+        : `Exported by ${who} ${time} for audit work only, confidential`,
+  });
 }

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AuditEntry, AuditExportQuery, AuditQuery, AuditVerifyResult } from '../../../contract/audit.js';
 import { pageOf } from '../../../contract/common.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { verifyChain } from '../../platform/audit/audit.js';
 import { inTx, type Services } from '../../platform/services.js';
 import { exportAudit } from './audit.export.js';
 import { AuditPresenter } from './audit.presenter.js';
 import { auditRepo } from './audit.repository.js';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['audit'];
@@ -39,15 +38,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       config: { permission: 'audit.read' },
       schema: { tags, summary: 'Export the audit log as .xlsx (audited)', body: AuditExportQuery },
     },
-    async (req, reply) => {
-      const r = await exportAudit(services, req.ctx(), req.body);
-      reply
-        .header('content-type', XLSX_TYPE)
-        .header('content-disposition', r.disposition)
-        .header('x-export-rows', String(r.rows));
-      if (r.capped) reply.header('x-export-capped', 'true');
-      return reply.send(r.stream);
-    },
+    async (req, reply) => sendExport(reply, await exportAudit(services, req.ctx(), req.body)),
   );
 
   app.post(

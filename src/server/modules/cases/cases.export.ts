@@ -1,14 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { DISPUTE_OUTCOMES } from '../../../contract/case-codes.js';
 import { type CaseListQuery, type CaseState, STATE_LABELS } from '../../../contract/cases.js';
 import { maskPhone } from '../../../contract/identifiers.js';
 import { caseTypesOf } from '../../engines/cases/registry.js';
 import { separationFor } from '../../engines/cases/separation.js';
-import { localStamp, writeXlsx, type XlsxColumn } from '../../engines/sheets/index.js';
-import type { Conn } from '../../platform/db/index.js';
-import { AppError } from '../../platform/errors/app-error.js';
-import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { exportLedger, localStamp, type XlsxColumn } from '../../engines/sheets/index.js';
+import type { Ctx, Services } from '../../platform/services.js';
 import type { casesService } from './cases.service.js';
 
 /** At most this many cases per export, read 1,000 at a time in the inbox's order. */
@@ -16,6 +13,8 @@ export const CASE_EXPORT_CAP = 50_000;
 /** Exports of cases per user per hour. */
 export const CASE_EXPORT_LIMIT = 20;
 const PAGE = 1000;
+/** The case ledger's and the indicators' exports share the hourly limit. */
+const CASE_EXPORTS = ['case.export', 'case_indicators.export'];
 
 export type CaseExportQuery = Omit<CaseListQuery, 'page' | 'pageSize'>;
 
@@ -53,40 +52,17 @@ export async function exportCases(
   ctx: Ctx,
   q: CaseExportQuery,
 ) {
-  const now = s.clock.now();
-  const stamp = localStamp(now);
   const types = caseTypesOf(s);
-  const used = async (conn: Conn) => {
-    const r = await conn
-      .selectFrom('auditLog')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actorId', '=', ctx.actor.userId)
-      .where('action', '=', 'case.export')
-      .where('at', '>', new Date(now.getTime() - 3600_000))
-      .executeTakeFirst();
-    if ((r?.n ?? 0) >= CASE_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
-  };
-  await used(s.db);
   const separation = await separationFor(s).get();
-  const counted = await s.db
-    .selectFrom(
-      svc
-        .filtered(ctx, q, separation)
-        .select(sql`1`.as('x'))
-        .limit(CASE_EXPORT_CAP + 1)
-        .as('t'),
-    )
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
-  const capped = counted.n > CASE_EXPORT_CAP;
-  const n = Math.min(counted.n, CASE_EXPORT_CAP);
-  await inTx(s, ctx, async (trx, audit) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
-    await used(trx);
-    await audit({ action: 'case.export', entityType: 'case', detail: { query: q, rows: n, capped } });
-  });
+  const count = async (cap: number) => {
+    const counted = await s.db
+      .selectFrom(svc.filtered(ctx, q, separation).select(sql`1`.as('x')).limit(cap).as('t'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    return counted.n;
+  };
 
-  async function* records() {
+  async function* records(n: number) {
     for (let offset = 0; offset < n; offset += PAGE) {
       const batch = await svc
         .ordered(ctx, q, separation)
@@ -128,23 +104,19 @@ export async function exportCases(
 
   const type = q.type ? types.defs.find((d) => d.code === q.type) : undefined;
   const title = type ? `${type.zh}台账` : '事件台账';
-  const out = new PassThrough();
-  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
-  writeXlsx(out, { sheetName: title, columns: COLUMNS, rows: records(), watermark })
-    .then(() => {
-      if (!out.writableEnded) out.end();
-    })
-    .catch((e) => {
-      s.log.error(e);
-      out.destroy(e as Error);
-    });
-  const fileName = `${title}-${stamp.date}.xlsx`;
-  return {
-    stream: out,
-    rows: n,
-    capped,
-    disposition: `attachment; filename="cases-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-  };
+  return exportLedger(s, ctx, {
+    action: 'case.export',
+    entityType: 'case',
+    query: q,
+    count,
+    rows: records,
+    sheetName: title,
+    fileName: title,
+    asciiName: 'cases',
+    columns: COLUMNS,
+    limit: { perHour: CASE_EXPORT_LIMIT, actions: CASE_EXPORTS },
+    cap: CASE_EXPORT_CAP,
+  });
 }
 
 interface IndicatorSheet {
@@ -175,25 +147,6 @@ function figureText(f: IndicatorSheet['figures'][number]): string | number | nul
  * then the counts by state and by category. Audited and counted with the case exports.
  */
 export async function exportIndicators(s: Services, ctx: Ctx, q: unknown, r: IndicatorSheet) {
-  const now = s.clock.now();
-  const stamp = localStamp(now);
-  const used = async (conn: Conn) => {
-    const row = await conn
-      .selectFrom('auditLog')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actorId', '=', ctx.actor.userId)
-      .where('action', 'in', ['case.export', 'case_indicators.export'])
-      .where('at', '>', new Date(now.getTime() - 3600_000))
-      .executeTakeFirst();
-    if ((row?.n ?? 0) >= CASE_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
-  };
-  await used(s.db);
-  const rows = r.figures.length + r.byState.length + r.byCategory.length;
-  await inTx(s, ctx, async (trx, audit) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
-    await used(trx);
-    await audit({ action: 'case_indicators.export', entityType: 'case', detail: { query: q, rows } });
-  });
   async function* records() {
     for (const f of r.figures)
       yield {
@@ -214,11 +167,15 @@ export async function exportIndicators(s: Services, ctx: Ctx, q: unknown, r: Ind
     for (const x of r.byCategory)
       yield { section: '按分类', name: x.name, value: x.count, numerator: null, denominator: null };
   }
-  const title = `事件指标 ${r.areaName} ${r.from} 至 ${r.to}`;
-  const out = new PassThrough();
-  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
-  writeXlsx(out, {
+  return exportLedger(s, ctx, {
+    action: 'case_indicators.export',
+    entityType: 'case',
+    query: q,
+    count: async () => r.figures.length + r.byState.length + r.byCategory.length,
+    rows: records,
     sheetName: '事件指标',
+    fileName: `事件指标 ${r.areaName} ${r.from} 至 ${r.to}`,
+    asciiName: 'case-indicators',
     columns: [
       { header: '类别', key: 'section', width: 8 },
       { header: '项目', key: 'name', width: 24 },
@@ -226,19 +183,6 @@ export async function exportIndicators(s: Services, ctx: Ctx, q: unknown, r: Ind
       { header: '分子', key: 'numerator', width: 10 },
       { header: '分母', key: 'denominator', width: 10 },
     ],
-    rows: records(),
-    watermark,
-  })
-    .then(() => {
-      if (!out.writableEnded) out.end();
-    })
-    .catch((e) => {
-      s.log.error(e);
-      out.destroy(e as Error);
-    });
-  return {
-    stream: out,
-    rows,
-    disposition: `attachment; filename="case-indicators-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`,
-  };
+    limit: { perHour: CASE_EXPORT_LIMIT, actions: CASE_EXPORTS },
+  });
 }

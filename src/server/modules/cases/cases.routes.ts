@@ -42,6 +42,7 @@ import { caseTypesOf } from '../../engines/cases/registry.js';
 import { timingsFor } from '../../engines/cases/timings.js';
 import { attachmentStore, MAX_ATTACHMENT } from '../../engines/files/files.js';
 import { unreadCount } from '../../engines/notifications/notifications.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { setEtag } from '../../platform/http/etag.js';
 import { multipartOptions } from '../../platform/http/upload.js';
@@ -58,7 +59,6 @@ const RevealCaseBody = z.strictObject({
   purpose: z.string().trim().min(2).max(200),
 });
 const YearParams = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const chinaDay = (d: string) => new Date(`${d}T00:00:00+08:00`);
 
 export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
@@ -126,15 +126,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         body: CaseListQuery.omit({ page: true, pageSize: true }),
       },
     },
-    async (req, reply) => {
-      const r = await exportCases(s, svc, req.ctx(), req.body);
-      reply
-        .header('content-type', XLSX_TYPE)
-        .header('content-disposition', r.disposition)
-        .header('x-export-rows', String(r.rows));
-      if (r.capped) reply.header('x-export-capped', 'true');
-      return reply.send(r.stream);
-    },
+    async (req, reply) => sendExport(reply, await exportCases(s, svc, req.ctx(), req.body)),
   );
 
   app.get(
@@ -305,12 +297,10 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (req, reply) => {
       const ctx = req.ctx();
-      const r = await exportIndicators(s, ctx, req.body, await indicators(ctx, req.body, 'body'));
-      reply
-        .header('content-type', XLSX_TYPE)
-        .header('content-disposition', r.disposition)
-        .header('x-export-rows', String(r.rows));
-      return reply.send(r.stream);
+      return sendExport(
+        reply,
+        await exportIndicators(s, ctx, req.body, await indicators(ctx, req.body, 'body')),
+      );
     },
   );
 

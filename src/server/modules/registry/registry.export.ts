@@ -1,14 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import { EDUCATION, label, POLITICAL_STATUS, RELATIONS } from '../../../contract/codes.js';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { PersonListQuery } from '../../../contract/registry.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
-import { localStamp, writeXlsx } from '../../engines/sheets/xlsx.js';
-import type { Conn } from '../../platform/db/index.js';
-import { AppError } from '../../platform/errors/app-error.js';
-import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { exportLedger } from '../../engines/sheets/export.js';
+import type { Ctx, Services } from '../../platform/services.js';
 import { ageOn, visibleTags } from './registry.policy.js';
 import { addressOf, maskedId, maskedPhone, shownBirthDate } from './registry.presenter.js';
 import { registryRepo } from './registry.repository.js';
@@ -60,34 +56,10 @@ type Query = Omit<z.infer<typeof PersonListQuery>, 'page' | 'pageSize' | 'sort'>
 export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, q: Query) {
   const filter = svc.exportFilter(ctx, q);
   const repo = registryRepo(s.db, s.keyring);
-  const now = s.clock.now();
-  const stamp = localStamp(now);
   const { page: _p, pageSize: _ps, ...asked } = q as Query & { page?: number; pageSize?: number };
   // The query is audited; a search by a whole ID number or phone is recorded masked, like any
   // identifier the app shows (tails, as typed: they name no one).
   const query = asked.q ? { ...asked, q: maskedSearch(asked.q) } : asked;
-  // EXPORT_LIMIT an hour per user, counted in the audit log like reveals: checked before the
-  // count (a refused export costs one small query), and again under a per-user lock with the entry.
-  const used = async (conn: Conn) => {
-    const r = await conn
-      .selectFrom('auditLog')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actorId', '=', ctx.actor.userId)
-      .where('action', '=', 'person.export')
-      .where('at', '>', new Date(now.getTime() - 3600_000))
-      .executeTakeFirst();
-    if ((r?.n ?? 0) >= EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
-  };
-  await used(s.db);
-  const rows = await repo.count(filter, EXPORT_CAP + 1);
-  const capped = rows > EXPORT_CAP;
-  const n = Math.min(rows, EXPORT_CAP);
-  await inTx(s, ctx, async (trx, audit) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
-    await used(trx);
-    await audit({ action: 'person.export', entityType: 'person', detail: { query, rows: n, capped } });
-  });
-
   const today = svc.today();
   // The list's sort when one is asked (a page at a time), else id order by keyset.
   const sort = asked.sort
@@ -96,7 +68,7 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
         desc: asked.sort.startsWith('-'),
       }
     : null;
-  async function* records() {
+  async function* records(n: number) {
     let after = 0;
     let left = n;
     let offset = 0;
@@ -140,21 +112,17 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
     }
   }
 
-  const out = new PassThrough();
-  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
-  writeXlsx(out, { sheetName: '实有人口', columns: COLUMNS, rows: records(), watermark })
-    .then(() => {
-      if (!out.writableEnded) out.end();
-    })
-    .catch((e) => {
-      s.log.error(e);
-      out.destroy(e as Error);
-    });
-  const fileName = `实有人口-${stamp.date}.xlsx`;
-  return {
-    stream: out,
-    rows: n,
-    capped,
-    disposition: `attachment; filename="people-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-  };
+  return exportLedger(s, ctx, {
+    action: 'person.export',
+    entityType: 'person',
+    query,
+    count: (cap) => repo.count(filter, cap),
+    rows: records,
+    sheetName: '实有人口',
+    fileName: '实有人口',
+    asciiName: 'people',
+    columns: COLUMNS,
+    limit: { perHour: EXPORT_LIMIT },
+    cap: EXPORT_CAP,
+  });
 }

@@ -203,13 +203,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (req, reply) => {
       const ctx = req.ctx();
       svc.checkTagFilter(ctx, req.body.tag);
-      const r = await exportPeople(s, svc, ctx, req.body as never);
-      reply
-        .header('content-type', XLSX_TYPE)
-        .header('content-disposition', r.disposition)
-        .header('x-export-rows', String(r.rows));
-      if (r.capped) reply.header('x-export-capped', 'true');
-      return reply.send(r.stream);
+      return sendExport(reply, await exportPeople(s, svc, ctx, req.body as never));
     },
   );
 

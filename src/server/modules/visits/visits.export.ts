@@ -1,13 +1,9 @@
-import { PassThrough } from 'node:stream';
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import type { PatrolListQuery, PlanItem, VisitListQuery, VisitStatsQuery } from '../../../contract/visits.js';
-import { localStamp, writeXlsx, type XlsxColumn } from '../../engines/sheets/index.js';
-import type { Conn } from '../../platform/db/index.js';
-import { AppError } from '../../platform/errors/app-error.js';
-import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { exportLedger, localStamp, type XlsxColumn } from '../../engines/sheets/index.js';
+import type { Ctx, Services } from '../../platform/services.js';
 import type { VisitsService } from './visits.service.js';
 
 /** At most this many rows per export of visits, patrols or plans. */
@@ -26,10 +22,11 @@ export function maskDigits(text: string): string {
 }
 
 /**
- * Audit an export (the query and its row count) in its own transaction before the first byte
- * leaves, counted against VISIT_EXPORT_LIMIT an hour, then stream the rows as a watermarked .xlsx.
+ * A visits ledger's export on the sheets engine (limited, audited, watermarked): the caller has
+ * counted already (the first page's total), so the count is handed over as it is. The visits
+ * exports share VISIT_EXPORT_LIMIT an hour.
  */
-async function auditedXlsx(
+function auditedXlsx(
   s: Services,
   ctx: Ctx,
   o: {
@@ -44,45 +41,19 @@ async function auditedXlsx(
     records: () => AsyncIterable<Record<string, string | number | null>>;
   },
 ) {
-  const now = s.clock.now();
-  const stamp = localStamp(now);
-  const used = async (conn: Conn) => {
-    const r = await conn
-      .selectFrom('auditLog')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actorId', '=', ctx.actor.userId)
-      .where('action', 'in', ACTIONS)
-      .where('at', '>', new Date(now.getTime() - 3600_000))
-      .executeTakeFirst();
-    if ((r?.n ?? 0) >= VISIT_EXPORT_LIMIT) throw new AppError('RATE_LIMITED');
-  };
-  await used(s.db);
-  await inTx(s, ctx, async (trx, audit) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`jiayuan:export:${ctx.actor.userId}`}))`.execute(trx);
-    await used(trx);
-    await audit({
-      action: o.action,
-      entityType: o.entityType,
-      detail: { query: o.query, rows: o.rows, capped: o.capped },
-    });
+  return exportLedger(s, ctx, {
+    action: o.action,
+    entityType: o.entityType,
+    query: o.query,
+    count: async () => (o.capped ? VISIT_EXPORT_CAP + 1 : o.rows),
+    rows: () => o.records(),
+    sheetName: o.title,
+    fileName: o.title,
+    asciiName: o.file,
+    columns: o.columns,
+    limit: { perHour: VISIT_EXPORT_LIMIT, actions: ACTIONS },
+    cap: VISIT_EXPORT_CAP,
   });
-  const out = new PassThrough();
-  const watermark = `导出人 ${ctx.actor.displayName}（${ctx.actor.username}） ${stamp.time} 仅限工作使用，注意保密`;
-  writeXlsx(out, { sheetName: o.title, columns: o.columns, rows: o.records(), watermark })
-    .then(() => {
-      if (!out.writableEnded) out.end();
-    })
-    .catch((e) => {
-      s.log.error(e);
-      out.destroy(e as Error);
-    });
-  const fileName = `${o.title}-${stamp.date}.xlsx`;
-  return {
-    stream: out,
-    rows: o.rows,
-    capped: o.capped,
-    disposition: `attachment; filename="${o.file}-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-  };
 }
 
 type Paged = { page: number; pageSize: number };
