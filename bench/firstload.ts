@@ -81,7 +81,11 @@ async function startApp(root: string): Promise<{ base: string; proc: ChildProces
     try {
       if ((await fetch(`${base}/api/health`)).ok) break;
     } catch {}
-    if (Date.now() - t0 > 180_000) throw new Error('the app was not healthy within 180 s');
+    if (Date.now() - t0 > 600_000) {
+      // Never leave it running (it holds the port and its embedded PostgreSQL).
+      proc.kill('SIGTERM');
+      throw new Error('the app was not healthy within 600 s');
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   console.log(`app up in ${((Date.now() - t0) / 1000).toFixed(1)} s (fresh database, demo street)`);

@@ -5,12 +5,13 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODULES } from '../src/server/modules/index.js';
-import { buildApp } from '../src/server/platform/http/app.js';
+import { buildApp, inlineScriptHashes } from '../src/server/platform/http/app.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 // The web build as vite.config.ts leaves it: hashed assets with their .br and .gz copies.
 const js = `export const page = ${JSON.stringify('网格员的一天 '.repeat(400))};\n`;
-const html = `<!doctype html><html><head><title>家园</title></head><body>${'<!-- x -->'.repeat(200)}<div id="root"></div></body></html>`;
+const inline = "document.title = '家园';";
+const html = `<!doctype html><html><head><title>家园</title><script type="module" crossorigin src="/assets/index-Ab12.js"></script></head><body>${'<!-- x -->'.repeat(200)}<div id="root"></div><script>${inline}</script></body></html>`;
 
 let t: TestApp;
 let web: FastifyInstance;
@@ -68,5 +69,17 @@ describe('the web app on a phone link', () => {
       expect(r.headers['cache-control'], url).toBe('no-cache');
       expect(r.headers['content-encoding'], url).toBe('br');
     }
+  });
+
+  it("allows the page's own inline scripts by their hashes, and no other inline script", async () => {
+    const r = await web.inject({ method: 'GET', url: '/login' });
+    const csp = String(r.headers['content-security-policy']);
+    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!;
+    // sha256 of the inline script's text, worked out with `printf %s "$s" | openssl dgst -sha256 -binary | base64`.
+    expect(scriptSrc.trim()).toBe("script-src 'self' 'sha256-H5q6bKFGBwC/kWA+mZGiP52Y7KSi6l7PHmOAwo9QU2M='");
+    expect(scriptSrc).not.toMatch(/unsafe-inline/);
+    expect(
+      inlineScriptHashes('<script src="/a.js"></script><script type="module" src="/b.js"></script>'),
+    ).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, clickUntilSent, launch, login, newPage, shot } from './browser.js';
+import { BASE, clickUntilSent, launch, login, newPage, PASSWORD, shot } from './browser.js';
 
 const MENU = [
   'home',
@@ -121,5 +121,48 @@ describe('the shell, as each kind of user', () => {
       .toMatch(/分钟后再试/);
     await shot(page, 'login-locked');
     await page.context().close();
+  });
+
+  it('signs in on the quick form before the app has loaded, in the language chosen there', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 } });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    // Hold the app's code back: the form is plain HTML and must work without it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/assets/*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${BASE}/login?redirect=${encodeURIComponent('/visits/my-day')}`, {
+      waitUntil: 'commit',
+    });
+    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByTestId('login-submit').click();
+    await page.getByText('Enter your username').waitFor();
+    await page.getByTestId('login-username').fill('grid_a');
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor();
+    expect(await page.getByTestId('login-error').textContent()).toMatch(/password/i);
+    expect(await page.getByTestId('login-password').inputValue()).toBe('');
+    await shot(page, 'login-quick-375-en');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    // Signed in while the app's code was still held: the app starts on the day when it arrives.
+    await expect.poll(async () => (await ctx.cookies()).some((c) => c.name === 'jy_csrf')).toBe(true);
+    release();
+    await page.waitForURL((u) => u.pathname === '/visits/my-day', { timeout: 20_000 });
+    await page.getByTestId('myday-counts').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The inline scripts ran under the page's CSP (a blocked one is a console error).
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await ctx.close();
   });
 });

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { Me } from '../../contract/auth.js';
 import { api } from './api.js';
@@ -18,6 +18,22 @@ export interface Meta {
 export function demoAccountsOf(meta: Meta | undefined): { username: string; role?: string }[] {
   if (meta?.mode !== 'demo' || !Array.isArray(meta.demoAccounts)) return [];
   return meta.demoAccounts.map((a) => (typeof a === 'string' ? { username: a } : a));
+}
+
+/**
+ * Asks for the signed-in user before anything renders (at start, and as soon as the quick sign-in
+ * succeeds), so the shell does not wait for its code to run before it asks. The same query as
+ * `useMe`: the shell then finds it answered or on its way.
+ */
+export function prefetchMe(client: QueryClient): void {
+  void client.prefetchQuery({
+    queryKey: meKey,
+    // No redirect from here: a public page (a service guide) must not be sent to the login; the
+    // pages that need a user redirect when they ask (useMe refetches a failed answer).
+    queryFn: ({ signal }) => api.get<Me>('/api/auth/me', undefined, { signal, noAuthRedirect: true }),
+    staleTime: 60_000,
+    retry: false,
+  });
 }
 
 /** The signed-in user (GET /api/auth/me). A 401 sends the user to the login page (see api.ts). */

@@ -48,6 +48,16 @@ export function getLang(): Lang {
   return currentLang;
 }
 
+/**
+ * The language chosen since this module loaded, outside React (the quick sign-in of index.html
+ * stores it under the same key): applied before the app's first render.
+ */
+export function adoptStoredLang(): Lang {
+  const stored = readStoredLang();
+  if (stored !== currentLang) applyLang(stored);
+  return stored;
+}
+
 function applyLang(lang: Lang) {
   currentLang = lang;
   dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');

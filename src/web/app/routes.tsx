@@ -7,13 +7,16 @@ import { queryClient } from './queryClient.js';
 import { CrashResult, Forbidden } from './ui.js';
 
 // The signed-in shell is a chunk of its own: the login page does not wait for it (issue 16).
-const AppLayout = lazy(() => import('./layout.js').then((m) => ({ default: m.AppLayout })));
+const loadLayout = () => import('./layout.js');
+const AppLayout = lazy(() => loadLayout().then((m) => ({ default: m.AppLayout })));
 
 const LoginPage = lazy(() => import('../pages/auth/LoginPage.js'));
 const ChangePasswordPage = lazy(() => import('../pages/auth/ChangePasswordPage.js'));
-const HomePage = lazy(() => import('../pages/home/HomePage.js'));
+const loadHome = () => import('../pages/home/HomePage.js');
+const HomePage = lazy(loadHome);
 const AreasPage = lazy(() => import('../pages/areas/AreasPage.js'));
-const PeoplePage = lazy(() => import('../pages/registry/PeoplePage.js'));
+const loadPeople = () => import('../pages/registry/PeoplePage.js');
+const PeoplePage = lazy(loadPeople);
 const PersonPage = lazy(() => import('../pages/registry/PersonPage.js'));
 const HousePage = lazy(() => import('../pages/registry/HousePage.js'));
 const ImportPage = lazy(() => import('../pages/registry/ImportPage.js'));
@@ -26,9 +29,11 @@ const RoleGrantsPage = lazy(() => import('../pages/users/RoleGrantsPage.js'));
 const SecuritySettingsPage = lazy(() => import('../pages/settings/SecuritySettingsPage.js'));
 const AuditPage = lazy(() => import('../pages/audit/AuditPage.js'));
 const ProfilePage = lazy(() => import('../pages/profile/ProfilePage.js'));
-const CasesPage = lazy(() => import('../pages/cases/CasesPage.js'));
+const loadCases = () => import('../pages/cases/CasesPage.js');
+const CasesPage = lazy(loadCases);
 const CasePage = lazy(() => import('../pages/cases/CasePage.js'));
-const ReportPage = lazy(() => import('../pages/cases/ReportPage.js'));
+const loadReport = () => import('../pages/cases/ReportPage.js');
+const ReportPage = lazy(loadReport);
 const CaseMapPage = lazy(() => import('../pages/cases/CaseMapPage.js'));
 const DisputesPage = lazy(() => import('../pages/cases/DisputesPage.js'));
 const IndicatorsPage = lazy(() => import('../pages/cases/IndicatorsPage.js'));
@@ -36,7 +41,8 @@ const NotificationsPage = lazy(() => import('../pages/cases/NotificationsPage.js
 const CalendarPage = lazy(() => import('../pages/settings/CalendarPage.js'));
 const CaseLimitsPage = lazy(() => import('../pages/settings/CaseLimitsPage.js'));
 const Open311Page = lazy(() => import('../pages/settings/Open311Page.js'));
-const MyDayPage = lazy(() => import('../pages/visits/MyDayPage.js'));
+const loadMyDay = () => import('../pages/visits/MyDayPage.js');
+const MyDayPage = lazy(loadMyDay);
 const VisitFormPage = lazy(() => import('../pages/visits/VisitFormPage.js'));
 const VisitsPage = lazy(() => import('../pages/visits/VisitsPage.js'));
 const VisitPage = lazy(() => import('../pages/visits/VisitPage.js'));
@@ -49,6 +55,25 @@ const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
+
+/**
+ * The signed-in shell and the page a path opens, fetched before the app needs them: at start (beside
+ * the check of the session) and on the quick sign-in form while the user types. Only the phone's
+ * daily places and home; other pages load when opened.
+ */
+const PREFETCH: [string, () => Promise<unknown>][] = [
+  ['/visits/my-day', loadMyDay],
+  ['/cases/new', loadReport],
+  ['/cases', loadCases],
+  ['/people', loadPeople],
+];
+export function prefetchRoute(pathname: string): void {
+  const page =
+    pathname === '/' ? loadHome : PREFETCH.find(([p]) => pathname === p || pathname.startsWith(`${p}/`))?.[1];
+  // A failed prefetch is retried by React.lazy when the page is opened.
+  loadLayout().catch(() => {});
+  page?.().catch(() => {});
+}
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
 function Require({
@@ -166,7 +191,7 @@ export const router = createBrowserRouter([
               prefetchMyDay(queryClient, {
                 q: new URL(request.url).searchParams.get('q')?.trim() || undefined,
               });
-              void import('../pages/visits/MyDayPage.js');
+              void loadMyDay();
               return null;
             },
             hydrateFallbackElement: <PageFallback />,

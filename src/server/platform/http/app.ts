@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -217,6 +218,12 @@ export async function buildApp(
       request.query = cleanRequestText(query) as typeof request.query;
   });
 
+  const webDir = opts.webDir === undefined ? path.resolve('dist/web') : opts.webDir;
+  const hasWeb = webDir !== null && existsSync(path.join(webDir, 'index.html'));
+  const inlineScripts = hasWeb
+    ? inlineScriptHashes(readFileSync(path.join(webDir!, 'index.html'), 'utf8'))
+    : '';
+
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -236,7 +243,7 @@ export async function buildApp(
         : '';
       reply.header(
         'content-security-policy',
-        `default-src 'self'; img-src 'self' data: blob:${tile}; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`,
+        `default-src 'self'; img-src 'self' data: blob:${tile}; style-src 'self' 'unsafe-inline'; script-src 'self'${inlineScripts}; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`,
       );
     }
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
@@ -255,8 +262,6 @@ export async function buildApp(
     app.swagger(),
   );
 
-  const webDir = opts.webDir === undefined ? path.resolve('dist/web') : opts.webDir;
-  const hasWeb = webDir !== null && existsSync(path.join(webDir, 'index.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: webDir!,
@@ -293,4 +298,16 @@ export async function buildApp(
     throw new Error(`routes without a declared permission:\n  ${undeclared.join('\n  ')}`);
   }
   return app;
+}
+
+/**
+ * The CSP sources that allow index.html's own inline scripts (the quick sign-in and the route
+ * preloads, see there) and nothing else: one `'sha256-…'` per script, read from the built file.
+ */
+export function inlineScriptHashes(html: string): string {
+  let out = '';
+  for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+    out += ` 'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`;
+  }
+  return out;
 }

@@ -7,12 +7,9 @@ import type { LoginResult } from '../../../contract/auth.js';
 import { ApiError, api, errorMessage } from '../../app/api.js';
 import { demoAccountsOf, useMeta } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
+import { safeRedirect } from '../../app/redirect.js';
 
-/** Only paths inside the app: `//evil.example` or `https://…` fall back to the home page. */
-export function safeRedirect(raw: string | null): string {
-  if (!raw?.startsWith('/') || raw.startsWith('//') || raw.startsWith('/login')) return '/';
-  return raw;
-}
+export { safeRedirect };
 
 export function LangLinks() {
   const { lang, setLang } = useI18n();
