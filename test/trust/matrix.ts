@@ -1145,17 +1145,35 @@ export const MATRIX: Record<string, Entry> = {
   // —— the resident channel (docs/residents.md): a resident's own routes are scoped by the
   // account's person and household in SQL, not by area (residents.test.ts proves no household
   // sees another's through any route) ——
-  'POST /api/resident/code': { kind: 'no-record', reason: 'public: a sign-in code to a number (rate-limited)' },
+  'POST /api/resident/code': {
+    kind: 'no-record',
+    reason: 'public: a sign-in code to a number (rate-limited)',
+  },
   'POST /api/resident/signin': { kind: 'no-record', reason: 'public: sign-in with the code' },
   'GET /api/resident/me': { kind: 'no-record', reason: 'own resident account (none for staff: 403)' },
   'POST /api/resident/bind': { kind: 'no-record', reason: 'own resident account: binding to the registry' },
-  'GET /api/resident/categories': { kind: 'no-record', reason: 'the resident-facing category list (no records)' },
+  'GET /api/resident/categories': {
+    kind: 'no-record',
+    reason: 'the resident-facing category list (no records)',
+  },
   'GET /api/resident/data': { kind: 'no-record', reason: 'own person and household (residents.test.ts)' },
-  'POST /api/resident/corrections': { kind: 'no-record', reason: 'for own household only (residents.test.ts)' },
-  'GET /api/resident/requests': { kind: 'no-record', reason: 'own and own household’s requests (residents.test.ts)' },
+  'POST /api/resident/corrections': {
+    kind: 'no-record',
+    reason: 'for own household only (residents.test.ts)',
+  },
+  'GET /api/resident/requests': {
+    kind: 'no-record',
+    reason: 'own and own household’s requests (residents.test.ts)',
+  },
   'POST /api/resident/requests': { kind: 'no-record', reason: 'for own household only (residents.test.ts)' },
-  'GET /api/resident/requests/:id': { kind: 'no-record', reason: 'own requests only, 404 else (residents.test.ts)' },
-  'POST /api/resident/requests/:id/rate': { kind: 'no-record', reason: 'own requests only, 404 else (residents.test.ts)' },
+  'GET /api/resident/requests/:id': {
+    kind: 'no-record',
+    reason: 'own requests only, 404 else (residents.test.ts)',
+  },
+  'POST /api/resident/requests/:id/rate': {
+    kind: 'no-record',
+    reason: 'own requests only, 404 else (residents.test.ts)',
+  },
   'GET /api/resident-accounts': {
     kind: 'list',
     permission: 'resident_account.read',
@@ -1179,7 +1197,11 @@ export const MATRIX: Record<string, Entry> = {
         creates: { outOfScope: 400 },
         shows: false,
         fresh: true,
-        request: (r) => post(`/api/resident-accounts/${r.ref.accountId}/verify`, { personId: r.id, note: '核验身份证原件' }),
+        request: (r) =>
+          post(`/api/resident-accounts/${r.ref.accountId}/verify`, {
+            personId: r.id,
+            note: '核验身份证原件',
+          }),
       },
     ],
   },
@@ -1192,7 +1214,8 @@ export const MATRIX: Record<string, Entry> = {
         creates: { outOfScope: 400 },
         shows: false,
         fresh: true,
-        request: (r) => post(`/api/resident-accounts/${r.ref.accountId}/rebind`, { personId: r.id, note: '手机丢失换绑' }),
+        request: (r) =>
+          post(`/api/resident-accounts/${r.ref.accountId}/rebind`, { personId: r.id, note: '手机丢失换绑' }),
       },
     ],
   },

@@ -49,6 +49,8 @@ const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
+// The resident channel (居民端): its own shell and chunk under /r (src/web/resident).
+const ResidentApp = lazy(() => import('../resident/ResidentApp.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
 function Require({
@@ -92,6 +94,14 @@ export const router = createBrowserRouter([
         element: (
           <Standalone>
             <ChangePasswordPage />
+          </Standalone>
+        ),
+      },
+      {
+        path: '/r/*',
+        element: (
+          <Standalone>
+            <ResidentApp />
           </Standalone>
         ),
       },

@@ -20,8 +20,13 @@ function where(s: Services, ctx: Ctx, q: Query) {
   const phone = q.q ? checkPhone(q.q) : null;
   const exact = phone?.ok ? s.keyring.lookupHash(phone.value) : null;
   const inScope = sql<SqlBool>`(ra.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM areas a WHERE a.id = p.area_id AND ${pathInScope(ctx.actor, 'resident_account.read', 'a.path')}))`;
-  parts.push(exact ? sql<SqlBool>`ra.phone_hash = ${exact} AND (ra.person_id IS NULL OR ${inScope})` : inScope);
-  if (q.q && !exact) parts.push(sql<SqlBool>`(p.name ILIKE ${`%${q.q.replace(/[\\%_]/g, '\\$&')}%`} OR ra.phone_tail = ${q.q})`);
+  parts.push(
+    exact ? sql<SqlBool>`ra.phone_hash = ${exact} AND (ra.person_id IS NULL OR ${inScope})` : inScope,
+  );
+  if (q.q && !exact)
+    parts.push(
+      sql<SqlBool>`(p.name ILIKE ${`%${q.q.replace(/[\\%_]/g, '\\$&')}%`} OR ra.phone_tail = ${q.q})`,
+    );
   if (q.state === 'verified') parts.push(sql<SqlBool>`ra.person_id IS NOT NULL AND u.status = 'active'`);
   if (q.state === 'unverified') parts.push(sql<SqlBool>`ra.person_id IS NULL AND u.status = 'active'`);
   if (q.state === 'disabled') parts.push(sql<SqlBool>`u.status = 'disabled'`);
@@ -80,7 +85,10 @@ const STATE_WORDS = {
   unverified: { zh: '未核验', en: 'Not verified' },
   disabled: { zh: '已停用', en: 'Disabled' },
 };
-const HOW_WORDS = { match: { zh: '信息比对', en: 'Matched' }, officer: { zh: '窗口核验', en: 'At the window' } };
+const HOW_WORDS = {
+  match: { zh: '信息比对', en: 'Matched' },
+  officer: { zh: '窗口核验', en: 'At the window' },
+};
 
 function present(s: Services, ctx: Ctx, r: Row): ResidentAccount {
   const state = r.status === 'disabled' ? 'disabled' : r.personId ? 'verified' : 'unverified';

@@ -1,4 +1,4 @@
-import { DATA_CORRECTION_CATEGORIES, CorrectionCreate } from '../../../contract/residents.js';
+import { CorrectionCreate, DATA_CORRECTION_CATEGORIES } from '../../../contract/residents.js';
 import type { CaseTypeDef } from '../../engines/cases/definition.js';
 
 const whour = (amount: number) => ({ amount, unit: 'whour' as const });

@@ -7,7 +7,8 @@ import * as init from './migrations/202612071400_residents_init.js';
 import { residentsRoutes } from './residents.routes.js';
 import { seedDemoResidents } from './residents.seed.js';
 
-const P = (name: string, zh: string, en: string, sensitive = false) => perm('residents', name, zh, en, sensitive);
+const P = (name: string, zh: string, en: string, sensitive = false) =>
+  perm('residents', name, zh, en, sensitive);
 const correction = (...verbs: string[]) => verbs.map((v) => `correction.${v}`);
 
 /**
@@ -27,8 +28,16 @@ export const residentsModule: ModuleManifest = {
   grants: {
     resident: ['resident.self', ...correction('report')],
     street_admin: ['resident_account.read', ...correction('read', 'supervise')],
-    community_secretary: ['resident_account.read', 'resident_account.verify', ...correction('read', 'accept', 'verify', 'supervise')],
-    community_worker: ['resident_account.read', 'resident_account.verify', ...correction('read', 'accept', 'verify')],
+    community_secretary: [
+      'resident_account.read',
+      'resident_account.verify',
+      ...correction('read', 'accept', 'verify', 'supervise'),
+    ],
+    community_worker: [
+      'resident_account.read',
+      'resident_account.verify',
+      ...correction('read', 'accept', 'verify'),
+    ],
   },
   caseTypes: [correctionType],
   migrations: { '202612071400_residents_init': init },

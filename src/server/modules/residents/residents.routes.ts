@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import { REQUEST_CATEGORIES } from '../../../contract/case-codes.js';
 import { STATE_LABELS } from '../../../contract/cases.js';
+import { IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import {
   BindBody,
   CodeRequest,
@@ -36,7 +36,10 @@ const categoryName = (code: string, lang: 'zh' | 'en') => {
   return c ? c[lang] : '';
 };
 
-export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
+export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services: s },
+) => {
   const svc = residentsService(s);
   const cookieOpts = { path: '/', sameSite: 'lax' as const, secure: s.config.secureCookies };
   const meta = (req: FastifyRequest): Meta => ({
@@ -55,7 +58,12 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/resident/code',
     {
       config: { permission: 'public' },
-      schema: { tags, summary: 'Send a sign-in code to a mobile number (rate-limited)', body: CodeRequest, response: { 200: CodeSent } },
+      schema: {
+        tags,
+        summary: 'Send a sign-in code to a mobile number (rate-limited)',
+        body: CodeRequest,
+        response: { 200: CodeSent },
+      },
     },
     async (req) => svc.requestCode(req.body.phone, meta(req)),
   );
@@ -76,7 +84,11 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/resident/me',
     {
       config: { permission: 'authenticated' },
-      schema: { tags, summary: 'The resident account: state, household members, unread messages', response: { 200: ResidentMe } },
+      schema: {
+        tags,
+        summary: 'The resident account: state, household members, unread messages',
+        response: { 200: ResidentMe },
+      },
     },
     async (req) => svc.me(req.ctx()),
   );
@@ -118,7 +130,11 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/resident/data',
     {
       config: { permission: 'resident.self' },
-      schema: { tags, summary: 'What the community holds about me and my household (masked)', response: { 200: MyData } },
+      schema: {
+        tags,
+        summary: 'What the community holds about me and my household (masked)',
+        response: { 200: MyData },
+      },
     },
     async (req) => svc.myData(req.ctx()),
   );
@@ -137,7 +153,11 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (req, reply) => reply.code(201).send(await svc.requestCorrection(req.ctx(), req.body)),
   );
 
-  const presentRequest = (lang: 'zh' | 'en', c: Awaited<ReturnType<typeof svc.myRequests>>[number], userId: number) => ({
+  const presentRequest = (
+    lang: 'zh' | 'en',
+    c: Awaited<ReturnType<typeof svc.myRequests>>[number],
+    userId: number,
+  ) => ({
     id: c.id,
     no: c.no,
     title: c.title,
@@ -155,7 +175,8 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       config: { permission: 'resident.self' },
       schema: { tags, summary: 'My requests (我的诉求)', response: { 200: z.array(MyRequest) } },
     },
-    async (req) => (await svc.myRequests(req.ctx())).map((c) => presentRequest(req.lang, c, req.actor!.userId)),
+    async (req) =>
+      (await svc.myRequests(req.ctx())).map((c) => presentRequest(req.lang, c, req.actor!.userId)),
   );
 
   app.post(
@@ -164,7 +185,8 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       config: { permission: 'resident.self' },
       schema: {
         tags,
-        summary: 'Report a problem (for myself or a household member); Idempotency-Key for the offline outbox',
+        summary:
+          'Report a problem (for myself or a household member); Idempotency-Key for the offline outbox',
         body: RequestReport,
         headers: z.object({ 'idempotency-key': IdempotencyKey.optional() }),
         response: { 201: z.object({ id: z.number() }) },
@@ -178,7 +200,12 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/resident/requests/:id',
     {
       config: { permission: 'resident.self' },
-      schema: { tags, summary: 'One of my requests with its steps in plain words', params: IdParams, response: { 200: MyRequestDetail } },
+      schema: {
+        tags,
+        summary: 'One of my requests with its steps in plain words',
+        params: IdParams,
+        response: { 200: MyRequestDetail },
+      },
     },
     async (req) => {
       const { c, steps } = await svc.myRequest(req.ctx(), req.params.id);
@@ -195,7 +222,13 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     '/resident/requests/:id/rate',
     {
       config: { permission: 'resident.self' },
-      schema: { tags, summary: 'Rate a finished request', params: IdParams, body: RateBody, response: { 200: Ok } },
+      schema: {
+        tags,
+        summary: 'Rate a finished request',
+        params: IdParams,
+        body: RateBody,
+        response: { 200: Ok },
+      },
     },
     async (req) => {
       await svc.rate(req.ctx(), req.params.id, req.body.rating);

@@ -19,7 +19,8 @@ export const DEMO_UNVERIFIED_PHONE = '13900009999';
  */
 export async function seedDemoResidents(s: Services): Promise<void> {
   // Idempotent (every start runs the seeds): once seeded, nothing more.
-  if (await s.db.selectFrom('users').select('id').where('username', '=', 'r_demo_0001').executeTakeFirst()) return;
+  if (await s.db.selectFrom('users').select('id').where('username', '=', 'r_demo_0001').executeTakeFirst())
+    return;
   const community = await s.db
     .selectFrom('areas')
     .select(['id', 'path'])
@@ -35,13 +36,14 @@ export async function seedDemoResidents(s: Services): Promise<void> {
       ORDER BY p.household_id, p.id
       LIMIT ${DEMO_VERIFIED_RESIDENTS}`.execute(s.db)
   ).rows;
-  const role = await s.db.selectFrom('roles').select('id').where('code', '=', 'resident').executeTakeFirstOrThrow();
+  const role = await s.db
+    .selectFrom('roles')
+    .select('id')
+    .where('code', '=', 'resident')
+    .executeTakeFirstOrThrow();
   const hash = await hashPassword(randomBytes(24).toString('base64url'));
   const now = s.clock.now();
-  const phones = [
-    ...people.map((_, i) => String(DEMO_RESIDENT_PHONE_BASE + i + 1)),
-    DEMO_UNVERIFIED_PHONE,
-  ];
+  const phones = [...people.map((_, i) => String(DEMO_RESIDENT_PHONE_BASE + i + 1)), DEMO_UNVERIFIED_PHONE];
   await s.db.transaction().execute(async (trx) => {
     const users = await trx
       .insertInto('users')

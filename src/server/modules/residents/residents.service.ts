@@ -1,7 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { type SqlBool, sql } from 'kysely';
 import { ACTION_LABELS, STATE_LABELS } from '../../../contract/cases.js';
-import { EDUCATION, label, POLITICAL_STATUS, RELATIONS, RESIDENCE_TYPES, SEXES } from '../../../contract/codes.js';
+import {
+  EDUCATION,
+  label,
+  POLITICAL_STATUS,
+  RELATIONS,
+  RESIDENCE_TYPES,
+  SEXES,
+} from '../../../contract/codes.js';
 import { checkIdNumber, maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { MyData, ResidentMe } from '../../../contract/residents.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
@@ -142,7 +149,12 @@ export function residentsService(s: Services) {
     const me = people.find((p) => p.id === a.personId);
     const them = people.find((p) => p.id === target);
     if (!me || !them)
-      throw field(path, '只能为本户登记的家庭成员办理', 'Only for members of your registered household', ctx.lang);
+      throw field(
+        path,
+        '只能为本户登记的家庭成员办理',
+        'Only for members of your registered household',
+        ctx.lang,
+      );
     if (them.id !== me.id && (ageOn(me.birthDate, chinaDate(s.clock.now())) ?? 0) < ADULT_AGE)
       throw field(path, '只有成年人可以为家人代办', 'Only adults may act for their family', ctx.lang);
     return { account: a, me, them };
@@ -162,7 +174,14 @@ export function residentsService(s: Services) {
    * Makes the account verified for the person: the resident role over the person's community
    * (so the case engine lets them report there), the display name from the registry.
    */
-  async function bindTo(trx: Tx, accountId: number, userId: number, personId: number, how: string, by: number | null) {
+  async function bindTo(
+    trx: Tx,
+    accountId: number,
+    userId: number,
+    personId: number,
+    how: string,
+    by: number | null,
+  ) {
     const p = await trx
       .selectFrom('people')
       .select(['id', 'name', 'areaId'])
@@ -185,7 +204,11 @@ export function residentsService(s: Services) {
       .set({ displayName: p.name, updatedAt: s.clock.now(), ...(community ? { areaId: community.id } : {}) })
       .where('id', '=', userId)
       .execute();
-    const role = await trx.selectFrom('roles').select('id').where('code', '=', 'resident').executeTakeFirstOrThrow();
+    const role = await trx
+      .selectFrom('roles')
+      .select('id')
+      .where('code', '=', 'resident')
+      .executeTakeFirstOrThrow();
     await trx.deleteFrom('userRoles').where('userId', '=', userId).execute();
     if (community)
       await trx
@@ -206,10 +229,18 @@ export function residentsService(s: Services) {
         await sql<{ byPhone: number; byIp: number; last: Date | null }>`
         SELECT (SELECT count(*)::int FROM resident_codes WHERE phone_hash = ${phoneHash} AND created_at > ${hour}) AS "byPhone",
                (SELECT count(*)::int FROM resident_codes WHERE ip = ${meta.ip} AND created_at > ${hour}) AS "byIp",
-               (SELECT max(created_at) FROM resident_codes WHERE phone_hash = ${phoneHash}) AS last`.execute(s.db)
+               (SELECT max(created_at) FROM resident_codes WHERE phone_hash = ${phoneHash}) AS last`.execute(
+          s.db,
+        )
       ).rows[0]!;
-      const wait = counts.last ? Math.ceil((counts.last.getTime() + cfg.resendSeconds * 1000 - now.getTime()) / 1000) : 0;
-      if (wait > 0 || counts.byPhone >= cfg.codesPerPhonePerHour || (meta.ip && counts.byIp >= cfg.codesPerAddressPerHour)) {
+      const wait = counts.last
+        ? Math.ceil((counts.last.getTime() + cfg.resendSeconds * 1000 - now.getTime()) / 1000)
+        : 0;
+      if (
+        wait > 0 ||
+        counts.byPhone >= cfg.codesPerPhonePerHour ||
+        (meta.ip && counts.byIp >= cfg.codesPerAddressPerHour)
+      ) {
         await auditOwn(meta, null, 'resident', 'resident.code', { reason: 'rate_limited' });
         throw new AppError('RATE_LIMITED');
       }
@@ -319,7 +350,8 @@ export function residentsService(s: Services) {
         await auditOwn(meta, acc?.userId ?? null, 'resident', 'resident.login', {
           reason: used.rows.length === 0 ? 'bad_code' : 'disabled',
         });
-        if (claim.failures >= settings.lockoutThreshold) throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
+        if (claim.failures >= settings.lockoutThreshold)
+          throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
         throw new AppError('RESIDENT_BAD_CODE');
       }
       await clearAccount(s.db, throttleKey(phoneHash));
@@ -331,7 +363,10 @@ export function residentsService(s: Services) {
         userAgent: meta.userAgent,
         mfaPending: false,
         now,
-        settings: { ...settings, absoluteLifetimeHours: Math.min(cfg.sessionHours, settings.absoluteLifetimeHours) },
+        settings: {
+          ...settings,
+          absoluteLifetimeHours: Math.min(cfg.sessionHours, settings.absoluteLifetimeHours),
+        },
       });
       await inTx(
         s,
@@ -355,7 +390,11 @@ export function residentsService(s: Services) {
       if (!a) throw new AppError('FORBIDDEN');
       const members = a.personId ? await this.members(ctx.actor, a.personId) : [];
       const person = a.personId
-        ? await s.db.selectFrom('people').select(['name', 'areaId']).where('id', '=', a.personId).executeTakeFirst()
+        ? await s.db
+            .selectFrom('people')
+            .select(['name', 'areaId'])
+            .where('id', '=', a.personId)
+            .executeTakeFirst()
         : null;
       const community = person ? await communityOf(s.db, person.areaId) : null;
       return {
@@ -417,9 +456,7 @@ export function residentsService(s: Services) {
         .where('p.idHash', '=', s.keyring.lookupHash(id.value))
         .where('p.status', '=', 'active')
         .where('p.duplicateOf', 'is', null)
-        .where(
-          sql<SqlBool>`NOT EXISTS (SELECT 1 FROM resident_accounts x WHERE x.person_id = p.id)`,
-        )
+        .where(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM resident_accounts x WHERE x.person_id = p.id)`)
         .executeTakeFirst();
       const ok =
         !!candidate &&
@@ -474,7 +511,13 @@ export function residentsService(s: Services) {
         .where(householdOf(ctx.actor.userId))
         .orderBy('p.id')
         .execute();
-      const corrections = await sql<{ id: number; no: string; state: string; reportedAt: Date; forName: string }>`
+      const corrections = await sql<{
+        id: number;
+        no: string;
+        state: string;
+        reportedAt: Date;
+        forName: string;
+      }>`
         SELECT c.id, c.no, c.state, c.reported_at AS "reportedAt", p.name AS "forName"
         FROM cases c JOIN resident_acts x ON x.case_id = c.id JOIN people p ON p.id = x.for_person_id
         WHERE c.type = 'correction' AND c.reporter_user_id = ${ctx.actor.userId}
@@ -642,7 +685,10 @@ export function residentsService(s: Services) {
         .execute();
       return {
         c,
-        steps: events.map((e) => ({ at: e.at.toISOString(), text: stepText(e.kind, e.data, e.toState, ctx.lang) })),
+        steps: events.map((e) => ({
+          at: e.at.toISOString(),
+          text: stepText(e.kind, e.data, e.toState, ctx.lang),
+        })),
       };
     },
 
@@ -655,7 +701,12 @@ export function residentsService(s: Services) {
     // —— staff ——
 
     /** 窗口核验 / 补办: the officer binds the account to the person after checking the ID card (audited). */
-    async officerVerify(ctx: Ctx, accountId: number, body: { personId: number; note: string }, rebind: boolean) {
+    async officerVerify(
+      ctx: Ctx,
+      accountId: number,
+      body: { personId: number; note: string },
+      rebind: boolean,
+    ) {
       return inTx(s, ctx, async (trx, audit) => {
         const acc = await trx
           .selectFrom('residentAccounts')
@@ -675,7 +726,12 @@ export function residentsService(s: Services) {
           )
           .executeTakeFirst();
         if (!person)
-          throw field('personId', '人员不存在或不在您的范围内', 'Unknown person or outside your scope', ctx.lang);
+          throw field(
+            'personId',
+            '人员不存在或不在您的范围内',
+            'Unknown person or outside your scope',
+            ctx.lang,
+          );
         const old = await trx
           .selectFrom('residentAccounts')
           .select(['id', 'userId'])
@@ -684,15 +740,30 @@ export function residentsService(s: Services) {
           .executeTakeFirst();
         if (old && !rebind) throw new AppError('RESIDENT_PERSON_BOUND');
         if (!old && rebind)
-          throw field('personId', '此人还没有已核验的账户', 'This person has no verified account yet', ctx.lang);
+          throw field(
+            'personId',
+            '此人还没有已核验的账户',
+            'This person has no verified account yet',
+            ctx.lang,
+          );
         if (old) {
           // The lost phone's account: unbound, disabled, its sessions ended.
           await trx
             .updateTable('residentAccounts')
-            .set((eb) => ({ personId: null, verifiedAt: null, verifiedHow: null, verifiedBy: null, version: eb('version', '+', 1) }))
+            .set((eb) => ({
+              personId: null,
+              verifiedAt: null,
+              verifiedHow: null,
+              verifiedBy: null,
+              version: eb('version', '+', 1),
+            }))
             .where('id', '=', old.id)
             .execute();
-          await trx.updateTable('users').set({ status: 'disabled', updatedAt: s.clock.now() }).where('id', '=', old.userId).execute();
+          await trx
+            .updateTable('users')
+            .set({ status: 'disabled', updatedAt: s.clock.now() })
+            .where('id', '=', old.userId)
+            .execute();
           await trx.deleteFrom('userRoles').where('userId', '=', old.userId).execute();
           await trx.deleteFrom('sessions').where('userId', '=', old.userId).execute();
         }
@@ -710,4 +781,3 @@ export function residentsService(s: Services) {
 }
 
 export type ResidentsService = ReturnType<typeof residentsService>;
-

@@ -70,13 +70,21 @@ beforeAll(async () => {
   A = await household(0);
   B = await household(1);
   // A's first member has no phone on record; the second has one (the sign-in number must match it).
-  await t.db.updateTable('people').set({ phoneEnc: null, phoneHash: null, phoneTail: null }).where('id', '=', A[0]!.id).execute();
+  await t.db
+    .updateTable('people')
+    .set({ phoneEnc: null, phoneHash: null, phoneTail: null })
+    .where('id', '=', A[0]!.id)
+    .execute();
   A[0]!.phone = null;
   if (!A[1]!.phone) {
     const p = '13812345678';
     await t.db
       .updateTable('people')
-      .set({ phoneEnc: t.services.keyring.encrypt(p), phoneHash: t.services.keyring.lookupHash(p), phoneTail: '5678' })
+      .set({
+        phoneEnc: t.services.keyring.encrypt(p),
+        phoneHash: t.services.keyring.lookupHash(p),
+        phoneTail: '5678',
+      })
       .where('id', '=', A[1]!.id)
       .execute();
     A[1]!.phone = p;
@@ -94,11 +102,18 @@ describe('identity', () => {
     // within the resend wait
     expect((await anon.post('/api/resident/code', { phone })).statusCode).toBe(429);
     const real = /\d{6}/.exec(rec.sent.at(-1)!.bodyZh)![0];
-    const bad = await anon.post('/api/resident/signin', { phone, code: real === '999999' ? '999998' : '999999' });
+    const bad = await anon.post('/api/resident/signin', {
+      phone,
+      code: real === '999999' ? '999998' : '999999',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('RESIDENT_BAD_CODE');
     // the code is never written to the bell
-    const n = await t.db.selectFrom('notifications').select('id').where('kind', '=', 'resident.code').execute();
+    const n = await t.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('kind', '=', 'resident.code')
+      .execute();
     expect(n).toHaveLength(0);
     // a bad number names the field
     const r = await anon.post('/api/resident/code', { phone: '12345' });
@@ -128,13 +143,18 @@ describe('identity', () => {
     expect((await c.get('/api/resident/data')).statusCode).toBe(403);
     expect((await c.get('/api/resident/requests')).statusCode).toBe(403);
     // the session is shorter than a staff one (2 h by default)
-    const sess = await t.db.selectFrom('sessions').select(['createdAt', 'expiresAt']).orderBy('createdAt', 'desc').executeTakeFirstOrThrow();
+    const sess = await t.db
+      .selectFrom('sessions')
+      .select(['createdAt', 'expiresAt'])
+      .orderBy('createdAt', 'desc')
+      .executeTakeFirstOrThrow();
     expect(sess.expiresAt.getTime() - t.clock.now().getTime()).toBeLessThanOrEqual(2 * 3600_000);
   });
 
   it('binding: the check digit first, then one answer for every kind of no match', async () => {
     const c = await signIn(newPhone());
-    const broken = A[0]!.idNumber.slice(0, 17) + (idCheckDigit(A[0]!.idNumber.slice(0, 17)) === '1' ? '2' : '1');
+    const broken =
+      A[0]!.idNumber.slice(0, 17) + (idCheckDigit(A[0]!.idNumber.slice(0, 17)) === '1' ? '2' : '1');
     const r1 = await c.post('/api/resident/bind', { name: A[0]!.name, idNumber: broken });
     expect(r1.statusCode).toBe(400);
     expect(JSON.stringify(r1.json().issues)).toContain('idNumber');
@@ -153,7 +173,9 @@ describe('identity', () => {
     // the sixth attempt within the hour is refused
     await c.post('/api/resident/bind', { name: '某某某', idNumber: A[0]!.idNumber });
     await c.post('/api/resident/bind', { name: '某某某', idNumber: A[0]!.idNumber });
-    expect((await c.post('/api/resident/bind', { name: A[0]!.name, idNumber: A[0]!.idNumber })).statusCode).toBe(429);
+    expect(
+      (await c.post('/api/resident/bind', { name: A[0]!.name, idNumber: A[0]!.idNumber })).statusCode,
+    ).toBe(429);
   });
 
   it('binding right: a person with no phone on record by name and ID; one with a phone only from that phone', async () => {
@@ -173,7 +195,12 @@ describe('identity', () => {
     const r3 = await a1.post('/api/resident/bind', { name: A[1]!.name, idNumber: A[1]!.idNumber });
     expect(r3.statusCode, r3.body).toBe(200);
     clients.a1 = a1;
-    const audit = await t.db.selectFrom('auditLog').select('detail').where('action', '=', 'resident.bind').where('success', '=', true).execute();
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select('detail')
+      .where('action', '=', 'resident.bind')
+      .where('success', '=', true)
+      .execute();
     expect(audit.length).toBe(2);
     expect(JSON.stringify(audit)).not.toContain(A[0]!.idNumber);
   });
@@ -189,26 +216,42 @@ describe('identity', () => {
     const found = await worker.get(`/api/resident-accounts?q=${phone}`);
     expect(found.json().items.map((x: { id: number }) => x.id)).toEqual([me.accountId]);
     expect(found.json().items[0].abilities).toContain('verify');
-    const v = await worker.post(`/api/resident-accounts/${me.accountId}/verify`, { personId: B[0]!.id, note: '核验身份证原件' });
+    const v = await worker.post(`/api/resident-accounts/${me.accountId}/verify`, {
+      personId: B[0]!.id,
+      note: '核验身份证原件',
+    });
     expect(v.statusCode, v.body).toBe(200);
     expect((await b0.get('/api/resident/me')).json().state).toBe('verified');
-    expect(await t.db.selectFrom('auditLog').select('id').where('action', '=', 'resident.verify').execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom('auditLog').select('id').where('action', '=', 'resident.verify').execute(),
+    ).toHaveLength(1);
     // Verifying another account for the same person is refused; re-binding moves it.
     const b0new = await signIn(newPhone());
     const meNew = (await b0new.get('/api/resident/me')).json();
-    const dup = await worker.post(`/api/resident-accounts/${meNew.accountId}/verify`, { personId: B[0]!.id, note: '核验身份证原件' });
+    const dup = await worker.post(`/api/resident-accounts/${meNew.accountId}/verify`, {
+      personId: B[0]!.id,
+      note: '核验身份证原件',
+    });
     expect(dup.statusCode).toBe(409);
-    const rb = await worker.post(`/api/resident-accounts/${meNew.accountId}/rebind`, { personId: B[0]!.id, note: '手机丢失，核验身份证' });
+    const rb = await worker.post(`/api/resident-accounts/${meNew.accountId}/rebind`, {
+      personId: B[0]!.id,
+      note: '手机丢失，核验身份证',
+    });
     expect(rb.statusCode, rb.body).toBe(200);
     expect((await b0.get('/api/resident/me')).statusCode).toBe(401); // the old phone's session ended
     expect((await b0new.get('/api/resident/me')).json().state).toBe('verified');
-    expect(await t.db.selectFrom('auditLog').select('id').where('action', '=', 'resident.rebind').execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom('auditLog').select('id').where('action', '=', 'resident.rebind').execute(),
+    ).toHaveLength(1);
     clients.b0 = b0new;
     // A person outside the officer's scope is refused on the field.
     const other = await sql<{ id: number }>`SELECT p.id FROM people p JOIN areas a ON a.id = p.area_id
       WHERE NOT a.path <@ (SELECT path FROM areas WHERE name = '友谊河社区') LIMIT 1`.execute(t.db);
     const acc3 = (await (await signIn(newPhone())).get('/api/resident/me')).json();
-    const out = await worker.post(`/api/resident-accounts/${acc3.accountId}/verify`, { personId: other.rows[0]!.id, note: '核验身份证原件' });
+    const out = await worker.post(`/api/resident-accounts/${acc3.accountId}/verify`, {
+      personId: other.rows[0]!.id,
+      note: '核验身份证原件',
+    });
     expect(out.statusCode).toBe(400);
   });
 });
@@ -232,9 +275,17 @@ describe('household acting and scope', () => {
       forPersonId: A[1]!.id,
     });
     expect(r.statusCode, r.body).toBe(201);
-    const act = await t.db.selectFrom('residentActs').selectAll().where('caseId', '=', r.json().id).executeTakeFirstOrThrow();
+    const act = await t.db
+      .selectFrom('residentActs')
+      .selectAll()
+      .where('caseId', '=', r.json().id)
+      .executeTakeFirstOrThrow();
     expect([act.byPersonId, act.forPersonId]).toEqual([A[0]!.id, A[1]!.id]);
-    const audit = await t.db.selectFrom('auditLog').select('detail').where('action', '=', 'resident.act_for').execute();
+    const audit = await t.db
+      .selectFrom('auditLog')
+      .select('detail')
+      .where('action', '=', 'resident.act_for')
+      .execute();
     expect(JSON.stringify(audit)).toContain(String(A[1]!.id));
     // The member sees it among their requests too.
     const theirs = await clients.a1!.get('/api/resident/requests');
@@ -246,12 +297,19 @@ describe('household acting and scope', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(bad.json().issues)).toContain('forPersonId');
-    const corr = await clients.a0!.post('/api/resident/corrections', { personId: B[0]!.id, field: 'phone', description: '号码变了' });
+    const corr = await clients.a0!.post('/api/resident/corrections', {
+      personId: B[0]!.id,
+      field: 'phone',
+      description: '号码变了',
+    });
     expect(corr.statusCode).toBe(400);
   });
 
   it("a resident never sees another household's request, through any route", async () => {
-    const r = await clients.b0!.post('/api/resident/requests', { category: 'complaint.noise', description: '楼上夜间噪音扰民' });
+    const r = await clients.b0!.post('/api/resident/requests', {
+      category: 'complaint.noise',
+      description: '楼上夜间噪音扰民',
+    });
     expect(r.statusCode, r.body).toBe(201);
     const id = r.json().id;
     for (const url of [`/api/resident/requests/${id}`, `/api/cases/${id}`, `/api/cases/${id}/timeline`]) {
@@ -270,7 +328,11 @@ describe('household acting and scope', () => {
   });
 
   it('a correction request goes to the community worker as a case', async () => {
-    const r = await clients.a0!.post('/api/resident/corrections', { personId: A[0]!.id, field: 'address', description: '已搬到三单元' });
+    const r = await clients.a0!.post('/api/resident/corrections', {
+      personId: A[0]!.id,
+      field: 'address',
+      description: '已搬到三单元',
+    });
     expect(r.statusCode, r.body).toBe(201);
     const inbox = await worker.get('/api/cases?type=correction');
     expect(inbox.statusCode, inbox.body).toBe(200);
@@ -283,16 +345,30 @@ describe('household acting and scope', () => {
 describe('report → staff handles → resident sees the steps and rates', () => {
   it('runs end to end', async () => {
     const c = clients.a1!;
-    const r = await c.post('/api/resident/requests', { category: 'help.living', description: '家门口的下水道堵了' }, { 'idempotency-key': 'offline-0000001' });
+    const r = await c.post(
+      '/api/resident/requests',
+      { category: 'help.living', description: '家门口的下水道堵了' },
+      { 'idempotency-key': 'offline-0000001' },
+    );
     expect(r.statusCode, r.body).toBe(201);
-    const again = await c.post('/api/resident/requests', { category: 'help.living', description: '家门口的下水道堵了' }, { 'idempotency-key': 'offline-0000001' });
+    const again = await c.post(
+      '/api/resident/requests',
+      { category: 'help.living', description: '家门口的下水道堵了' },
+      { 'idempotency-key': 'offline-0000001' },
+    );
     expect(again.json().id).toBe(r.json().id); // the outbox may send twice
     const id = r.json().id;
     const step = async (who: Client, body: object) => {
       const x = await who.post(`/api/cases/${id}/transitions`, body);
       expect(x.statusCode, `${JSON.stringify(body)} ${x.body}`).toBe(200);
     };
-    const workerId = (await t.db.selectFrom('users').select('id').where('username', '=', 'community_worker').executeTakeFirstOrThrow()).id;
+    const workerId = (
+      await t.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'community_worker')
+        .executeTakeFirstOrThrow()
+    ).id;
     await step(worker, { action: 'accept' });
     await step(worker, { action: 'dispatch', assigneeUserId: workerId });
     await step(worker, { action: 'sign' });
@@ -307,7 +383,9 @@ describe('report → staff handles → resident sees the steps and rates', () =>
     expect(d.json().abilities).toEqual(['rate']);
     // told of each step (the bell)
     const n = await c.get('/api/notifications');
-    expect(n.json().items.filter((x: { caseId: number }) => x.caseId === id).length).toBeGreaterThanOrEqual(2);
+    expect(n.json().items.filter((x: { caseId: number }) => x.caseId === id).length).toBeGreaterThanOrEqual(
+      2,
+    );
     expect((await c.post(`/api/resident/requests/${id}/rate`, { rating: 5 })).statusCode).toBe(200);
     const after = await c.get(`/api/resident/requests/${id}`);
     expect(after.json().rating).toBe(5);
@@ -317,9 +395,18 @@ describe('report → staff handles → resident sees the steps and rates', () =>
 
 describe('demo data', () => {
   it('seeds verified residents and one unverified account', async () => {
-    const n = await t.db.selectFrom('residentAccounts').select(sql<number>`count(*)::int`.as('n')).where('personId', 'is not', null).where('verifiedHow', '=', 'match').executeTakeFirstOrThrow();
+    const n = await t.db
+      .selectFrom('residentAccounts')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('personId', 'is not', null)
+      .where('verifiedHow', '=', 'match')
+      .executeTakeFirstOrThrow();
     expect(n.n).toBeGreaterThanOrEqual(20);
-    const u = await t.db.selectFrom('residentAccounts').select('personId').where('phoneHash', '=', t.services.keyring.lookupHash(DEMO_UNVERIFIED_PHONE)).executeTakeFirstOrThrow();
+    const u = await t.db
+      .selectFrom('residentAccounts')
+      .select('personId')
+      .where('phoneHash', '=', t.services.keyring.lookupHash(DEMO_UNVERIFIED_PHONE))
+      .executeTakeFirstOrThrow();
     expect(u.personId).toBeNull();
   });
 });

@@ -20,7 +20,11 @@ export const ResidentSettings = z.object({
 export type ResidentSettings = z.infer<typeof ResidentSettings>;
 
 export async function residentSettings(s: Services): Promise<ResidentSettings> {
-  const row = await s.db.selectFrom('settings').select('value').where('key', '=', 'residents').executeTakeFirst();
+  const row = await s.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'residents')
+    .executeTakeFirst();
   const parsed = ResidentSettings.safeParse(row?.value ?? {});
   return parsed.success ? parsed.data : ResidentSettings.parse({});
 }
