@@ -50,6 +50,7 @@ const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 // The resident channel (居民端): its own shell and chunk under /r (src/web/resident).
+const ResidentAccountsPage = lazy(() => import('../pages/residents/ResidentAccountsPage.js'));
 const ResidentApp = lazy(() => import('../resident/ResidentApp.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
@@ -344,6 +345,14 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="house.read">
                 <HousePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'resident-accounts',
+            element: (
+              <Require permission="resident_account.read">
+                <ResidentAccountsPage />
               </Require>
             ),
           },
