@@ -12,6 +12,7 @@ export interface ResidentCard {
   title: MessageKey;
   hint: (me: ResidentMe, t: TFunction) => string;
   to: string;
+  /** A short mark in a circle (no icon font or emoji: WeChat's browser and old phones lack them). */
   icon: ReactNode;
   /** Shown to unverified accounts too (public things only). */
   public?: boolean;
@@ -23,21 +24,21 @@ export const RESIDENT_CARDS: ResidentCard[] = [
     title: 'resident.card.report',
     hint: (_m, t) => t('resident.card.reportHint'),
     to: '/r/report',
-    icon: '📝',
+    icon: '报',
   },
   {
     key: 'requests',
     title: 'resident.card.requests',
     hint: (_m, t) => t('resident.card.requestsHint'),
     to: '/r/requests',
-    icon: '📋',
+    icon: '诉',
   },
   {
     key: 'data',
     title: 'resident.card.data',
     hint: (_m, t) => t('resident.card.dataHint'),
     to: '/r/me',
-    icon: '🪪',
+    icon: '信',
   },
   {
     key: 'messages',
@@ -45,7 +46,7 @@ export const RESIDENT_CARDS: ResidentCard[] = [
     hint: (m, t) =>
       m.unread ? t('resident.card.messagesHint', { n: m.unread }) : t('resident.card.messagesNone'),
     to: '/r/messages',
-    icon: '🔔',
+    icon: '息',
     public: true,
   },
 ];
