@@ -169,6 +169,7 @@ export default function ResidentAccountsPage() {
         query={list}
         columns={columns}
         rowKey={(a) => a.id}
+        onOpen={(a) => (a.abilities.includes('verify') ? setTarget({ account: a, rebind: false }) : undefined)}
         search={{
           value: search,
           onChange: setSearch,
