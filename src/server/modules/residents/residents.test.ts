@@ -393,6 +393,42 @@ describe('report → staff handles → resident sees the steps and rates', () =>
   });
 });
 
+describe('a photo', () => {
+  it('is uploaded by the resident and attached to the report', async () => {
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5a1d1a60000000049454e44ae426082',
+      'hex',
+    );
+    const boundary = '----resident';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const up = await clients.a0!.request({
+      method: 'POST',
+      url: '/api/cases/attachments',
+      payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const r = await clients.a0!.post('/api/resident/requests', {
+      category: 'help.repair',
+      description: '楼道扶手松动，附照片',
+      attachmentIds: [up.json().id],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const att = await t.db
+      .selectFrom('caseAttachments')
+      .select('caseId')
+      .where('id', '=', up.json().id)
+      .executeTakeFirstOrThrow();
+    expect(att.caseId).toBe(r.json().id);
+  });
+});
+
 describe('demo data', () => {
   it('seeds verified residents and one unverified account', async () => {
     const n = await t.db
