@@ -169,7 +169,9 @@ export default function ResidentAccountsPage() {
         query={list}
         columns={columns}
         rowKey={(a) => a.id}
-        onOpen={(a) => (a.abilities.includes('verify') ? setTarget({ account: a, rebind: false }) : undefined)}
+        onOpen={(a) =>
+          a.abilities.includes('verify') ? setTarget({ account: a, rebind: false }) : undefined
+        }
         search={{
           value: search,
           onChange: setSearch,
