@@ -48,6 +48,8 @@ const NO_INPUT = new Set([
   'POST /api/notifications/read-all',
 ]);
 const LOGIN = 'POST /api/auth/login';
+/** The resident channel's sign-in (public): a valid number gets a code by design; fuzzed apart. */
+const RESIDENT_SIGNIN = new Set(['POST /api/resident/code', 'POST /api/resident/signin']);
 /**
  * Exports: POSTs (audited, with the CSRF header) that succeed with most bodies and write an audit
  * entry: fuzzed apart, where only the audit log may grow.
@@ -69,6 +71,7 @@ const AUDITED = new Set([
   'POST /api/areas/export',
   'POST /api/areas/:id/staff/export',
   'POST /api/visit-rules/export',
+  'POST /api/resident-accounts/export',
 ]);
 
 let t: TestApp;
@@ -731,6 +734,7 @@ describe('fuzz: every route, hostile input, nothing written', () => {
     async () => {
       for (const route of routes) {
         if (`${route.method} ${route.url}` === LOGIN) continue; // phase 2: failures are audited by design
+        if (RESIDENT_SIGNIN.has(`${route.method} ${route.url}`)) continue; // phase 2: codes are sent by design
         if (AUDITED.has(`${route.method} ${route.url}`)) continue; // phase 2: audited by design
         await fc.assert(
           fc.asyncProperty(caseArb(route), async (c) => {
@@ -780,7 +784,7 @@ describe('fuzz: every route, hostile input, nothing written', () => {
       const client = headersClient;
       for (const route of routes) {
         const key = `${route.method} ${route.url}`;
-        if (key === LOGIN || AUDITED.has(key)) continue;
+        if (key === LOGIN || AUDITED.has(key) || RESIDENT_SIGNIN.has(key)) continue;
         await fc.assert(
           fc.asyncProperty(
             caseArb(route),
@@ -989,6 +993,44 @@ describe('fuzz: hostile text inside otherwise valid requests', () => {
       );
       // No row of any other table changed either (no session, no account touched); the audit
       // log, its chain head and the failure counters are the only ones a refused sign-in writes.
+      expect(await untouched()).toEqual(start);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'asks for resident codes and signs in with them: only the codes, the accounts they make, the throttle and the audit log change',
+    async () => {
+      const anon = t.anon();
+      const untouched = async () => {
+        const {
+          audit_log: _a,
+          audit_chain: _c,
+          login_throttle: _t,
+          resident_codes: _r,
+          resident_accounts: _ra,
+          users: _u,
+          ...rest
+        } = await fingerprint(t.db);
+        return rest;
+      };
+      const start = await untouched();
+      for (const key of RESIDENT_SIGNIN) {
+        const [method, url] = key.split(' ') as [string, string];
+        const route = find(method, url);
+        await fc.assert(
+          fc.asyncProperty(caseArb(route), fc.ipV4(), async (c, ip) => {
+            const r = await send(anon, route, c, ip);
+            const what = describeCase(route, c, r.statusCode, r.body);
+            expect(r.statusCode, what).toBeLessThan(500);
+            const allowed = url.endsWith('/code') ? [200, 400, 413, 415, 429] : [400, 413, 415, 423, 429];
+            expect(allowed, what).toContain(r.statusCode);
+            expect(leaksIn(r.body, c), what).toEqual([]);
+          }),
+          { numRuns: RUNS },
+        );
+      }
+      // No session was made and no other table changed.
       expect(await untouched()).toEqual(start);
     },
     TIMEOUT,

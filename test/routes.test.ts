@@ -57,6 +57,9 @@ describe('route permissions', () => {
       'GET /api/meta',
       'GET /api/openapi.json',
       'POST /api/auth/login',
+      // the resident channel's sign-in: a code to a number, then the code (rate-limited, docs/residents.md)
+      'POST /api/resident/code',
+      'POST /api/resident/signin',
     ]);
     // Only the sign-in steps stay open while a password change or a second factor is pending.
     const duringMfa = routes.filter((r) => r.config.duringMfa).map((r) => `${r.method} ${r.url}`);

@@ -466,6 +466,54 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '系统创建了首个管理员{target}',
     'The system created the first administrator {target}',
   ),
+  'resident.create': w(
+    '居民注册',
+    'Resident sign-up',
+    '一个居民账户{target}已创建',
+    'A resident account {target} was created',
+  ),
+  'resident.code': w(
+    '发送登录验证码',
+    'Send a sign-in code',
+    '系统向居民账户{target}发送了登录验证码',
+    'A sign-in code was sent for resident account {target}',
+  ),
+  'resident.login': w(
+    '居民登录',
+    'Resident sign-in',
+    '{actor} 用手机验证码登录',
+    '{actor} signed in with a phone code',
+  ),
+  'resident.bind': w(
+    '居民实名核验',
+    'Resident verification',
+    '{actor} 以姓名和身份证号核验身份',
+    '{actor} verified their identity with name and ID number',
+  ),
+  'resident.verify': w(
+    '窗口核验居民',
+    'Verify a resident at the window',
+    '{actor} 在窗口核验了居民账户{target}',
+    '{actor} verified resident account {target} at the window',
+  ),
+  'resident.rebind': w(
+    '居民换绑',
+    'Re-bind a resident',
+    '{actor} 为居民账户{target}办理了换绑',
+    '{actor} re-bound resident account {target}',
+  ),
+  'resident.act_for': w(
+    '居民代办',
+    'Act for a family member',
+    '{actor} 为家庭成员代办了{target}',
+    '{actor} acted for a family member on {target}',
+  ),
+  'resident_account.export': w(
+    '导出居民账户',
+    'Export resident accounts',
+    '{actor} 导出了居民账户台账（{rows} 条）',
+    '{actor} exported the resident accounts ({rows} rows)',
+  ),
   'system.seed_demo': w(
     '生成演示数据',
     'Demo data seeded',
@@ -514,6 +562,7 @@ export const AUDIT_ENTITY_TYPES: Record<string, { zh: string; en: string }> = {
   settings: { zh: '设置', en: 'settings' },
   open311_key: { zh: '接入密钥', en: 'access key' },
   address: { zh: '来源地址', en: 'address' },
+  resident_account: { zh: '居民账户', en: 'resident account' },
 };
 
 /** Labels of the fields an entry's changes and detail carry (any module's audit views). */
@@ -609,6 +658,10 @@ export const AUDIT_FIELDS: Record<string, { zh: string; en: string }> = {
   module: { zh: '模块', en: 'Module' },
   stage: { zh: '办理阶段', en: 'Stage' },
   personId: { zh: '人员', en: 'Person' },
+  forPersonId: { zh: '代办对象', en: 'Acted for' },
+  byPersonId: { zh: '代办人', en: 'Acted by' },
+  previousAccountId: { zh: '原账户', en: 'Previous account' },
+  matched: { zh: '核验通过', en: 'Matched' },
   userId: { zh: '用户', en: 'User' },
   ruleId: { zh: '走访规则', en: 'Visit rule' },
   successorId: { zh: '接续的新登记', en: 'Successor record' },

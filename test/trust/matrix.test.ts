@@ -550,6 +550,33 @@ async function create(record: RecordType, node: Node): Promise<Rec | null> {
         secrets: [],
       };
     }
+    case 'residentAccount':
+    case 'residentToVerify':
+    case 'residentToRebind': {
+      const p = await makePerson(at, record);
+      const account = async (personId: number | null) => {
+        const u = await newUser(at.id, 'resacct');
+        const phone = `137${String(uniq()).padStart(8, '0')}`;
+        const a = await t.db
+          .insertInto('residentAccounts')
+          .values({
+            userId: u.id,
+            phoneEnc: t.services.keyring.encrypt(phone),
+            phoneHash: t.services.keyring.lookupHash(phone),
+            phoneTail: phone.slice(-4),
+            personId,
+            verifiedHow: personId ? 'match' : null,
+            verifiedAt: personId ? new Date() : null,
+          } as never)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return a.id;
+      };
+      if (record === 'residentAccount') await account(p.id);
+      if (record === 'residentToRebind') await account(p.id);
+      const accountId = record === 'residentAccount' ? 0 : await account(null);
+      return { ...p, ref: { ...p.ref, accountId } };
+    }
     case 'notification': {
       // Another user's (the fixture account's): the same for every position.
       let p = own.get(record);

@@ -142,6 +142,9 @@ export const RECORDS = {
   open311Key: { label: 'Open311 key', at: ['house'] },
   importJob: { label: 'import job (another user’s, imported here, with a failed row)', at: ['house'] },
   notification: { label: 'notification (another user’s)', at: ['house'] },
+  residentAccount: { label: 'verified resident account (its person lives here)', at: ['house'] },
+  residentToVerify: { label: 'person here, and an unverified resident account', at: ['house'] },
+  residentToRebind: { label: 'person here with a verified account, and a new unverified one', at: ['house'] },
 } as const satisfies Record<
   string,
   { label: string; at: 'child' | readonly AreaKind[]; secretPerm?: string; secretText?: readonly string[] }
@@ -1138,6 +1141,83 @@ export const MATRIX: Record<string, Entry> = {
             : { field: 'contactPhone', purpose: '权限矩阵核对' },
         ),
     })),
+  },
+  // —— the resident channel (docs/residents.md): a resident's own routes are scoped by the
+  // account's person and household in SQL, not by area (residents.test.ts proves no household
+  // sees another's through any route) ——
+  'POST /api/resident/code': {
+    kind: 'no-record',
+    reason: 'public: a sign-in code to a number (rate-limited)',
+  },
+  'POST /api/resident/signin': { kind: 'no-record', reason: 'public: sign-in with the code' },
+  'GET /api/resident/me': { kind: 'no-record', reason: 'own resident account (none for staff: 403)' },
+  'POST /api/resident/bind': { kind: 'no-record', reason: 'own resident account: binding to the registry' },
+  'GET /api/resident/categories': {
+    kind: 'no-record',
+    reason: 'the resident-facing category list (no records)',
+  },
+  'GET /api/resident/data': { kind: 'no-record', reason: 'own person and household (residents.test.ts)' },
+  'POST /api/resident/corrections': {
+    kind: 'no-record',
+    reason: 'for own household only (residents.test.ts)',
+  },
+  'GET /api/resident/requests': {
+    kind: 'no-record',
+    reason: 'own and own household’s requests (residents.test.ts)',
+  },
+  'POST /api/resident/requests': { kind: 'no-record', reason: 'for own household only (residents.test.ts)' },
+  'GET /api/resident/requests/:id': {
+    kind: 'no-record',
+    reason: 'own requests only, 404 else (residents.test.ts)',
+  },
+  'POST /api/resident/requests/:id/rate': {
+    kind: 'no-record',
+    reason: 'own requests only, 404 else (residents.test.ts)',
+  },
+  'GET /api/resident-accounts': {
+    kind: 'list',
+    permission: 'resident_account.read',
+    records: [{ record: 'residentAccount', perm: 'resident_account.read' }],
+    finds: true,
+    request: (q) => get(`/api/resident-accounts?q=${q}&pageSize=100`),
+  },
+  'POST /api/resident-accounts/export': {
+    kind: 'list',
+    permission: 'resident_account.read',
+    records: [{ record: 'residentAccount', perm: 'resident_account.read' }],
+    finds: true,
+    request: (q) => post('/api/resident-accounts/export', { q }),
+  },
+  'POST /api/resident-accounts/:id/verify': {
+    kind: 'record',
+    permission: 'resident_account.verify',
+    variants: [
+      {
+        record: 'residentToVerify',
+        creates: { outOfScope: 400 },
+        shows: false,
+        fresh: true,
+        request: (r) =>
+          post(`/api/resident-accounts/${r.ref.accountId}/verify`, {
+            personId: r.id,
+            note: '核验身份证原件',
+          }),
+      },
+    ],
+  },
+  'POST /api/resident-accounts/:id/rebind': {
+    kind: 'record',
+    permission: 'resident_account.verify',
+    variants: [
+      {
+        record: 'residentToRebind',
+        creates: { outOfScope: 400 },
+        shows: false,
+        fresh: true,
+        request: (r) =>
+          post(`/api/resident-accounts/${r.ref.accountId}/rebind`, { personId: r.id, note: '手机丢失换绑' }),
+      },
+    ],
   },
   'GET /api/notifications': {
     kind: 'list',

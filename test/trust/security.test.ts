@@ -456,6 +456,9 @@ describe('headers', () => {
 const CSRF_EXEMPT: Record<string, string> = {
   'POST /api/auth/login':
     'there is no session yet to ride on; the answer sets the token (SameSite=Lax cookies refuse cross-site posts)',
+  'POST /api/resident/code':
+    'no session yet: a sign-in code to a number (rate-limited by number and address)',
+  'POST /api/resident/signin': 'no session yet; the answer sets the token, as the staff sign-in',
   'POST /open311/v2/requests.json':
     'GeoReport clients authenticate with api_key; session cookies are not read outside /api',
   'POST /open311/v2/requests.xml': 'as above',

@@ -8,6 +8,7 @@ import { casesModule } from './cases/cases.manifest.js';
 import { dashboardModule } from './dashboard/dashboard.manifest.js';
 import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
+import { residentsModule } from './residents/residents.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
 import { workbenchModule } from './workbench/workbench.manifest.js';
@@ -21,6 +22,7 @@ export const MODULES: ModuleManifest[] = [
   registryModule,
   casesModule,
   open311Module,
+  residentsModule,
   visitsModule,
   dashboardModule,
   workbenchModule,

@@ -69,6 +69,7 @@ export interface NavItem {
     | 'people'
     | 'houses'
     | 'organisations'
+    | 'residentAccounts'
     | 'users'
     | 'roles'
     | 'grants'
@@ -186,6 +187,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.organisations',
     icon: <ShopOutlined />,
     permission: 'org.read',
+  },
+  {
+    key: 'residentAccounts',
+    path: '/resident-accounts',
+    label: 'nav.residentAccounts',
+    icon: <IdcardOutlined />,
+    permission: 'resident_account.read',
   },
   { key: 'users', path: '/users', label: 'nav.users', icon: <TeamOutlined />, permission: 'user.read' },
   {

@@ -3,6 +3,7 @@ import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
 import { listsEn } from './messages/lists.en.js';
 import { phoneEn } from './messages/phone.en.js';
+import { residentEn } from './messages/resident.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
 import { wordsEn } from './messages/words.en.js';
@@ -1400,4 +1401,5 @@ export const en: Record<MessageKey, string> = {
   ...homeEn,
   ...dashEn,
   ...seedEn,
+  ...residentEn,
 };

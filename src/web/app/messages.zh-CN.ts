@@ -3,6 +3,7 @@ import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
 import { listsZh } from './messages/lists.zh-CN.js';
 import { phoneZh } from './messages/phone.zh-CN.js';
+import { residentZh } from './messages/resident.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
 import { wordsZh } from './messages/words.zh-CN.js';
@@ -1374,6 +1375,7 @@ export const zh = {
   ...homeZh,
   ...dashZh,
   ...seedZh,
+  ...residentZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -55,6 +55,9 @@ const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
+// The resident channel (居民端): its own shell and chunk under /r (src/web/resident).
+const ResidentAccountsPage = lazy(() => import('../pages/residents/ResidentAccountsPage.js'));
+const ResidentApp = lazy(() => import('../resident/ResidentApp.js'));
 
 /**
  * The signed-in shell and the page a path opens, fetched before the app needs them: at start (beside
@@ -117,6 +120,14 @@ export const router = createBrowserRouter([
         element: (
           <Standalone>
             <ChangePasswordPage />
+          </Standalone>
+        ),
+      },
+      {
+        path: '/r/*',
+        element: (
+          <Standalone>
+            <ResidentApp />
           </Standalone>
         ),
       },
@@ -359,6 +370,14 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="house.read">
                 <HousePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'resident-accounts',
+            element: (
+              <Require permission="resident_account.read">
+                <ResidentAccountsPage />
               </Require>
             ),
           },

@@ -44,6 +44,11 @@ export function registerTransports(s: Services, list: Transport[]): void {
   transports.set(s, list);
 }
 
+/** Adds a transport to a running app's list (a module's onStart: the demo's development transport). */
+export function addTransport(s: Services, t: Transport): void {
+  transports.set(s, [...(transports.get(s) ?? []), t]);
+}
+
 /** Hands committed messages to every transport; returns when all have answered. */
 export async function deliver(s: Services, messages: Message[]): Promise<void> {
   const list = transports.get(s) ?? [];

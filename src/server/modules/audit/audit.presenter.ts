@@ -87,6 +87,8 @@ const ID_FIELDS: Record<string, keyof Omit<AuditNames, 'role' | 'roleCode'>> = {
   assigneeUserId: 'user',
   returnedBy: 'user',
   personId: 'person',
+  forPersonId: 'person',
+  byPersonId: 'person',
   successorId: 'person',
   headPersonId: 'person',
   ownerPersonId: 'person',

@@ -529,6 +529,43 @@ export interface PatrolsTable {
   version: Opt<number>;
 }
 
+/** The resident channel (residents migration 202612071400). */
+export interface ResidentAccountsTable {
+  id: Generated<number>;
+  userId: number;
+  phoneEnc: string;
+  phoneHash: string;
+  phoneTail: string;
+  personId: number | null;
+  verifiedHow: string | null;
+  verifiedAt: TsNull;
+  verifiedBy: number | null;
+  signedUpAt: TsNull;
+  createdAt: CreatedAt;
+  version: Opt<number>;
+}
+
+export interface ResidentCodesTable {
+  id: Generated<number>;
+  phoneHash: string;
+  codeHash: string;
+  ip: string | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  attempts: Opt<number>;
+  usedAt: TsNull;
+}
+
+export interface ResidentActsTable {
+  id: Generated<number>;
+  accountId: number;
+  byPersonId: number;
+  forPersonId: number;
+  kind: string;
+  caseId: number | null;
+  at: Timestamp;
+}
+
 export interface DB {
   areas: AreasTable;
   users: UsersTable;
@@ -566,6 +603,9 @@ export interface DB {
   visitPlans: VisitPlansTable;
   visits: VisitsTable;
   patrols: PatrolsTable;
+  residentAccounts: ResidentAccountsTable;
+  residentCodes: ResidentCodesTable;
+  residentActs: ResidentActsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -170,6 +170,22 @@ export const ERRORS = {
     zh: '数据库暂时不可用，请稍后再试',
     en: 'The database is unavailable; try again shortly',
   },
+  RESIDENT_BAD_CODE: {
+    status: 400,
+    zh: '验证码错误或已过期，请重新获取',
+    en: 'The code is wrong or has expired: ask for a new one',
+  },
+  RESIDENT_NO_MATCH: {
+    status: 422,
+    zh: '未能核验您的身份。请核对姓名和身份证号，或携带身份证到社区窗口办理',
+    en: 'We could not verify you. Check your name and ID number, or bring your ID card to the community office',
+  },
+  RESIDENT_ALREADY_VERIFIED: { status: 409, zh: '该账户已核验', en: 'This account is verified already' },
+  RESIDENT_PERSON_BOUND: {
+    status: 409,
+    zh: '此人已有核验过的账户；如手机丢失，请办理换绑',
+    en: 'This person has a verified account already; for a lost phone, re-bind it',
+  },
   INTERNAL: {
     status: 500,
     zh: '服务器内部错误（请求号 {requestId}）',
