@@ -41,6 +41,8 @@ export const Me = z.object({
     passwordExpiresAt: z.string().nullable(),
     totpEnabled: z.boolean(),
     mfaPending: z.boolean(),
+    /** 'resident': an account of the resident channel (/r), not of the staff app */
+    kind: z.enum(['staff', 'resident']),
   }),
   roles: z.array(RoleScope),
   permissions: z.array(z.string()),

@@ -411,6 +411,8 @@ export function AppLayout() {
     );
   }
   const me = meQuery.data;
+  // A resident's account belongs to the resident channel: its own pages, not the staff desk.
+  if (me.user.kind === 'resident') return <Navigate to="/r" replace />;
   if (me.user.mfaPending) return <Navigate to={`/login?step=mfa&redirect=${redirect}`} replace />;
   if (me.user.mustChangePassword) {
     return <Navigate to={`/login/change-password?redirect=${redirect}`} replace />;

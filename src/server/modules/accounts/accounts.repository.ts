@@ -49,7 +49,12 @@ export interface UserFilter {
 
 export function accountsRepo(db: Conn) {
   function filtered(opts: UserFilter) {
-    let q = db.selectFrom('users as u').innerJoin('areas as h', 'h.id', 'u.areaId').where(opts.scope);
+    // Staff only: residents' accounts are listed by the residents module (resident accounts).
+    let q = db
+      .selectFrom('users as u')
+      .innerJoin('areas as h', 'h.id', 'u.areaId')
+      .where(opts.scope)
+      .where('u.kind', '=', 'staff');
     if (opts.q) {
       const like = contains(opts.q);
       q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.displayName', 'ilike', like)]));

@@ -189,6 +189,7 @@ export function authService(s: Services) {
           passwordExpiresAt: session.passwordExpiresAt?.toISOString() ?? null,
           totpEnabled: session.totpEnabled,
           mfaPending: session.mfaPending,
+          kind: session.kind,
         },
         roles: actor.assignments.map((a) => ({
           assignmentId: a.assignmentId,

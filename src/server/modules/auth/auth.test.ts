@@ -75,6 +75,7 @@ describe('sign-in', () => {
       passwordExpiresAt: null, // demo accounts do not expire
       totpEnabled: false,
       mfaPending: false,
+      kind: 'staff',
     });
     expect(body.roles).toEqual([
       expect.objectContaining({

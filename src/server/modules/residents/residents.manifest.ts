@@ -3,7 +3,7 @@ import { addTransport } from '../../engines/notifications/notifications.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { correctionType } from './correction.js';
 import { devTransportFor } from './dev-transport.js';
-import * as init from './migrations/202612071400_residents_init.js';
+import * as init from './migrations/202612170200_residents_init.js';
 import { residentsRoutes } from './residents.routes.js';
 import { seedDemoResidents } from './residents.seed.js';
 
@@ -40,7 +40,7 @@ export const residentsModule: ModuleManifest = {
     ],
   },
   caseTypes: [correctionType],
-  migrations: { '202612071400_residents_init': init },
+  migrations: { '202612170200_residents_init': init },
   routes: residentsRoutes,
   seedDemo: seedDemoResidents,
   // The development transport shows sign-in codes on screen: demo mode only, never in production.

@@ -55,6 +55,7 @@ export async function seedDemoResidents(s: Services): Promise<void> {
           passwordHash: hash,
           mustChangePassword: false,
           isDemo: true,
+          kind: 'resident',
         })),
       )
       .returning('id')

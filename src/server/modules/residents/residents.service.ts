@@ -271,6 +271,7 @@ export function residentsService(s: Services) {
                 // Residents never sign in with a password: a hash of random bytes nobody knows.
                 passwordHash: await hashPassword(randomBytes(24).toString('base64url')),
                 mustChangePassword: false,
+                kind: 'resident',
               })
               .returning('id')
               .executeTakeFirstOrThrow();

@@ -149,6 +149,13 @@ describe('identity', () => {
       .orderBy('createdAt', 'desc')
       .executeTakeFirstOrThrow();
     expect(sess.expiresAt.getTime() - t.clock.now().getTime()).toBeLessThanOrEqual(2 * 3600_000);
+    // A resident's account, not a staff member's: the staff shell sends it to /r, and the staff
+    // user list never shows it (security_admin sees every staff account of the street).
+    expect((await c.get('/api/auth/me')).json().user.kind).toBe('resident');
+    const admin = await t.login('security_admin');
+    const users = await admin.get('/api/users?pageSize=100&q=r_');
+    expect(users.statusCode, users.body).toBe(200);
+    expect(users.json().items.filter((u: { username: string }) => u.username.startsWith('r_'))).toEqual([]);
   });
 
   it('binding: the check digit first, then one answer for every kind of no match', async () => {

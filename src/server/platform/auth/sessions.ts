@@ -18,6 +18,8 @@ export interface SessionInfo {
   passwordExpiresAt: Date | null;
   expiresAt: Date;
   totpEnabled: boolean;
+  /** a staff member's account or a resident's (resident channel) */
+  kind: 'staff' | 'resident';
 }
 
 export async function createSession(
@@ -82,6 +84,7 @@ export async function resolveSession(
         'u.passwordChangedAt',
         'u.isDemo',
         'u.totpEnabled',
+        'u.kind',
         assignmentsJson('s.userId').as('assignments'),
       ]),
   );
@@ -113,6 +116,7 @@ export async function resolveSession(
       passwordExpiresAt,
       expiresAt: row.expiresAt,
       totpEnabled: row.totpEnabled,
+      kind: row.kind,
     },
     actor: new Actor(row.userId, row.username, row.displayName, assignments, id),
   };

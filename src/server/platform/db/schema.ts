@@ -35,6 +35,8 @@ export interface UsersTable {
   passwordChangedAt: Timestamp;
   mustChangePassword: boolean;
   isDemo: ColumnType<boolean, boolean | undefined, boolean>;
+  /** 'staff' or 'resident' (the resident channel's accounts). */
+  kind: ColumnType<'staff' | 'resident', 'staff' | 'resident' | undefined, 'staff' | 'resident'>;
   status: ColumnType<string, string | undefined, string>;
   totpSecretEnc: string | null;
   totpEnabled: ColumnType<boolean, boolean | undefined, boolean>;
@@ -529,7 +531,7 @@ export interface PatrolsTable {
   version: Opt<number>;
 }
 
-/** The resident channel (residents migration 202612071400). */
+/** The resident channel (residents migration 202612170200). */
 export interface ResidentAccountsTable {
   id: Generated<number>;
   userId: number;
