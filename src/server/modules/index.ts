@@ -6,6 +6,7 @@ import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
 import { casesModule } from './cases/cases.manifest.js';
 import { dashboardModule } from './dashboard/dashboard.manifest.js';
+import { noticesModule } from './notices/notices.manifest.js';
 import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
@@ -22,6 +23,7 @@ export const MODULES: ModuleManifest[] = [
   casesModule,
   open311Module,
   visitsModule,
+  noticesModule,
   dashboardModule,
   workbenchModule,
   auditModule,
