@@ -2,6 +2,7 @@ import { dashEn } from './messages/dash.en.js';
 import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
 import { listsEn } from './messages/lists.en.js';
+import { noticesEn } from './messages/notices.en.js';
 import { phoneEn } from './messages/phone.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
@@ -1400,4 +1401,5 @@ export const en: Record<MessageKey, string> = {
   ...homeEn,
   ...dashEn,
   ...seedEn,
+  ...noticesEn,
 };
