@@ -40,8 +40,12 @@ describe('a notice from draft to the resident, corrected, not taken down too ear
     // Publish (a 通知公告 has no approval step): frozen, its period computed.
     await staff.getByTestId('notice-publish').click();
     await staff.locator('.ant-popconfirm .ant-btn-primary').click();
-    await expect.poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 }).toContain('公示中');
-    await expect.poll(() => staff.getByTestId('notice-period').textContent()).toMatch(/3 天（工作日），至 \d{4}-\d{2}-\d{2}/);
+    await expect
+      .poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 })
+      .toContain('公示中');
+    await expect
+      .poll(() => staff.getByTestId('notice-period').textContent())
+      .toMatch(/3 天（工作日），至 \d{4}-\d{2}-\d{2}/);
     await shot(staff, 'notices-detail-1366');
 
     // The resident sees it on a phone and opens it (read receipt).
@@ -63,10 +67,14 @@ describe('a notice from draft to the resident, corrected, not taken down too ear
     await staff.getByTestId('correct-body').fill('改为本周日上午统一清理楼道杂物，请各户配合。');
     await staff.getByTestId('correct-reason').fill('日期调整');
     await staff.locator('.ant-modal-footer .ant-btn-primary').click();
-    await staff.waitForURL((u) => u.toString() !== firstUrl && /\/notices\/\d+$/.test(u.pathname), { timeout: 15_000 });
+    await staff.waitForURL((u) => u.toString() !== firstUrl && /\/notices\/\d+$/.test(u.pathname), {
+      timeout: 15_000,
+    });
     await staff.getByTestId('notice-publish').click();
     await staff.locator('.ant-popconfirm .ant-btn-primary').click();
-    await expect.poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 }).toContain('公示中');
+    await expect
+      .poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 })
+      .toContain('公示中');
     await expect.poll(() => staff.getByTestId('notice-detail').textContent()).toContain('第 2 版');
 
     // Taking the correction down today is refused: the minimum display is not over.
@@ -82,7 +90,9 @@ describe('a notice from draft to the resident, corrected, not taken down too ear
 
     // The old version stays readable, marked corrected, with a link to the correction.
     await staff.goto(firstUrl);
-    await expect.poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 }).toContain('已更正');
+    await expect
+      .poll(() => staff.getByTestId('notice-detail').textContent(), { timeout: 15_000 })
+      .toContain('已更正');
     await phone.reload();
     await phone.getByTestId('resident-notice').waitFor();
     await expect.poll(() => phone.getByTestId('resident-notice').textContent()).toContain('已更正');
