@@ -92,7 +92,7 @@ export const noticesEn: Record<keyof typeof noticesZh, string> = {
   'resident.notices.correctedLink': 'This notice was corrected: read the corrected version',
   'resident.notices.original': 'Read the original notice',
   'resident.notices.until': 'On display until {date}',
-  'resident.notices.objectUntil': 'Objections may be raised until {date}',
+  'resident.notices.objectUntil': 'Objections until {date} (inclusive)',
   'resident.notices.object': 'Raise an objection',
   'resident.notices.objectText': 'Your objection',
   'resident.notices.objectSent': 'Objection sent: the community replies within the set time',

@@ -87,7 +87,7 @@ export const noticesZh = {
   'resident.notices.correctedLink': '本通知已更正，查看更正后的版本',
   'resident.notices.original': '查看原通知',
   'resident.notices.until': '公示至 {date}',
-  'resident.notices.objectUntil': '如有异议，请于 {date} 前提出',
+  'resident.notices.objectUntil': '异议期至 {date}（含当日）',
   'resident.notices.object': '提出异议',
   'resident.notices.objectText': '异议内容',
   'resident.notices.objectSent': '异议已提交，社区将在规定期限内答复',
