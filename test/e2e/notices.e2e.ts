@@ -104,7 +104,9 @@ describe('a notice from draft to the resident, corrected, not taken down too ear
     await page.goto(`${BASE}/notices`);
     await page.getByTestId('notices-table').waitFor({ timeout: 20_000 });
     // Cards, not a table, once the answer is in.
-    await expect.poll(() => page.getByTestId('notices-table').textContent(), { timeout: 20_000 }).toContain('通知');
+    await expect
+      .poll(() => page.getByTestId('notices-table').textContent(), { timeout: 20_000 })
+      .toContain('通知');
     await shot(page, 'notices-ledger-375');
   }, 60_000);
 });

@@ -394,3 +394,21 @@ describe('audience and scope', () => {
     expect(Number(x.headers['x-export-rows'])).toBeGreaterThan(0);
   });
 });
+
+describe('figures', () => {
+  it('counts what was published in the period, for those who read the ledger', async () => {
+    // In September 2026 this file published: the notice, its correction, the 居务公示, the party notice.
+    const r = await street.get('/api/dashboard?from=2026-09-01&to=2026-09-30');
+    expect(r.statusCode, r.body).toBe(200);
+    const fig = (k: string) => r.json().figures.find((x: { key: string }) => x.key === k);
+    expect(fig('publications.published')?.value).toBe(4);
+    // The one objection was replied to: nothing open, nothing overdue.
+    expect(fig('publications.objectionsOpen')?.value ?? 0).toBe(0);
+    expect(fig('publications.objectionsOverdue')?.value ?? 0).toBe(0);
+    const own = await resident.get('/api/dashboard?from=2026-09-01&to=2026-09-30');
+    expect(
+      own.statusCode === 403 ||
+        !own.json().figures.some((x: { key: string }) => x.key.startsWith('publications.')),
+    ).toBe(true);
+  });
+});
