@@ -56,6 +56,9 @@ describe('route permissions', () => {
       'GET /api/health',
       'GET /api/meta',
       'GET /api/openapi.json',
+      // Public notices (audience "public" only) for someone not signed in: issue 17, docs/publications.md.
+      'GET /api/public/notices',
+      'GET /api/public/notices/:id',
       'POST /api/auth/login',
     ]);
     // Only the sign-in steps stay open while a password change or a second factor is pending.
