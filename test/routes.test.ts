@@ -56,6 +56,9 @@ describe('route permissions', () => {
       'GET /api/health',
       'GET /api/meta',
       'GET /api/openapi.json',
+      // Public notices (audience "public" only) for someone not signed in: issue 17, docs/publications.md.
+      'GET /api/public/notices',
+      'GET /api/public/notices/:id',
       'POST /api/auth/login',
       // the resident channel's sign-in: a code to a number, then the code (rate-limited, docs/residents.md)
       'POST /api/resident/code',

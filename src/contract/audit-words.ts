@@ -520,6 +520,72 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '系统生成了演示数据',
     'The system seeded the demo data',
   ),
+  'publication.draft': w(
+    '起草公开事项',
+    'Draft a publication',
+    '{actor} 起草了《{title}》',
+    '{actor} drafted "{title}"',
+  ),
+  'publication.edit': w(
+    '修改公开事项草稿',
+    'Edit a publication draft',
+    '{actor} 修改了《{title}》的草稿',
+    '{actor} edited the draft of "{title}"',
+  ),
+  'publication.submit': w(
+    '提交公开事项审核',
+    'Submit a publication',
+    '{actor} 提交审核《{title}》',
+    '{actor} submitted "{title}" for approval',
+  ),
+  'publication.approve': w(
+    '审核通过公开事项',
+    'Approve a publication step',
+    '{actor} 审核通过《{title}》',
+    '{actor} approved "{title}"',
+  ),
+  'publication.return': w(
+    '退回公开事项',
+    'Send a publication back',
+    '{actor} 退回了《{title}》',
+    '{actor} sent "{title}" back',
+  ),
+  'publication.publish': w(
+    '发布公开事项',
+    'Publish',
+    '{actor} 发布了《{title}》',
+    '{actor} published "{title}"',
+  ),
+  'publication.correct': w(
+    '更正公开事项',
+    'Correct a publication',
+    '{actor} 起草了《{title}》的更正（{reason}）',
+    '{actor} drafted a correction of "{title}" ({reason})',
+  ),
+  'publication.take_down': w(
+    '撤下公开事项',
+    'Take down a publication',
+    '{actor} 撤下了《{title}》（{reason}）',
+    '{actor} took down "{title}" ({reason})',
+  ),
+  'publication.photo': w(
+    '上传公开栏照片',
+    'Board photo',
+    '{actor} 上传了《{title}》的公开栏照片（{takenOn}）',
+    '{actor} added a board photo of "{title}" ({takenOn})',
+  ),
+  'publication.read': w(
+    '阅读通知公告',
+    'Read a notice',
+    '{actor} 阅读了一则通知公告{target}',
+    '{actor} read a notice {target}',
+  ),
+  'publication.export': w(
+    '导出公开事项台账',
+    'Export publications',
+    '{actor} 导出了公开事项台账（{rows} 条）',
+    '{actor} exported the publications ledger ({rows} rows)',
+  ),
   'system.duty_conflicts': w(
     '三权分立冲突',
     'Duty conflicts found',
@@ -563,6 +629,7 @@ export const AUDIT_ENTITY_TYPES: Record<string, { zh: string; en: string }> = {
   open311_key: { zh: '接入密钥', en: 'access key' },
   address: { zh: '来源地址', en: 'address' },
   resident_account: { zh: '居民账户', en: 'resident account' },
+  publication: { zh: '公开事项', en: 'publication' },
 };
 
 /** Labels of the fields an entry's changes and detail carry (any module's audit views). */
@@ -686,6 +753,10 @@ export const AUDIT_FIELDS: Record<string, { zh: string; en: string }> = {
   title: { zh: '标题', en: 'Title' },
   urgency: { zh: '紧急程度', en: 'Urgency' },
   description: { zh: '描述', en: 'Description' },
+  takenOn: { zh: '拍摄日期', en: 'Taken on' },
+  hash: { zh: '内容摘要', en: 'Content hash' },
+  step: { zh: '审核环节', en: 'Step' },
+  correctionId: { zh: '更正稿', en: 'Correction' },
 };
 
 /** Area kinds in words (the web has its own copy in its messages; the server needs them for the audit log). */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { collectCaseTypes } from './engines/cases/registry.js';
 import { registerFileOwners } from './engines/files/files.js';
+import { registerPublicationKinds } from './engines/publications/kinds.js';
 import { MODULES } from './modules/index.js';
 import { accountsInConflict } from './platform/access/duties.js';
 import { AccessRegistry } from './platform/access/registry.js';
@@ -88,6 +89,7 @@ export async function boot(
       services,
       modules.flatMap((m) => m.files ?? []),
     );
+    await registerPublicationKinds(services, modules);
     if (config.mode === 'demo' && config.seedDemo) {
       // Each module's seed is idempotent; the tree being empty says this is the first start.
       const fresh = !(await db.selectFrom('areas').select('id').limit(1).executeTakeFirst());

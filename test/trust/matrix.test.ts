@@ -416,6 +416,15 @@ async function create(record: RecordType, node: Node): Promise<Rec | null> {
         .executeTakeFirstOrThrow();
       return { id: p.id, areaId: at.id, ref: {}, markers: [note, u.name], shown: u.name, secrets: [] };
     }
+    case 'publication': {
+      const title = `MXpublication${k}Z`;
+      const d = check(
+        await root.post('/api/notices', { kind: 'notice', areaId: at.id, title, body: '矩阵夹具' }),
+        'publication',
+      );
+      check(await root.post(`/api/notices/${d.id}/publish`, { version: 1 }), 'publish');
+      return { id: d.id as number, areaId: at.id, ref: {}, markers: [title], shown: title, secrets: [] };
+    }
     case 'visitRule': {
       const name = `MXvisitRule${k}Z`;
       const r = check(

@@ -145,6 +145,7 @@ export const RECORDS = {
   residentAccount: { label: 'verified resident account (its person lives here)', at: ['house'] },
   residentToVerify: { label: 'person here, and an unverified resident account', at: ['house'] },
   residentToRebind: { label: 'person here with a verified account, and a new unverified one', at: ['house'] },
+  publication: { label: 'published notice', at: ['house'] },
 } as const satisfies Record<
   string,
   { label: string; at: 'child' | readonly AreaKind[]; secretPerm?: string; secretText?: readonly string[] }
@@ -1357,6 +1358,118 @@ export const MATRIX: Record<string, Entry> = {
   },
 
   // —— visits ——
+  // —— notices (publications engine) ——
+  'GET /api/notices/kinds': {
+    kind: 'no-record',
+    reason: 'the declared kinds of publication, the same for every holder',
+  },
+  'GET /api/notices': {
+    kind: 'list',
+    permission: 'notice.read',
+    records: [{ record: 'publication', perm: 'notice.read' }],
+    finds: true,
+    request: (q) => get(`/api/notices?q=${q}&pageSize=100`),
+  },
+  'POST /api/notices/export': {
+    kind: 'list',
+    permission: 'notice.read',
+    records: [{ record: 'publication', perm: 'notice.read' }],
+    request: () => post('/api/notices/export', {}),
+  },
+  'GET /api/notices/:id': {
+    kind: 'record',
+    permission: 'notice.read',
+    variants: [{ record: 'publication', request: (r) => get(`/api/notices/${r.id}`) }],
+  },
+  'POST /api/notices': {
+    kind: 'record',
+    permission: 'notice.draft',
+    variants: [
+      {
+        record: 'house',
+        creates: { outOfScope: 400 },
+        request: (r) =>
+          post('/api/notices', { kind: 'notice', areaId: r.areaId, title: 'MX矩阵通知', body: '矩阵' }),
+      },
+    ],
+  },
+  'POST /api/notices/:id/correct': {
+    kind: 'record',
+    permission: 'notice.publish',
+    variants: [
+      {
+        record: 'publication',
+        readPerm: 'notice.read',
+        fresh: true,
+        shows: false,
+        request: (r) =>
+          post(`/api/notices/${r.id}/correct`, { title: 'MX更正', body: '更正', reason: '矩阵更正' }),
+      },
+    ],
+  },
+  'PUT /api/notices/:id': {
+    kind: 'no-record',
+    reason:
+      'a draft’s edit: scope as its read (404 outside, 403 without the kind’s draft permission), notices.test.ts',
+  },
+  'POST /api/notices/:id/submit': {
+    kind: 'no-record',
+    reason: 'a draft’s step: scope as its read (404 outside), notices.test.ts',
+  },
+  'POST /api/notices/:id/decide': {
+    kind: 'no-record',
+    reason: 'an approval step: the step’s permission over the area, never the drafter (notices.test.ts)',
+  },
+  'POST /api/notices/:id/publish': {
+    kind: 'no-record',
+    reason: 'an approved draft’s step: scope as its read (404 outside), notices.test.ts',
+  },
+  'POST /api/notices/:id/take-down': {
+    kind: 'no-record',
+    reason: 'refused before the minimum display whoever asks; scope as its read (notices.test.ts)',
+  },
+  'POST /api/notices/:id/photos': {
+    kind: 'no-record',
+    reason: 'a board photo of a published item: scope as its read, the uploader’s own file (notices.test.ts)',
+  },
+  'GET /api/resident/notices': {
+    kind: 'list',
+    permission: 'notice.view',
+    records: [{ record: 'publication', perm: 'notice.view' }],
+    request: () => get('/api/resident/notices?pageSize=50'),
+  },
+  'GET /api/resident/notices/:id': {
+    kind: 'record',
+    permission: 'notice.view',
+    variants: [
+      { record: 'publication', perm: 'notice.view', request: (r) => get(`/api/resident/notices/${r.id}`) },
+    ],
+  },
+  'POST /api/resident/notices/:id/read': {
+    kind: 'record',
+    permission: 'notice.view',
+    variants: [
+      {
+        record: 'publication',
+        perm: 'notice.view',
+        shows: false,
+        request: (r) => post(`/api/resident/notices/${r.id}/read`),
+      },
+    ],
+  },
+  'POST /api/resident/notices/:id/objections': {
+    kind: 'no-record',
+    reason:
+      'only during a 公示’s objection window, on an item the resident reads (404 otherwise): notices.test.ts',
+  },
+  'GET /api/public/notices': {
+    kind: 'no-record',
+    reason: 'public notices of an area (audience public only), by design',
+  },
+  'GET /api/public/notices/:id': {
+    kind: 'no-record',
+    reason: 'one public notice (audience public only), by design',
+  },
   'GET /api/visits/my-day': { kind: 'no-record', reason: 'one’s own visit plan for today' },
   'GET /api/visits/plans': {
     kind: 'list',

@@ -6,6 +6,7 @@ import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
 import { casesModule } from './cases/cases.manifest.js';
 import { dashboardModule } from './dashboard/dashboard.manifest.js';
+import { noticesModule } from './notices/notices.manifest.js';
 import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { residentsModule } from './residents/residents.manifest.js';
@@ -24,6 +25,7 @@ export const MODULES: ModuleManifest[] = [
   open311Module,
   residentsModule,
   visitsModule,
+  noticesModule,
   dashboardModule,
   workbenchModule,
   auditModule,

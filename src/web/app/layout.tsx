@@ -18,6 +18,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   NodeIndexOutlined,
+  NotificationOutlined,
   PushpinOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
@@ -65,6 +66,7 @@ export interface NavItem {
     | 'patrolLog'
     | 'visitStats'
     | 'visitRules'
+    | 'notices'
     | 'areas'
     | 'people'
     | 'houses'
@@ -159,6 +161,13 @@ export const NAV_ITEMS: NavItem[] = [
     icon: <FundOutlined />,
     permission: 'visit.read',
     also: ['/visits/plans'],
+  },
+  {
+    key: 'notices',
+    path: '/notices',
+    label: 'nav.notices',
+    icon: <NotificationOutlined />,
+    permission: 'notice.read',
   },
   {
     key: 'areas',

@@ -2,6 +2,7 @@ import { dashEn } from './messages/dash.en.js';
 import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
 import { listsEn } from './messages/lists.en.js';
+import { noticesEn } from './messages/notices.en.js';
 import { phoneEn } from './messages/phone.en.js';
 import { residentEn } from './messages/resident.en.js';
 import { seedEn } from './messages/seed.en.js';
@@ -1402,4 +1403,5 @@ export const en: Record<MessageKey, string> = {
   ...dashEn,
   ...seedEn,
   ...residentEn,
+  ...noticesEn,
 };

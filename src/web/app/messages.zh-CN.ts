@@ -2,6 +2,7 @@ import { dashZh } from './messages/dash.zh-CN.js';
 import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
 import { listsZh } from './messages/lists.zh-CN.js';
+import { noticesZh } from './messages/notices.zh-CN.js';
 import { phoneZh } from './messages/phone.zh-CN.js';
 import { residentZh } from './messages/resident.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
@@ -1376,6 +1377,7 @@ export const zh = {
   ...dashZh,
   ...seedZh,
   ...residentZh,
+  ...noticesZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

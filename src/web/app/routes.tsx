@@ -77,6 +77,11 @@ export function prefetchRoute(pathname: string): void {
   loadLayout().catch(() => {});
   page?.().catch(() => {});
 }
+const NoticesPage = lazy(() => import('../pages/notices/NoticesPage.js'));
+const NoticeFormPage = lazy(() => import('../pages/notices/NoticeFormPage.js'));
+const NoticePage = lazy(() => import('../pages/notices/NoticePage.js'));
+const NoticeBoardPage = lazy(() => import('../pages/notices/ResidentNoticesPage.js'));
+const NoticeBoardItemPage = lazy(() => import('../pages/notices/ResidentNoticePage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
 function Require({
@@ -250,6 +255,47 @@ export const router = createBrowserRouter([
             element: (
               <Require anyOf={VISIT_ACCESS}>
                 <VisitPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'notices',
+            element: (
+              <Require permission="notice.read">
+                <NoticesPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'notices/new',
+            element: (
+              <Require permission="notice.draft">
+                <NoticeFormPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'notices/:id',
+            element: (
+              <Require permission="notice.read">
+                <NoticePage />
+              </Require>
+            ),
+          },
+          // The notices as residents read them (the resident shell mounts the same components).
+          {
+            path: 'notices/board',
+            element: (
+              <Require permission="notice.view">
+                <NoticeBoardPage basePath="/notices/board" />
+              </Require>
+            ),
+          },
+          {
+            path: 'notices/board/:id',
+            element: (
+              <Require permission="notice.view">
+                <NoticeBoardItemPage basePath="/notices/board" />
               </Require>
             ),
           },

@@ -28,7 +28,7 @@ declare module '../../platform/module.js' {
 }
 
 /** The columns that claim a file for a record, in the order they are looked at. */
-const LINKS: FileOwner['column'][] = ['caseId', 'visitId'];
+const LINKS: FileOwner['column'][] = ['caseId', 'visitId', 'publicationId'];
 
 const owners = new WeakMap<Services, FileOwner[]>();
 

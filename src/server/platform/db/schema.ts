@@ -410,6 +410,7 @@ export interface CaseAttachmentsTable {
   caseId: number | null;
   eventId: number | null;
   visitId: ColumnType<number | null, number | null | undefined, number | null>;
+  publicationId: ColumnType<number | null, number | null | undefined, number | null>;
   uploadedBy: number;
   name: string;
   mime: string;
@@ -608,6 +609,69 @@ export interface DB {
   residentAccounts: ResidentAccountsTable;
   residentCodes: ResidentCodesTable;
   residentActs: ResidentActsTable;
+  publications: PublicationsTable;
+  publicationSteps: PublicationStepsTable;
+  publicationReads: PublicationReadsTable;
+  publicationBoardPhotos: PublicationBoardPhotosTable;
+}
+
+/** The publications engine (engines/publications, docs/publications.md). */
+export interface PublicationsTable {
+  id: Generated<number>;
+  kind: string;
+  seriesId: number;
+  versionNo: Opt<number>;
+  supersedesId: number | null;
+  areaId: number;
+  areaPath: string;
+  title: string;
+  body: string;
+  maskedList: ColumnType<unknown[], string | undefined, string>;
+  audience: string;
+  channels: string[];
+  counting: string;
+  displayDays: number;
+  objectionDays: number | null;
+  status: Opt<string>;
+  step: Opt<number>;
+  contentHash: string | null;
+  publishedAt: TsNull;
+  displayUntil: ColumnType<string | null, string | null | undefined, string | null>;
+  objectionUntil: ColumnType<string | null, string | null | undefined, string | null>;
+  takenDownAt: TsNull;
+  takedownReason: string | null;
+  archiveClass: string;
+  archiveYear: number | null;
+  createdBy: number;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+  version: Opt<number>;
+}
+
+export interface PublicationStepsTable {
+  id: Generated<number>;
+  publicationId: number;
+  step: string;
+  decision: string;
+  opinion: string | null;
+  actorId: number;
+  actorName: string;
+  at: Timestamp;
+}
+
+export interface PublicationReadsTable {
+  publicationId: number;
+  userId: number;
+  readAt: Timestamp;
+}
+
+export interface PublicationBoardPhotosTable {
+  attachmentId: number;
+  publicationId: number;
+  takenOn: string;
+  place: string | null;
+  uploadedBy: number;
+  createdAt: CreatedAt;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -164,6 +164,26 @@ export const ERRORS = {
     zh: '附件无效：{reason}',
     en: 'Invalid attachment: {reason}',
   },
+  PUBLICATION_TOO_EARLY: {
+    status: 409,
+    zh: '未满最短公示期（公示至 {until}），不能撤下；如必须撤下，须重新公示',
+    en: 'The minimum display runs until {until}: it cannot be taken down before; taken down, it must be published again',
+  },
+  PUBLICATION_STATE: {
+    status: 409,
+    zh: '该公开事项当前为“{status}”，不能{action}',
+    en: 'This publication is "{status}": it cannot be {action}',
+  },
+  PUBLICATION_CONFLICT: {
+    status: 409,
+    zh: '该公开事项已被他人修改，请刷新后再试',
+    en: 'Someone else changed this publication first; reload and retry',
+  },
+  OBJECTION_WINDOW_CLOSED: {
+    status: 409,
+    zh: '异议期已过（至 {until}），不能再提出异议',
+    en: 'The objection window ended on {until}: objections are no longer taken',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,
