@@ -34,6 +34,13 @@ export const RESIDENT_CARDS: ResidentCard[] = [
     icon: '诉',
   },
   {
+    key: 'notices',
+    title: 'resident.card.notices',
+    hint: (_m, t) => t('resident.card.noticesHint'),
+    to: '/r/notices',
+    icon: '告',
+  },
+  {
     key: 'data',
     title: 'resident.card.data',
     hint: (_m, t) => t('resident.card.dataHint'),

@@ -18,5 +18,8 @@ export const RESIDENT_ROUTES: ResidentRoute[] = [
   { path: 'requests', page: lazy(() => import('./pages/RequestsPage.js')) },
   { path: 'requests/:id', page: lazy(() => import('./pages/RequestPage.js')) },
   { path: 'me', page: lazy(() => import('./pages/MyDataPage.js')) },
+  // The notices module's pages (the publications engine): what the resident's community and street published.
+  { path: 'notices', page: lazy(() => import('../pages/notices/ResidentNoticesPage.js')) },
+  { path: 'notices/:id', page: lazy(() => import('../pages/notices/ResidentNoticePage.js')) },
   { path: 'messages', page: lazy(() => import('./pages/MessagesPage.js')), public: true },
 ];

@@ -47,6 +47,8 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'resident.card.requestsHint': 'Progress and rating',
   'resident.card.data': 'My data',
   'resident.card.dataHint': 'What the community holds about you and your household',
+  'resident.card.notices': 'Notices',
+  'resident.card.noticesHint': 'Notices and public lists of your community and street; object to a list',
   'resident.card.messages': 'Messages',
   'resident.card.messagesHint': '{n} unread',
   'resident.card.messagesNone': 'No unread messages',

@@ -42,6 +42,8 @@ export const residentZh = {
   'resident.card.requestsHint': '查看办理进度、评价',
   'resident.card.data': '我的信息',
   'resident.card.dataHint': '社区登记的本人和家庭信息',
+  'resident.card.notices': '通知公告',
+  'resident.card.noticesHint': '社区和街道的通知、公示，可提出异议',
   'resident.card.messages': '消息',
   'resident.card.messagesHint': '{n} 条未读',
   'resident.card.messagesNone': '没有未读消息',
