@@ -388,6 +388,30 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '{actor} 导入了房屋台账“{fileName}”（共 {total} 行）',
     '{actor} imported the house ledger "{fileName}" ({total} rows)',
   ),
+  'window_matter.create': w(
+    '登记服务事项',
+    'Register a service matter',
+    '{actor} 在事项目录中登记了“{name}”',
+    '{actor} registered the matter "{name}" in the catalogue',
+  ),
+  'window_matter.version': w(
+    '发布事项新版本',
+    'Publish a new version of a matter',
+    '{actor} 发布了“{name}”的第 {version} 版',
+    '{actor} published version {version} of "{name}"',
+  ),
+  'window_matter.import': w(
+    '导入事项目录',
+    'Import the matter catalogue',
+    '{actor} 导入了事项目录“{fileName}”（新增 {created}，新版本 {versioned}）',
+    '{actor} imported the catalogue "{fileName}" ({created} new, {versioned} new versions)',
+  ),
+  'window_matter.export': w(
+    '导出事项目录',
+    'Export the matter catalogue',
+    '{actor} 导出了事项目录（{rows} 条）',
+    '{actor} exported the matter catalogue ({rows} rows)',
+  ),
   'org.export': w(
     '导出单位组织',
     'Export organisations',
@@ -508,6 +532,7 @@ export const AUDIT_ENTITY_TYPES: Record<string, { zh: string; en: string }> = {
   visit_rule: { zh: '走访规则', en: 'visit rule' },
   visit_pair: { zh: '结对', en: 'pairing' },
   patrol: { zh: '巡查', en: 'patrol' },
+  window_matter: { zh: '服务事项', en: 'service matter' },
   case_limit: { zh: '办理时限', en: 'time limit' },
   calendar: { zh: '工作日历', en: 'work calendar' },
   setting: { zh: '设置', en: 'setting' },

@@ -10,6 +10,7 @@ import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
+import { windowModule } from './window/window.manifest.js';
 import { workbenchModule } from './workbench/workbench.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */
@@ -22,6 +23,7 @@ export const MODULES: ModuleManifest[] = [
   casesModule,
   open311Module,
   visitsModule,
+  windowModule,
   dashboardModule,
   workbenchModule,
   auditModule,

@@ -463,6 +463,46 @@ export interface IdempotencyKeysTable {
   createdAt: CreatedAt;
 }
 
+/** The window module's matter catalogue (modules/window): one row per version of a matter. */
+export interface WindowMattersTable {
+  id: Generated<number>;
+  areaId: number;
+  matterKey: string;
+  version: number;
+  current: Generated<boolean>;
+  baseCode: string;
+  implCode: string | null;
+  itemCode: string | null;
+  name: string;
+  parentName: string | null;
+  kind: string;
+  type: string;
+  level: string;
+  department: string;
+  implementer: string | null;
+  basis: string | null;
+  method: string;
+  audience: string | null;
+  conditions: string | null;
+  legalLimit: number | null;
+  promisedLimit: number | null;
+  limitUnit: string;
+  limitNote: string | null;
+  visits: number;
+  place: string | null;
+  hours: string | null;
+  fees: string | null;
+  contacts: string | null;
+  online: boolean;
+  bookable: boolean;
+  effectiveOn: ColumnType<string, string, string>;
+  cancelledOn: ColumnType<string | null, string | null | undefined, string | null>;
+  materials: ColumnType<unknown, string, string>;
+  faqs: ColumnType<unknown, string, string>;
+  createdBy: number | null;
+  createdAt: Generated<Date>;
+}
+
 export interface VisitRulesTable {
   id: Generated<number>;
   areaId: number;
@@ -566,6 +606,7 @@ export interface DB {
   visitPlans: VisitPlansTable;
   visits: VisitsTable;
   patrols: PatrolsTable;
+  windowMatters: WindowMattersTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

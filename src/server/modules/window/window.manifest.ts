@@ -1,0 +1,25 @@
+import { type ModuleManifest, perm } from '../../platform/module.js';
+import * as catalogue from './migrations/202612071500_window_catalogue.js';
+import { windowRoutes } from './window.routes.js';
+import { seedDemoWindow } from './window.seed.js';
+
+const P = (name: string, zh: string, en: string) => perm('window', name, zh, en);
+
+/** The one-stop service window (一窗受理, design/modules/window.md; docs/window.md). */
+export const windowModule: ModuleManifest = {
+  name: 'window',
+  duty: 'business',
+  permissions: [
+    P('window.read', '查看事项目录与一窗受理', 'View the matter catalogue and the service window'),
+    P('window.manage', '维护事项目录（导入、新版本）', 'Maintain the matter catalogue (import, new versions)'),
+  ],
+  grants: {
+    street_admin: ['window.read', 'window.manage'],
+    community_secretary: ['window.read', 'window.manage'],
+    community_worker: ['window.read'],
+    grid_worker: ['window.read'],
+  },
+  migrations: { '202612071500_window_catalogue': catalogue },
+  routes: windowRoutes,
+  seedDemo: seedDemoWindow,
+};
