@@ -70,6 +70,9 @@ const enumOf = <T extends Record<string, unknown>>(t: T) =>
  */
 export const MAX_PROMISED_WD = 20;
 
+/** 默认补正期限 (rule 9; seen 3 wd and 7 days ⚠): a configurable default. */
+export const DEFAULT_SUPPLEMENT_WD = 3;
+
 const text = (max: number) => z.string().trim().max(max);
 const opt = (max: number) => text(max).optional().nullable();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('日期格式应为 YYYY-MM-DD', 'Date as YYYY-MM-DD'));
@@ -218,5 +221,66 @@ export const MatterImportResult = z.object({
 });
 export type MatterImportResult = z.infer<typeof MatterImportResult>;
 
-/** 默认补正期限 (rule 9; seen 3 wd and 7 days ⚠). */
-export const DEFAULT_SUPPLEMENT_WD = 3;
+
+// —— applications (办件): a case type declared by the window module ——
+
+/** The departments of the catalogue as the case type's categories (one leaf each). */
+export const APPLICATION_DEPARTMENTS: [code: string, zh: string, en: string][] = [
+  ['sb', '社保', 'Social insurance'],
+  ['yb', '医保', 'Medical insurance'],
+  ['mz', '民政', 'Civil affairs'],
+  ['ll', '老龄', 'Ageing'],
+  ['cl', '残联', 'Disability'],
+  ['wj', '卫健', 'Health'],
+  ['rs', '人社', 'Employment'],
+  ['ga', '公安', 'Public security'],
+  ['sf', '司法', 'Justice'],
+  ['zf', '住房', 'Housing'],
+  ['jy', '教育', 'Education'],
+  ['qt', '社区', 'Community and other'],
+];
+export function departmentCategory(department: string): string {
+  const d = APPLICATION_DEPARTMENTS.find(([, zh]) => zh === department);
+  return `${d ? d[0] : 'qt'}.all`;
+}
+
+/** What the window records of an application in the case's `detail`. */
+export const ApplicationDetail = z.strictObject({
+  matterId: Id,
+  matterVersion: z.number().int().positive(),
+  matterName: z.string().max(100),
+  /** complete: every material; gap: 容缺 under a signed promise */
+  intake: z.enum(['complete', 'gap']),
+  missing: z.array(z.string().max(100)).max(40).default([]),
+  acceptedOn: day,
+  dueOn: day,
+  supplementDueOn: day.nullable().default(null),
+  forwardDueOn: day.nullable().default(null),
+  instant: z.boolean(),
+  applicantName: z.string().max(40),
+  /** 代理人 / 代办员 and their authorisation */
+  agentName: z.string().max(40).nullable().default(null),
+  agentKind: z.enum(['agent', 'proxy']).nullable().default(null),
+  authorisation: z.string().max(200).nullable().default(null),
+});
+export type ApplicationDetail = z.infer<typeof ApplicationDetail>;
+
+/** The window desk's acceptance: the matter, who applies, which materials were handed in. */
+export const ApplicationAccept = z.strictObject({
+  matterId: Id,
+  areaId: Id,
+  personId: Id.optional(),
+  applicantName: z.string().trim().min(1).max(40),
+  contactPhone: z.string().trim().max(20).optional(),
+  /** indexes of the matter's materials handed in */
+  provided: z.array(z.number().int().min(0).max(39)).max(40),
+  /** accept with 容缺 the missing materials marked 容缺可 (the applicant signs the promise) */
+  gap: z.boolean().default(false),
+  supplementDays: z.number().int().min(1).max(30).default(DEFAULT_SUPPLEMENT_WD),
+  agentName: z.string().trim().max(40).optional(),
+  agentKind: z.enum(['agent', 'proxy']).optional(),
+  authorisation: z.string().trim().max(200).optional(),
+  channel: z.enum(['window', 'phone']).default('window'),
+  note: z.string().trim().max(2000).default(''),
+});
+export type ApplicationAccept = z.infer<typeof ApplicationAccept>;

@@ -15,7 +15,7 @@ import { exportLedger, headerTable, readImport, type RowError } from '../../engi
 import { areaIdInScope } from '../../platform/access/scope.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
-import { matterVisible, type WindowService, wordsOf } from './window.service.js';
+import { keyOf, matterVisible, type WindowService, wordsOf } from './window.service.js';
 
 /**
  * The county's catalogue arrives as Excel (one row per matter, its materials in one cell). Read on
@@ -189,7 +189,7 @@ export function windowImport(s: Services, svc: WindowService) {
         }
         continue;
       }
-      const key = [p.data.baseCode, p.data.implCode ?? '', p.data.itemCode ?? ''].join('|');
+      const key = keyOf(p.data);
       const first = seen.get(key);
       if (first !== undefined) {
         err('baseCode', `与第 ${first} 行编码重复`, `Same codes as row ${first}`);
@@ -205,11 +205,11 @@ export function windowImport(s: Services, svc: WindowService) {
         .selectAll('m')
         .where('m.areaId', '=', areaId)
         .where('m.current', '=', true)
-        .where('m.matterKey', 'in', parsed.length ? parsed.map((p) => [p.input.baseCode, p.input.implCode ?? '', p.input.itemCode ?? ''].join('|')) : [''])
+        .where('m.matterKey', 'in', parsed.length ? parsed.map((p) => keyOf(p.input)) : [''])
         .execute();
       const byKey = new Map(current.map((c) => [c.matterKey, c]));
       return parsed.map((p) => {
-        const old = byKey.get([p.input.baseCode, p.input.implCode ?? '', p.input.itemCode ?? ''].join('|'));
+        const old = byKey.get(keyOf(p.input));
         return { ...p, old };
       });
     };

@@ -2,10 +2,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
-import { Matter, MatterImportResult, MatterInput, MatterListQuery, NoticeQuery } from '../../../contract/window.js';
+import { ApplicationAccept, ApplicationDetail, Matter, MatterImportResult, MatterInput, MatterListQuery, NoticeQuery } from '../../../contract/window.js';
 import { LEDGER_UPLOAD_MAX, requireImportArea, sendExport, withLedgerUpload } from '../../engines/sheets/index.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import type { Services } from '../../platform/services.js';
+import { windowApplications } from './window.applications.js';
 import { windowImport } from './window.import.js';
 import { windowService } from './window.service.js';
 
@@ -27,6 +28,26 @@ const CreateQuery = z.strictObject({ areaId: Id });
 export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services: s }) => {
   const svc = windowService(s);
   const imp = windowImport(s, svc);
+  const apps = windowApplications(s, svc);
+
+  // 一窗受理: the desk accepts (materials checked, 容缺 or refused) and the application is a case.
+  app.post(
+    '/window/applications',
+    {
+      config: { permission: 'service_application.accept' },
+      schema: {
+        tags,
+        summary: 'Accept an application at the window: materials checked against the matter version, promised dates set; a service_application case',
+        body: ApplicationAccept,
+        response: { 201: z.object({ id: z.number(), detail: ApplicationDetail }) },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      const r = await apps.accept(req.ctx(), req.body, typeof key === 'string' && /^[\w-]{8,64}$/.test(key) ? key : undefined);
+      return reply.code(201).send(r);
+    },
+  );
 
   app.get(
     '/window/matters',

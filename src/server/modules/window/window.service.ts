@@ -32,8 +32,8 @@ export function matterVisible(actor: Actor, permission: string): Expression<SqlB
   return sql<SqlBool>`(a.path <@ ${sql.val(paths)}::ltree[] OR a.path @> ${sql.val(paths)}::ltree[])`;
 }
 
-const keyOf = (m: { baseCode: string; implCode?: string | null | undefined; itemCode?: string | null | undefined }) =>
-  [m.baseCode, m.implCode ?? '', m.itemCode ?? ''].join('|');
+/** A matter is known by its 基本编码 and 办理项编码 (the 实施编码 differs per implementer). */
+export const keyOf = (m: { baseCode: string; itemCode?: string | null | undefined }) => [m.baseCode, m.itemCode ?? ''].join('|');
 
 const SORTS = {
   name: 'm.name',
