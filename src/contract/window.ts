@@ -160,9 +160,21 @@ export const Matter = z.object({
   current: z.boolean(),
   areaId: z.number(),
   areaName: z.string(),
-  ...Object.fromEntries(
-    Object.entries(matterFields).map(([k, v]) => [k, (v as z.ZodType).optional().nullable()]),
-  ),
+  implCode: z.string().nullable(),
+  itemCode: z.string().nullable(),
+  parentName: z.string().nullable(),
+  implementer: z.string().nullable(),
+  basis: z.string().nullable(),
+  audience: z.string().nullable(),
+  conditions: z.string().nullable(),
+  limitNote: z.string().nullable(),
+  visits: z.number(),
+  place: z.string().nullable(),
+  hours: z.string().nullable(),
+  fees: z.string().nullable(),
+  contacts: z.string().nullable(),
+  online: z.boolean(),
+  bookable: z.boolean(),
   baseCode: z.string(),
   name: z.string(),
   department: z.string(),
@@ -200,7 +212,10 @@ export const NoticeQuery = z.strictObject({
   kind: z.enum(['notice', 'promise']).default('notice'),
   missing: z
     .string()
-    .regex(/^\d{1,2}(,\d{1,2}){0,39}$/, msg('缺少的材料编号，以逗号分隔', 'Missing materials as indexes, comma-separated'))
+    .regex(
+      /^\d{1,2}(,\d{1,2}){0,39}$/,
+      msg('缺少的材料编号，以逗号分隔', 'Missing materials as indexes, comma-separated'),
+    )
     .optional(),
   applicant: z.string().trim().max(40).optional(),
   /** 补正期限 in working days (rule 9: default 3, a configurable default ⚠). */
@@ -212,7 +227,12 @@ export type NoticeQuery = z.infer<typeof NoticeQuery>;
 export const MatterImportResult = z.object({
   confirmed: z.boolean(),
   rows: z.array(
-    z.object({ row: z.number(), baseCode: z.string(), name: z.string(), action: z.enum(['create', 'version', 'same']) }),
+    z.object({
+      row: z.number(),
+      baseCode: z.string(),
+      name: z.string(),
+      action: z.enum(['create', 'version', 'same']),
+    }),
   ),
   errors: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
   created: z.number(),
@@ -220,7 +240,6 @@ export const MatterImportResult = z.object({
   unchanged: z.number(),
 });
 export type MatterImportResult = z.infer<typeof MatterImportResult>;
-
 
 // —— applications (办件): a case type declared by the window module ——
 

@@ -77,6 +77,7 @@ export interface NavItem {
     | 'caseLimits'
     | 'open311'
     | 'audit'
+    | 'window'
     | 'profile';
   path: string;
   label: MessageKey;
@@ -128,6 +129,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.caseIndicators',
     icon: <BarChartOutlined />,
     anyPermission: CASE_READ,
+  },
+  {
+    key: 'window',
+    path: '/window/matters',
+    label: 'nav.window',
+    icon: <SolutionOutlined />,
+    permission: 'window.read',
   },
   {
     key: 'visits',

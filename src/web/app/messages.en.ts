@@ -7,6 +7,7 @@ import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
 import { wordsEn } from './messages/words.en.js';
 import type { MessageKey } from './messages.zh-CN.js';
+import { windowEn } from './messages/window.en.js';
 
 /** English texts; the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -1400,4 +1401,5 @@ export const en: Record<MessageKey, string> = {
   ...homeEn,
   ...dashEn,
   ...seedEn,
+  ...windowEn,
 };

@@ -6,6 +6,7 @@ import { phoneZh } from './messages/phone.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
 import { wordsZh } from './messages/words.zh-CN.js';
+import { windowZh } from './messages/window.zh-CN.js';
 
 /** The UI's Chinese texts (the default language). Keys are the source of truth for `MessageKey`. */
 export const zh = {
@@ -1374,6 +1375,7 @@ export const zh = {
   ...homeZh,
   ...dashZh,
   ...seedZh,
+  ...windowZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -48,6 +48,9 @@ const VisitRulesPage = lazy(() => import('../pages/visits/RulesPage.js'));
 const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
+const CataloguePage = lazy(() => import('../pages/window/CataloguePage.js'));
+const MatterPage = lazy(() => import('../pages/window/MatterPage.js'));
+const GuidePage = lazy(() => import('../pages/window/GuidePage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
@@ -92,6 +95,15 @@ export const router = createBrowserRouter([
         element: (
           <Standalone>
             <ChangePasswordPage />
+          </Standalone>
+        ),
+      },
+      {
+        // 办事指南: a matter's public guide, open without signing in (the window module).
+        path: '/guide/:id',
+        element: (
+          <Standalone>
+            <GuidePage />
           </Standalone>
         ),
       },
@@ -142,6 +154,22 @@ export const router = createBrowserRouter([
             ),
           },
           { path: 'cases/:id', element: <CasePage /> },
+          {
+            path: 'window/matters',
+            element: (
+              <Require permission="window.read">
+                <CataloguePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'window/matters/:id',
+            element: (
+              <Require permission="window.read">
+                <MatterPage />
+              </Require>
+            ),
+          },
           {
             path: 'disputes',
             element: (

@@ -39,9 +39,14 @@ export const applicationType: CaseTypeDef = {
       from: ['closed'],
       to: 'same',
       who: [{ relation: 'reporter' }, { perm: 'accept' }],
-      guard: (c) => (c.rating !== null ? { zh: '该办件已评价', en: 'This application has been rated already' } : null),
+      guard: (c) =>
+        c.rating !== null ? { zh: '该办件已评价', en: 'This application has been rated already' } : null,
     },
-    comment: { from: ['reported', 'handling', 'closed'], to: 'same', who: [{ perm: 'accept' }, { relation: 'reporter' }] },
+    comment: {
+      from: ['reported', 'handling', 'closed'],
+      to: 'same',
+      who: [{ perm: 'accept' }, { relation: 'reporter' }],
+    },
   },
   stages: {
     accept: { normal: whour(4), urgent: whour(1) },

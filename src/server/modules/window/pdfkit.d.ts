@@ -28,7 +28,11 @@ declare module 'pdfkit' {
     on(ev: 'error', fn: (e: Error) => void): this;
     x: number;
     y: number;
-    page: { width: number; height: number; margins: { left: number; right: number; top: number; bottom: number } };
+    page: {
+      width: number;
+      height: number;
+      margins: { left: number; right: number; top: number; bottom: number };
+    };
   }
   export default PDFDocument;
 }

@@ -1,14 +1,20 @@
-import { type ApplicationAccept, type ApplicationDetail, departmentCategory } from '../../../contract/window.js';
+import {
+  type ApplicationAccept,
+  type ApplicationDetail,
+  departmentCategory,
+} from '../../../contract/window.js';
+import { calendarFor } from '../../engines/calendar/store.js';
 import { caseEngine } from '../../engines/cases/engine.js';
 import { timingsFor } from '../../engines/cases/timings.js';
-import { calendarFor } from '../../engines/calendar/store.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { deadlinesAt } from './window.rules.js';
 import type { WindowService } from './window.service.js';
 
 const refuse = (path: string, zh: string, en: string, lang: 'zh' | 'en') =>
-  new AppError('VALIDATION_FAILED', { fields: path }, [{ path, code: 'custom', message: lang === 'zh' ? zh : en }]);
+  new AppError('VALIDATION_FAILED', { fields: path }, [
+    { path, code: 'custom', message: lang === 'zh' ? zh : en },
+  ]);
 
 /**
  * The window desk's acceptance (一窗受理): the materials handed in are checked against the
@@ -27,8 +33,11 @@ export function windowApplications(s: Services, svc: WindowService) {
       throw refuse('matterId', '该事项不是现行有效版本', 'This matter is not the version in force', ctx.lang);
     const provided = new Set(input.provided);
     const bad = input.provided.find((i) => i >= m.materials.length);
-    if (bad !== undefined) throw refuse('provided', `没有第 ${bad + 1} 项材料`, `No material number ${bad + 1}`, ctx.lang);
-    const missing = m.materials.map((x, i) => ({ ...x, i })).filter((x) => !provided.has(x.i) && x.necessity !== 'optional');
+    if (bad !== undefined)
+      throw refuse('provided', `没有第 ${bad + 1} 项材料`, `No material number ${bad + 1}`, ctx.lang);
+    const missing = m.materials
+      .map((x, i) => ({ ...x, i }))
+      .filter((x) => !provided.has(x.i) && x.necessity !== 'optional');
     const required = missing.filter((x) => x.necessity === 'required');
     if (required.length)
       throw refuse(
@@ -45,7 +54,12 @@ export function windowApplications(s: Services, svc: WindowService) {
         ctx.lang,
       );
     if (input.agentName && !input.authorisation)
-      throw refuse('authorisation', '代理人办理须登记授权委托', 'An agent needs an authorisation on record', ctx.lang);
+      throw refuse(
+        'authorisation',
+        '代理人办理须登记授权委托',
+        'An agent needs an authorisation on record',
+        ctx.lang,
+      );
     const { calendar } = await calendarFor(s).get();
     const acceptedOn = svc.today();
     const gap = missing.length > 0;

@@ -6,12 +6,12 @@ import {
   MATTER_METHODS,
   MATTER_TYPES,
   type Material,
-  MatterInput,
   type MatterImportResult,
+  MatterInput,
   type MatterListQuery,
   NECESSITY,
 } from '../../../contract/window.js';
-import { exportLedger, headerTable, readImport, type RowError } from '../../engines/sheets/index.js';
+import { exportLedger, headerTable, type RowError, readImport } from '../../engines/sheets/index.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
@@ -24,9 +24,29 @@ import { keyOf, matterVisible, type WindowService, wordsOf } from './window.serv
  * whose promised limit is not below the legal one refuses the whole sheet (rule 6).
  */
 type F =
-  | 'baseCode' | 'implCode' | 'itemCode' | 'name' | 'parentName' | 'kind' | 'type' | 'level' | 'department'
-  | 'implementer' | 'basis' | 'method' | 'conditions' | 'legalLimit' | 'promisedLimit' | 'limitUnit'
-  | 'place' | 'hours' | 'fees' | 'contacts' | 'materials' | 'effectiveOn' | 'cancelledOn';
+  | 'baseCode'
+  | 'implCode'
+  | 'itemCode'
+  | 'name'
+  | 'parentName'
+  | 'kind'
+  | 'type'
+  | 'level'
+  | 'department'
+  | 'implementer'
+  | 'basis'
+  | 'method'
+  | 'conditions'
+  | 'legalLimit'
+  | 'promisedLimit'
+  | 'limitUnit'
+  | 'place'
+  | 'hours'
+  | 'fees'
+  | 'contacts'
+  | 'materials'
+  | 'effectiveOn'
+  | 'cancelledOn';
 
 const LABELS: Record<F, [string, string]> = {
   baseCode: ['基本编码', 'Base code'],
@@ -81,12 +101,17 @@ const HEADERS = headerTable<F>({
 });
 
 /** A label (either language) or code → the code. */
-function codeOf<T extends Record<string, [string, string]>>(t: T, v: string | undefined): keyof T | null | undefined {
+function codeOf<T extends Record<string, [string, string]>>(
+  t: T,
+  v: string | undefined,
+): keyof T | null | undefined {
   if (v === undefined) return undefined;
   const s = v.trim();
-  for (const [k, [zh, en]] of Object.entries(t)) if (s === k || s === zh || s.toLowerCase() === en.toLowerCase()) return k;
+  for (const [k, [zh, en]] of Object.entries(t))
+    if (s === k || s === zh || s.toLowerCase() === en.toLowerCase()) return k;
   // common short forms: 许可 → 行政许可, 乡级 → street
-  for (const [k, [zh]] of Object.entries(t)) if (zh.includes(s) || s.includes(zh.replace(/级$/, ''))) return k;
+  for (const [k, [zh]] of Object.entries(t))
+    if (zh.includes(s) || s.includes(zh.replace(/级$/, ''))) return k;
   return null;
 }
 
@@ -100,7 +125,11 @@ export function parseMaterials(cell: string): Material[] {
       const m = /^(.*?)[（(]([^）)]*)[）)]\s*$/.exec(x);
       const name = (m ? m[1]! : x).replace(/^\d+[.、]\s*/, '').trim();
       const note = m ? m[2]! : '';
-      const necessity = /容缺/.test(note) ? 'gap_ok' : /非必要|选填|可选/.test(note) ? 'optional' : 'required';
+      const necessity = /容缺/.test(note)
+        ? 'gap_ok'
+        : /非必要|选填|可选/.test(note)
+          ? 'optional'
+          : 'required';
       const form = /复印/.test(note) ? '复印件' : /电子/.test(note) ? '电子' : '原件';
       return { name: name.slice(0, 100), necessity, form, copies: 1, source: null, review: null } as Material;
     });
@@ -118,7 +147,13 @@ const num = (v: string | undefined) => {
 };
 
 export function windowImport(s: Services, svc: WindowService) {
-  async function run(ctx: Ctx, file: { path: string }, fileName: string, areaId: number, confirm: boolean): Promise<MatterImportResult> {
+  async function run(
+    ctx: Ctx,
+    file: { path: string },
+    fileName: string,
+    areaId: number,
+    confirm: boolean,
+  ): Promise<MatterImportResult> {
     const zh = ctx.lang === 'zh';
     const area = await s.db
       .selectFrom('areas')
@@ -139,9 +174,14 @@ export function windowImport(s: Services, svc: WindowService) {
     const today = svc.today();
     for (const r of read.rows) {
       const raw = read.raw(r.cells);
-      const err = (f: F, zhMsg: string, enMsg: string) => errors.push({ row: r.rowNo, column: read.column(f), message: zh ? zhMsg : enMsg });
+      const err = (f: F, zhMsg: string, enMsg: string) =>
+        errors.push({ row: r.rowNo, column: read.column(f), message: zh ? zhMsg : enMsg });
       const enums: [F, Record<string, [string, string]>][] = [
-        ['kind', MATTER_KINDS], ['type', MATTER_TYPES], ['level', MATTER_LEVELS], ['method', MATTER_METHODS], ['limitUnit', LIMIT_UNITS],
+        ['kind', MATTER_KINDS],
+        ['type', MATTER_TYPES],
+        ['level', MATTER_LEVELS],
+        ['method', MATTER_METHODS],
+        ['limitUnit', LIMIT_UNITS],
       ];
       const coded: Record<string, unknown> = {};
       let bad = false;
@@ -149,13 +189,27 @@ export function windowImport(s: Services, svc: WindowService) {
         const c = codeOf(t, raw[f]);
         if (c === null) {
           bad = true;
-          err(f, `“${raw[f]}”不是可用的取值（${Object.values(t).map((x) => x[0]).join('、')}）`, `"${raw[f]}" is not one of ${Object.values(t).map((x) => x[1]).join(', ')}`);
+          err(
+            f,
+            `“${raw[f]}”不是可用的取值（${Object.values(t)
+              .map((x) => x[0])
+              .join('、')}）`,
+            `"${raw[f]}" is not one of ${Object.values(t)
+              .map((x) => x[1])
+              .join(', ')}`,
+          );
         } else if (c !== undefined) coded[f] = c;
       }
       const legal = num(raw.legalLimit);
       const promised = num(raw.promisedLimit);
-      if (Number.isNaN(legal)) { bad = true; err('legalLimit', '应为天数', 'Should be a number of days'); }
-      if (Number.isNaN(promised)) { bad = true; err('promisedLimit', '应为天数', 'Should be a number of days'); }
+      if (Number.isNaN(legal)) {
+        bad = true;
+        err('legalLimit', '应为天数', 'Should be a number of days');
+      }
+      if (Number.isNaN(promised)) {
+        bad = true;
+        err('promisedLimit', '应为天数', 'Should be a number of days');
+      }
       if (bad) continue;
       const candidate = {
         baseCode: raw.baseCode,
@@ -179,13 +233,20 @@ export function windowImport(s: Services, svc: WindowService) {
         ...coded,
       };
       const lp = limitProblem({ legalLimit: legal, promisedLimit: promised }, ctx.lang);
-      if (lp) { err('promisedLimit', lp, lp); continue; }
+      if (lp) {
+        err('promisedLimit', lp, lp);
+        continue;
+      }
       const p = MatterInput.safeParse(candidate);
       if (!p.success) {
         for (const i of p.error.issues.slice(0, 3)) {
           const f = String(i.path[0] ?? 'name') as F;
           const message = i.message.includes('||') ? i.message.split('||')[zh ? 0 : 1]! : i.message;
-          errors.push({ row: r.rowNo, column: LABELS[f] ? read.column(f) : String(i.path.join('.')), message });
+          errors.push({
+            row: r.rowNo,
+            column: LABELS[f] ? read.column(f) : String(i.path.join('.')),
+            message,
+          });
         }
         continue;
       }
@@ -216,13 +277,22 @@ export function windowImport(s: Services, svc: WindowService) {
 
     const planned = await plan(s.db);
     const same = (old: Record<string, unknown>, m: MatterInput) =>
-      old.name === m.name && old.department === m.department && old.legalLimit === m.legalLimit && old.promisedLimit === m.promisedLimit &&
-      JSON.stringify(old.materials) === JSON.stringify(m.materials) && old.effectiveOn === m.effectiveOn && (old.cancelledOn ?? null) === (m.cancelledOn ?? null);
+      old.name === m.name &&
+      old.department === m.department &&
+      old.legalLimit === m.legalLimit &&
+      old.promisedLimit === m.promisedLimit &&
+      JSON.stringify(old.materials) === JSON.stringify(m.materials) &&
+      old.effectiveOn === m.effectiveOn &&
+      (old.cancelledOn ?? null) === (m.cancelledOn ?? null);
     const rows = planned.map((p) => ({
       row: p.row,
       baseCode: p.input.baseCode,
       name: p.input.name,
-      action: (!p.old ? 'create' : same(p.old as unknown as Record<string, unknown>, p.input) ? 'same' : 'version') as 'create' | 'version' | 'same',
+      action: (!p.old
+        ? 'create'
+        : same(p.old as unknown as Record<string, unknown>, p.input)
+          ? 'same'
+          : 'version') as 'create' | 'version' | 'same',
     }));
     const counts = {
       created: rows.filter((r) => r.action === 'create').length,
@@ -238,16 +308,27 @@ export function windowImport(s: Services, svc: WindowService) {
         errors.slice(0, 50).map((e) => ({
           path: 'file',
           code: 'row',
-          message: zh ? `第 ${e.row} 行“${e.column}”：${e.message}` : `Row ${e.row}, “${e.column}”: ${e.message}`,
+          message: zh
+            ? `第 ${e.row} 行“${e.column}”：${e.message}`
+            : `Row ${e.row}, “${e.column}”: ${e.message}`,
         })),
       );
     await inTx(s, ctx, async (trx, audit) => {
       for (const p of await plan(trx)) {
         if (!p.old) await svc.insertIn(trx, ctx, areaId, p.input);
         else if (!same(p.old as unknown as Record<string, unknown>, p.input))
-          await svc.versionIn(trx, ctx, p.old as unknown as { id: number; areaId: number; version: number }, p.input);
+          await svc.versionIn(
+            trx,
+            ctx,
+            p.old as unknown as { id: number; areaId: number; version: number },
+            p.input,
+          );
       }
-      await audit({ action: 'window_matter.import', entityType: 'window_matter', detail: { fileName, areaId, ...counts } });
+      await audit({
+        action: 'window_matter.import',
+        entityType: 'window_matter',
+        detail: { fileName, areaId, ...counts },
+      });
     });
     return { confirmed: true, ...result };
   }
@@ -257,7 +338,31 @@ export function windowImport(s: Services, svc: WindowService) {
     const w = wordsOf(ctx.lang);
     const where = svc.listWhere(ctx, q);
     const i = ctx.lang === 'zh' ? 0 : 1;
-    const keys: F[] = ['baseCode', 'implCode', 'itemCode', 'name', 'parentName', 'kind', 'type', 'level', 'department', 'implementer', 'basis', 'method', 'conditions', 'legalLimit', 'promisedLimit', 'limitUnit', 'place', 'hours', 'fees', 'contacts', 'materials', 'effectiveOn', 'cancelledOn'];
+    const keys: F[] = [
+      'baseCode',
+      'implCode',
+      'itemCode',
+      'name',
+      'parentName',
+      'kind',
+      'type',
+      'level',
+      'department',
+      'implementer',
+      'basis',
+      'method',
+      'conditions',
+      'legalLimit',
+      'promisedLimit',
+      'limitUnit',
+      'place',
+      'hours',
+      'fees',
+      'contacts',
+      'materials',
+      'effectiveOn',
+      'cancelledOn',
+    ];
     return exportLedger(s, ctx, {
       action: 'window_matter.export',
       entityType: 'window_matter',
@@ -265,13 +370,25 @@ export function windowImport(s: Services, svc: WindowService) {
       sheetName: ctx.lang === 'zh' ? '事项目录' : 'Catalogue',
       fileName: ctx.lang === 'zh' ? '事项目录' : 'catalogue',
       asciiName: 'catalogue',
-      columns: keys.map((k) => ({ header: LABELS[k][i], key: k, width: k === 'materials' || k === 'basis' ? 50 : 16 })),
+      columns: keys.map((k) => ({
+        header: LABELS[k][i],
+        key: k,
+        width: k === 'materials' || k === 'basis' ? 50 : 16,
+      })),
       count: async (cap) => {
-        const r = await where(svc.base(s.db)).clearSelect().select((e) => e.fn.countAll<number>().as('n')).limit(cap).executeTakeFirst();
+        const r = await where(svc.base(s.db))
+          .clearSelect()
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .limit(cap)
+          .executeTakeFirst();
         return Math.min(Number(r?.n ?? 0), cap);
       },
       async *rows(n) {
-        const rows = await where(svc.base(s.db)).where(matterVisible(ctx.actor, 'window.read')).orderBy('m.baseCode').limit(n).execute();
+        const rows = await where(svc.base(s.db))
+          .where(matterVisible(ctx.actor, 'window.read'))
+          .orderBy('m.baseCode')
+          .limit(n)
+          .execute();
         for (const r of rows) {
           const mats = (r.materials as Material[]) ?? [];
           yield {
@@ -295,7 +412,9 @@ export function windowImport(s: Services, svc: WindowService) {
             hours: r.hours,
             fees: r.fees,
             contacts: r.contacts,
-            materials: mats.map((m) => `${m.name}（${NECESSITY[m.necessity][0]}${m.form === '复印件' ? '，复印件' : ''}）`).join('；'),
+            materials: mats
+              .map((m) => `${m.name}（${NECESSITY[m.necessity][0]}${m.form === '复印件' ? '，复印件' : ''}）`)
+              .join('；'),
             effectiveOn: r.effectiveOn,
             cancelledOn: r.cancelledOn,
           };

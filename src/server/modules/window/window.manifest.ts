@@ -14,12 +14,20 @@ export const windowModule: ModuleManifest = {
   duty: 'business',
   permissions: [
     P('window.read', '查看事项目录与一窗受理', 'View the matter catalogue and the service window'),
-    P('window.manage', '维护事项目录（导入、新版本）', 'Maintain the matter catalogue (import, new versions)'),
+    P(
+      'window.manage',
+      '维护事项目录（导入、新版本）',
+      'Maintain the matter catalogue (import, new versions)',
+    ),
     ...casePermissions('window', applicationType),
   ],
   grants: {
     street_admin: ['window.read', 'window.manage', ...app('read', 'report', 'accept', 'verify', 'supervise')],
-    community_secretary: ['window.read', 'window.manage', ...app('read', 'report', 'accept', 'verify', 'supervise')],
+    community_secretary: [
+      'window.read',
+      'window.manage',
+      ...app('read', 'report', 'accept', 'verify', 'supervise'),
+    ],
     community_worker: ['window.read', ...app('read', 'report', 'accept', 'verify')],
     grid_worker: ['window.read'],
   },

@@ -50,7 +50,12 @@ export interface NoticeInput {
 export function noticePdf(n: NoticeInput): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const title = n.kind === 'notice' ? '一次性告知单' : '容缺受理承诺书';
-    const doc = new PDFDocument({ size: 'A4', margin: 56, lang: 'zh-CN', info: { Title: `${title} ${n.matter.name}` } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: 56,
+      lang: 'zh-CN',
+      info: { Title: `${title} ${n.matter.name}` },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (b) => chunks.push(b));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -59,7 +64,11 @@ export function noticePdf(n: NoticeInput): Promise<Buffer> {
     doc.font('cjk');
     const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
     doc.fontSize(20).text(title, { align: 'center' });
-    doc.moveDown(0.3).fontSize(10).fillColor('#555').text(`${n.community}  ·  ${n.issuedOn}`, { align: 'center' });
+    doc
+      .moveDown(0.3)
+      .fontSize(10)
+      .fillColor('#555')
+      .text(`${n.community}  ·  ${n.issuedOn}`, { align: 'center' });
     doc.fillColor('#000').moveDown(1).fontSize(12);
     const limit =
       n.matter.promisedLimit === null
@@ -87,21 +96,34 @@ export function noticePdf(n: NoticeInput): Promise<Buffer> {
       });
       doc.moveDown(0.6).fontSize(13).text('二、您尚需补齐的材料', { width }).fontSize(11);
       if (missing.length === 0) doc.text('无。材料已齐全。', { width });
-      missing.forEach((m, i) => doc.text(`${i + 1}. ${m.name}（${m.form ?? '原件'} ${m.copies} 份）`, { width }));
+      missing.forEach((m, i) => {
+        doc.text(`${i + 1}. ${m.name}（${m.form ?? '原件'} ${m.copies} 份）`, { width });
+      });
       doc.moveDown(0.6);
       doc.text(
         `请于补齐后携带上述材料到窗口办理；补正材料到达次日起重新计算办理时限。我们一次性告知全部所需材料，不再要求您补充本告知单以外的材料。`,
         { width, lineGap: 3 },
       );
     } else {
-      doc.fontSize(11).text('本人申请办理上述事项，主要材料已齐全。对以下尚缺的次要材料，本人自愿申请容缺受理，并承诺：', { width, lineGap: 3 });
+      doc
+        .fontSize(11)
+        .text('本人申请办理上述事项，主要材料已齐全。对以下尚缺的次要材料，本人自愿申请容缺受理，并承诺：', {
+          width,
+          lineGap: 3,
+        });
       doc.moveDown(0.4);
-      missing.forEach((m, i) =>
-        doc.text(`${i + 1}. ${m.name}（补正形式：${m.form ?? '原件'} ${m.copies} 份）`, { width }),
+      missing.forEach((m, i) => {
+        doc.text(`${i + 1}. ${m.name}（补正形式：${m.form ?? '原件'} ${m.copies} 份）`, { width });
+      });
+      doc.moveDown(0.4);
+      doc.text(`补正期限：${n.supplementDays} 个工作日内，即 ${n.supplementDue} 前送达窗口。`, {
+        width,
+        lineGap: 3,
+      });
+      doc.text(
+        '超期处理：逾期未补正或补正材料无效的，本申请终止办理，已作出的结果依法撤销；本人承担相应责任，并记入容缺失信记录。',
+        { width, lineGap: 3 },
       );
-      doc.moveDown(0.4);
-      doc.text(`补正期限：${n.supplementDays} 个工作日内，即 ${n.supplementDue} 前送达窗口。`, { width, lineGap: 3 });
-      doc.text('超期处理：逾期未补正或补正材料无效的，本申请终止办理，已作出的结果依法撤销；本人承担相应责任，并记入容缺失信记录。', { width, lineGap: 3 });
       doc.text('容缺受理不停止计时，办理结果在原承诺时限内作出。本人可放弃容缺受理。', { width, lineGap: 3 });
     }
     doc.moveDown(0.8);

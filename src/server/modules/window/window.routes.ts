@@ -2,8 +2,21 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
-import { ApplicationAccept, ApplicationDetail, Matter, MatterImportResult, MatterInput, MatterListQuery, NoticeQuery } from '../../../contract/window.js';
-import { LEDGER_UPLOAD_MAX, requireImportArea, sendExport, withLedgerUpload } from '../../engines/sheets/index.js';
+import {
+  ApplicationAccept,
+  ApplicationDetail,
+  Matter,
+  MatterImportResult,
+  MatterInput,
+  MatterListQuery,
+  NoticeQuery,
+} from '../../../contract/window.js';
+import {
+  LEDGER_UPLOAD_MAX,
+  requireImportArea,
+  sendExport,
+  withLedgerUpload,
+} from '../../engines/sheets/index.js';
 import { multipartOptions } from '../../platform/http/upload.js';
 import type { Services } from '../../platform/services.js';
 import { windowApplications } from './window.applications.js';
@@ -37,14 +50,19 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       config: { permission: 'service_application.accept' },
       schema: {
         tags,
-        summary: 'Accept an application at the window: materials checked against the matter version, promised dates set; a service_application case',
+        summary:
+          'Accept an application at the window: materials checked against the matter version, promised dates set; a service_application case',
         body: ApplicationAccept,
         response: { 201: z.object({ id: z.number(), detail: ApplicationDetail }) },
       },
     },
     async (req, reply) => {
       const key = req.headers['idempotency-key'];
-      const r = await apps.accept(req.ctx(), req.body, typeof key === 'string' && /^[\w-]{8,64}$/.test(key) ? key : undefined);
+      const r = await apps.accept(
+        req.ctx(),
+        req.body,
+        typeof key === 'string' && /^[\w-]{8,64}$/.test(key) ? key : undefined,
+      );
       return reply.code(201).send(r);
     },
   );
@@ -53,7 +71,12 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/window/matters',
     {
       config: { permission: 'window.read' },
-      schema: { tags, summary: 'The matter catalogue (current versions) the actor’s window works with', querystring: MatterListQuery, response: { 200: pageOf(Matter) } },
+      schema: {
+        tags,
+        summary: 'The matter catalogue (current versions) the actor’s window works with',
+        querystring: MatterListQuery,
+        response: { 200: pageOf(Matter) },
+      },
     },
     async (req) => svc.list(req.ctx(), req.query),
   );
@@ -61,7 +84,11 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/window/matters/export',
     {
       config: { permission: 'window.read' },
-      schema: { tags, summary: 'The catalogue as .xlsx in the import’s columns, audited', body: MatterListQuery.omit({ page: true, pageSize: true }) },
+      schema: {
+        tags,
+        summary: 'The catalogue as .xlsx in the import’s columns, audited',
+        body: MatterListQuery.omit({ page: true, pageSize: true }),
+      },
     },
     async (req, reply) => sendExport(reply, await imp.exportCatalogue(req.ctx(), req.body)),
   );
@@ -77,7 +104,13 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/window/matters',
     {
       config: { permission: 'window.manage' },
-      schema: { tags, summary: 'Register a matter in an area (承诺 < 法定 checked)', querystring: CreateQuery, body: MatterInput, response: { 200: Matter } },
+      schema: {
+        tags,
+        summary: 'Register a matter in an area (承诺 < 法定 checked)',
+        querystring: CreateQuery,
+        body: MatterInput,
+        response: { 200: Matter },
+      },
     },
     async (req) => svc.create(req.ctx(), req.query.areaId, req.body),
   );
@@ -85,7 +118,13 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/window/matters/:id',
     {
       config: { permission: 'window.manage' },
-      schema: { tags, summary: 'A new version of a matter (the old one stays for applications accepted under it)', params: IdParams, body: MatterInput, response: { 200: Matter } },
+      schema: {
+        tags,
+        summary: 'A new version of a matter (the old one stays for applications accepted under it)',
+        params: IdParams,
+        body: MatterInput,
+        response: { 200: Matter },
+      },
     },
     async (req) => svc.newVersion(req.ctx(), req.params.id, req.body),
   );
@@ -93,14 +132,22 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/window/matters/:id/notice.pdf',
     {
       config: { permission: 'window.read' },
-      schema: { tags, summary: 'The printable 一次性告知单 / 容缺承诺书 naming the missing materials (PDF)', params: IdParams, querystring: NoticeQuery },
+      schema: {
+        tags,
+        summary: 'The printable 一次性告知单 / 容缺承诺书 naming the missing materials (PDF)',
+        params: IdParams,
+        querystring: NoticeQuery,
+      },
     },
     async (req, reply) => {
       const pdf = await svc.notice(req.ctx(), req.params.id, req.query);
       const name = req.query.kind === 'promise' ? '容缺承诺书' : '一次性告知单';
       reply
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `inline; filename="notice.pdf"; filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`);
+        .header(
+          'content-disposition',
+          `inline; filename="notice.pdf"; filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`,
+        );
       return reply.send(pdf);
     },
   );
@@ -110,7 +157,12 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/public/window/matters',
     {
       config: { permission: 'public' },
-      schema: { tags, summary: 'Public: the effective matters of an area and the areas above it', querystring: z.strictObject({ areaId: Id.optional(), q: z.string().trim().max(40).optional() }), response: { 200: z.object({ items: z.array(PublicMatter) }) } },
+      schema: {
+        tags,
+        summary: 'Public: the effective matters of an area and the areas above it',
+        querystring: z.strictObject({ areaId: Id.optional(), q: z.string().trim().max(40).optional() }),
+        response: { 200: z.object({ items: z.array(PublicMatter) }) },
+      },
     },
     async (req) => ({ items: await svc.publicList(req.query) }),
   );
@@ -118,7 +170,12 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/public/window/matters/:id',
     {
       config: { permission: 'public' },
-      schema: { tags, summary: 'Public: one matter’s 办事指南 (the current, effective version)', params: IdParams, response: { 200: Matter } },
+      schema: {
+        tags,
+        summary: 'Public: one matter’s 办事指南 (the current, effective version)',
+        params: IdParams,
+        response: { 200: Matter },
+      },
     },
     async (req) => svc.guide(req.params.id),
   );
@@ -129,7 +186,13 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       '/window/matters/import',
       {
         config: { permission: 'window.manage', upload: { field: 'file', maxBytes: LEDGER_UPLOAD_MAX } },
-        schema: { tags, summary: 'Import the county’s catalogue (.xlsx/.csv): preview, then confirm=true writes all rows or none', querystring: ImportQuery, response: { 200: MatterImportResult } },
+        schema: {
+          tags,
+          summary:
+            'Import the county’s catalogue (.xlsx/.csv): preview, then confirm=true writes all rows or none',
+          querystring: ImportQuery,
+          response: { 200: MatterImportResult },
+        },
       },
       async (req) => {
         const ctx = req.ctx();

@@ -30,8 +30,14 @@ describe('working days count from the day after acceptance (rule 8)', () => {
     expect(addWorkingDays(cal, '2026-09-18', 5)).toBe('2026-09-24');
   });
   it('即办件: no promised limit, due the day it is accepted', () => {
-    expect(deadlinesAt(cal, '2026-09-29', { promisedLimit: null, limitUnit: 'wday', method: 'direct' }, { gap: false, supplementDays: 3 }))
-      .toEqual({ dueOn: '2026-09-29', supplementDueOn: null, forwardDueOn: null });
+    expect(
+      deadlinesAt(
+        cal,
+        '2026-09-29',
+        { promisedLimit: null, limitUnit: 'wday', method: 'direct' },
+        { gap: false, supplementDays: 3 },
+      ),
+    ).toEqual({ dueOn: '2026-09-29', supplementDueOn: null, forwardDueOn: null });
   });
   it('calendar days are calendar days: 09-29 + 10 days → 10-09', () => {
     expect(dueAfter(cal, '2026-09-29', 10, 'day')).toBe('2026-10-09');
@@ -40,12 +46,22 @@ describe('working days count from the day after acceptance (rule 8)', () => {
 
 describe('容缺, 上报 and 延期', () => {
   it('容缺 keeps the original due date and sets 补正 in 3 wd; 上报 within 3 wd', () => {
-    const d = deadlinesAt(cal, '2026-09-29', { promisedLimit: 5, limitUnit: 'wday', method: 'forward' }, { gap: true, supplementDays: 3 });
+    const d = deadlinesAt(
+      cal,
+      '2026-09-29',
+      { promisedLimit: 5, limitUnit: 'wday', method: 'forward' },
+      { gap: true, supplementDays: 3 },
+    );
     expect(d).toEqual({ dueOn: '2026-10-12', supplementDueOn: '2026-10-09', forwardDueOn: '2026-10-09' });
   });
   it('补正 after a 告知单 restarts the full limit from the day after the materials arrive', () => {
     // 告知 on Mon 09-14, materials arrive Fri 09-18: 5 wd from 09-19 → 09-24, not the remainder.
-    const d = deadlinesAt(cal, '2026-09-18', { promisedLimit: 5, limitUnit: 'wday', method: 'direct' }, { gap: false, supplementDays: 3 });
+    const d = deadlinesAt(
+      cal,
+      '2026-09-18',
+      { promisedLimit: 5, limitUnit: 'wday', method: 'direct' },
+      { gap: false, supplementDays: 3 },
+    );
     expect(d.dueOn).toBe('2026-09-24');
   });
   it('an approved extension of 2 wd moves 10-12 to 10-14', () => {

@@ -54,7 +54,10 @@ export function deadlinesAt(
   m: { promisedLimit: number | null; limitUnit: string; method: string },
   opts: { gap: boolean; supplementDays: number; forwardDays?: number },
 ): Deadlines {
-  const dueOn = m.promisedLimit === null ? acceptedOn : dueAfter(cal, acceptedOn, m.promisedLimit, m.limitUnit === 'day' ? 'day' : 'wday');
+  const dueOn =
+    m.promisedLimit === null
+      ? acceptedOn
+      : dueAfter(cal, acceptedOn, m.promisedLimit, m.limitUnit === 'day' ? 'day' : 'wday');
   return {
     dueOn,
     supplementDueOn: opts.gap ? addWorkingDays(cal, acceptedOn, opts.supplementDays) : null,

@@ -33,7 +33,8 @@ export function matterVisible(actor: Actor, permission: string): Expression<SqlB
 }
 
 /** A matter is known by its 基本编码 and 办理项编码 (the 实施编码 differs per implementer). */
-export const keyOf = (m: { baseCode: string; itemCode?: string | null | undefined }) => [m.baseCode, m.itemCode ?? ''].join('|');
+export const keyOf = (m: { baseCode: string; itemCode?: string | null | undefined }) =>
+  [m.baseCode, m.itemCode ?? ''].join('|');
 
 const SORTS = {
   name: 'm.name',
@@ -116,8 +117,10 @@ function diffOf(before: Record<string, unknown>, after: Record<string, unknown>)
   for (const [k, v] of Object.entries(after)) {
     if (k === 'matterKey') continue;
     const b = before[k];
-    const norm = (x: unknown) => (typeof x === 'string' && (k === 'materials' || k === 'faqs') ? x : JSON.stringify(x ?? null));
-    if (norm(b) !== norm(v)) out[k] = { before: b ?? null, after: k === 'materials' || k === 'faqs' ? JSON.parse(v as string) : v };
+    const norm = (x: unknown) =>
+      typeof x === 'string' && (k === 'materials' || k === 'faqs') ? x : JSON.stringify(x ?? null);
+    if (norm(b) !== norm(v))
+      out[k] = { before: b ?? null, after: k === 'materials' || k === 'faqs' ? JSON.parse(v as string) : v };
   }
   return out;
 }
@@ -125,11 +128,41 @@ function diffOf(before: Record<string, unknown>, after: Record<string, unknown>)
 export function windowService(s: Services) {
   const today = () => chinaDate(s.clock.now());
   const cols = [
-    'm.id', 'm.areaId', 'm.matterKey', 'm.version', 'm.current', 'm.baseCode', 'm.implCode', 'm.itemCode',
-    'm.name', 'm.parentName', 'm.kind', 'm.type', 'm.level', 'm.department', 'm.implementer', 'm.basis',
-    'm.method', 'm.audience', 'm.conditions', 'm.legalLimit', 'm.promisedLimit', 'm.limitUnit', 'm.limitNote',
-    'm.visits', 'm.place', 'm.hours', 'm.fees', 'm.contacts', 'm.online', 'm.bookable', 'm.effectiveOn',
-    'm.cancelledOn', 'm.materials', 'm.faqs', 'm.createdAt',
+    'm.id',
+    'm.areaId',
+    'm.matterKey',
+    'm.version',
+    'm.current',
+    'm.baseCode',
+    'm.implCode',
+    'm.itemCode',
+    'm.name',
+    'm.parentName',
+    'm.kind',
+    'm.type',
+    'm.level',
+    'm.department',
+    'm.implementer',
+    'm.basis',
+    'm.method',
+    'm.audience',
+    'm.conditions',
+    'm.legalLimit',
+    'm.promisedLimit',
+    'm.limitUnit',
+    'm.limitNote',
+    'm.visits',
+    'm.place',
+    'm.hours',
+    'm.fees',
+    'm.contacts',
+    'm.online',
+    'm.bookable',
+    'm.effectiveOn',
+    'm.cancelledOn',
+    'm.materials',
+    'm.faqs',
+    'm.createdAt',
   ] as const;
   const base = (conn: Conn) =>
     conn
@@ -139,7 +172,9 @@ export function windowService(s: Services) {
       .select(areaLabelSql('a').as('areaName'));
 
   const abilitiesOf = (actor: Actor, areaPath: string) =>
-    actor.pathsFor('window.manage').some((p) => areaPath === p || areaPath.startsWith(`${p}.`)) ? ['update'] : [];
+    actor.pathsFor('window.manage').some((p) => areaPath === p || areaPath.startsWith(`${p}.`))
+      ? ['update']
+      : [];
 
   function listWhere(ctx: Ctx, q: Omit<MatterListQuery, 'page' | 'pageSize' | 'sort'>) {
     return (qb: ReturnType<typeof base>) => {
@@ -152,7 +187,9 @@ export function windowService(s: Services) {
       }
       const t = today();
       if (q.status === 'effective')
-        x = x.where('m.effectiveOn', '<=', t).where((e) => e.or([e('m.cancelledOn', 'is', null), e('m.cancelledOn', '>', t)]));
+        x = x
+          .where('m.effectiveOn', '<=', t)
+          .where((e) => e.or([e('m.cancelledOn', 'is', null), e('m.cancelledOn', '>', t)]));
       else if (q.status === 'future') x = x.where('m.effectiveOn', '>', t);
       else if (q.status === 'cancelled') x = x.where('m.cancelledOn', '<=', t);
       return x;
@@ -176,7 +213,9 @@ export function windowService(s: Services) {
     ]);
     const t = today();
     return {
-      items: rows.map(({ areaPath, ...r }) => present(r as unknown as Row, t, abilitiesOf(ctx.actor, areaPath))),
+      items: rows.map(({ areaPath, ...r }) =>
+        present(r as unknown as Row, t, abilitiesOf(ctx.actor, areaPath)),
+      ),
       total: total?.n ?? 0,
       page: q.page,
       pageSize: q.pageSize,
@@ -211,12 +250,20 @@ export function windowService(s: Services) {
       .where('m.current', '=', true)
       .where('m.effectiveOn', '<=', t)
       .where((e) => e.or([e('m.cancelledOn', 'is', null), e('m.cancelledOn', '>', t)]));
-    if (q.areaId) qb = qb.where(sql<SqlBool>`a.path @> (SELECT x.path FROM areas x WHERE x.id = ${q.areaId})`);
+    if (q.areaId)
+      qb = qb.where(sql<SqlBool>`a.path @> (SELECT x.path FROM areas x WHERE x.id = ${q.areaId})`);
     if (q.q) qb = qb.where('m.name', 'ilike', `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const rows = await qb.orderBy('m.department').orderBy('m.baseCode').limit(200).execute();
     return rows.map((r) => {
       const m = present(r as unknown as Row, t, []);
-      return { id: m.id, name: m.name, department: m.department, instant: m.instant, promisedLimit: m.promisedLimit, areaName: m.areaName };
+      return {
+        id: m.id,
+        name: m.name,
+        department: m.department,
+        instant: m.instant,
+        promisedLimit: m.promisedLimit,
+        areaName: m.areaName,
+      };
     });
   }
 
@@ -244,11 +291,21 @@ export function windowService(s: Services) {
         .where('areaId', '=', areaId)
         .where('matterKey', '=', keyOf(m))
         .executeTakeFirst();
-      if (dup) throw new AppError('DUPLICATE', { field: ctx.lang === 'zh' ? '事项编码' : 'matter code' }, [
-        { path: 'baseCode', code: 'duplicate', message: ctx.lang === 'zh' ? '该区域已有此编码的事项' : 'This area has a matter with this code' },
-      ]);
+      if (dup)
+        throw new AppError('DUPLICATE', { field: ctx.lang === 'zh' ? '事项编码' : 'matter code' }, [
+          {
+            path: 'baseCode',
+            code: 'duplicate',
+            message: ctx.lang === 'zh' ? '该区域已有此编码的事项' : 'This area has a matter with this code',
+          },
+        ]);
       const r = await insertIn(trx, ctx, areaId, m);
-      await audit({ action: 'window_matter.create', entityType: 'window_matter', entityId: r.id, detail: { name: m.name, baseCode: m.baseCode } });
+      await audit({
+        action: 'window_matter.create',
+        entityType: 'window_matter',
+        entityId: r.id,
+        detail: { name: m.name, baseCode: m.baseCode },
+      });
       return r.id;
     });
     return get(ctx, id);
@@ -265,16 +322,31 @@ export function windowService(s: Services) {
       if (!abilitiesOf(ctx.actor, old.areaPath).length) throw new AppError('FORBIDDEN');
       if (keyOf(m) !== old.matterKey)
         throw new AppError('VALIDATION_FAILED', { fields: 'baseCode' }, [
-          { path: 'baseCode', code: 'custom', message: ctx.lang === 'zh' ? '新版本不能修改事项编码' : 'A new version keeps the matter’s codes' },
+          {
+            path: 'baseCode',
+            code: 'custom',
+            message: ctx.lang === 'zh' ? '新版本不能修改事项编码' : 'A new version keeps the matter’s codes',
+          },
         ]);
       const r = await versionIn(trx, ctx, old, m);
-      await audit({ action: 'window_matter.version', entityType: 'window_matter', entityId: r.id, changes: r.changes, detail: { name: m.name, version: r.version } });
+      await audit({
+        action: 'window_matter.version',
+        entityType: 'window_matter',
+        entityId: r.id,
+        changes: r.changes,
+        detail: { name: m.name, version: r.version },
+      });
       return r.id;
     });
     return get(ctx, newId);
   }
 
-  async function versionIn(trx: Tx, ctx: Ctx, old: { id: number; areaId: number; version: number } & Record<string, unknown>, m: MatterInput) {
+  async function versionIn(
+    trx: Tx,
+    ctx: Ctx,
+    old: { id: number; areaId: number; version: number } & Record<string, unknown>,
+    m: MatterInput,
+  ) {
     const off = await trx
       .updateTable('windowMatters')
       .set({ current: false })
@@ -282,7 +354,9 @@ export function windowService(s: Services) {
       .where('current', '=', true)
       .executeTakeFirst();
     if (Number(off.numUpdatedRows) !== 1)
-      throw new AppError('CONFLICT', { reason: ctx.lang === 'zh' ? '该事项已有更新的版本，请刷新' : 'a newer version exists; reload' });
+      throw new AppError('CONFLICT', {
+        reason: ctx.lang === 'zh' ? '该事项已有更新的版本，请刷新' : 'a newer version exists; reload',
+      });
     const r = await insertIn(trx, ctx, old.areaId, m, old.version + 1);
     const before = { ...old, materials: JSON.stringify(old.materials), faqs: JSON.stringify(old.faqs) };
     return { id: r.id, version: old.version + 1, changes: diffOf(before, values(m)) };
@@ -295,7 +369,11 @@ export function windowService(s: Services) {
     const bad = missing.find((i) => i >= m.materials.length);
     if (bad !== undefined)
       throw new AppError('VALIDATION_FAILED', { fields: 'missing' }, [
-        { path: 'query.missing', code: 'custom', message: ctx.lang === 'zh' ? `没有第 ${bad + 1} 项材料` : `No material number ${bad + 1}` },
+        {
+          path: 'query.missing',
+          code: 'custom',
+          message: ctx.lang === 'zh' ? `没有第 ${bad + 1} 项材料` : `No material number ${bad + 1}`,
+        },
       ]);
     if (q.kind === 'promise') {
       const notGap = missing.filter((i) => m.materials[i]!.necessity === 'required');
@@ -328,16 +406,38 @@ export function windowService(s: Services) {
     });
   }
 
-  return { list, listWhere, base, get, guide, publicList, create, newVersion, versionIn, insertIn, notice, rowOf, today };
+  return {
+    list,
+    listWhere,
+    base,
+    get,
+    guide,
+    publicList,
+    create,
+    newVersion,
+    versionIn,
+    insertIn,
+    notice,
+    rowOf,
+    today,
+  };
 }
 
 /** Words for a matter's codes (exports, PDFs). */
 export function wordsOf(lang: 'zh' | 'en') {
   const i = lang === 'zh' ? 0 : 1;
-  const pick = <T extends Record<string, [string, string]>>(t: T) => (k: string) => t[k]?.[i] ?? '—';
-  return { type: pick(MATTER_TYPES), level: pick(MATTER_LEVELS), method: pick(MATTER_METHODS), kind: pick(MATTER_KINDS) };
+  const pick =
+    <T extends Record<string, [string, string]>>(t: T) =>
+    (k: string) =>
+      t[k]?.[i] ?? '—';
+  return {
+    type: pick(MATTER_TYPES),
+    level: pick(MATTER_LEVELS),
+    method: pick(MATTER_METHODS),
+    kind: pick(MATTER_KINDS),
+  };
 }
 
 export type WindowService = ReturnType<typeof windowService>;
-export { MatterInput };
 export type { WorkCalendar };
+export { MatterInput };

@@ -21,16 +21,27 @@ async function xlsx(rows: (string | number | null)[][]): Promise<Buffer> {
 function upload(c: Client, url: string, name: string, buffer: Buffer) {
   const boundary = `----jy${randomBytes(8).toString('hex')}`;
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     buffer,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return c.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return c.request({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 
 beforeAll(async () => {
   t = await createTestApp({ clock: new Date('2026-12-07T02:00:00Z') });
-  [street, secretary, worker] = await Promise.all([t.login('street_admin'), t.login('community_admin'), t.login('community_worker')]);
+  [street, secretary, worker] = await Promise.all([
+    t.login('street_admin'),
+    t.login('community_admin'),
+    t.login('community_worker'),
+  ]);
   streetId = await areaIdByCode(t.db, DEMO.street.code);
 });
 afterAll(async () => {
@@ -43,17 +54,33 @@ describe('the catalogue', () => {
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().total).toBe(45);
     const dibao = r.json().items.find((m: { name: string }) => m.name === '最低生活保障申请');
-    expect(dibao).toMatchObject({ department: '民政', legalLimit: 30, promisedLimit: 25, instant: false, status: 'effective', version: 1 });
+    expect(dibao).toMatchObject({
+      department: '民政',
+      legalLimit: 30,
+      promisedLimit: 25,
+      instant: false,
+      status: 'effective',
+      version: 1,
+    });
     expect(dibao.materials.some((m: { necessity: string }) => m.necessity === 'gap_ok')).toBe(true);
     expect(dibao.abilities).toEqual([]);
     const unemployed = r.json().items.find((m: { name: string }) => m.name === '失业登记');
-    expect(unemployed.materials.map((m: { name: string }) => m.name)).toEqual(['失业登记表', '申请人居民身份证', '书面承诺书']);
+    expect(unemployed.materials.map((m: { name: string }) => m.name)).toEqual([
+      '失业登记表',
+      '申请人居民身份证',
+      '书面承诺书',
+    ]);
   });
 
   it('refuses a promised limit not below the legal one, naming the field, and writes nothing', async () => {
     const before = (await street.get('/api/window/matters?pageSize=1')).json().total;
     const r = await street.post(`/api/window/matters?areaId=${streetId}`, {
-      baseCode: 'TEST01', name: '测试事项', department: '民政', effectiveOn: '2026-12-01', legalLimit: 10, promisedLimit: 10,
+      baseCode: 'TEST01',
+      name: '测试事项',
+      department: '民政',
+      effectiveOn: '2026-12-01',
+      legalLimit: 10,
+      promisedLimit: 10,
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().issues.map((i: { path: string }) => i.path)).toEqual(['promisedLimit']);
@@ -65,7 +92,19 @@ describe('the catalogue', () => {
     const list = (await street.get('/api/window/matters?q=高龄补贴申请')).json().items;
     const old = list[0];
     expect(old.abilities).toEqual(['update']);
-    const { id, matterKey, version, current, areaId, areaName, instant, status, updatedAt, abilities, ...input } = old;
+    const {
+      id,
+      matterKey,
+      version,
+      current,
+      areaId,
+      areaName,
+      instant,
+      status,
+      updatedAt,
+      abilities,
+      ...input
+    } = old;
     const r = await street.put(`/api/window/matters/${id}`, { ...input, promisedLimit: 8 });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toMatchObject({ version: 2, current: true, promisedLimit: 8 });
@@ -75,7 +114,9 @@ describe('the catalogue', () => {
     const again = await street.put(`/api/window/matters/${id}`, { ...input, promisedLimit: 7 });
     expect(again.statusCode).toBe(409);
     // the community worker may read but not edit
-    expect((await worker.put(`/api/window/matters/${r.json().id}`, { ...input, promisedLimit: 7 })).statusCode).toBe(403);
+    expect(
+      (await worker.put(`/api/window/matters/${r.json().id}`, { ...input, promisedLimit: 7 })).statusCode,
+    ).toBe(403);
   });
 
   it('serves the public 办事指南 without signing in, current versions only', async () => {
@@ -92,7 +133,9 @@ describe('the catalogue', () => {
   it('prints the 告知单 and 容缺承诺书 naming the missing materials, with a Chinese font embedded', async () => {
     const dibao = (await worker.get('/api/window/matters?q=最低生活保障')).json().items[0];
     const gapIndex = dibao.materials.findIndex((m: { necessity: string }) => m.necessity === 'gap_ok');
-    const r = await worker.get(`/api/window/matters/${dibao.id}/notice.pdf?kind=promise&missing=${gapIndex}&applicant=${encodeURIComponent('黄美华')}`);
+    const r = await worker.get(
+      `/api/window/matters/${dibao.id}/notice.pdf?kind=promise&missing=${gapIndex}&applicant=${encodeURIComponent('黄美华')}`,
+    );
     expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
     expect(r.headers['content-type']).toBe('application/pdf');
     expect(r.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -107,12 +150,30 @@ describe('the catalogue', () => {
 });
 
 describe('the county’s sheet', () => {
-  const header = ['事项编码', '事项名称', '主管部门', '事项类型', '办理方式', '法定时限', '承诺时限', '申请材料'];
+  const header = [
+    '事项编码',
+    '事项名称',
+    '主管部门',
+    '事项类型',
+    '办理方式',
+    '法定时限',
+    '承诺时限',
+    '申请材料',
+  ];
   it('previews with row errors naming the column, refuses to confirm, writes nothing', async () => {
     const file = await xlsx([
       ['汨罗市政务服务事项目录（2026 版）'],
       header,
-      ['XZ0001', '养犬登记初审', '公安', '行政许可', '受理后上报', 20, 10, '身份证（必要）；狗狗照片（容缺可）'],
+      [
+        'XZ0001',
+        '养犬登记初审',
+        '公安',
+        '行政许可',
+        '受理后上报',
+        20,
+        10,
+        '身份证（必要）；狗狗照片（容缺可）',
+      ],
       ['XZ0002', '门牌证明', '公安', '行政确认', '直接办结', 5, 5, '身份证'],
       ['XZ0003', '无此类型', '公安', '行政魔法', '直接办结', null, null, '身份证'],
     ]);
@@ -125,7 +186,12 @@ describe('the county’s sheet', () => {
       [4, '承诺时限'],
       [5, '事项类型'],
     ]);
-    const c = await upload(street, `/api/window/matters/import?areaId=${streetId}&confirm=true`, '县目录.xlsx', file);
+    const c = await upload(
+      street,
+      `/api/window/matters/import?areaId=${streetId}&confirm=true`,
+      '县目录.xlsx',
+      file,
+    );
     expect(c.statusCode).toBe(400);
     expect(c.json().issues[0].message).toContain('第 4 行');
     expect((await street.get('/api/window/matters?q=养犬')).json().total).toBe(0);
@@ -134,10 +200,24 @@ describe('the county’s sheet', () => {
   it('confirms a clean sheet in one go: new matters and new versions', async () => {
     const file = await xlsx([
       header,
-      ['XZ0001', '养犬登记初审', '公安', '行政许可', '受理后上报', 20, 10, '身份证（必要）；狗狗照片（容缺可）'],
+      [
+        'XZ0001',
+        '养犬登记初审',
+        '公安',
+        '行政许可',
+        '受理后上报',
+        20,
+        10,
+        '身份证（必要）；狗狗照片（容缺可）',
+      ],
       ['SB0001', '城乡居民养老保险参保登记', '社保', '公共服务', '受理后上报', 10, 4, '身份证；参保登记表'],
     ]);
-    const c = await upload(street, `/api/window/matters/import?areaId=${streetId}&confirm=true`, '县目录.xlsx', file);
+    const c = await upload(
+      street,
+      `/api/window/matters/import?areaId=${streetId}&confirm=true`,
+      '县目录.xlsx',
+      file,
+    );
     expect(c.statusCode, c.body).toBe(200);
     expect(c.json()).toMatchObject({ confirmed: true, created: 1, versioned: 1, unchanged: 0 });
     const dog = (await street.get('/api/window/matters?q=养犬')).json().items[0];
@@ -145,7 +225,12 @@ describe('the county’s sheet', () => {
     const sb = (await street.get('/api/window/matters?q=SB0001')).json().items[0];
     expect(sb).toMatchObject({ version: 2, promisedLimit: 4 });
     // the secretary of a community may not import into the street
-    const other = await upload(secretary, `/api/window/matters/import?areaId=${streetId}`, '县目录.xlsx', file);
+    const other = await upload(
+      secretary,
+      `/api/window/matters/import?areaId=${streetId}`,
+      '县目录.xlsx',
+      file,
+    );
     expect(other.statusCode).toBe(404);
   });
 
@@ -158,7 +243,11 @@ describe('the county’s sheet', () => {
     const rows = [1, 2, 3].map((n) => (ws.getRow(n).values as unknown[]).slice(1));
     expect(rows.some((h) => h.includes('承诺办结时限'))).toBe(true);
     expect(Number(r.headers['x-export-rows'])).toBe(46);
-    const a = await t.db.selectFrom('auditLog').select('action').where('action', '=', 'window_matter.export').execute();
+    const a = await t.db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('action', '=', 'window_matter.export')
+      .execute();
     expect(a.length).toBe(1);
   });
 });
@@ -167,33 +256,67 @@ describe('applications (办件) on the case engine', () => {
   let communityId: number;
   let matter: { id: number; materials: { name: string; necessity: string }[] };
   beforeAll(async () => {
-    communityId = (await t.db.selectFrom('areas').select('id').where('name', '=', DEMO.detailed).executeTakeFirstOrThrow()).id;
+    communityId = (
+      await t.db.selectFrom('areas').select('id').where('name', '=', DEMO.detailed).executeTakeFirstOrThrow()
+    ).id;
     matter = (await worker.get('/api/window/matters?q=临时救助申请')).json().items[0];
   });
 
   it('refuses an intake without a 必要 material, or with a 容缺 one missing but no 容缺, writing nothing', async () => {
-    const before = (await t.db.selectFrom('cases').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    const noId = await worker.post('/api/window/applications', { matterId: matter.id, areaId: communityId, applicantName: '黄美华', provided: [1, 2, 3] });
+    const before = (
+      await t.db
+        .selectFrom('cases')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+    const noId = await worker.post('/api/window/applications', {
+      matterId: matter.id,
+      areaId: communityId,
+      applicantName: '黄美华',
+      provided: [1, 2, 3],
+    });
     expect(noId.statusCode).toBe(400);
     expect(noId.json().issues[0]).toMatchObject({ path: 'provided' });
     expect(noId.json().issues[0].message).toContain('申请人居民身份证');
-    const noGap = await worker.post('/api/window/applications', { matterId: matter.id, areaId: communityId, applicantName: '黄美华', provided: [0, 1, 2] });
+    const noGap = await worker.post('/api/window/applications', {
+      matterId: matter.id,
+      areaId: communityId,
+      applicantName: '黄美华',
+      provided: [0, 1, 2],
+    });
     expect(noGap.statusCode).toBe(400);
     expect(noGap.json().issues[0].path).toBe('gap');
-    const after = (await t.db.selectFrom('cases').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const after = (
+      await t.db
+        .selectFrom('cases')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
     expect(after).toBe(before);
   });
 
   it('accepts with 容缺: the result due in 10 wd from the day after (12-21), 补正 in 3 wd (12-10), the version kept', async () => {
     expect(matter.materials[3]).toMatchObject({ name: '医疗诊断证明', necessity: 'gap_ok' });
     const r = await worker.post('/api/window/applications', {
-      matterId: matter.id, areaId: communityId, applicantName: '黄美华', provided: [0, 1, 2], gap: true,
-      agentName: '吴晓明', agentKind: 'proxy', authorisation: '代办委托书（2026-12-07）',
+      matterId: matter.id,
+      areaId: communityId,
+      applicantName: '黄美华',
+      provided: [0, 1, 2],
+      gap: true,
+      agentName: '吴晓明',
+      agentKind: 'proxy',
+      authorisation: '代办委托书（2026-12-07）',
     });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json().detail).toMatchObject({
-      intake: 'gap', missing: ['医疗诊断证明'], acceptedOn: '2026-12-07', dueOn: '2026-12-21',
-      supplementDueOn: '2026-12-10', forwardDueOn: '2026-12-10', matterVersion: 1, agentName: '吴晓明',
+      intake: 'gap',
+      missing: ['医疗诊断证明'],
+      acceptedOn: '2026-12-07',
+      dueOn: '2026-12-21',
+      supplementDueOn: '2026-12-10',
+      forwardDueOn: '2026-12-10',
+      matterVersion: 1,
+      agentName: '吴晓明',
     });
     const id = r.json().id;
     const c = (await worker.get(`/api/cases/${id}`)).json();
@@ -203,7 +326,11 @@ describe('applications (办件) on the case engine', () => {
     // back office takes it up, concludes, and the applicant's paper rating (2★) is entered
     const go = (body: Record<string, unknown>) => secretary.post(`/api/cases/${id}/transitions`, body);
     expect((await go({ action: 'accept' })).statusCode).toBe(200);
-    const done = await worker.post(`/api/cases/${id}/transitions`, { action: 'verify', passed: true, comment: '准予，补贴已发放' });
+    const done = await worker.post(`/api/cases/${id}/transitions`, {
+      action: 'verify',
+      passed: true,
+      comment: '准予，补贴已发放',
+    });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().state).toBe('closed');
     const rate = await worker.post(`/api/cases/${id}/transitions`, { action: 'rate', rating: 2 });

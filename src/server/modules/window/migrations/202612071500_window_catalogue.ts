@@ -48,7 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         (legal_limit IS NOT NULL AND promised_limit IS NOT NULL AND promised_limit < legal_limit)),
       UNIQUE (area_id, matter_key, version)
     )`.execute(db);
-  await sql`CREATE UNIQUE INDEX window_matters_current ON window_matters (area_id, matter_key) WHERE current`.execute(db);
+  await sql`CREATE UNIQUE INDEX window_matters_current ON window_matters (area_id, matter_key) WHERE current`.execute(
+    db,
+  );
   await sql`CREATE INDEX window_matters_area ON window_matters (area_id)`.execute(db);
 }
 
