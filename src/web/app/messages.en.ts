@@ -5,9 +5,9 @@ import { listsEn } from './messages/lists.en.js';
 import { phoneEn } from './messages/phone.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
+import { windowEn } from './messages/window.en.js';
 import { wordsEn } from './messages/words.en.js';
 import type { MessageKey } from './messages.zh-CN.js';
-import { windowEn } from './messages/window.en.js';
 
 /** English texts; the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {

@@ -5,8 +5,8 @@ import { listsZh } from './messages/lists.zh-CN.js';
 import { phoneZh } from './messages/phone.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
-import { wordsZh } from './messages/words.zh-CN.js';
 import { windowZh } from './messages/window.zh-CN.js';
+import { wordsZh } from './messages/words.zh-CN.js';
 
 /** The UI's Chinese texts (the default language). Keys are the source of truth for `MessageKey`. */
 export const zh = {

@@ -1,7 +1,8 @@
 import { casePermissions } from '../../engines/cases/registry.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { applicationType } from './application.js';
-import * as catalogue from './migrations/202612071500_window_catalogue.js';
+import * as catalogue from './migrations/202612170100_window_catalogue.js';
+import { windowIndicators } from './window.indicators.js';
 import { windowRoutes } from './window.routes.js';
 import { seedDemoWindow } from './window.seed.js';
 
@@ -31,8 +32,9 @@ export const windowModule: ModuleManifest = {
     community_worker: ['window.read', ...app('read', 'report', 'accept', 'verify')],
     grid_worker: ['window.read'],
   },
-  migrations: { '202612071500_window_catalogue': catalogue },
+  migrations: { '202612170100_window_catalogue': catalogue },
   routes: windowRoutes,
   caseTypes: [applicationType],
+  indicators: windowIndicators(),
   seedDemo: seedDemoWindow,
 };

@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Row, Space, Tag, 
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage } from '../../app/api.js';
-import { useCan } from '../../app/auth.js';
+import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { PageHeader, QueryState } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
@@ -16,7 +16,9 @@ import { noticeUrl, useAcceptApplication, useMatter } from './queries.js';
  */
 export default function MatterPage() {
   const t = useT();
-  const can = useCan();
+  const { me, can } = useAuth();
+  // the desk's own community by default (the first node the worker's roles are held on)
+  const home = me?.roles[0];
   const navigate = useNavigate();
   const { message } = App.useApp();
   const id = Number(useParams().id);
@@ -147,7 +149,7 @@ export default function MatterPage() {
               </Card>
               {mayAccept ? (
                 <Card size="small" title={t('window.desk.title')} style={{ marginTop: 16 }}>
-                  <Form form={form} layout="vertical">
+                  <Form form={form} layout="vertical" initialValues={{ areaId: home?.areaId }}>
                     <Form.Item
                       name="applicantName"
                       label={t('window.desk.applicant')}
@@ -156,10 +158,7 @@ export default function MatterPage() {
                       <Input data-testid="applicant-name" />
                     </Form.Item>
                     <Form.Item name="areaId" label={t('window.desk.area')} rules={[{ required: true }]}>
-                      <AreaTreeSelect
-                        value={form.getFieldValue('areaId') ?? null}
-                        onChange={(v) => form.setFieldValue('areaId', v ?? undefined)}
-                      />
+                      <AreaTreeSelect valueLabel={home?.areaName} />
                     </Form.Item>
                     <Form.Item name="contactPhone" label={t('window.desk.phone')} rules={[{ max: 20 }]}>
                       <Input />

@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import { cellsOf, type FigureDef, groupAt, type IndicatorQuery, type IndicatorSource, underNode } from '../../engines/figures/figures.js';
+
+/**
+ * The window's figures (design/modules/window.md §5; docs/indicators.md "Window"), per grouping
+ * area, over `service_application` cases: the promised dates are the ones the desk set in the
+ * case's `detail` (China dates), so 按时 compares the China day of conclusion with `dueOn`.
+ */
+const drill = { path: '/cases', query: { type: 'service_application', box: 'all' }, period: ['from', 'to'] as [string, string] };
+const F = (key: string, zh: string, en: string, unit: 'count' | 'rate', fz: string, fe: string, better: 'up' | 'down' = 'up'): FigureDef => ({
+  key: `window.${key}`,
+  section: 'cases',
+  zh,
+  en,
+  unit,
+  kind: 'flow',
+  better,
+  formula: { zh: fz, en: fe },
+  drill,
+});
+const FIGURES: FigureDef[] = [
+  F('applications', '办件量', 'Applications', 'count', '期内受理的办件', 'Applications accepted in the period'),
+  F('instantRate', '即办率', 'Done on the spot', 'rate', '期内受理的即办件中当日办结的比例', 'Of on-the-spot matters accepted in the period, the share concluded the same day'),
+  F('onTimeRate', '按时办结率', 'Concluded on time', 'rate', '承诺办结日在期内的办件中，在承诺日或之前办结的比例', 'Of applications due in the period, the share concluded on or before the promised day'),
+  F('gapTerminationRate', '容缺终止率', '容缺 terminated', 'rate', '期内容缺受理的办件中被终止的比例', 'Of applications accepted with 容缺 in the period, the share terminated', 'down'),
+  F('ratedRate', '主动评价率', 'Rated', 'rate', '期内办结的办件中有评价的比例', 'Of applications concluded in the period, the share rated'),
+  F('satisfaction', '满意率', 'Satisfied', 'rate', '期内办结并评价的办件中 3–5 星的比例', 'Of rated applications concluded in the period, the share rated 3–5 stars'),
+  F('badRate', '差评率', 'Poor ratings', 'rate', '期内办结并评价的办件中 1–2 星（差评）的比例', 'Of rated applications concluded in the period, the share rated 1–2 stars', 'down'),
+];
+
+export function windowIndicators(): IndicatorSource {
+  return {
+    changedBy: ['case', 'area'],
+    figures: (actor) => (actor.can('service_application.read') ? FIGURES : []),
+    async compute(db, q: IndicatorQuery, keys) {
+      const closedDay = sql`to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+      const acceptedIn = sql`c.reported_at >= ${q.from} AND c.reported_at < ${q.to}`;
+      const closedIn = sql`c.state = 'closed' AND c.closed_at >= ${q.from} AND c.closed_at < ${q.to}`;
+      const r = await sql<Record<string, unknown>>`
+        SELECT ${groupAt('c.area_path', q.level)} AS grp,
+          count(*) FILTER (WHERE ${acceptedIn})::int AS accepted,
+          count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean)::int AS instant,
+          count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean AND c.state = 'closed'
+            AND ${closedDay} = c.detail->>'acceptedOn')::int AS instant_done,
+          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state <> 'rejected')::int AS due,
+          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state = 'closed'
+            AND ${closedDay} <= c.detail->>'dueOn')::int AS on_time,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gap_terminated,
+          count(*) FILTER (WHERE ${closedIn})::int AS closed,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating IS NOT NULL)::int AS rated,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating >= 3)::int AS satisfied,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating <= 2)::int AS bad
+        FROM cases c
+        WHERE c.type = 'service_application'
+          AND (${acceptedIn} OR (c.closed_at >= ${q.from} AND c.closed_at < ${q.to}) OR c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay})
+          AND ${underNode('c.area_path', q, 'service_application.read')}
+        GROUP BY 1`.execute(db);
+      return cellsOf(
+        r.rows,
+        {
+          'window.applications': ['accepted'],
+          'window.instantRate': ['instant_done', 'instant'],
+          'window.onTimeRate': ['on_time', 'due'],
+          'window.gapTerminationRate': ['gap_terminated', 'gap'],
+          'window.ratedRate': ['rated', 'closed'],
+          'window.satisfaction': ['satisfied', 'rated'],
+          'window.badRate': ['bad', 'rated'],
+        },
+        keys,
+      );
+    },
+  };
+}
