@@ -1,13 +1,32 @@
 import { sql } from 'kysely';
-import { cellsOf, type FigureDef, groupAt, type IndicatorQuery, type IndicatorSource, underNode } from '../../engines/figures/figures.js';
+import {
+  cellsOf,
+  type FigureDef,
+  groupAt,
+  type IndicatorQuery,
+  type IndicatorSource,
+  underNode,
+} from '../../engines/figures/figures.js';
 
 /**
  * The window's figures (design/modules/window.md §5; docs/indicators.md "Window"), per grouping
  * area, over `service_application` cases: the promised dates are the ones the desk set in the
  * case's `detail` (China dates), so 按时 compares the China day of conclusion with `dueOn`.
  */
-const drill = { path: '/cases', query: { type: 'service_application', box: 'all' }, period: ['from', 'to'] as [string, string] };
-const F = (key: string, zh: string, en: string, unit: 'count' | 'rate', fz: string, fe: string, better: 'up' | 'down' = 'up'): FigureDef => ({
+const drill = {
+  path: '/cases',
+  query: { type: 'service_application', box: 'all' },
+  period: ['from', 'to'] as [string, string],
+};
+const F = (
+  key: string,
+  zh: string,
+  en: string,
+  unit: 'count' | 'rate',
+  fz: string,
+  fe: string,
+  better: 'up' | 'down' = 'up',
+): FigureDef => ({
   key: `window.${key}`,
   section: 'cases',
   zh,
@@ -19,13 +38,64 @@ const F = (key: string, zh: string, en: string, unit: 'count' | 'rate', fz: stri
   drill,
 });
 const FIGURES: FigureDef[] = [
-  F('applications', '办件量', 'Applications', 'count', '期内受理的办件', 'Applications accepted in the period'),
-  F('instantRate', '即办率', 'Done on the spot', 'rate', '期内受理的即办件中当日办结的比例', 'Of on-the-spot matters accepted in the period, the share concluded the same day'),
-  F('onTimeRate', '按时办结率', 'Concluded on time', 'rate', '承诺办结日在期内的办件中，在承诺日或之前办结的比例', 'Of applications due in the period, the share concluded on or before the promised day'),
-  F('gapTerminationRate', '容缺终止率', '容缺 terminated', 'rate', '期内容缺受理的办件中被终止的比例', 'Of applications accepted with 容缺 in the period, the share terminated', 'down'),
-  F('ratedRate', '主动评价率', 'Rated', 'rate', '期内办结的办件中有评价的比例', 'Of applications concluded in the period, the share rated'),
-  F('satisfaction', '满意率', 'Satisfied', 'rate', '期内办结并评价的办件中 3–5 星的比例', 'Of rated applications concluded in the period, the share rated 3–5 stars'),
-  F('badRate', '差评率', 'Poor ratings', 'rate', '期内办结并评价的办件中 1–2 星（差评）的比例', 'Of rated applications concluded in the period, the share rated 1–2 stars', 'down'),
+  F(
+    'applications',
+    '办件量',
+    'Applications',
+    'count',
+    '期内受理的办件',
+    'Applications accepted in the period',
+  ),
+  F(
+    'instantRate',
+    '即办率',
+    'Done on the spot',
+    'rate',
+    '期内受理的即办件中当日办结的比例',
+    'Of on-the-spot matters accepted in the period, the share concluded the same day',
+  ),
+  F(
+    'onTimeRate',
+    '按时办结率',
+    'Concluded on time',
+    'rate',
+    '承诺办结日在期内的办件中，在承诺日或之前办结的比例',
+    'Of applications due in the period, the share concluded on or before the promised day',
+  ),
+  F(
+    'gapTerminationRate',
+    '容缺终止率',
+    '容缺 terminated',
+    'rate',
+    '期内容缺受理的办件中被终止的比例',
+    'Of applications accepted with 容缺 in the period, the share terminated',
+    'down',
+  ),
+  F(
+    'ratedRate',
+    '主动评价率',
+    'Rated',
+    'rate',
+    '期内办结的办件中有评价的比例',
+    'Of applications concluded in the period, the share rated',
+  ),
+  F(
+    'satisfaction',
+    '满意率',
+    'Satisfied',
+    'rate',
+    '期内办结并评价的办件中 3–5 星的比例',
+    'Of rated applications concluded in the period, the share rated 3–5 stars',
+  ),
+  F(
+    'badRate',
+    '差评率',
+    'Poor ratings',
+    'rate',
+    '期内办结并评价的办件中 1–2 星（差评）的比例',
+    'Of rated applications concluded in the period, the share rated 1–2 stars',
+    'down',
+  ),
 ];
 
 export function windowIndicators(): IndicatorSource {

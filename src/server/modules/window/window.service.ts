@@ -392,7 +392,12 @@ export function windowService(s: Services) {
     const { calendar } = await calendarFor(s).get();
     const issued = today();
     const due = addWorkingDays(calendar, issued, q.supplementDays ?? DEFAULT_SUPPLEMENT_WD);
-    const community = m.areaName;
+    // The printing desk's own node (a community's window prints its own name), else the matter's.
+    const own = ctx.actor.pathsFor('window.read')[0];
+    const desk = own
+      ? await s.db.selectFrom('areas').select('name').where('path', '=', own).executeTakeFirst()
+      : undefined;
+    const community = desk?.name ?? m.areaName;
     return noticePdf({
       kind: q.kind,
       matter: m as unknown as Parameters<typeof noticePdf>[0]['matter'],
