@@ -303,3 +303,74 @@ export const ApplicationAccept = z.strictObject({
   note: z.string().trim().max(2000).default(''),
 });
 export type ApplicationAccept = z.infer<typeof ApplicationAccept>;
+
+// —— appointments and the queue ——
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('时间格式应为 HH:MM', 'Time as HH:MM'));
+
+export const SlotCreate = z
+  .strictObject({
+    areaId: Id,
+    day,
+    starts: hhmm,
+    ends: hhmm,
+    /** the matter group (a department of the catalogue) */
+    group: z.string().trim().min(1).max(60),
+    capacity: z.number().int().min(1).max(200),
+    /** 错时 hours (before 8:30, at noon, after 17:30, weekends): a configurable label, rule 15 */
+    offHours: z.boolean().default(false),
+  })
+  .refine((s) => s.ends > s.starts, {
+    path: ['ends'],
+    message: msg('结束时间须晚于开始时间', 'The end must follow the start'),
+  });
+export type SlotCreate = z.infer<typeof SlotCreate>;
+
+export const Slot = z.object({
+  id: z.number(),
+  areaId: z.number(),
+  day: z.string(),
+  starts: z.string(),
+  ends: z.string(),
+  group: z.string(),
+  capacity: z.number(),
+  booked: z.number(),
+  offHours: z.boolean(),
+  closed: z.boolean(),
+});
+export type Slot = z.infer<typeof Slot>;
+
+export const SlotQuery = z.strictObject({ areaId: Id, day: day.optional() });
+
+export const BookingCreate = z.strictObject({
+  name: z.string().trim().min(1).max(40),
+  /** the last 4 digits only: the full number is not kept */
+  phoneTail: z
+    .string()
+    .regex(/^\d{4}$/, msg('手机尾号 4 位数字', 'The last 4 digits of the phone'))
+    .optional(),
+  channel: z.enum(['phone', 'window', 'resident']).default('phone'),
+});
+
+export const TicketIssue = z.strictObject({
+  areaId: Id,
+  group: z.string().trim().min(1).max(60),
+  bookingId: Id.optional(),
+});
+export const TicketCall = z.strictObject({ areaId: Id, windowNo: z.number().int().min(1).max(99) });
+export const TicketFinish = z.strictObject({ outcome: z.enum(['served', 'no_show']) });
+
+export const Ticket = z.object({
+  id: z.number(),
+  number: z.number(),
+  label: z.string(),
+  group: z.string(),
+  status: z.enum(['waiting', 'called', 'served', 'no_show']),
+  issuedAt: z.string(),
+  calledAt: z.string().nullable(),
+  windowNo: z.number().nullable(),
+  waitMinutes: z.number().nullable(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+export const Queue = z.object({ day: z.string(), waiting: z.number(), tickets: z.array(Ticket) });
+export type Queue = z.infer<typeof Queue>;

@@ -1315,6 +1315,32 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'creates a case in an area the case engine checks (service_application.report there)',
   },
 
+  'POST /api/window/slots': {
+    kind: 'no-record',
+    reason: 'a slot in an area the service checks (window.manage there; window.test.ts)',
+  },
+  'GET /api/window/slots': {
+    kind: 'no-record',
+    reason: 'a hall’s slots, area-scoped in SQL (window.test.ts)',
+  },
+  'POST /api/window/slots/:id/bookings': {
+    kind: 'no-record',
+    reason: 'a booking of a slot read within window.read (window.test.ts)',
+  },
+  'GET /api/window/queue': {
+    kind: 'no-record',
+    reason: 'a hall’s queue, area-scoped in SQL (window.test.ts)',
+  },
+  'POST /api/window/tickets': {
+    kind: 'no-record',
+    reason: 'a ticket in an area the service checks (window.read there)',
+  },
+  'POST /api/window/tickets/call-next': {
+    kind: 'no-record',
+    reason: 'the next ticket of a hall the service checks (window.read there)',
+  },
+  'POST /api/window/tickets/:id/finish': { kind: 'no-record', reason: 'a ticket read within window.read' },
+
   // —— visits ——
   'GET /api/visits/my-day': { kind: 'no-record', reason: 'one’s own visit plan for today' },
   'GET /api/visits/plans': {

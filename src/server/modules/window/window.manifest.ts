@@ -2,6 +2,7 @@ import { casePermissions } from '../../engines/cases/registry.js';
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import { applicationType } from './application.js';
 import * as catalogue from './migrations/202612170100_window_catalogue.js';
+import * as queue from './migrations/202612170200_window_queue.js';
 import { windowIndicators } from './window.indicators.js';
 import { windowRoutes } from './window.routes.js';
 import { seedDemoWindow } from './window.seed.js';
@@ -32,7 +33,7 @@ export const windowModule: ModuleManifest = {
     community_worker: ['window.read', ...app('read', 'report', 'accept', 'verify')],
     grid_worker: ['window.read'],
   },
-  migrations: { '202612170100_window_catalogue': catalogue },
+  migrations: { '202612170100_window_catalogue': catalogue, '202612170200_window_queue': queue },
   routes: windowRoutes,
   caseTypes: [applicationType],
   indicators: windowIndicators(),

@@ -5,11 +5,20 @@ import { Id, IdParams, pageOf } from '../../../contract/common.js';
 import {
   ApplicationAccept,
   ApplicationDetail,
+  BookingCreate,
   Matter,
   MatterImportResult,
   MatterInput,
   MatterListQuery,
   NoticeQuery,
+  Queue,
+  Slot,
+  SlotCreate,
+  SlotQuery,
+  Ticket,
+  TicketCall,
+  TicketFinish,
+  TicketIssue,
 } from '../../../contract/window.js';
 import {
   LEDGER_UPLOAD_MAX,
@@ -21,6 +30,7 @@ import { multipartOptions } from '../../platform/http/upload.js';
 import type { Services } from '../../platform/services.js';
 import { windowApplications } from './window.applications.js';
 import { windowImport } from './window.import.js';
+import { windowQueue } from './window.queue.js';
 import { windowService } from './window.service.js';
 
 const tags = ['window'];
@@ -42,6 +52,101 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   const svc = windowService(s);
   const imp = windowImport(s, svc);
   const apps = windowApplications(s, svc);
+  const q = windowQueue(s);
+
+  // Appointments and the queue (叫号).
+  app.post(
+    '/window/slots',
+    {
+      config: { permission: 'window.manage' },
+      schema: {
+        tags,
+        summary: 'Open a bookable slot (matter group, day, hours, capacity, 错时)',
+        body: SlotCreate,
+        response: { 200: Slot },
+      },
+    },
+    async (req) => q.createSlot(req.ctx(), req.body),
+  );
+  app.get(
+    '/window/slots',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'A hall’s slots of a day (default today)',
+        querystring: SlotQuery,
+        response: { 200: z.array(Slot) },
+      },
+    },
+    async (req) => q.slots(req.ctx(), req.query),
+  );
+  app.post(
+    '/window/slots/:id/bookings',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'Book a place (by phone or at the window): a full or closed slot is 409',
+        params: IdParams,
+        body: BookingCreate,
+      },
+    },
+    async (req) => q.book(req.ctx(), req.params.id, req.body),
+  );
+  app.get(
+    '/window/queue',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'Today’s queue of a hall (the desk and the call screen)',
+        querystring: z.strictObject({ areaId: Id }),
+        response: { 200: Queue },
+      },
+    },
+    async (req) => q.queue(req.ctx(), req.query.areaId),
+  );
+  app.post(
+    '/window/tickets',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'Issue a queue ticket at arrival (optionally for a booking)',
+        body: TicketIssue,
+        response: { 200: Ticket },
+      },
+    },
+    async (req) => q.issue(req.ctx(), req.body),
+  );
+  app.post(
+    '/window/tickets/call-next',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'Call the next waiting ticket to a window (409 when nobody waits)',
+        body: TicketCall,
+        response: { 200: Ticket },
+      },
+    },
+    async (req) => q.callNext(req.ctx(), req.body),
+  );
+  app.post(
+    '/window/tickets/:id/finish',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'Served, or a no-show',
+        params: IdParams,
+        body: TicketFinish,
+        response: { 200: Ticket },
+      },
+    },
+    async (req) => q.finish(req.ctx(), req.params.id, req.body.outcome),
+  );
 
   // 一窗受理: the desk accepts (materials checked, 容缺 or refused) and the application is a case.
   app.post(

@@ -357,3 +357,86 @@ describe('the window figures on the dashboard', () => {
     expect(fig('instantRate')).toMatchObject({ numerator: 0, denominator: 0, value: null });
   });
 });
+
+describe('appointments and the queue', () => {
+  let communityId: number;
+  beforeAll(async () => {
+    communityId = (
+      await t.db.selectFrom('areas').select('id').where('name', '=', DEMO.detailed).executeTakeFirstOrThrow()
+    ).id;
+  });
+
+  it('books a slot up to its capacity: the place after the last is 409, nothing doubled', async () => {
+    const bad = await secretary.post('/api/window/slots', {
+      areaId: communityId,
+      day: '2026-12-08',
+      starts: '16:30',
+      ends: '16:00',
+      group: '民政',
+      capacity: 1,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().issues[0].path).toBe('ends');
+    const slot = await secretary.post('/api/window/slots', {
+      areaId: communityId,
+      day: '2026-12-08',
+      starts: '17:30',
+      ends: '19:00',
+      group: '民政',
+      capacity: 1,
+      offHours: true,
+    });
+    expect(slot.statusCode, slot.body).toBe(200);
+    const id = slot.json().id;
+    const [a, b] = await Promise.all([
+      worker.post(`/api/window/slots/${id}/bookings`, { name: '黄美华', phoneTail: '1234' }),
+      worker.post(`/api/window/slots/${id}/bookings`, { name: '周桂兰', channel: 'window' }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const list = (await worker.get(`/api/window/slots?areaId=${communityId}&day=2026-12-08`)).json();
+    expect(list.find((s: { id: number }) => s.id === id)).toMatchObject({
+      booked: 1,
+      capacity: 1,
+      offHours: true,
+    });
+    // a community worker may not open slots
+    expect(
+      (
+        await worker.post('/api/window/slots', {
+          areaId: communityId,
+          day: '2026-12-08',
+          starts: '08:00',
+          ends: '09:00',
+          group: '民政',
+          capacity: 3,
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it('numbers tickets, two windows calling at once take different ones, and measures the wait', async () => {
+    const one = await worker.post('/api/window/tickets', { areaId: communityId, group: '民政' });
+    const two = await worker.post('/api/window/tickets', { areaId: communityId, group: '社保' });
+    expect(one.statusCode, one.body).toBe(200);
+    expect([one.json().label, two.json().label]).toEqual(['A001', 'A002']);
+    t.clock.advance(12 * 60_000);
+    const [c1, c2] = await Promise.all([
+      worker.post('/api/window/tickets/call-next', { areaId: communityId, windowNo: 1 }),
+      secretary.post('/api/window/tickets/call-next', { areaId: communityId, windowNo: 2 }),
+    ]);
+    expect([c1.statusCode, c2.statusCode]).toEqual([200, 200]);
+    expect([c1.json().number, c2.json().number].sort()).toEqual([1, 2]);
+    expect(c1.json().waitMinutes).toBe(12);
+    expect(
+      (await worker.post('/api/window/tickets/call-next', { areaId: communityId, windowNo: 1 })).statusCode,
+    ).toBe(409);
+    const done = await worker.post(`/api/window/tickets/${c1.json().id}/finish`, { outcome: 'no_show' });
+    expect(done.json().status).toBe('no_show');
+    expect(
+      (await worker.post(`/api/window/tickets/${c1.json().id}/finish`, { outcome: 'served' })).statusCode,
+    ).toBe(409);
+    const q = (await worker.get(`/api/window/queue?areaId=${communityId}`)).json();
+    expect(q).toMatchObject({ waiting: 0 });
+    expect(q.tickets.length).toBe(2);
+  });
+});

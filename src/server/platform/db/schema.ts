@@ -503,6 +503,45 @@ export interface WindowMattersTable {
   createdAt: Generated<Date>;
 }
 
+/** The window's bookable slots, bookings and queue tickets (modules/window). */
+export interface WindowSlotsTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  starts: string;
+  ends: string;
+  matterGroup: string;
+  capacity: number;
+  booked: Generated<number>;
+  offHours: Generated<boolean>;
+  closed: Generated<boolean>;
+  createdAt: Generated<Date>;
+}
+export interface WindowBookingsTable {
+  id: Generated<number>;
+  slotId: number;
+  name: string;
+  phoneTail: string | null;
+  channel: string;
+  status: Generated<string>;
+  createdBy: number | null;
+  createdAt: Generated<Date>;
+}
+export interface WindowTicketsTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  number: number;
+  matterGroup: string;
+  bookingId: number | null;
+  issuedAt: Date;
+  calledAt: Date | null;
+  windowNo: number | null;
+  calledBy: number | null;
+  finishedAt: Date | null;
+  status: Generated<string>;
+}
+
 export interface VisitRulesTable {
   id: Generated<number>;
   areaId: number;
@@ -607,6 +646,9 @@ export interface DB {
   visits: VisitsTable;
   patrols: PatrolsTable;
   windowMatters: WindowMattersTable;
+  windowSlots: WindowSlotsTable;
+  windowBookings: WindowBookingsTable;
+  windowTickets: WindowTicketsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;
