@@ -78,6 +78,7 @@ export interface NavItem {
     | 'open311'
     | 'audit'
     | 'window'
+    | 'windowQueue'
     | 'profile';
   path: string;
   label: MessageKey;
@@ -135,6 +136,13 @@ export const NAV_ITEMS: NavItem[] = [
     path: '/window/matters',
     label: 'nav.window',
     icon: <SolutionOutlined />,
+    permission: 'window.read',
+  },
+  {
+    key: 'windowQueue',
+    path: '/window/queue',
+    label: 'nav.windowQueue',
+    icon: <NodeIndexOutlined />,
     permission: 'window.read',
   },
   {

@@ -51,6 +51,8 @@ const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
 const CataloguePage = lazy(() => import('../pages/window/CataloguePage.js'));
 const MatterPage = lazy(() => import('../pages/window/MatterPage.js'));
 const GuidePage = lazy(() => import('../pages/window/GuidePage.js'));
+const QueuePage = lazy(() => import('../pages/window/QueuePage.js'));
+const CallScreenPage = lazy(() => import('../pages/window/CallScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
@@ -104,6 +106,15 @@ export const router = createBrowserRouter([
         element: (
           <Standalone>
             <GuidePage />
+          </Standalone>
+        ),
+      },
+      {
+        // The service hall's call screen (叫号大屏): no app shell; the hall's PC is signed in.
+        path: '/window/screen',
+        element: (
+          <Standalone>
+            <CallScreenPage />
           </Standalone>
         ),
       },
@@ -167,6 +178,14 @@ export const router = createBrowserRouter([
             element: (
               <Require permission="window.read">
                 <MatterPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'window/queue',
+            element: (
+              <Require permission="window.read">
+                <QueuePage />
               </Require>
             ),
           },

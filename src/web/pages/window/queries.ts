@@ -67,3 +67,21 @@ export const noticeUrl = (id: number, kind: 'notice' | 'promise', missing: numbe
   if (applicant) sp.set('applicant', applicant);
   return `/api/window/matters/${id}/notice.pdf?${sp.toString()}`;
 };
+
+import type { Queue, Ticket } from '../../../contract/window.js';
+
+export type { Queue, Ticket };
+export function useQueue(areaId: number | null, refetchInterval?: number) {
+  return useQuery({
+    queryKey: ['window', 'queue', areaId],
+    queryFn: () => request<Queue>('/api/window/queue', { query: { areaId: areaId ?? undefined } }),
+    enabled: areaId !== null,
+    refetchInterval,
+  });
+}
+export function useQueueAction() {
+  return useMutation({
+    mutationFn: (v: { path: string; body: unknown }) =>
+      request<Ticket>(v.path, { method: 'POST', body: v.body }),
+  });
+}
