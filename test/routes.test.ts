@@ -50,12 +50,15 @@ describe('route permissions', () => {
     }
   });
 
-  it('keeps the public surface to health, meta, sign-in and the OpenAPI document', () => {
+  it('keeps the public surface to health, meta, sign-in, the OpenAPI document and the service guide', () => {
     const pub = routes.filter((r) => r.config.permission === 'public').map((r) => `${r.method} ${r.url}`);
     expect(pub.sort()).toEqual([
       'GET /api/health',
       'GET /api/meta',
       'GET /api/openapi.json',
+      // the window's 办事指南: the catalogue holds no personal data (docs/window.md)
+      'GET /api/public/window/matters',
+      'GET /api/public/window/matters/:id',
       'POST /api/auth/login',
     ]);
     // Only the sign-in steps stay open while a password change or a second factor is pending.

@@ -98,10 +98,15 @@ const FIGURES: FigureDef[] = [
   ),
 ];
 
+const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows']);
+
 export function windowIndicators(): IndicatorSource {
   return {
-    changedBy: ['case', 'area'],
-    figures: (actor) => (actor.can('service_application.read') ? FIGURES : []),
+    changedBy: ['case', 'area', 'window_ticket'],
+    figures: (actor) =>
+      FIGURES.filter((f) =>
+        QUEUE_KEYS.has(f.key) ? actor.can('window.read') : actor.can('service_application.read'),
+      ),
     async compute(db, q: IndicatorQuery, keys) {
       const closedDay = sql`to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
       const acceptedIn = sql`c.reported_at >= ${q.from} AND c.reported_at < ${q.to}`;
@@ -126,18 +131,39 @@ export function windowIndicators(): IndicatorSource {
           AND (${acceptedIn} OR (c.closed_at >= ${q.from} AND c.closed_at < ${q.to}) OR c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay})
           AND ${underNode('c.area_path', q, 'service_application.read')}
         GROUP BY 1`.execute(db);
-      return cellsOf(
-        r.rows,
-        {
-          'window.applications': ['accepted'],
-          'window.instantRate': ['instant_done', 'instant'],
-          'window.onTimeRate': ['on_time', 'due'],
-          'window.gapTerminationRate': ['gap_terminated', 'gap'],
-          'window.ratedRate': ['rated', 'closed'],
-          'window.satisfaction': ['satisfied', 'rated'],
-          'window.badRate': ['bad', 'rated'],
-        },
-        keys,
+      const cells = [];
+      if (keys.has('window.meanWait') || keys.has('window.noShows')) {
+        const w = await sql<Record<string, unknown>>`
+          SELECT ${groupAt('a.path', q.level)} AS grp,
+            coalesce(sum(extract(epoch FROM t.called_at - t.issued_at) / 3600.0), 0)::float8 AS wait_hours,
+            count(*)::int AS called,
+            count(*) FILTER (WHERE t.status = 'no_show')::int AS no_shows
+          FROM window_tickets t JOIN areas a ON a.id = t.area_id
+          WHERE t.called_at >= ${q.from} AND t.called_at < ${q.to}
+            AND ${underNode('a.path', q, 'window.read')}
+          GROUP BY 1`.execute(db);
+        cells.push(
+          ...cellsOf(
+            w.rows,
+            { 'window.meanWait': ['wait_hours', 'called'], 'window.noShows': ['no_shows'] },
+            keys,
+          ),
+        );
+      }
+      return cells.concat(
+        cellsOf(
+          r.rows,
+          {
+            'window.applications': ['accepted'],
+            'window.instantRate': ['instant_done', 'instant'],
+            'window.onTimeRate': ['on_time', 'due'],
+            'window.gapTerminationRate': ['gap_terminated', 'gap'],
+            'window.ratedRate': ['rated', 'closed'],
+            'window.satisfaction': ['satisfied', 'rated'],
+            'window.badRate': ['bad', 'rated'],
+          },
+          keys,
+        ),
       );
     },
   };

@@ -438,5 +438,10 @@ describe('appointments and the queue', () => {
     const q = (await worker.get(`/api/window/queue?areaId=${communityId}`)).json();
     expect(q).toMatchObject({ waiting: 0 });
     expect(q.tickets.length).toBe(2);
+    // the figures: two tickets called after 12 minutes each (0.2 h), one of them a no-show
+    const d = await street.get(`/api/dashboard?areaId=${streetId}&from=2026-12-01&to=2026-12-31`);
+    const fig = (k: string) => d.json().figures.find((f: { key: string }) => f.key === `window.${k}`);
+    expect(fig('meanWait')).toMatchObject({ denominator: 2, value: 0.2 });
+    expect(fig('noShows')).toMatchObject({ value: 1 });
   });
 });
