@@ -126,4 +126,35 @@ describe('the window desk', () => {
     await shot(page, 'window-guide-375');
     await page.context().close();
   });
+
+  it('issues tickets, calls the next to a window, and shows it on the hall’s call screen', async () => {
+    const page = await newPage(browser);
+    await login(page, 'community_worker');
+    await page.goto(`${BASE}/window/queue`);
+    await page.getByTestId('queue-issue').waitFor({ timeout: 20_000 });
+    for (let i = 0; i < 2; i++) {
+      const sent = await clickUntilSent(
+        page,
+        (r) => r.method() === 'POST' && r.url().endsWith('/api/window/tickets'),
+        () => page.getByTestId('queue-issue').click(),
+      );
+      expect((await sent!.response())?.status()).toBe(200);
+    }
+    const call = await clickUntilSent(
+      page,
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/window/tickets/call-next'),
+      () => page.getByTestId('queue-call').click(),
+    );
+    const called = (await (await call!.response())!.json()) as { label: string; windowNo: number };
+    await expect
+      .poll(async () => (await page.textContent('body')) ?? '', { timeout: 15_000 })
+      .toContain('叫号中');
+    await shot(page, 'window-queue-1366');
+    const screenHref = await page.getByRole('link', { name: '叫号大屏' }).getAttribute('href');
+    await page.goto(`${BASE}${screenHref}`);
+    await page.getByTestId('screen-ticket').first().waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('screen-ticket').first().textContent()).toContain(called.label);
+    await shot(page, 'window-screen');
+    await page.context().close();
+  });
 });
