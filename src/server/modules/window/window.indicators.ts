@@ -96,6 +96,31 @@ const FIGURES: FigureDef[] = [
     'Of rated applications concluded in the period, the share rated 1–2 stars',
     'down',
   ),
+  {
+    key: 'window.meanWait',
+    section: 'cases',
+    zh: '平均等候时长',
+    en: 'Mean wait',
+    unit: 'hours',
+    kind: 'flow',
+    better: 'down',
+    formula: {
+      zh: '期内被叫号的排队号，从取号到叫号的平均时长（小时）',
+      en: 'Of tickets called in the period, the mean time from issue to call (hours)',
+    },
+    drill: { path: '/window/queue', query: {} },
+  },
+  {
+    key: 'window.noShows',
+    section: 'cases',
+    zh: '过号未到',
+    en: 'No-shows',
+    unit: 'count',
+    kind: 'flow',
+    better: 'down',
+    formula: { zh: '期内叫号后未到的排队号', en: 'Tickets called in the period whose holder did not come' },
+    drill: { path: '/window/queue', query: {} },
+  },
 ];
 
 const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows']);

@@ -340,21 +340,59 @@ describe('applications (办件) on the case engine', () => {
   });
 });
 
+describe('two staff at once', () => {
+  it('a 即办件 is due the day it is accepted, and of two staff taking it up one wins', async () => {
+    const communityId = (
+      await t.db.selectFrom('areas').select('id').where('name', '=', DEMO.detailed).executeTakeFirstOrThrow()
+    ).id;
+    const m = (await worker.get('/api/window/matters?q=ZM0001')).json().items[0];
+    expect(m).toMatchObject({ name: '居住证明', instant: true });
+    const r = await worker.post('/api/window/applications', {
+      matterId: m.id,
+      areaId: communityId,
+      applicantName: '周桂兰',
+      provided: [0, 1],
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().detail).toMatchObject({
+      intake: 'complete',
+      missing: [],
+      dueOn: '2026-12-07',
+      instant: true,
+    });
+    const id = r.json().id;
+    const [a, b] = await Promise.all([
+      worker.post(`/api/cases/${id}/transitions`, { action: 'accept' }),
+      secretary.post(`/api/cases/${id}/transitions`, { action: 'accept' }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const events = await t.db
+      .selectFrom('caseEvents')
+      .select('kind')
+      .where('caseId', '=', id)
+      .where('kind', '=', 'accept')
+      .execute();
+    expect(events.length).toBe(1);
+  });
+});
+
 describe('the window figures on the dashboard', () => {
-  it('counts the one application of the period by hand', async () => {
-    // One application accepted 12-07 with 容缺, due 12-21, concluded 12-07, rated 2★. December
-    // is running: the period so far ends today (12-07), so nothing is due in it yet.
-    // 办件量 1; 按时办结率 0/0; 容缺终止率 0/1; 主动评价率 1/1; 满意率 0/1; 差评率 1/1; 即办率 0/0.
+  it('counts the period’s two applications by hand', async () => {
+    // One accepted 12-07 with 容缺, due 12-21, concluded 12-07, rated 2★: December is running,
+    // the period so far ends today (12-07), so it is not yet due in it. A second one, a 即办件
+    // (居住证明) accepted the same day, is due today and taken up but not concluded.
+    // 办件量 2; 按时办结率 0/1; 容缺终止率 0/1; 主动评价率 1/1; 满意率 0/1; 差评率 1/1;
+    // 即办率 0/1.
     const r = await street.get(`/api/dashboard?areaId=${streetId}&from=2026-12-01&to=2026-12-31`);
     expect(r.statusCode, r.body).toBe(200);
     const fig = (k: string) => r.json().figures.find((f: { key: string }) => f.key === `window.${k}`);
-    expect(fig('applications')).toMatchObject({ value: 1 });
-    expect(fig('onTimeRate')).toMatchObject({ numerator: 0, denominator: 0, value: null });
+    expect(fig('applications')).toMatchObject({ value: 2 });
+    expect(fig('onTimeRate')).toMatchObject({ numerator: 0, denominator: 1, value: 0 });
     expect(fig('gapTerminationRate')).toMatchObject({ numerator: 0, denominator: 1 });
     expect(fig('ratedRate')).toMatchObject({ numerator: 1, denominator: 1 });
     expect(fig('satisfaction')).toMatchObject({ numerator: 0, denominator: 1 });
     expect(fig('badRate')).toMatchObject({ numerator: 1, denominator: 1 });
-    expect(fig('instantRate')).toMatchObject({ numerator: 0, denominator: 0, value: null });
+    expect(fig('instantRate')).toMatchObject({ numerator: 0, denominator: 1, value: 0 });
   });
 });
 
