@@ -110,7 +110,7 @@ describe('the window desk', () => {
     });
     await shot(page, 'window-rated');
     await page.context().close();
-  });
+  }, 180_000);
 
   it('shows the public 办事指南 on a phone without signing in', async () => {
     const page = await newPage(browser, true);
