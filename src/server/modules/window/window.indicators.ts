@@ -125,6 +125,7 @@ const FIGURES: FigureDef[] = [
 
 const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows']);
 
+// Column aliases are single lower-case words: the database layer camel-cases snake_case result keys.
 export function windowIndicators(): IndicatorSource {
   return {
     changedBy: ['case', 'area', 'window_ticket'],
@@ -141,12 +142,12 @@ export function windowIndicators(): IndicatorSource {
           count(*) FILTER (WHERE ${acceptedIn})::int AS accepted,
           count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean)::int AS instant,
           count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean AND c.state = 'closed'
-            AND ${closedDay} = c.detail->>'acceptedOn')::int AS instant_done,
+            AND ${closedDay} = c.detail->>'acceptedOn')::int AS instantdone,
           count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state <> 'rejected')::int AS due,
           count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state = 'closed'
-            AND ${closedDay} <= c.detail->>'dueOn')::int AS on_time,
+            AND ${closedDay} <= c.detail->>'dueOn')::int AS ontime,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
-          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gap_terminated,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gapterminated,
           count(*) FILTER (WHERE ${closedIn})::int AS closed,
           count(*) FILTER (WHERE ${closedIn} AND c.rating IS NOT NULL)::int AS rated,
           count(*) FILTER (WHERE ${closedIn} AND c.rating >= 3)::int AS satisfied,
@@ -160,9 +161,9 @@ export function windowIndicators(): IndicatorSource {
       if (keys.has('window.meanWait') || keys.has('window.noShows')) {
         const w = await sql<Record<string, unknown>>`
           SELECT ${groupAt('a.path', q.level)} AS grp,
-            coalesce(sum(extract(epoch FROM t.called_at - t.issued_at) / 3600.0), 0)::float8 AS wait_hours,
+            coalesce(sum(extract(epoch FROM t.called_at - t.issued_at) / 3600.0), 0)::float8 AS waithours,
             count(*)::int AS called,
-            count(*) FILTER (WHERE t.status = 'no_show')::int AS no_shows
+            count(*) FILTER (WHERE t.status = 'no_show')::int AS noshows
           FROM window_tickets t JOIN areas a ON a.id = t.area_id
           WHERE t.called_at >= ${q.from} AND t.called_at < ${q.to}
             AND ${underNode('a.path', q, 'window.read')}
@@ -170,7 +171,7 @@ export function windowIndicators(): IndicatorSource {
         cells.push(
           ...cellsOf(
             w.rows,
-            { 'window.meanWait': ['wait_hours', 'called'], 'window.noShows': ['no_shows'] },
+            { 'window.meanWait': ['waithours', 'called'], 'window.noShows': ['noshows'] },
             keys,
           ),
         );
@@ -180,9 +181,9 @@ export function windowIndicators(): IndicatorSource {
           r.rows,
           {
             'window.applications': ['accepted'],
-            'window.instantRate': ['instant_done', 'instant'],
-            'window.onTimeRate': ['on_time', 'due'],
-            'window.gapTerminationRate': ['gap_terminated', 'gap'],
+            'window.instantRate': ['instantdone', 'instant'],
+            'window.onTimeRate': ['ontime', 'due'],
+            'window.gapTerminationRate': ['gapterminated', 'gap'],
             'window.ratedRate': ['rated', 'closed'],
             'window.satisfaction': ['satisfied', 'rated'],
             'window.badRate': ['bad', 'rated'],

@@ -380,19 +380,18 @@ describe('the window figures on the dashboard', () => {
   it('counts the period’s two applications by hand', async () => {
     // One accepted 12-07 with 容缺, due 12-21, concluded 12-07, rated 2★: December is running,
     // the period so far ends today (12-07), so it is not yet due in it. A second one, a 即办件
-    // (居住证明) accepted the same day, is due today and taken up but not concluded.
-    // 办件量 2; 按时办结率 0/1; 容缺终止率 0/1; 主动评价率 1/1; 满意率 0/1; 差评率 1/1;
-    // 即办率 0/1.
+    // (居住证明) accepted the same day, is due today and concluded today, unrated.
+    // 办件量 2; 即办率 1/1; 按时办结率 1/1; 容缺终止率 0/1; 主动评价率 1/2; 满意率 0/1; 差评率 1/1.
     const r = await street.get(`/api/dashboard?areaId=${streetId}&from=2026-12-01&to=2026-12-31`);
     expect(r.statusCode, r.body).toBe(200);
     const fig = (k: string) => r.json().figures.find((f: { key: string }) => f.key === `window.${k}`);
     expect(fig('applications')).toMatchObject({ value: 2 });
-    expect(fig('onTimeRate')).toMatchObject({ numerator: 0, denominator: 1, value: 0 });
+    expect(fig('onTimeRate')).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
     expect(fig('gapTerminationRate')).toMatchObject({ numerator: 0, denominator: 1 });
-    expect(fig('ratedRate')).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(fig('ratedRate')).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
     expect(fig('satisfaction')).toMatchObject({ numerator: 0, denominator: 1 });
     expect(fig('badRate')).toMatchObject({ numerator: 1, denominator: 1 });
-    expect(fig('instantRate')).toMatchObject({ numerator: 0, denominator: 1, value: 0 });
+    expect(fig('instantRate')).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
   });
 });
 
@@ -479,7 +478,7 @@ describe('appointments and the queue', () => {
     // the figures: two tickets called after 12 minutes each (0.2 h), one of them a no-show
     const d = await street.get(`/api/dashboard?areaId=${streetId}&from=2026-12-01&to=2026-12-31`);
     const fig = (k: string) => d.json().figures.find((f: { key: string }) => f.key === `window.${k}`);
-    expect(fig('meanWait')).toMatchObject({ denominator: 2, value: 0.2 });
+    expect(fig('meanWait')).toMatchObject({ unit: 'hours', value: 0.2 });
     expect(fig('noShows')).toMatchObject({ value: 1 });
   });
 });
