@@ -373,6 +373,14 @@ describe('two staff at once', () => {
       .where('kind', '=', 'accept')
       .execute();
     expect(events.length).toBe(1);
+    // concluded at once: a 即办件 done the day it was accepted
+    const done = await worker.post(`/api/cases/${id}/transitions`, {
+      action: 'verify',
+      passed: true,
+      comment: '当场出具',
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().state).toBe('closed');
   });
 });
 
