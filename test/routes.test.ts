@@ -50,7 +50,7 @@ describe('route permissions', () => {
     }
   });
 
-  it('keeps the public surface to health, meta, sign-in and the OpenAPI document', () => {
+  it('keeps the public surface to health, meta, sign-in, the OpenAPI document and the service guide', () => {
     const pub = routes.filter((r) => r.config.permission === 'public').map((r) => `${r.method} ${r.url}`);
     expect(pub.sort()).toEqual([
       'GET /api/health',
@@ -59,6 +59,9 @@ describe('route permissions', () => {
       // Public notices (audience "public" only) for someone not signed in: issue 17, docs/publications.md.
       'GET /api/public/notices',
       'GET /api/public/notices/:id',
+      // the window's 办事指南: the catalogue holds no personal data (docs/window.md)
+      'GET /api/public/window/matters',
+      'GET /api/public/window/matters/:id',
       'POST /api/auth/login',
       // the resident channel's sign-in: a code to a number, then the code (rate-limited, docs/residents.md)
       'POST /api/resident/code',

@@ -1357,6 +1357,71 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'a token names only the request made with it (open311.test.ts)',
   },
 
+  // —— window (catalogue scope: ancestors and descendants of the actor's node, window.test.ts) ——
+  'GET /api/window/matters': {
+    kind: 'no-record',
+    reason: 'the catalogue of the actor’s node, its ancestors and descendants (window.test.ts)',
+  },
+  'POST /api/window/matters/export': {
+    kind: 'no-record',
+    reason: 'the same catalogue as .xlsx, audited (window.test.ts)',
+  },
+  'GET /api/window/matters/:id': {
+    kind: 'no-record',
+    reason: 'one matter version within the catalogue scope (window.test.ts)',
+  },
+  'POST /api/window/matters': {
+    kind: 'no-record',
+    reason: 'a matter in an area the service checks (window.manage there)',
+  },
+  'PUT /api/window/matters/:id': {
+    kind: 'no-record',
+    reason: 'a new version where the actor holds window.manage (window.test.ts: 403 for a reader)',
+  },
+  'GET /api/window/matters/:id/notice.pdf': {
+    kind: 'no-record',
+    reason: 'a printout of a matter within the catalogue scope',
+  },
+  'POST /api/window/matters/import': {
+    kind: 'no-record',
+    reason: 'an upload into an area the service checks (window.manage there)',
+  },
+  'GET /api/public/window/matters': {
+    kind: 'no-record',
+    reason: 'the public 办事指南: effective matters, no personal data',
+  },
+  'GET /api/public/window/matters/:id': { kind: 'no-record', reason: 'the public 办事指南 of one matter' },
+  'POST /api/window/applications': {
+    kind: 'no-record',
+    reason: 'creates a case in an area the case engine checks (service_application.report there)',
+  },
+
+  'POST /api/window/slots': {
+    kind: 'no-record',
+    reason: 'a slot in an area the service checks (window.manage there; window.test.ts)',
+  },
+  'GET /api/window/slots': {
+    kind: 'no-record',
+    reason: 'a hall’s slots, area-scoped in SQL (window.test.ts)',
+  },
+  'POST /api/window/slots/:id/bookings': {
+    kind: 'no-record',
+    reason: 'a booking of a slot read within window.read (window.test.ts)',
+  },
+  'GET /api/window/queue': {
+    kind: 'no-record',
+    reason: 'a hall’s queue, area-scoped in SQL (window.test.ts)',
+  },
+  'POST /api/window/tickets': {
+    kind: 'no-record',
+    reason: 'a ticket in an area the service checks (window.read there)',
+  },
+  'POST /api/window/tickets/call-next': {
+    kind: 'no-record',
+    reason: 'the next ticket of a hall the service checks (window.read there)',
+  },
+  'POST /api/window/tickets/:id/finish': { kind: 'no-record', reason: 'a ticket read within window.read' },
+
   // —— visits ——
   // —— notices (publications engine) ——
   'GET /api/notices/kinds': {

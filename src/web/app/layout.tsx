@@ -80,6 +80,8 @@ export interface NavItem {
     | 'caseLimits'
     | 'open311'
     | 'audit'
+    | 'window'
+    | 'windowQueue'
     | 'profile';
   path: string;
   label: MessageKey;
@@ -131,6 +133,20 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.caseIndicators',
     icon: <BarChartOutlined />,
     anyPermission: CASE_READ,
+  },
+  {
+    key: 'window',
+    path: '/window/matters',
+    label: 'nav.window',
+    icon: <SolutionOutlined />,
+    permission: 'window.read',
+  },
+  {
+    key: 'windowQueue',
+    path: '/window/queue',
+    label: 'nav.windowQueue',
+    icon: <NodeIndexOutlined />,
+    permission: 'window.read',
   },
   {
     key: 'visits',

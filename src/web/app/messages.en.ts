@@ -7,6 +7,7 @@ import { phoneEn } from './messages/phone.en.js';
 import { residentEn } from './messages/resident.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
+import { windowEn } from './messages/window.en.js';
 import { wordsEn } from './messages/words.en.js';
 import type { MessageKey } from './messages.zh-CN.js';
 
@@ -1404,4 +1405,5 @@ export const en: Record<MessageKey, string> = {
   ...seedEn,
   ...residentEn,
   ...noticesEn,
+  ...windowEn,
 };

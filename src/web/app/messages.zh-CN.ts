@@ -7,6 +7,7 @@ import { phoneZh } from './messages/phone.zh-CN.js';
 import { residentZh } from './messages/resident.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
+import { windowZh } from './messages/window.zh-CN.js';
 import { wordsZh } from './messages/words.zh-CN.js';
 
 /** The UI's Chinese texts (the default language). Keys are the source of truth for `MessageKey`. */
@@ -1378,6 +1379,7 @@ export const zh = {
   ...seedZh,
   ...residentZh,
   ...noticesZh,
+  ...windowZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -54,6 +54,11 @@ const VisitRulesPage = lazy(() => import('../pages/visits/RulesPage.js'));
 const VisitPairsPage = lazy(() => import('../pages/visits/PairsPage.js'));
 const DashboardPage = lazy(() => import('../pages/dashboard/DashboardPage.js'));
 const ScreenPage = lazy(() => import('../pages/dashboard/ScreenPage.js'));
+const CataloguePage = lazy(() => import('../pages/window/CataloguePage.js'));
+const MatterPage = lazy(() => import('../pages/window/MatterPage.js'));
+const GuidePage = lazy(() => import('../pages/window/GuidePage.js'));
+const QueuePage = lazy(() => import('../pages/window/QueuePage.js'));
+const CallScreenPage = lazy(() => import('../pages/window/CallScreenPage.js'));
 const NotFoundPage = lazy(() => import('../pages/errors/NotFoundPage.js'));
 // The resident channel (居民端): its own shell and chunk under /r (src/web/resident).
 const ResidentAccountsPage = lazy(() => import('../pages/residents/ResidentAccountsPage.js'));
@@ -129,6 +134,24 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        // 办事指南: a matter's public guide, open without signing in (the window module).
+        path: '/guide/:id',
+        element: (
+          <Standalone>
+            <GuidePage />
+          </Standalone>
+        ),
+      },
+      {
+        // The service hall's call screen (叫号大屏): no app shell; the hall's PC is signed in.
+        path: '/window/screen',
+        element: (
+          <Standalone>
+            <CallScreenPage />
+          </Standalone>
+        ),
+      },
+      {
         path: '/r/*',
         element: (
           <Standalone>
@@ -183,6 +206,30 @@ export const router = createBrowserRouter([
             ),
           },
           { path: 'cases/:id', element: <CasePage /> },
+          {
+            path: 'window/matters',
+            element: (
+              <Require permission="window.read">
+                <CataloguePage />
+              </Require>
+            ),
+          },
+          {
+            path: 'window/matters/:id',
+            element: (
+              <Require permission="window.read">
+                <MatterPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'window/queue',
+            element: (
+              <Require permission="window.read">
+                <QueuePage />
+              </Require>
+            ),
+          },
           {
             path: 'disputes',
             element: (

@@ -466,6 +466,85 @@ export interface IdempotencyKeysTable {
   createdAt: CreatedAt;
 }
 
+/** The window module's matter catalogue (modules/window): one row per version of a matter. */
+export interface WindowMattersTable {
+  id: Generated<number>;
+  areaId: number;
+  matterKey: string;
+  version: number;
+  current: Generated<boolean>;
+  baseCode: string;
+  implCode: string | null;
+  itemCode: string | null;
+  name: string;
+  parentName: string | null;
+  kind: string;
+  type: string;
+  level: string;
+  department: string;
+  implementer: string | null;
+  basis: string | null;
+  method: string;
+  audience: string | null;
+  conditions: string | null;
+  legalLimit: number | null;
+  promisedLimit: number | null;
+  limitUnit: string;
+  limitNote: string | null;
+  visits: number;
+  place: string | null;
+  hours: string | null;
+  fees: string | null;
+  contacts: string | null;
+  online: boolean;
+  bookable: boolean;
+  effectiveOn: ColumnType<string, string, string>;
+  cancelledOn: ColumnType<string | null, string | null | undefined, string | null>;
+  materials: ColumnType<unknown, string, string>;
+  faqs: ColumnType<unknown, string, string>;
+  createdBy: number | null;
+  createdAt: Generated<Date>;
+}
+
+/** The window's bookable slots, bookings and queue tickets (modules/window). */
+export interface WindowSlotsTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  starts: string;
+  ends: string;
+  matterGroup: string;
+  capacity: number;
+  booked: Generated<number>;
+  offHours: Generated<boolean>;
+  closed: Generated<boolean>;
+  createdAt: Generated<Date>;
+}
+export interface WindowBookingsTable {
+  id: Generated<number>;
+  slotId: number;
+  name: string;
+  phoneTail: string | null;
+  channel: string;
+  status: Generated<string>;
+  createdBy: number | null;
+  createdAt: Generated<Date>;
+}
+export interface WindowTicketsTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  number: number;
+  matterGroup: string;
+  bookingId: number | null;
+  issuedAt: Date;
+  calledAt: Date | null;
+  windowNo: number | null;
+  calledBy: number | null;
+  finishedAt: Date | null;
+  status: Generated<string>;
+}
+
 export interface VisitRulesTable {
   id: Generated<number>;
   areaId: number;
@@ -613,6 +692,10 @@ export interface DB {
   publicationSteps: PublicationStepsTable;
   publicationReads: PublicationReadsTable;
   publicationBoardPhotos: PublicationBoardPhotosTable;
+  windowMatters: WindowMattersTable;
+  windowSlots: WindowSlotsTable;
+  windowBookings: WindowBookingsTable;
+  windowTickets: WindowTicketsTable;
 }
 
 /** The publications engine (engines/publications, docs/publications.md). */

@@ -1,0 +1,196 @@
+import { sql } from 'kysely';
+import {
+  cellsOf,
+  type FigureDef,
+  groupAt,
+  type IndicatorQuery,
+  type IndicatorSource,
+  underNode,
+} from '../../engines/figures/figures.js';
+
+/**
+ * The window's figures (design/modules/window.md §5; docs/indicators.md "Window"), per grouping
+ * area, over `service_application` cases: the promised dates are the ones the desk set in the
+ * case's `detail` (China dates), so 按时 compares the China day of conclusion with `dueOn`.
+ */
+const drill = {
+  path: '/cases',
+  query: { type: 'service_application', box: 'all' },
+  period: ['from', 'to'] as [string, string],
+};
+const F = (
+  key: string,
+  zh: string,
+  en: string,
+  unit: 'count' | 'rate',
+  fz: string,
+  fe: string,
+  better: 'up' | 'down' = 'up',
+): FigureDef => ({
+  key: `window.${key}`,
+  section: 'cases',
+  zh,
+  en,
+  unit,
+  kind: 'flow',
+  better,
+  formula: { zh: fz, en: fe },
+  drill,
+});
+const FIGURES: FigureDef[] = [
+  F(
+    'applications',
+    '办件量',
+    'Applications',
+    'count',
+    '期内受理的办件',
+    'Applications accepted in the period',
+  ),
+  F(
+    'instantRate',
+    '即办率',
+    'Done on the spot',
+    'rate',
+    '期内受理的即办件中当日办结的比例',
+    'Of on-the-spot matters accepted in the period, the share concluded the same day',
+  ),
+  F(
+    'onTimeRate',
+    '按时办结率',
+    'Concluded on time',
+    'rate',
+    '承诺办结日在期内的办件中，在承诺日或之前办结的比例',
+    'Of applications due in the period, the share concluded on or before the promised day',
+  ),
+  F(
+    'gapTerminationRate',
+    '容缺终止率',
+    '容缺 terminated',
+    'rate',
+    '期内容缺受理的办件中被终止的比例',
+    'Of applications accepted with 容缺 in the period, the share terminated',
+    'down',
+  ),
+  F(
+    'ratedRate',
+    '主动评价率',
+    'Rated',
+    'rate',
+    '期内办结的办件中有评价的比例',
+    'Of applications concluded in the period, the share rated',
+  ),
+  F(
+    'satisfaction',
+    '满意率',
+    'Satisfied',
+    'rate',
+    '期内办结并评价的办件中 3–5 星的比例',
+    'Of rated applications concluded in the period, the share rated 3–5 stars',
+  ),
+  F(
+    'badRate',
+    '差评率',
+    'Poor ratings',
+    'rate',
+    '期内办结并评价的办件中 1–2 星（差评）的比例',
+    'Of rated applications concluded in the period, the share rated 1–2 stars',
+    'down',
+  ),
+  {
+    key: 'window.meanWait',
+    section: 'cases',
+    zh: '平均等候时长',
+    en: 'Mean wait',
+    unit: 'hours',
+    kind: 'flow',
+    better: 'down',
+    formula: {
+      zh: '期内被叫号的排队号，从取号到叫号的平均时长（小时）',
+      en: 'Of tickets called in the period, the mean time from issue to call (hours)',
+    },
+    drill: { path: '/window/queue', query: {} },
+  },
+  {
+    key: 'window.noShows',
+    section: 'cases',
+    zh: '过号未到',
+    en: 'No-shows',
+    unit: 'count',
+    kind: 'flow',
+    better: 'down',
+    formula: { zh: '期内叫号后未到的排队号', en: 'Tickets called in the period whose holder did not come' },
+    drill: { path: '/window/queue', query: {} },
+  },
+];
+
+const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows']);
+
+// Column aliases are single lower-case words: the database layer camel-cases snake_case result keys.
+export function windowIndicators(): IndicatorSource {
+  return {
+    changedBy: ['case', 'area', 'window_ticket'],
+    figures: (actor) =>
+      FIGURES.filter((f) =>
+        QUEUE_KEYS.has(f.key) ? actor.can('window.read') : actor.can('service_application.read'),
+      ),
+    async compute(db, q: IndicatorQuery, keys) {
+      const closedDay = sql`to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+      const acceptedIn = sql`c.reported_at >= ${q.from} AND c.reported_at < ${q.to}`;
+      const closedIn = sql`c.state = 'closed' AND c.closed_at >= ${q.from} AND c.closed_at < ${q.to}`;
+      const r = await sql<Record<string, unknown>>`
+        SELECT ${groupAt('c.area_path', q.level)} AS grp,
+          count(*) FILTER (WHERE ${acceptedIn})::int AS accepted,
+          count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean)::int AS instant,
+          count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean AND c.state = 'closed'
+            AND ${closedDay} = c.detail->>'acceptedOn')::int AS instantdone,
+          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state <> 'rejected')::int AS due,
+          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state = 'closed'
+            AND ${closedDay} <= c.detail->>'dueOn')::int AS ontime,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gapterminated,
+          count(*) FILTER (WHERE ${closedIn})::int AS closed,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating IS NOT NULL)::int AS rated,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating >= 3)::int AS satisfied,
+          count(*) FILTER (WHERE ${closedIn} AND c.rating <= 2)::int AS bad
+        FROM cases c
+        WHERE c.type = 'service_application'
+          AND (${acceptedIn} OR (c.closed_at >= ${q.from} AND c.closed_at < ${q.to}) OR c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay})
+          AND ${underNode('c.area_path', q, 'service_application.read')}
+        GROUP BY 1`.execute(db);
+      const cells = [];
+      if (keys.has('window.meanWait') || keys.has('window.noShows')) {
+        const w = await sql<Record<string, unknown>>`
+          SELECT ${groupAt('a.path', q.level)} AS grp,
+            coalesce(sum(extract(epoch FROM t.called_at - t.issued_at) / 3600.0), 0)::float8 AS waithours,
+            count(*)::int AS called,
+            count(*) FILTER (WHERE t.status = 'no_show')::int AS noshows
+          FROM window_tickets t JOIN areas a ON a.id = t.area_id
+          WHERE t.called_at >= ${q.from} AND t.called_at < ${q.to}
+            AND ${underNode('a.path', q, 'window.read')}
+          GROUP BY 1`.execute(db);
+        cells.push(
+          ...cellsOf(
+            w.rows,
+            { 'window.meanWait': ['waithours', 'called'], 'window.noShows': ['noshows'] },
+            keys,
+          ),
+        );
+      }
+      return cells.concat(
+        cellsOf(
+          r.rows,
+          {
+            'window.applications': ['accepted'],
+            'window.instantRate': ['instantdone', 'instant'],
+            'window.onTimeRate': ['ontime', 'due'],
+            'window.gapTerminationRate': ['gapterminated', 'gap'],
+            'window.ratedRate': ['rated', 'closed'],
+            'window.satisfaction': ['satisfied', 'rated'],
+            'window.badRate': ['bad', 'rated'],
+          },
+          keys,
+        ),
+      );
+    },
+  };
+}
