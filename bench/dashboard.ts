@@ -192,6 +192,7 @@ export async function benchDashboard() {
   }
   const dbName = `jy_bench_dash_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
   await admin.query(`CREATE DATABASE ${dbName}`);
@@ -199,6 +200,7 @@ export async function benchDashboard() {
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   const client = new pg.Client({ connectionString: url });
+  client.on('error', (e) => console.error(`bench connection: ${e.message}`));
   try {
     let t0 = performance.now();
     const db = createDb(url, { max: 20 });

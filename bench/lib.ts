@@ -1,5 +1,6 @@
 // What the benchmarks share: figures' formatting, and the drills' HTTP client and sessions.
 export { call, closeAgent, int, login, type Res, type Session, withDb } from '../scripts/lib/drill.js';
+export { installGuard, onCleanup, track } from '../scripts/lib/guard.js';
 
 export const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 

@@ -3,6 +3,7 @@ import { benchCases } from './cases.js';
 import { benchDashboard } from './dashboard.js';
 import { benchFirstload } from './firstload.js';
 import { benchFoundation } from './foundation.js';
+import { installGuard } from './lib.js';
 import { benchRegistry } from './registry.js';
 import { benchVisits } from './visits.js';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   firstload: benchFirstload,
 };
+installGuard();
 const only = process.argv[2];
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

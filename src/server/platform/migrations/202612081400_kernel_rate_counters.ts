@@ -1,0 +1,24 @@
+import { type Kysely, sql } from 'kysely';
+
+// Frozen: never import app code here.
+// rate_counters: the request limits every app instance shares (issue 22; docs/scale.md). One row
+// per limit and key (e.g. 'search' and a user id): the count in the current fixed window and the
+// previous window's, from which the sliding count is estimated; `claim` tells the statement that
+// counted an event whether it was given a slot (as login_throttle's does).
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE TABLE rate_counters (
+      scope text NOT NULL,
+      key text NOT NULL,
+      window_start timestamptz NOT NULL,
+      n integer NOT NULL,
+      prev_n integer NOT NULL DEFAULT 0,
+      claim text,
+      PRIMARY KEY (scope, key)
+    ) WITH (fillfactor = 70)`.execute(db);
+  await sql`CREATE INDEX rate_counters_window ON rate_counters (window_start)`.execute(db);
+}
+
+export async function down(): Promise<void> {
+  throw new Error('the kernel migrations are not reversible');
+}
