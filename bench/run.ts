@@ -4,6 +4,7 @@ import { benchDashboard } from './dashboard.js';
 import { benchFirstload } from './firstload.js';
 import { benchFoundation } from './foundation.js';
 import { installGuard } from './lib.js';
+import { benchLimits } from './limits.js';
 import { benchRegistry } from './registry.js';
 import { benchVisits } from './visits.js';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   visits: benchVisits,
   dashboard: benchDashboard,
   firstload: benchFirstload,
+  limits: benchLimits,
 };
 installGuard();
 const only = process.argv[2];
