@@ -37,7 +37,20 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
-import { call, closeAgent, fmt, int, login, pct, type Res, type Session, track, withDb } from './lib.js';
+import {
+  benchKeyFile,
+  call,
+  closeAgent,
+  createDatabaseSql,
+  fmt,
+  int,
+  login,
+  pct,
+  type Res,
+  type Session,
+  track,
+  withDb,
+} from './lib.js';
 
 const N = Number(process.env.CASES_BENCH_N ?? 1_000_000);
 const N_SMALL = Math.min(N, Number(process.env.CASES_BENCH_N_SMALL ?? 10_000));
@@ -765,9 +778,9 @@ export async function benchCases() {
   admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
-  const keyFile = path.join(tmp, 'master.key');
+  const keyFile = benchKeyFile(tmp);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   let app: App | null = null;

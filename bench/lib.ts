@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 // What the benchmarks share: figures' formatting, and the drills' HTTP client and sessions.
 export { call, closeAgent, int, login, type Res, type Session, withDb } from '../scripts/lib/drill.js';
 export { installGuard, onCleanup, track } from '../scripts/lib/guard.js';
@@ -10,3 +12,16 @@ export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
+
+/**
+ * The CI run of the benches (`npm run bench:ci`) seeds the demo street once into a template
+ * database (BENCH_TEMPLATE, encrypted with BENCH_KEY_FILE's key) and every bench clones it,
+ * instead of each seeding its own for a minute.
+ */
+export const createDatabaseSql = (name: string) =>
+  process.env.BENCH_TEMPLATE
+    ? `CREATE DATABASE ${name} TEMPLATE ${process.env.BENCH_TEMPLATE}`
+    : `CREATE DATABASE ${name}`;
+
+/** The master key file a bench's database is encrypted with (see createDatabaseSql). */
+export const benchKeyFile = (tmp: string) => process.env.BENCH_KEY_FILE ?? path.join(tmp, 'master.key');

@@ -14,7 +14,7 @@ import { createDb } from '../src/server/platform/db/index.js';
 import { migrateToLatest } from '../src/server/platform/db/migrate.js';
 import { SharedWindow } from '../src/server/platform/http/rate-limit.js';
 import { kernelMigrations } from '../src/server/platform/migrations/index.js';
-import { fmt, pct, withDb } from './lib.js';
+import { createDatabaseSql, fmt, pct, withDb } from './lib.js';
 
 const N = Number(process.env.LIMITS_BENCH_N ?? 5000);
 
@@ -58,18 +58,20 @@ export async function benchLimits() {
   const tmp = mkdtempSync(path.join(tmpdir(), 'jiayuan-bench-limits-'));
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    embedded = await startEmbedded({ dataDir: tmp, port: 55900 + (process.pid % 100), database: 'postgres' });
+    embedded = await startEmbedded({ dataDir: tmp, port: 56100 + (process.pid % 100), database: 'postgres' });
     adminUrl = embedded.url;
   }
   const dbName = `jy_bench_limits_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const db = createDb(withDb(adminUrl, dbName), { max: 20 });
   try {
     await migrateToLatest(db, [kernelMigrations]);
-    console.log(`\n## A request limit's cost, ${N.toLocaleString()} takes per run (200 users, limit never reached)`);
+    console.log(
+      `\n## A request limit's cost, ${N.toLocaleString()} takes per run (200 users, limit never reached)`,
+    );
     console.log('counter                       concurrency   takes/s    p50 ms   p99 ms');
     for (const [label, w] of [
       ['memory (per instance)', new MemoryWindow(1_000_000, 60_000)],

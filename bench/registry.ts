@@ -41,7 +41,7 @@ import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import { DEMO_PASSWORD } from '../src/server/platform/demo.js';
 import { buildApp } from '../src/server/platform/http/app.js';
-import { fmt, pct, track, withDb } from './lib.js';
+import { benchKeyFile, createDatabaseSql, fmt, pct, track, withDb } from './lib.js';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
@@ -487,7 +487,7 @@ export async function benchRegistry() {
   admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
@@ -502,7 +502,7 @@ export async function benchRegistry() {
       {
         ...loadConfig({}),
         databaseUrl: url,
-        keyFile: path.join(tmp, 'master.key'),
+        keyFile: benchKeyFile(tmp),
         seedDemo: true,
         // The bench measures search, not the per-user limiter (120 a minute) it would trip.
         searchPerMinute: 1_000_000,
@@ -646,7 +646,7 @@ export async function benchRegistry() {
           env: {
             ...process.env,
             DATABASE_URL: url,
-            JIAYUAN_KEY_FILE: path.join(tmp, 'master.key'),
+            JIAYUAN_KEY_FILE: benchKeyFile(tmp),
             JIAYUAN_SEED_DEMO: 'false',
             PORT: String(port),
             HOST: '127.0.0.1',

@@ -31,7 +31,19 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx } from '../src/server/platform/services.js';
-import { call, closeAgent, fmt, int, login, pct, type Session, track, withDb } from './lib.js';
+import {
+  benchKeyFile,
+  call,
+  closeAgent,
+  createDatabaseSql,
+  fmt,
+  int,
+  login,
+  pct,
+  type Session,
+  track,
+  withDb,
+} from './lib.js';
 
 const CALLS = Number(process.env.VISITS_BENCH_CALLS ?? 200);
 const TARGET_PEOPLE = Number(process.env.VISITS_BENCH_PEOPLE ?? 2000);
@@ -140,9 +152,9 @@ export async function benchVisits() {
   admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
-  const keyFile = path.join(tmp, 'master.key');
+  const keyFile = benchKeyFile(tmp);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   let proc: ChildProcess | null = null;
