@@ -142,13 +142,13 @@ export async function startEmbedded(opts: {
   const pgDir = path.join(opts.dataDir, 'pg');
   const credFile = path.join(opts.dataDir, 'pg-password');
   const fresh = !existsSync(path.join(pgDir, 'PG_VERSION'));
+  mkdirSync(opts.dataDir, { recursive: true });
   if (fresh) {
     rmSync(pgDir, { recursive: true, force: true });
     writeFileSync(credFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = readFileSync(credFile, 'utf8').trim();
   const isRoot = process.getuid?.() === 0;
-  mkdirSync(opts.dataDir, { recursive: true });
   if (isRoot) {
     // Run as root, PostgreSQL runs as the `postgres` user, who must be able to reach its data
     // directory and its binaries (a checkout in a 0700 temp dir would hide them): grant traverse.
