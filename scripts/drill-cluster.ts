@@ -379,7 +379,9 @@ try {
     );
     check(
       bad === 0,
-      `${k} instance(s): every request of the mix answered 2xx (${int(r.n)} requests: ${Object.entries(r.statuses)
+      `${k} instance(s): every request of the mix answered 2xx (${int(r.n)} requests: ${Object.entries(
+        r.statuses,
+      )
         .map(([st, v]) => `${st === '0' ? 'no answer' : st} ${v}`)
         .join(', ')})`,
     );

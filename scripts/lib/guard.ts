@@ -36,6 +36,8 @@ export function isConnectionLoss(e: unknown): boolean {
 async function finish(code: number): Promise<never> {
   if (!finishing) {
     finishing = true;
+    // Whatever hangs below, the process ends within 30 s.
+    setTimeout(() => process.exit(code), 30_000).unref();
     // SIGTERM first: an app that owns an embedded PostgreSQL stops it on SIGTERM; SIGKILL after 10 s.
     await Promise.all(
       [...children].map(
@@ -51,12 +53,13 @@ async function finish(code: number): Promise<never> {
           }),
       ),
     );
+    // Servers before the registered cleanups: those remove the directories the servers run in.
+    await stopAllEmbedded();
     for (const fn of cleanups.reverse()) {
       try {
         await fn();
       } catch {}
     }
-    await stopAllEmbedded();
   }
   process.exit(code);
 }

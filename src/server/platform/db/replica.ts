@@ -7,9 +7,11 @@ import { createDb, type Db, isDbUnavailable } from './index.js';
  * it says so. Everything else reads and writes the primary.
  *
  * `use()` answers the connection to read from and how old its data may be:
- *  - the replica while it answers, with its replay lag: 0 when it has replayed all it received,
- *    else the time since the last transaction it replayed (the freshness shown to the user,
- *    "数据计算于 …", is the computation time minus this lag);
+ *  - the replica while it answers, with how old its data may be: when it has replayed all it
+ *    received, the time since the primary sent its last message (the replica has everything the
+ *    primary had then); else the time since the last transaction it replayed; plus the time
+ *    since that was checked. An upper bound, never an underestimate: the freshness shown to the
+ *    user, "数据计算于 …", is the computation time minus this lag;
  *  - the primary (lag 0) when no replica is configured, or when the replica does not answer —
  *    with one log line when it goes and one when it is back, never an error to the user.
  * The replica's state is checked at most every `checkEveryMs` (a failed check is retried after
@@ -50,8 +52,9 @@ export class ReadReplica {
       await this.checking;
     }
     const st = this.state!;
+    // The lag as checked, plus the time since the check: never younger than the data may be.
     return st.ok
-      ? { db: this.replica, lagMs: st.lagMs, replica: true }
+      ? { db: this.replica, lagMs: st.lagMs + (Date.now() - st.at), replica: true }
       : { db: this.primary, lagMs: 0, replica: false };
   }
 
@@ -60,8 +63,10 @@ export class ReadReplica {
     try {
       const r = await sql<{ recovery: boolean; lagMs: number | null }>`
         SELECT pg_is_in_recovery() AS recovery,
-               CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-                    ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000 END AS "lagMs"`.execute(
+               extract(epoch FROM now() - CASE
+                 WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+                   THEN coalesce((SELECT last_msg_send_time FROM pg_stat_wal_receiver), pg_last_xact_replay_timestamp())
+                 ELSE pg_last_xact_replay_timestamp() END) * 1000 AS "lagMs"`.execute(
         this.replica!,
       );
       const row = r.rows[0]!;
