@@ -58,7 +58,7 @@ export async function benchLimits() {
   const tmp = mkdtempSync(path.join(tmpdir(), 'jiayuan-bench-limits-'));
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    embedded = await startEmbedded({ dataDir: tmp, port: 56100 + (process.pid % 100), database: 'postgres' });
+    embedded = await startEmbedded({ dataDir: tmp, port: 57100 + (process.pid % 100), database: 'postgres' });
     adminUrl = embedded.url;
   }
   const dbName = `jy_bench_limits_${process.pid}`;
