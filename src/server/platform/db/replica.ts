@@ -66,9 +66,7 @@ export class ReadReplica {
                extract(epoch FROM now() - CASE
                  WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
                    THEN coalesce((SELECT last_msg_send_time FROM pg_stat_wal_receiver), pg_last_xact_replay_timestamp())
-                 ELSE pg_last_xact_replay_timestamp() END) * 1000 AS "lagMs"`.execute(
-        this.replica!,
-      );
+                 ELSE pg_last_xact_replay_timestamp() END) * 1000 AS "lagMs"`.execute(this.replica!);
       const row = r.rows[0]!;
       // A server out of recovery (promoted) is a primary of its own: reading it would show data
       // the real primary no longer has. Read the configured primary instead.
