@@ -14,7 +14,7 @@ import { createDb } from '../src/server/platform/db/index.js';
 import { migrateToLatest } from '../src/server/platform/db/migrate.js';
 import { SharedWindow } from '../src/server/platform/http/rate-limit.js';
 import { kernelMigrations } from '../src/server/platform/migrations/index.js';
-import { createDatabaseSql, fmt, pct, withDb } from './lib.js';
+import { fmt, pct, withDb } from './lib.js';
 
 const N = Number(process.env.LIMITS_BENCH_N ?? 5000);
 
@@ -65,7 +65,8 @@ export async function benchLimits() {
   const admin = new pg.Client({ connectionString: adminUrl });
   admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
-  await admin.query(createDatabaseSql(dbName));
+  // Its own empty database (not the CI run's template): only the kernel's tables are needed.
+  await admin.query(`CREATE DATABASE ${dbName}`);
   const db = createDb(withDb(adminUrl, dbName), { max: 20 });
   try {
     await migrateToLatest(db, [kernelMigrations]);

@@ -39,7 +39,7 @@ const CI_SIZES: Record<string, string> = {
   VISITS_BENCH_CALLS: '10',
   VISITS_BENCH_PEOPLE: '300',
   VISITS_BENCH_TAGGED: '50',
-  DASH_BENCH_STREETS: '2',
+  DASH_BENCH_STREETS: '1',
   DASH_BENCH_CASES: '2000',
   DASH_BENCH_COLD: '2',
   DASH_BENCH_WARM: '5',
@@ -48,7 +48,8 @@ const CI_SIZES: Record<string, string> = {
 };
 
 installGuard();
-const only = process.argv[2];
+// `npm run bench registry` or `npm run bench registry,limits`
+const only = process.argv[2]?.split(',');
 const ci = process.env.BENCH_CI === '1';
 let shared: { embedded: EmbeddedHandle | null; tmp: string; admin: pg.Client; template: string } | null =
   null;
@@ -93,7 +94,7 @@ if (ci) {
 const failed: string[] = [];
 try {
   for (const [name, run] of Object.entries(benches)) {
-    if (only && only !== name) continue;
+    if (only && !only.includes(name)) continue;
     console.log(`\n# bench: ${name}`);
     const t0 = performance.now();
     try {
