@@ -37,7 +37,20 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
-import { call, closeAgent, fmt, int, login, pct, type Res, type Session, withDb } from './lib.js';
+import {
+  benchKeyFile,
+  call,
+  closeAgent,
+  createDatabaseSql,
+  fmt,
+  int,
+  login,
+  pct,
+  type Res,
+  type Session,
+  track,
+  withDb,
+} from './lib.js';
 
 const N = Number(process.env.CASES_BENCH_N ?? 1_000_000);
 const N_SMALL = Math.min(N, Number(process.env.CASES_BENCH_N_SMALL ?? 10_000));
@@ -196,19 +209,21 @@ async function startApp(url: string, keyFile: string, tmp: string, client: pg.Cl
   });
   if (built.status !== 0) throw new Error('the server build failed');
   const nodeArgs = (process.env.CASES_BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(out, 'main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      JIAYUAN_KEY_FILE: keyFile,
-      JIAYUAN_SEED_DEMO: 'false',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIR: path.join(tmp, 'no-web'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const proc = track(
+    spawn(process.execPath, [...nodeArgs, path.join(out, 'main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        JIAYUAN_KEY_FILE: keyFile,
+        JIAYUAN_SEED_DEMO: 'false',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        WEB_DIR: path.join(tmp, 'no-web'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
   for (;;) {
     if (proc.exitCode !== null) throw new Error('the app exited');
     try {
@@ -760,15 +775,17 @@ export async function benchCases() {
   }
   const dbName = `jy_bench_cases_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
-  const keyFile = path.join(tmp, 'master.key');
+  const keyFile = benchKeyFile(tmp);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   let app: App | null = null;
   const client = new pg.Client({ connectionString: url });
+  client.on('error', (e) => console.error(`bench connection: ${e.message}`));
   try {
     // —— setup: migrate, demo street (with its demo cases driven through the engine)
     const db = createDb(url, { max: 10 });

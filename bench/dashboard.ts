@@ -27,7 +27,7 @@ import { loadConfig } from '../src/server/platform/config.js';
 import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/embedded.js';
 import { createDb } from '../src/server/platform/db/index.js';
 import type { Ctx, Services } from '../src/server/platform/services.js';
-import { fmt, int, pct, withDb } from './lib.js';
+import { benchKeyFile, createDatabaseSql, fmt, int, pct, withDb } from './lib.js';
 
 const STREETS = Number(process.env.DASH_BENCH_STREETS ?? 10);
 const CASES = Number(process.env.DASH_BENCH_CASES ?? 200_000);
@@ -192,13 +192,15 @@ export async function benchDashboard() {
   }
   const dbName = `jy_bench_dash_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   const client = new pg.Client({ connectionString: url });
+  client.on('error', (e) => console.error(`bench connection: ${e.message}`));
   try {
     let t0 = performance.now();
     const db = createDb(url, { max: 20 });
@@ -206,7 +208,7 @@ export async function benchDashboard() {
       {
         ...loadConfig({}),
         databaseUrl: url,
-        keyFile: path.join(tmp, 'master.key'),
+        keyFile: benchKeyFile(tmp),
         seedDemo: true,
         seedDemoYear: false,
       },

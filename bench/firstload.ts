@@ -23,6 +23,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { templateAppEnv, track } from './lib.js';
 
 const TARGET_MS = 3000;
 const DOWN_BPS = 1_600_000;
@@ -61,19 +62,23 @@ async function startApp(root: string): Promise<{ base: string; proc: ChildProces
   const dataDir = mkdtempSync(path.join(tmpdir(), 'jiayuan-firstload-'));
   const port = Number(process.env.FIRSTLOAD_PORT ?? 3900 + (process.pid % 100));
   const pgPort = Number(process.env.FIRSTLOAD_PG_PORT ?? 56900 + (process.pid % 100));
-  const proc = spawn(process.execPath, ['dist/server/main.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      EMBEDDED_PG_PORT: String(pgPort),
-      LOG_LEVEL: 'warn',
-      SECURE_COOKIES: 'false',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const fromTemplate = await templateAppEnv();
+  const proc = track(
+    spawn(process.execPath, ['dist/server/main.js'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(pgPort),
+        LOG_LEVEL: 'warn',
+        SECURE_COOKIES: 'false',
+        ...fromTemplate,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {

@@ -10,7 +10,7 @@
  * Run: npm run bench registry   (BENCH_PEOPLE=200000 for a quick run; BENCH_IMPORT_ROWS=100000)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -41,7 +41,7 @@ import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import { DEMO_PASSWORD } from '../src/server/platform/demo.js';
 import { buildApp } from '../src/server/platform/http/app.js';
-import { fmt, pct, withDb } from './lib.js';
+import { benchKeyFile, createDatabaseSql, fmt, pct, track, withDb } from './lib.js';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
@@ -329,7 +329,15 @@ function recordingDb(url: string) {
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
     log: (e) => {
-      if (e.level === 'query') seen.push({ sql: e.query.sql, parameters: e.query.parameters });
+      // The statements a list runs: its counts and its page. Not a transaction's BEGIN, COMMIT or
+      // set_config (a count beyond the fast cap runs under a statement timeout, in a transaction,
+      // so at a few hundred thousand people "EXPLAIN begin" ended the bench).
+      if (
+        e.level === 'query' &&
+        /^\s*select\b/i.test(e.query.sql) &&
+        !/^\s*select set_config/i.test(e.query.sql)
+      )
+        seen.push({ sql: e.query.sql, parameters: e.query.parameters });
     },
   });
   return { db, seen };
@@ -464,14 +472,22 @@ export async function benchRegistry() {
   const tmp = mkdtempSync(path.join(tmpdir(), 'jiayuan-bench-registry-'));
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    embedded = await startEmbedded({ dataDir: tmp, port: 55800 + (process.pid % 100), database: 'postgres' });
+    const pgLog = process.env.BENCH_PG_LOG;
+    embedded = await startEmbedded({
+      dataDir: tmp,
+      port: 55800 + (process.pid % 100),
+      database: 'postgres',
+      log: pgLog ? (m) => appendFileSync(pgLog, `${new Date().toISOString()} ${m}\n`) : undefined,
+      settings: pgLog ? { log_connections: 'on', log_disconnections: 'on' } : undefined,
+    });
     adminUrl = embedded.url;
   }
   const dbName = `jy_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
@@ -486,7 +502,7 @@ export async function benchRegistry() {
       {
         ...loadConfig({}),
         databaseUrl: url,
-        keyFile: path.join(tmp, 'master.key'),
+        keyFile: benchKeyFile(tmp),
         seedDemo: true,
         // The bench measures search, not the per-user limiter (120 a minute) it would trip.
         searchPerMinute: 1_000_000,
@@ -583,28 +599,32 @@ export async function benchRegistry() {
 
     console.log('\n## EXPLAIN (ANALYZE, BUFFERS) of the page query, one per kind');
     const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {}); // an idle client must not crash the run (see recordingDb)
     await client.connect();
-    for (const { label, q } of explainFor) {
-      rec.seen.length = 0;
-      await repo.list({ scope, search: classifySearch(q) }, { key: 'name', desc: false }, 20, 0);
-      for (const [i, which] of [
-        [0, 'count'],
-        [1, 'page'],
-      ] as const) {
-        const stmt = rec.seen[i];
-        if (!stmt) continue;
-        const r = await client.query(
-          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${stmt.sql}`,
-          stmt.parameters as unknown[],
-        );
-        const plan = (r.rows[0]['QUERY PLAN'] as { Plan: PlanNode; 'Execution Time': number }[])[0]!;
-        const sm = planSummary(plan.Plan);
-        console.log(
-          `${label.padEnd(24)} ${which.padEnd(5)} ${plan['Execution Time'].toFixed(1).padStart(7)} ms  top: ${sm.top.padEnd(14)} buffers hit/read ${plan.Plan['Shared Hit Blocks'] ?? 0}/${plan.Plan['Shared Read Blocks'] ?? 0}  index: ${sm.indexes.filter((x) => x.startsWith('people')).join(', ') || 'NONE'}${sm.seqScans.includes('people') ? '  SEQ SCAN people' : ''}`,
-        );
+    try {
+      for (const { label, q } of explainFor) {
+        rec.seen.length = 0;
+        await repo.list({ scope, search: classifySearch(q) }, { key: 'name', desc: false }, 20, 0);
+        // The fast count (LIMIT cap + 1), the full count when the fast one hit its cap, the page.
+        const stmts = rec.seen.map((stmt, i, all) => ({
+          stmt,
+          which: i === all.length - 1 ? 'page' : i === 0 ? 'count' : 'full',
+        }));
+        for (const { stmt, which } of stmts) {
+          const r = await client.query(
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${stmt.sql}`,
+            stmt.parameters as unknown[],
+          );
+          const plan = (r.rows[0]['QUERY PLAN'] as { Plan: PlanNode; 'Execution Time': number }[])[0]!;
+          const sm = planSummary(plan.Plan);
+          console.log(
+            `${label.padEnd(24)} ${which.padEnd(5)} ${plan['Execution Time'].toFixed(1).padStart(7)} ms  top: ${sm.top.padEnd(14)} buffers hit/read ${plan.Plan['Shared Hit Blocks'] ?? 0}/${plan.Plan['Shared Read Blocks'] ?? 0}  index: ${sm.indexes.filter((x) => x.startsWith('people')).join(', ') || 'NONE'}${sm.seqScans.includes('people') ? '  SEQ SCAN people' : ''}`,
+          );
+        }
       }
+    } finally {
+      await client.end().catch(() => {});
     }
-    await client.end();
     await rec.db.destroy();
     rec = null;
 
@@ -621,21 +641,23 @@ export async function benchRegistry() {
         old.kill('SIGTERM');
         await new Promise((r) => old.once('exit', r));
       }
-      const app = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-        env: {
-          ...process.env,
-          DATABASE_URL: url,
-          JIAYUAN_KEY_FILE: path.join(tmp, 'master.key'),
-          JIAYUAN_SEED_DEMO: 'false',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          WEB_DIR: path.join(tmp, 'no-web'),
-          // The bench searches ~1,800 times from one session: lift the per-user search limit.
-          SEARCH_PER_MINUTE: '1000000',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const app = track(
+        spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+          env: {
+            ...process.env,
+            DATABASE_URL: url,
+            JIAYUAN_KEY_FILE: benchKeyFile(tmp),
+            JIAYUAN_SEED_DEMO: 'false',
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            WEB_DIR: path.join(tmp, 'no-web'),
+            // The bench searches ~1,800 times from one session: lift the per-user search limit.
+            SEARCH_PER_MINUTE: '1000000',
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
       child = app;
       for (;;) {
         if (app.exitCode !== null) throw new Error('the app exited');

@@ -31,7 +31,19 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import type { DB } from '../src/server/platform/db/schema.js';
 import type { Ctx } from '../src/server/platform/services.js';
-import { call, closeAgent, fmt, int, login, pct, type Session, withDb } from './lib.js';
+import {
+  benchKeyFile,
+  call,
+  closeAgent,
+  createDatabaseSql,
+  fmt,
+  int,
+  login,
+  pct,
+  type Session,
+  track,
+  withDb,
+} from './lib.js';
 
 const CALLS = Number(process.env.VISITS_BENCH_CALLS ?? 200);
 const TARGET_PEOPLE = Number(process.env.VISITS_BENCH_PEOPLE ?? 2000);
@@ -42,19 +54,21 @@ const WARMUP = 20;
 
 async function startApp(url: string, keyFile: string, tmp: string) {
   const port = 3800 + (process.pid % 100);
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      JIAYUAN_KEY_FILE: keyFile,
-      JIAYUAN_SEED_DEMO: 'false',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIR: path.join(tmp, 'no-web'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const proc = track(
+    spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        JIAYUAN_KEY_FILE: keyFile,
+        JIAYUAN_SEED_DEMO: 'false',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        WEB_DIR: path.join(tmp, 'no-web'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
   for (;;) {
     if (proc.exitCode !== null) throw new Error('the app exited');
     try {
@@ -135,15 +149,17 @@ export async function benchVisits() {
   }
   const dbName = `jy_bench_visits_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.query(createDatabaseSql(dbName));
   const url = withDb(adminUrl, dbName);
-  const keyFile = path.join(tmp, 'master.key');
+  const keyFile = benchKeyFile(tmp);
   const quiet = { info() {}, warn() {}, error: console.error };
   let runtime: Awaited<ReturnType<typeof boot>> | null = null;
   let proc: ChildProcess | null = null;
   const client = new pg.Client({ connectionString: url });
+  client.on('error', (e) => console.error(`bench connection: ${e.message}`));
   try {
     // —— 1. data
     let t0 = performance.now();

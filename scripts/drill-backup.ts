@@ -20,6 +20,9 @@ import { type EmbeddedHandle, startEmbedded } from '../src/server/platform/db/em
 import { createDb } from '../src/server/platform/db/index.js';
 import { redact, tableChecksums } from './lib/backup-core.js';
 import { checker, fmtS, int, mb, withDb } from './lib/drill.js';
+import { installGuard } from './lib/guard.js';
+
+installGuard();
 
 const { values } = parseArgs({
   options: { people: { type: 'string', default: '0' }, url: { type: 'string' } },
@@ -62,6 +65,7 @@ if (!adminUrl) {
 const src = `jy_drill_src_${process.pid}`;
 const dst = `jy_drill_dst_${process.pid}`;
 const admin = new pg.Client({ connectionString: adminUrl });
+admin.on('error', (e) => console.error(`admin connection: ${e.message}`));
 await admin.connect();
 const { check, failed } = checker();
 try {

@@ -30,6 +30,9 @@ import {
   startApp,
   stopApp,
 } from './lib/drill.js';
+import { installGuard, onCleanup } from './lib/guard.js';
+
+installGuard();
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +48,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'jiayuan-drill-crash-'));
 const dataDir = path.join(tmp, 'data');
+// Cut short (a signal, an uncaught error): the app is stopped by the guard; a PostgreSQL it left
+// (killed without its shutdown) is stopped here, then the temporary directory goes (cleanups run
+// last-registered first).
+onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+onCleanup(() => {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGINT');
+  } catch {}
+});
 mkdirSync(path.join(tmp, 'no-web'));
 const port = 3600 + (process.pid % 100);
 const pgPort = 55600 + (process.pid % 100);

@@ -39,6 +39,9 @@ import {
   stopApp,
   treeCpuSeconds,
 } from './lib/drill.js';
+import { installGuard, onCleanup } from './lib/guard.js';
+
+installGuard();
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +76,16 @@ type Op = 'login' | 'search' | 'case list' | 'case read' | 'case flow' | 'visit'
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'jiayuan-drill-load-'));
 const dataDir = path.join(tmp, 'data');
+// Cut short (a signal, an uncaught error): the app is stopped by the guard; a PostgreSQL it left
+// (killed without its shutdown) is stopped here, then the temporary directory goes (cleanups run
+// last-registered first).
+onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+onCleanup(() => {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGINT');
+  } catch {}
+});
 mkdirSync(path.join(tmp, 'no-web'));
 const port = 3500 + (process.pid % 100);
 const pgPort = 55500 + (process.pid % 100);

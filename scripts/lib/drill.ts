@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { DEMO_PASSWORD } from '../../src/server/platform/demo.js';
+import { track } from './guard.js';
 
 export const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -123,10 +124,12 @@ export function startApp(port: number, env: Record<string, string>): AppProc {
   const t0 = performance.now();
   // DRILL_APP_NODE_ARGS: extra node flags for the app (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const extra = (process.env.DRILL_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = track(
+    spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const output: string[] = [];
   proc.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   proc.stderr!.on('data', (d: Buffer) => output.push(d.toString()));

@@ -13,6 +13,7 @@ import { createKeyring, loadMasterKey } from './platform/crypto/keys.js';
 import { type EmbeddedHandle, lockDataDir, startEmbedded } from './platform/db/embedded.js';
 import { createDb, type Db } from './platform/db/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { ReadReplica } from './platform/db/replica.js';
 import { kernelMigrations } from './platform/migrations/index.js';
 import type { ModuleManifest } from './platform/module.js';
 import type { Services } from './platform/services.js';
@@ -70,6 +71,7 @@ export async function boot(
     const services: Services = {
       config,
       db,
+      reads: new ReadReplica(db, config.readDatabaseUrl, log),
       clock: opts.clock ?? systemClock,
       keyring,
       registry,
@@ -105,6 +107,7 @@ export async function boot(
     return {
       services,
       async close() {
+        await services.reads?.close();
         await finalDb.destroy().catch(() => {});
         if (embedded) await embedded.stop().catch(() => {});
         release?.();

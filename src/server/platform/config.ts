@@ -8,6 +8,11 @@ export interface Config {
   host: string;
   /** External PostgreSQL; when null the app runs an embedded PostgreSQL in `dataDir/pg`. */
   databaseUrl: string | null;
+  /**
+   * Optional streaming replica for figures (READ_DATABASE_URL): the dashboard, the screen,
+   * exports and reports read from it; when it is down they read the primary (platform/db/replica.ts).
+   */
+  readDatabaseUrl: string | null;
   dataDir: string;
   embeddedPgPort: number;
   /** Key file for data encrypted at rest (TOTP secrets, later ID numbers and phones). */
@@ -50,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int('PORT', env.PORT, 3000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
+    readDatabaseUrl: env.READ_DATABASE_URL || null,
     dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', env.EMBEDDED_PG_PORT, 54329),
     keyFile: path.resolve(env.JIAYUAN_KEY_FILE ?? path.join(dataDir, 'keys', 'master.key')),

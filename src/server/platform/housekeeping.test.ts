@@ -32,10 +32,10 @@ describe('housekeeping', () => {
     expect(await count('loginThrottle')).toBe(2);
 
     // Within the windows: nothing goes.
-    expect(await housekeep(t.services)).toEqual({ sessions: 0, throttles: 0 });
+    expect(await housekeep(t.services)).toEqual({ sessions: 0, throttles: 0, rateCounters: 0 });
 
     t.clock.advance(31 * 60_000);
-    expect(await housekeep(t.services)).toEqual({ sessions: 1, throttles: 2 });
+    expect(await housekeep(t.services)).toEqual({ sessions: 1, throttles: 2, rateCounters: 0 });
     expect(await count('sessions')).toBe(0);
     expect(await count('loginThrottle')).toBe(0);
   });

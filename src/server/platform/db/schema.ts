@@ -109,6 +109,16 @@ export interface LoginThrottleTable {
   claim: string | null;
 }
 
+/** A shared request limit's counts (platform/http/rate-limit.ts): this window's and the last's. */
+export interface RateCountersTable {
+  scope: string;
+  key: string;
+  windowStart: Timestamp;
+  n: number;
+  prevN: ColumnType<number, number | undefined, number>;
+  claim: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: ColumnType<unknown, string, string>;
@@ -656,6 +666,7 @@ export interface DB {
   userRoles: UserRolesTable;
   sessions: SessionsTable;
   loginThrottle: LoginThrottleTable;
+  rateCounters: RateCountersTable;
   passwordHistory: PasswordHistoryTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
