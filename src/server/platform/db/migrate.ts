@@ -22,6 +22,10 @@ export async function migrateToLatest(db: Db, sets: Record<string, Migration>[])
     provider: new MergedMigrations(sets),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Modules are written side by side: one merged later may carry a name older than a migration
+    // a street has applied already. Pending ones still run in name order; without this kysely
+    // refuses them and the street cannot upgrade.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
