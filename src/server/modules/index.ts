@@ -1,6 +1,7 @@
 import { kernelMigrations } from '../platform/migrations/index.js';
 import type { ModuleManifest } from '../platform/module.js';
 import { accountsModule } from './accounts/accounts.manifest.js';
+import { activitiesModule } from './activities/activities.manifest.js';
 import { areasModule } from './areas/areas.manifest.js';
 import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
@@ -10,6 +11,7 @@ import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
+import { volunteersModule } from './volunteers/volunteers.manifest.js';
 import { workbenchModule } from './workbench/workbench.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */
@@ -22,6 +24,8 @@ export const MODULES: ModuleManifest[] = [
   casesModule,
   open311Module,
   visitsModule,
+  activitiesModule,
+  volunteersModule,
   dashboardModule,
   workbenchModule,
   auditModule,
