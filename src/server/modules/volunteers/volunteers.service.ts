@@ -89,7 +89,7 @@ export const volunteerKind: ActivityKindDef = {
       .select(['name', 'birthDate', 'guardianConsent', 'status'])
       .where('userId', '=', userId)
       .executeTakeFirst();
-    if (!v || v.status !== 'active') return 'VOLUNTEER_REQUIRED';
+    if (v?.status !== 'active') return 'VOLUNTEER_REQUIRED';
     return {
       name: v.name,
       birthDate: typeof v.birthDate === 'string' ? v.birthDate : chinaDate(new Date(v.birthDate)),
