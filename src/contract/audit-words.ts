@@ -545,6 +545,18 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '{actor} 为志愿者{target}开具了服务记录证明 {number}（{hours} 小时）',
     '{actor} issued certificate {number} ({hours} h) to the volunteer {target}',
   ),
+  'activity.export': w(
+    '导出活动台账',
+    'Export activities',
+    '{actor} 导出了活动台账（{rows} 条）',
+    '{actor} exported the activities ({rows} rows)',
+  ),
+  'volunteer.export': w(
+    '导出志愿者台账',
+    'Export volunteers',
+    '{actor} 导出了志愿者台账（{rows} 条）',
+    '{actor} exported the volunteers ({rows} rows)',
+  ),
   'volunteer_team.create': w(
     '新建志愿服务队',
     'Create a volunteer team',

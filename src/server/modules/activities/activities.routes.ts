@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  ACTIVITY_STATUS_LABELS,
   Activity,
   ActivityCreate,
   ActivityListQuery,
@@ -11,6 +12,7 @@ import {
   ConfirmHours,
   MyHours,
   OfficerCheck,
+  OWNER_KIND_LABELS,
   QrCode,
   RollEntry,
   SignupResult,
@@ -18,8 +20,14 @@ import {
 import { IdParams, Ok } from '../../../contract/common.js';
 import { activitiesEngine } from '../../engines/activities/engine.js';
 import { activityKindsOf } from '../../engines/activities/kinds.js';
+import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
 import type { Services } from '../../platform/services.js';
 
+/** China local time as shown in exports: 2026-12-07 09:00. */
+const stamp = (iso: string) => {
+  const l = localStamp(new Date(iso));
+  return l.time;
+};
 const tags = ['activities'];
 
 /** The activities engine over HTTP: what every kind shares (sign-up, roll, QR check-in, hours). */
@@ -58,6 +66,67 @@ export const activitiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       },
     },
     async (req) => eng.list(req.ctx(), req.query),
+  );
+  app.post(
+    '/activities/export',
+    {
+      config: { permission: 'activity.read' },
+      schema: {
+        tags,
+        summary: 'The activity ledger (filters) as .xlsx, audited',
+        body: ActivityListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const zh = ctx.lang === 'zh';
+      const q = { ...req.body, page: 1, pageSize: 100 };
+      const r = await exportLedger(s, ctx, {
+        action: 'activity.export',
+        entityType: 'activity',
+        query: req.body,
+        count: async () => (await eng.list(ctx, { ...q, pageSize: 1 })).total,
+        async *rows(n) {
+          for (let page = 1; (page - 1) * 100 < n; page++) {
+            const batch = await eng.list(ctx, { ...q, page });
+            if (!batch.items.length) break;
+            for (const a of batch.items)
+              yield {
+                title: a.title,
+                kind: a.kindName,
+                owner: `${a.ownerName}（${OWNER_KIND_LABELS[a.ownerKind][zh ? 'zh' : 'en']}）`,
+                area: a.areaName,
+                place: a.placeName,
+                startsAt: stamp(a.startsAt),
+                endsAt: stamp(a.endsAt),
+                capacity: a.capacity,
+                confirmed: a.confirmed,
+                waitlisted: a.waitlisted,
+                checkedIn: a.checkedIn,
+                status: ACTIVITY_STATUS_LABELS[a.status][zh ? 'zh' : 'en'],
+              };
+          }
+        },
+        sheetName: zh ? '活动' : 'Activities',
+        fileName: zh ? '活动台账' : 'activities',
+        asciiName: 'activities',
+        columns: [
+          { header: zh ? '活动' : 'Activity', key: 'title', width: 24 },
+          { header: zh ? '类别' : 'Kind', key: 'kind', width: 10 },
+          { header: zh ? '组织者' : 'Organiser', key: 'owner', width: 24 },
+          { header: zh ? '所属区域' : 'Area', key: 'area', width: 16 },
+          { header: zh ? '地点' : 'Place', key: 'place', width: 20 },
+          { header: zh ? '开始' : 'Starts', key: 'startsAt', width: 18 },
+          { header: zh ? '结束' : 'Ends', key: 'endsAt', width: 18 },
+          { header: zh ? '名额' : 'Places', key: 'capacity', width: 8 },
+          { header: zh ? '已报名' : 'Signed up', key: 'confirmed', width: 8 },
+          { header: zh ? '候补' : 'Waitlist', key: 'waitlisted', width: 8 },
+          { header: zh ? '已签到' : 'Checked in', key: 'checkedIn', width: 8 },
+          { header: zh ? '状态' : 'Status', key: 'status', width: 10 },
+        ],
+      });
+      return sendExport(reply, r);
+    },
   );
   app.get(
     '/activities/my-hours',

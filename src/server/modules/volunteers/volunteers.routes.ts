@@ -8,14 +8,21 @@ import {
   CertificateVerifyQuery,
   Team,
   TeamCreate,
+  VOLUNTEER_STATUS_LABELS,
   Volunteer,
   VolunteerApply,
   VolunteerListQuery,
   VolunteerPage,
 } from '../../../contract/volunteers.js';
+import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
 import type { Services } from '../../platform/services.js';
 import { volunteersService } from './volunteers.service.js';
 
+/** China local time as shown in exports: 2026-12-07 09:00. */
+const stamp = (iso: string) => {
+  const l = localStamp(new Date(iso));
+  return l.time;
+};
 const tags = ['volunteers'];
 
 export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
@@ -68,6 +75,61 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       },
     },
     async (req) => svc.list(req.ctx(), req.query),
+  );
+  app.post(
+    '/volunteers/export',
+    {
+      config: { permission: 'volunteer.read' },
+      schema: {
+        tags,
+        summary: 'The volunteer ledger as .xlsx (masked), audited',
+        body: VolunteerListQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => {
+      const ctx = req.ctx();
+      const zh = ctx.lang === 'zh';
+      const q = { ...req.body, page: 1, pageSize: 100 };
+      const r = await exportLedger(s, ctx, {
+        action: 'volunteer.export',
+        entityType: 'volunteer',
+        query: req.body,
+        count: async () => (await svc.list(ctx, { ...q, pageSize: 1 })).total,
+        async *rows(n) {
+          for (let page = 1; (page - 1) * 100 < n; page++) {
+            const batch = await svc.list(ctx, { ...q, page });
+            if (!batch.items.length) break;
+            for (const v of batch.items)
+              yield {
+                volunteerNo: v.volunteerNo ?? '',
+                name: v.name,
+                phone: v.phone ?? '',
+                team: v.teamName ?? '',
+                area: v.areaName,
+                hours: v.confirmedHours,
+                star: v.star,
+                status: VOLUNTEER_STATUS_LABELS[v.status][zh ? 'zh' : 'en'],
+                registeredAt: stamp(v.registeredAt),
+              };
+          }
+        },
+        sheetName: zh ? '志愿者' : 'Volunteers',
+        fileName: zh ? '志愿者台账' : 'volunteers',
+        asciiName: 'volunteers',
+        columns: [
+          { header: zh ? '志愿者编号' : 'Volunteer no.', key: 'volunteerNo', width: 16 },
+          { header: zh ? '姓名' : 'Name', key: 'name', width: 10 },
+          { header: zh ? '联系电话' : 'Phone', key: 'phone', width: 14 },
+          { header: zh ? '服务队' : 'Team', key: 'team', width: 20 },
+          { header: zh ? '所属区域' : 'Area', key: 'area', width: 16 },
+          { header: zh ? '服务时长（小时）' : 'Hours', key: 'hours', width: 10 },
+          { header: zh ? '星级' : 'Stars', key: 'star', width: 6 },
+          { header: zh ? '状态' : 'Status', key: 'status', width: 8 },
+          { header: zh ? '注册时间' : 'Registered', key: 'registeredAt', width: 18 },
+        ],
+      });
+      return sendExport(reply, r);
+    },
   );
   app.post(
     '/volunteers/:id/verify',
