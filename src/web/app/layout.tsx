@@ -12,6 +12,7 @@ import {
   EnvironmentOutlined,
   FileTextOutlined,
   FundOutlined,
+  HeartOutlined,
   HistoryOutlined,
   HomeOutlined,
   IdcardOutlined,
@@ -65,6 +66,9 @@ export interface NavItem {
     | 'patrolLog'
     | 'visitStats'
     | 'visitRules'
+    | 'activities'
+    | 'volunteers'
+    | 'myActivities'
     | 'areas'
     | 'people'
     | 'houses'
@@ -158,6 +162,28 @@ export const NAV_ITEMS: NavItem[] = [
     icon: <FundOutlined />,
     permission: 'visit.read',
     also: ['/visits/plans'],
+  },
+  {
+    key: 'activities',
+    path: '/activities',
+    label: 'nav.activities',
+    icon: <CalendarOutlined />,
+    anyPermission: ['activity.read', 'activity.organise'],
+  },
+  {
+    key: 'volunteers',
+    path: '/volunteers',
+    label: 'nav.volunteers',
+    icon: <HeartOutlined />,
+    permission: 'volunteer.read',
+  },
+  {
+    key: 'myActivities',
+    path: '/my-activities',
+    label: 'nav.myActivities',
+    icon: <HeartOutlined />,
+    permission: 'activity.join',
+    also: ['/m/checkin'],
   },
   {
     key: 'areas',
