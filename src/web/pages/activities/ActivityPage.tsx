@@ -282,6 +282,7 @@ export function QrPanel({ id }: { id: number }) {
         {(d) => (
           <>
             <div
+              data-testid="act-qr-svg"
               style={{ width: 'min(80vw, 360px)', margin: '0 auto' }}
               // biome-ignore lint/security/noDangerouslySetInnerHtml: the server's SVG from the qrcode package (no user text in it)
               dangerouslySetInnerHTML={{ __html: d.svg }}

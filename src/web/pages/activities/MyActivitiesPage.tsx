@@ -12,7 +12,6 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import type { Dayjs } from 'dayjs';
 import { useNavigate } from 'react-router';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
@@ -170,7 +169,7 @@ function MyCertificates() {
 
 interface ApplyValues {
   name: string;
-  birthDate: Dayjs;
+  birthDate: string;
   phone: string;
   skills?: string;
   availability?: string;
@@ -187,7 +186,7 @@ export function VolunteerCard() {
   const apply = useActivityAction((v: ApplyValues) =>
     api.post<Volunteer>('/api/volunteers/apply', {
       name: v.name,
-      birthDate: v.birthDate.format('YYYY-MM-DD'),
+      birthDate: v.birthDate,
       phone: v.phone,
       skills: (v.skills ?? '')
         .split(/[,，、\s]+/)
@@ -233,7 +232,7 @@ export function VolunteerCard() {
                   <Input maxLength={30} />
                 </Form.Item>
                 <Form.Item name="birthDate" label={t('vol.birthDate')} rules={[{ required: true }]}>
-                  <DatePicker inputReadOnly style={{ width: '100%' }} />
+                  <Input type="date" max="2099-12-31" />
                 </Form.Item>
                 <Form.Item name="phone" label={t('vol.phone')} rules={[{ required: true }]}>
                   <Input inputMode="tel" maxLength={11} />
