@@ -763,6 +763,10 @@ export function activitiesEngine(s: Services) {
           .where('activityId', '=', id)
           .where('hoursStatus', '=', 'pending')
           .execute();
+        if (items && new Set(items.map((i) => i.signupId)).size !== items.length)
+          throw new AppError('VALIDATION_FAILED', { fields: 'items' }, [
+            { path: 'items', code: 'invalid', message: '同一条记录只能出现一次' },
+          ]);
         const chosen: { signupId: number; accept: boolean; creditedMinutes?: number }[] =
           items ?? pending.map((p) => ({ signupId: p.id, accept: true }));
         const now = s.clock.now();

@@ -181,6 +181,20 @@ export function volunteersService(s: Services) {
         .select(['u.id', 'a.id as areaId', 'a.path'])
         .where('u.id', '=', ctx.actor.userId)
         .executeTakeFirstOrThrow();
+      if (input.teamId) {
+        const team = await s.db
+          .selectFrom('volunteerTeams')
+          .select('id')
+          .where('id', '=', input.teamId)
+          .where(sql<SqlBool>`${user.path}::ltree <@ area_path`)
+          .executeTakeFirst();
+        if (!team)
+          throw new AppError('VALIDATION_FAILED', { fields: 'teamId' }, [
+            { path: 'teamId', code: 'invalid', message: '没有这个服务队' },
+          ]);
+      }
+      const already = () =>
+        new AppError('ACTIVITY_RULE', { zh: '你已提交过志愿者注册', en: 'You have already registered' });
       const id = await inTx(s, ctx, async (trx, audit) => {
         const existing = await trx
           .selectFrom('volunteers')
@@ -188,11 +202,7 @@ export function volunteersService(s: Services) {
           .where('userId', '=', ctx.actor.userId)
           .forUpdate()
           .executeTakeFirst();
-        if (existing && existing.status !== 'left')
-          throw new AppError('ACTIVITY_RULE', {
-            zh: '你已提交过志愿者注册',
-            en: 'You have already registered',
-          });
+        if (existing && existing.status !== 'left') throw already();
         const values = {
           name: input.name,
           birthDate: input.birthDate,
@@ -219,6 +229,10 @@ export function volunteersService(s: Services) {
               .executeTakeFirstOrThrow();
         await audit({ action: 'volunteer.apply', entityType: 'volunteer', entityId: row.id });
         return row.id;
+      }).catch((e: unknown) => {
+        // Two applications at once: the second meets the first's row (one volunteer per account).
+        if ((e as { code?: string }).code === '23505') throw already();
+        throw e;
       });
       return (await present(ctx, [{ id }]))[0]!;
     },
@@ -261,7 +275,10 @@ export function volunteersService(s: Services) {
       if (q.areaId) b = b.where(sql<SqlBool>`v.area_path <@ (SELECT path FROM areas WHERE id = ${q.areaId})`);
       if (q.status) b = b.where('v.status', '=', q.status);
       if (q.teamId) b = b.where('v.teamId', '=', q.teamId);
-      if (q.q) b = b.where((eb) => eb.or([eb('v.name', 'like', `${q.q}%`), eb('v.volunteerNo', '=', q.q!)]));
+      if (q.q) {
+        const like = `${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        b = b.where((eb) => eb.or([eb('v.name', 'like', like), eb('v.volunteerNo', '=', q.q!)]));
+      }
       const total = await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const desc = q.sort.startsWith('-');
       const col = { name: 'v.name', hours: 'v.confirmedMinutes', registeredAt: 'v.registeredAt' }[

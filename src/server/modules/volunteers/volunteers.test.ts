@@ -162,6 +162,15 @@ describe('QR check-in, hours and certificates', () => {
       .executeTakeFirstOrThrow();
     expect(still.confirmedMinutes).toBe(before.confirmedMinutes);
 
+    // the same record twice in one confirmation would count its hours twice: refused, nothing written
+    const signupId = out.json().signupId;
+    const dup = await worker.post(`/api/activities/${id}/confirm`, {
+      items: [
+        { signupId, accept: true },
+        { signupId, accept: true },
+      ],
+    });
+    expect(dup.statusCode).toBe(400);
     // a volunteer cannot confirm their own hours
     expect((await vol.post(`/api/activities/${id}/confirm`, {})).statusCode).toBe(403);
     const c = await worker.post(`/api/activities/${id}/confirm`, {});
@@ -234,6 +243,14 @@ describe('QR check-in, hours and certificates', () => {
 
   it('registers a resident as a volunteer, verified by the community, and masks the ledger', async () => {
     const resident = await t.login('resident');
+    const noTeam = await resident.post('/api/volunteers/apply', {
+      name: '黄美华',
+      birthDate: '1980-05-05',
+      phone: '13912345678',
+      teamId: 999999,
+    });
+    expect(noTeam.statusCode).toBe(400);
+    expect(noTeam.json().issues[0].path).toContain('teamId');
     const minor = await resident.post('/api/volunteers/apply', {
       name: '黄美华',
       birthDate: '2012-01-01',
@@ -253,6 +270,16 @@ describe('QR check-in, hours and certificates', () => {
     const row = list.items.find((v: { id: number }) => v.id === r.json().id);
     expect(row.name).toBe('黄**');
     expect(row.phone).not.toContain('12345');
+    // a second application, and a team that does not exist, are refused
+    expect(
+      (
+        await resident.post('/api/volunteers/apply', {
+          name: '黄美华',
+          birthDate: '1980-05-05',
+          phone: '13912345678',
+        })
+      ).statusCode,
+    ).toBe(409);
     const v = await worker.post(`/api/volunteers/${r.json().id}/verify`, {});
     expect(v.statusCode, v.body).toBe(200);
     expect(v.json().volunteerNo).toMatch(/^ZY2026/);
