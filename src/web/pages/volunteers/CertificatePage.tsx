@@ -1,7 +1,10 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { Button, Descriptions, Table, Typography } from 'antd';
+import { useState } from 'react';
 import { useParams } from 'react-router';
+import type { Certificate } from '../../../contract/volunteers.js';
 import { useT } from '../../app/i18n.js';
+import { PrintView } from '../../app/ledger/Ledger.js';
 import { PageHeader, QueryState } from '../../app/ui.js';
 import { fmtDay, useCertificate } from '../activities/queries.js';
 
@@ -10,6 +13,7 @@ export default function CertificatePage() {
   const t = useT();
   const id = Number(useParams().id);
   const q = useCertificate(id);
+  const [printing, setPrinting] = useState(false);
   return (
     <QueryState query={q}>
       {(c) => (
@@ -17,43 +21,62 @@ export default function CertificatePage() {
           <PageHeader
             title={t('cert.title')}
             extra={
-              <Button icon={<PrinterOutlined />} onClick={() => window.print()} className="jy-no-print">
+              <Button icon={<PrinterOutlined />} onClick={() => setPrinting(true)} data-testid="cert-print">
                 {t('cert.print')}
               </Button>
             }
           />
-          <Typography.Title level={3} style={{ textAlign: 'center' }}>
-            {t('cert.title')}
-          </Typography.Title>
-          <Typography.Paragraph style={{ textAlign: 'right' }}>
-            {t('cert.number')}：<span data-testid="cert-number">{c.number}</span>　{t('cert.verifyCode')}：
-            <span data-testid="cert-code">{c.verifyCode}</span>
-          </Typography.Paragraph>
-          <Typography.Paragraph>
-            {t('cert.body', { name: c.volunteerName, no: c.volunteerNo, hours: c.hours })}
-          </Typography.Paragraph>
-          <Table
-            size="small"
-            pagination={false}
-            rowKey={(r) => `${r.date}-${r.title}`}
-            dataSource={c.activities}
-            columns={[
-              { title: t('cert.date'), dataIndex: 'date' },
-              { title: t('cert.activity'), dataIndex: 'title' },
-              { title: t('cert.hours'), dataIndex: 'hours', align: 'right' },
-            ]}
-          />
-          <Descriptions size="small" column={2} style={{ marginTop: 16 }}>
-            <Descriptions.Item label={t('cert.issuer')}>{c.issuer}</Descriptions.Item>
-            <Descriptions.Item label={t('cert.issuedAt')}>{fmtDay(c.issuedAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('cert.personInCharge')}>{c.personInCharge}</Descriptions.Item>
-            <Descriptions.Item label={t('cert.handlingOfficer')}>{c.handlingOfficer}</Descriptions.Item>
-            <Descriptions.Item label={t('cert.contact')}>{c.contact}</Descriptions.Item>
-            <Descriptions.Item label={t('cert.noticeEnds')}>{c.noticeEndsOn}</Descriptions.Item>
-          </Descriptions>
-          <Typography.Paragraph type="secondary">{t('cert.verifyHint')}</Typography.Paragraph>
+          <CertificateBody c={c} />
+          {printing ? (
+            <PrintView
+              title={`${t('cert.title')} ${c.number}`}
+              header={false}
+              onClose={() => setPrinting(false)}
+            >
+              <CertificateBody c={c} />
+            </PrintView>
+          ) : null}
         </div>
       )}
     </QueryState>
+  );
+}
+
+/** The certificate itself: on the page and, alone, in the A4 print view. */
+function CertificateBody({ c }: { c: Certificate }) {
+  const t = useT();
+  return (
+    <div>
+      <Typography.Title level={3} style={{ textAlign: 'center' }}>
+        {t('cert.title')}
+      </Typography.Title>
+      <Typography.Paragraph style={{ textAlign: 'right' }}>
+        {t('cert.number')}：<span data-testid="cert-number">{c.number}</span>　{t('cert.verifyCode')}：
+        <span data-testid="cert-code">{c.verifyCode}</span>
+      </Typography.Paragraph>
+      <Typography.Paragraph>
+        {t('cert.body', { name: c.volunteerName, no: c.volunteerNo, hours: c.hours })}
+      </Typography.Paragraph>
+      <Table
+        size="small"
+        pagination={false}
+        rowKey={(r) => `${r.date}-${r.title}`}
+        dataSource={c.activities}
+        columns={[
+          { title: t('cert.date'), dataIndex: 'date' },
+          { title: t('cert.activity'), dataIndex: 'title' },
+          { title: t('cert.hours'), dataIndex: 'hours', align: 'right' },
+        ]}
+      />
+      <Descriptions size="small" column={2} style={{ marginTop: 16 }}>
+        <Descriptions.Item label={t('cert.issuer')}>{c.issuer}</Descriptions.Item>
+        <Descriptions.Item label={t('cert.issuedAt')}>{fmtDay(c.issuedAt)}</Descriptions.Item>
+        <Descriptions.Item label={t('cert.personInCharge')}>{c.personInCharge}</Descriptions.Item>
+        <Descriptions.Item label={t('cert.handlingOfficer')}>{c.handlingOfficer}</Descriptions.Item>
+        <Descriptions.Item label={t('cert.contact')}>{c.contact}</Descriptions.Item>
+        <Descriptions.Item label={t('cert.noticeEnds')}>{c.noticeEndsOn}</Descriptions.Item>
+      </Descriptions>
+      <Typography.Paragraph type="secondary">{t('cert.verifyHint')}</Typography.Paragraph>
+    </div>
   );
 }
