@@ -56,6 +56,8 @@ describe('route permissions', () => {
       'GET /api/health',
       'GET /api/meta',
       'GET /api/openapi.json',
+      // issue 19: anyone checks a volunteer certificate (number + code; name masked; rate-limited)
+      'GET /api/public/certificates/verify',
       'POST /api/auth/login',
     ]);
     // Only the sign-in steps stay open while a password change or a second factor is pending.

@@ -15,6 +15,7 @@ import {
   VolunteerPage,
 } from '../../../contract/volunteers.js';
 import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
+import { SlidingWindow } from '../../platform/http/rate-limit.js';
 import type { Services } from '../../platform/services.js';
 import { volunteersService } from './volunteers.service.js';
 
@@ -30,6 +31,8 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
   { services: s },
 ) => {
   const svc = volunteersService(s);
+  // The public check answers strangers: a few a minute per address, far below guessing check codes.
+  const checks = new SlidingWindow(30, 60_000, () => s.clock.now());
   app.post(
     '/volunteers/apply',
     {
@@ -183,7 +186,10 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         response: { 200: CertificateVerified },
       },
     },
-    async (req) => svc.verifyCertificate(req.query.number, req.query.code),
+    async (req) => {
+      checks.take(req.ip);
+      return svc.verifyCertificate(req.query.number, req.query.code);
+    },
   );
   app.get(
     '/volunteer-teams',
