@@ -647,6 +647,91 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '系统发现有账号同时持有相互冲突的职责',
     'The system found accounts holding conflicting duties',
   ),
+  // —— activities engine and volunteers (issue 19) ——
+  'activity.create': w(
+    '新建活动',
+    'Create an activity',
+    '{actor} 新建了活动“{title}”',
+    '{actor} created the activity “{title}”',
+  ),
+  'activity.publish': w(
+    '发布活动',
+    'Publish an activity',
+    '{actor} 发布了活动{target}',
+    '{actor} published the activity {target}',
+  ),
+  'activity.signup': w(
+    '报名活动',
+    'Sign up for an activity',
+    '{actor} 报名了活动{target}',
+    '{actor} signed up for the activity {target}',
+  ),
+  'activity.signup_cancel': w(
+    '取消报名',
+    'Cancel a sign-up',
+    '{actor} 取消了活动{target}的报名',
+    '{actor} cancelled a sign-up for {target}',
+  ),
+  'activity.roll_add': w(
+    '加入签到名单',
+    'Add to a roll',
+    '{actor} 把一名参加者加入活动{target}的名单',
+    '{actor} added someone to the roll of {target}',
+  ),
+  'activity.checkin': w(
+    '活动签到',
+    'Check in',
+    '{actor} 在活动{target}签到',
+    '{actor} checked in at {target}',
+  ),
+  'activity.checkout': w(
+    '活动签退',
+    'Check out',
+    '{actor} 在活动{target}签退（计 {creditedMinutes} 分钟）',
+    '{actor} checked out of {target} ({creditedMinutes} min credited)',
+  ),
+  'activity.hours_confirm': w(
+    '确认服务时长',
+    'Confirm hours',
+    '{actor} 确认了活动{target}的时长（确认 {confirmed} 条，未认可 {rejected} 条）',
+    '{actor} confirmed the hours of {target} ({confirmed} confirmed, {rejected} rejected)',
+  ),
+  'volunteer.apply': w(
+    '注册志愿者',
+    'Register as a volunteer',
+    '{actor} 提交了志愿者注册',
+    '{actor} applied to volunteer',
+  ),
+  'volunteer.verify': w(
+    '审核志愿者',
+    'Verify a volunteer',
+    '{actor} 审核通过了志愿者{target}',
+    '{actor} verified the volunteer {target}',
+  ),
+  'volunteer.certificate': w(
+    '开具志愿服务记录证明',
+    'Issue a volunteer certificate',
+    '{actor} 为志愿者{target}开具了服务记录证明 {number}（{hours} 小时）',
+    '{actor} issued certificate {number} ({hours} h) to the volunteer {target}',
+  ),
+  'activity.export': w(
+    '导出活动台账',
+    'Export activities',
+    '{actor} 导出了活动台账（{rows} 条）',
+    '{actor} exported the activities ({rows} rows)',
+  ),
+  'volunteer.export': w(
+    '导出志愿者台账',
+    'Export volunteers',
+    '{actor} 导出了志愿者台账（{rows} 条）',
+    '{actor} exported the volunteers ({rows} rows)',
+  ),
+  'volunteer_team.create': w(
+    '新建志愿服务队',
+    'Create a volunteer team',
+    '{actor} 新建了志愿服务队“{name}”',
+    '{actor} created the volunteer team “{name}”',
+  ),
 };
 
 /** The words of an action; an action nobody described reads as "other operation", never as its code. */

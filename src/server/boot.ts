@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { collectActivityKinds, registerActivityKinds } from './engines/activities/kinds.js';
 import { collectCaseTypes } from './engines/cases/registry.js';
 import { registerFileOwners } from './engines/files/files.js';
 import { registerPublicationKinds } from './engines/publications/kinds.js';
@@ -87,6 +88,10 @@ export async function boot(
         services.indicators!.push(typeof m.indicators === 'function' ? m.indicators(services) : m.indicators);
     for (const m of modules)
       if (m.todos) services.todos!.push(typeof m.todos === 'function' ? m.todos(services) : m.todos);
+    // Activity kinds likewise (engines/activities): a bad or duplicate code refuses to start.
+    const activityKinds = collectActivityKinds(modules);
+    await activityKinds.checkStored(db);
+    registerActivityKinds(services, activityKinds);
     registerFileOwners(
       services,
       modules.flatMap((m) => m.files ?? []),

@@ -1798,6 +1798,24 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'verifies the whole chain',
     request: () => post('/api/audit/verify'),
   },
+  // —— activities and volunteers (issue 19): one's own records; the area-scoped routes
+  // (activities, rolls, volunteers, certificates) still need record fixtures here ——
+  'GET /api/activities/kinds': {
+    kind: 'no-record',
+    reason: 'the declared kinds of activity: the same for everyone',
+  },
+  'GET /api/activities/my-hours': { kind: 'no-record', reason: 'one’s own attendance and hours' },
+  'POST /api/activities/checkin': {
+    kind: 'no-record',
+    reason: 'one’s own check-in by a signed code; refused without one’s own place on the activity',
+  },
+  'POST /api/volunteers/apply': { kind: 'no-record', reason: 'one’s own registration, in one’s own area' },
+  'GET /api/volunteers/me': { kind: 'no-record', reason: 'one’s own volunteer record' },
+  'GET /api/volunteers/me/certificates': { kind: 'no-record', reason: 'one’s own certificates' },
+  'GET /api/public/certificates/verify': {
+    kind: 'no-record',
+    reason: 'public check of a certificate by its number and code: the name masked, no ID number',
+  },
 };
 
 /** Ids the test fills in before running global entries that act on one object. */

@@ -1,6 +1,7 @@
 import { kernelMigrations } from '../platform/migrations/index.js';
 import type { ModuleManifest } from '../platform/module.js';
 import { accountsModule } from './accounts/accounts.manifest.js';
+import { activitiesModule } from './activities/activities.manifest.js';
 import { areasModule } from './areas/areas.manifest.js';
 import { auditModule } from './audit/audit.manifest.js';
 import { authModule } from './auth/auth.manifest.js';
@@ -13,6 +14,7 @@ import { residentsModule } from './residents/residents.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
 import { windowModule } from './window/window.manifest.js';
+import { volunteersModule } from './volunteers/volunteers.manifest.js';
 import { workbenchModule } from './workbench/workbench.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */
@@ -28,6 +30,8 @@ export const MODULES: ModuleManifest[] = [
   visitsModule,
   noticesModule,
   windowModule,
+  activitiesModule,
+  volunteersModule,
   dashboardModule,
   workbenchModule,
   auditModule,

@@ -12,6 +12,7 @@ import {
   EnvironmentOutlined,
   FileTextOutlined,
   FundOutlined,
+  HeartOutlined,
   HistoryOutlined,
   HomeOutlined,
   IdcardOutlined,
@@ -67,6 +68,9 @@ export interface NavItem {
     | 'visitStats'
     | 'visitRules'
     | 'notices'
+    | 'activities'
+    | 'volunteers'
+    | 'myActivities'
     | 'areas'
     | 'people'
     | 'houses'
@@ -184,6 +188,28 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.notices',
     icon: <NotificationOutlined />,
     permission: 'notice.read',
+  },
+  {
+    key: 'activities',
+    path: '/activities',
+    label: 'nav.activities',
+    icon: <CalendarOutlined />,
+    anyPermission: ['activity.read', 'activity.organise'],
+  },
+  {
+    key: 'volunteers',
+    path: '/volunteers',
+    label: 'nav.volunteers',
+    icon: <HeartOutlined />,
+    permission: 'volunteer.read',
+  },
+  {
+    key: 'myActivities',
+    path: '/my-activities',
+    label: 'nav.myActivities',
+    icon: <HeartOutlined />,
+    permission: 'activity.join',
+    also: ['/m/checkin'],
   },
   {
     key: 'areas',

@@ -1,3 +1,4 @@
+import { activitiesEn } from './messages/activities.en.js';
 import { dashEn } from './messages/dash.en.js';
 import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
@@ -1396,6 +1397,7 @@ export const en: Record<MessageKey, string> = {
   'case.mediatedFilter': 'Mediated (agreement or failed)',
   'case.areaFilter': 'Area: {name}',
   ...phoneEn,
+  ...activitiesEn,
   ...listsEn,
   ...ledgerEn,
   ...sheetsEn,

@@ -1,3 +1,4 @@
+import { activitiesZh } from './messages/activities.zh-CN.js';
 import { dashZh } from './messages/dash.zh-CN.js';
 import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
@@ -1370,6 +1371,7 @@ export const zh = {
   'case.mediatedFilter': '已调处（达成协议或调解不成）',
   'case.areaFilter': '区域：{name}',
   ...phoneZh,
+  ...activitiesZh,
   ...listsZh,
   ...ledgerZh,
   ...sheetsZh,

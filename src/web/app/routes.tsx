@@ -87,6 +87,13 @@ const NoticeFormPage = lazy(() => import('../pages/notices/NoticeFormPage.js'));
 const NoticePage = lazy(() => import('../pages/notices/NoticePage.js'));
 const NoticeBoardPage = lazy(() => import('../pages/notices/ResidentNoticesPage.js'));
 const NoticeBoardItemPage = lazy(() => import('../pages/notices/ResidentNoticePage.js'));
+const ActivitiesPage = lazy(() => import('../pages/activities/ActivitiesPage.js'));
+const ActivityPage = lazy(() => import('../pages/activities/ActivityPage.js'));
+const MyActivitiesPage = lazy(() => import('../pages/activities/MyActivitiesPage.js'));
+const CheckinPage = lazy(() => import('../pages/activities/CheckinPage.js'));
+const VolunteersPage = lazy(() => import('../pages/volunteers/VolunteersPage.js'));
+const CertificatePage = lazy(() => import('../pages/volunteers/CertificatePage.js'));
+const VerifyCertificatePage = lazy(() => import('../pages/volunteers/VerifyCertificatePage.js'));
 
 /** Pages behind a permission show 403 to a user without it (the menu hides them already). */
 function Require({
@@ -169,6 +176,15 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        // Anyone checks a volunteer certificate: no sign-in (issue 19).
+        path: '/verify-certificate',
+        element: (
+          <Standalone>
+            <VerifyCertificatePage />
+          </Standalone>
+        ),
+      },
+      {
         path: '/',
         element: (
           <Standalone>
@@ -177,6 +193,27 @@ export const router = createBrowserRouter([
         ),
         children: [
           { index: true, element: <HomePage /> },
+          {
+            path: 'activities',
+            element: (
+              <Require anyOf={['activity.read', 'activity.organise']}>
+                <ActivitiesPage />
+              </Require>
+            ),
+          },
+          // An activity, my activities and the scan page answer whoever is signed in with what they may see.
+          { path: 'activities/:id', element: <ActivityPage /> },
+          { path: 'my-activities', element: <MyActivitiesPage /> },
+          { path: 'm/checkin', element: <CheckinPage /> },
+          {
+            path: 'volunteers',
+            element: (
+              <Require permission="volunteer.read">
+                <VolunteersPage />
+              </Require>
+            ),
+          },
+          { path: 'volunteers/certificates/:id', element: <CertificatePage /> },
           {
             path: 'dashboard',
             element: (

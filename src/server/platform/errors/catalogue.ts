@@ -184,6 +184,22 @@ export const ERRORS = {
     zh: '异议期已过（至 {until}），不能再提出异议',
     en: 'The objection window ended on {until}: objections are no longer taken',
   },
+  ACTIVITY_RULE: { status: 409, zh: '{zh}', en: '{en}' },
+  QR_INVALID: {
+    status: 400,
+    zh: '签到码无效，请扫描活动现场显示的二维码',
+    en: 'This check-in code is not valid: scan the code shown at the activity',
+  },
+  QR_EXPIRED: {
+    status: 410,
+    zh: '签到码已过期，请重新扫描现场最新的二维码',
+    en: 'This check-in code has expired: scan the current code shown at the activity',
+  },
+  VOLUNTEER_REQUIRED: {
+    status: 409,
+    zh: '请先注册为志愿者并通过社区审核',
+    en: 'Register as a volunteer and be verified by the community first',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,
