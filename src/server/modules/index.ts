@@ -13,8 +13,8 @@ import { registryModule } from './registry/registry.manifest.js';
 import { residentsModule } from './residents/residents.manifest.js';
 import { systemModule } from './system/system.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
-import { windowModule } from './window/window.manifest.js';
 import { volunteersModule } from './volunteers/volunteers.manifest.js';
+import { windowModule } from './window/window.manifest.js';
 import { workbenchModule } from './workbench/workbench.manifest.js';
 
 /** Every module of the platform, in dependency order (seeds run in this order). */

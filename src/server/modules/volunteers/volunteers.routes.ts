@@ -15,7 +15,7 @@ import {
   VolunteerPage,
 } from '../../../contract/volunteers.js';
 import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
-import { SlidingWindow } from '../../platform/http/rate-limit.js';
+import { SharedWindow } from '../../platform/http/rate-limit.js';
 import type { Services } from '../../platform/services.js';
 import { volunteersService } from './volunteers.service.js';
 
@@ -32,7 +32,7 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
 ) => {
   const svc = volunteersService(s);
   // The public check answers strangers: a few a minute per address, far below guessing check codes.
-  const checks = new SlidingWindow(30, 60_000, () => s.clock.now());
+  const checks = new SharedWindow(s.db, 'certificate', 30, 60_000, () => s.clock.now());
   app.post(
     '/volunteers/apply',
     {
@@ -187,7 +187,7 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       },
     },
     async (req) => {
-      checks.take(req.ip);
+      await checks.take(req.ip ?? 'unknown');
       return svc.verifyCertificate(req.query.number, req.query.code);
     },
   );

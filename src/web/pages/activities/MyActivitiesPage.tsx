@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Form,
-  Input,
-  List,
-  Space,
-  Tabs,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, List, Space, Tabs, Tag, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
