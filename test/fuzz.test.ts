@@ -69,6 +69,9 @@ const AUDITED = new Set([
   'POST /api/areas/export',
   'POST /api/areas/:id/staff/export',
   'POST /api/visit-rules/export',
+  // issue 19
+  'POST /api/activities/export',
+  'POST /api/volunteers/export',
 ]);
 
 let t: TestApp;
