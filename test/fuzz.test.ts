@@ -72,6 +72,9 @@ const AUDITED = new Set([
   'POST /api/areas/:id/staff/export',
   'POST /api/visit-rules/export',
   'POST /api/resident-accounts/export',
+  // issue 19
+  'POST /api/activities/export',
+  'POST /api/volunteers/export',
 ]);
 
 let t: TestApp;
