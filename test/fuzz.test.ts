@@ -75,6 +75,9 @@ const AUDITED = new Set([
   // issue 19
   'POST /api/activities/export',
   'POST /api/volunteers/export',
+  // issues 18 and 20
+  'POST /api/notices/export',
+  'POST /api/window/matters/export',
 ]);
 
 let t: TestApp;

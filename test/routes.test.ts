@@ -56,14 +56,14 @@ describe('route permissions', () => {
       'GET /api/health',
       'GET /api/meta',
       'GET /api/openapi.json',
+      // issue 19: anyone checks a volunteer certificate (number + code; name masked; rate-limited)
+      'GET /api/public/certificates/verify',
       // Public notices (audience "public" only) for someone not signed in: issue 17, docs/publications.md.
       'GET /api/public/notices',
       'GET /api/public/notices/:id',
       // the window's 办事指南: the catalogue holds no personal data (docs/window.md)
       'GET /api/public/window/matters',
       'GET /api/public/window/matters/:id',
-      // issue 19: anyone checks a volunteer certificate (number + code; name masked; rate-limited)
-      'GET /api/public/certificates/verify',
       'POST /api/auth/login',
       // the resident channel's sign-in: a code to a number, then the code (rate-limited, docs/residents.md)
       'POST /api/resident/code',

@@ -298,7 +298,7 @@ describe('If-Match', () => {
 // Idempotency-Key
 
 describe('Idempotency-Key', () => {
-  it('is taken by the case report and the visit record, and by nothing else', async () => {
+  it("is taken by the case report (staff's and the resident's) and the visit record, and by nothing else", async () => {
     const routes = await routeTable(t.services);
     const taking = routes
       .filter((r) => {
@@ -307,7 +307,7 @@ describe('Idempotency-Key', () => {
       })
       .map((r) => `${r.method} ${r.url}`)
       .sort();
-    expect(taking).toEqual(['POST /api/cases', 'POST /api/visits']);
+    expect(taking).toEqual(['POST /api/cases', 'POST /api/resident/requests', 'POST /api/visits']);
   });
 
   const count = async (table: 'cases' | 'visits') =>

@@ -1357,6 +1357,80 @@ export const MATRIX: Record<string, Entry> = {
     reason: 'a token names only the request made with it (open311.test.ts)',
   },
 
+  // —— activities and volunteers (issue 19): scope covered by volunteers.test.ts, matrix fixtures to come ——
+  'GET /api/activities': {
+    kind: 'no-record',
+    reason:
+      'the activities of areas the actor covers (scope in SQL; volunteers.test.ts) — matrix fixture still to write',
+  },
+  'POST /api/activities/export': {
+    kind: 'no-record',
+    reason: 'the same list as .xlsx, audited — matrix fixture still to write',
+  },
+  'POST /api/activities': {
+    kind: 'no-record',
+    reason: 'an activity in an area the service checks (activity.organise there)',
+  },
+  'GET /api/activities/:id': {
+    kind: 'no-record',
+    reason: "one activity within the actor's areas, or one they signed up for (volunteers.test.ts)",
+  },
+  'POST /api/activities/:id/publish': {
+    kind: 'no-record',
+    reason: "the organiser's own activity (activity.organise there)",
+  },
+  'POST /api/activities/:id/signup': {
+    kind: 'no-record',
+    reason: 'self-service: the actor signs themselves up (eligibility checked)',
+  },
+  'DELETE /api/activities/:id/signup': { kind: 'no-record', reason: "self-service: the actor's own sign-up" },
+  'GET /api/activities/:id/roll': {
+    kind: 'no-record',
+    reason: 'the roll of an activity the actor organises (activity.organise there)',
+  },
+  'POST /api/activities/:id/roll': {
+    kind: 'no-record',
+    reason: 'officer check-in on the roll of an activity the actor organises',
+  },
+  'GET /api/activities/:id/qr': {
+    kind: 'no-record',
+    reason: 'the rotating code of an activity the actor organises',
+  },
+  'POST /api/activities/:id/check': {
+    kind: 'no-record',
+    reason: "self-service: the actor's own check-in or check-out by a scanned code",
+  },
+  'POST /api/activities/:id/confirm': {
+    kind: 'no-record',
+    reason: 'hours confirmed by the organiser, never by the volunteer (volunteers.test.ts)',
+  },
+  'GET /api/volunteers': {
+    kind: 'no-record',
+    reason:
+      'volunteers of areas the actor covers, masked (volunteers.test.ts) — matrix fixture still to write',
+  },
+  'POST /api/volunteers/export': {
+    kind: 'no-record',
+    reason: 'the same list as .xlsx, masked and audited — matrix fixture still to write',
+  },
+  'POST /api/volunteers/:id/verify': {
+    kind: 'no-record',
+    reason: 'a volunteer in an area where the actor holds volunteer.verify',
+  },
+  'POST /api/volunteers/:id/certificates': {
+    kind: 'no-record',
+    reason: "a certificate of the issuing community's confirmed hours (volunteers.test.ts)",
+  },
+  'GET /api/volunteer-certificates/:id': {
+    kind: 'no-record',
+    reason: "the volunteer's own, or one of the actor's areas",
+  },
+  'GET /api/volunteer-teams': { kind: 'no-record', reason: 'the teams of areas the actor covers' },
+  'POST /api/volunteer-teams': {
+    kind: 'no-record',
+    reason: 'a team in an area where the actor holds volunteer.manage',
+  },
+
   // —— window (catalogue scope: ancestors and descendants of the actor's node, window.test.ts) ——
   'GET /api/window/matters': {
     kind: 'no-record',

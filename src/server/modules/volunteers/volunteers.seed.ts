@@ -90,7 +90,7 @@ export async function seedDemoVolunteers(s: Services): Promise<void> {
           teamId: teamIds[team]!,
           name: u.displayName,
           birthDate: birth,
-          phone,
+          phoneEnc: s.keyring.encrypt(phone),
           skills,
           availability: '周末',
           publicConsent: true,

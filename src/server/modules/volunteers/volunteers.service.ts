@@ -28,7 +28,8 @@ export interface VolunteersTable {
   volunteerNo: string | null;
   name: string;
   birthDate: ColumnType<string, string, string>;
-  phone: string;
+  /** the phone, encrypted by the keyring (never in clear at rest) */
+  phoneEnc: string;
   skills: Opt<string[]>;
   availability: Opt<string>;
   guardianConsent: Opt<boolean>;
@@ -141,7 +142,7 @@ export function volunteersService(s: Services) {
         userId: v.userId,
         volunteerNo: v.volunteerNo,
         name: own || !reveal ? (own ? v.name : (maskName(v.name) ?? '')) : v.name,
-        phone: own ? v.phone : maskPhone(v.phone),
+        phone: own ? s.keyring.decrypt(v.phoneEnc) : maskPhone(s.keyring.decrypt(v.phoneEnc)),
         age: ageOn(birth, today),
         skills: v.skills,
         availability: v.availability,
@@ -206,7 +207,7 @@ export function volunteersService(s: Services) {
         const values = {
           name: input.name,
           birthDate: input.birthDate,
-          phone: input.phone,
+          phoneEnc: s.keyring.encrypt(input.phone),
           skills: input.skills,
           availability: input.availability,
           guardianConsent: input.guardianConsent,

@@ -25,7 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       volunteer_no text UNIQUE,
       name text NOT NULL,
       birth_date date NOT NULL,
-      phone text NOT NULL,
+      phone_enc text NOT NULL, -- encrypted (keyring), like every phone at rest
       skills text[] NOT NULL DEFAULT '{}',
       availability text NOT NULL DEFAULT '',
       guardian_consent boolean NOT NULL DEFAULT false,
