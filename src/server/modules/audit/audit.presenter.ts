@@ -454,8 +454,9 @@ export class AuditPresenter {
       return this.lang === 'zh'
         ? `外部接入“${r.actorName.slice(8)}”`
         : `external client "${r.actorName.slice(8)}"`;
-    // A sign-in with an unknown user name: the name as typed.
-    return r.actorName ?? (this.lang === 'zh' ? '系统' : 'The system');
+    // A sign-in with an unknown user name: the name as typed, quoted (what someone typed, not an account).
+    if (r.actorName) return this.lang === 'zh' ? `“${r.actorName}”` : `"${r.actorName}"`;
+    return this.lang === 'zh' ? '系统' : 'The system';
   }
 
   entry(r: AuditRow): AuditEntry {
