@@ -319,6 +319,9 @@ function activeKey(pathname: string): string {
   return hits[0]?.key ?? (pathname === '/' ? 'home' : '');
 }
 
+/** Staff-shell pages a resident's account may open (see the redirect in AppLayout). */
+const RESIDENT_SELF_SERVICE = ['/my-activities', '/m/checkin', '/activities/', '/volunteers/certificates/'];
+
 function SideMenu({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const { t } = useI18n();
   const { pathname } = useLocation();
@@ -462,8 +465,11 @@ export function AppLayout() {
     );
   }
   const me = meQuery.data;
-  // A resident's account belongs to the resident channel: its own pages, not the staff desk.
-  if (me.user.kind === 'resident') return <Navigate to="/r" replace />;
+  // A resident's account belongs to the resident channel: its own pages, not the staff desk — but
+  // for the activity pages a resident uses too (sign-up, the QR check-in a phone opens, hours and
+  // certificates), which live here until the resident shell has its own.
+  if (me.user.kind === 'resident' && !RESIDENT_SELF_SERVICE.some((p) => location.pathname.startsWith(p)))
+    return <Navigate to="/r" replace />;
   if (me.user.mfaPending) return <Navigate to={`/login?step=mfa&redirect=${redirect}`} replace />;
   if (me.user.mustChangePassword) {
     return <Navigate to={`/login/change-password?redirect=${redirect}`} replace />;

@@ -41,6 +41,13 @@ export const RESIDENT_CARDS: ResidentCard[] = [
     icon: '告',
   },
   {
+    key: 'activities',
+    title: 'resident.card.activities',
+    hint: (_m, t) => t('resident.card.activitiesHint'),
+    to: '/my-activities',
+    icon: '活',
+  },
+  {
     key: 'data',
     title: 'resident.card.data',
     hint: (_m, t) => t('resident.card.dataHint'),

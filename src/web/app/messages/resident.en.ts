@@ -48,6 +48,9 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'resident.card.data': 'My data',
   'resident.card.dataHint': 'What the community holds about you and your household',
   'resident.card.notices': 'Notices',
+  'resident.card.activitiesHint':
+    'Sign up for activities, check in by QR code, see your volunteer hours and certificates',
+  'resident.card.activities': 'Activities and volunteering',
   'resident.card.noticesHint': 'Notices and public lists of your community and street; object to a list',
   'resident.card.messages': 'Messages',
   'resident.card.messagesHint': '{n} unread',

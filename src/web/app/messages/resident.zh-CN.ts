@@ -43,6 +43,8 @@ export const residentZh = {
   'resident.card.data': '我的信息',
   'resident.card.dataHint': '社区登记的本人和家庭信息',
   'resident.card.notices': '通知公告',
+  'resident.card.activities': '活动与志愿服务',
+  'resident.card.activitiesHint': '报名社区活动，扫码签到，查看志愿时长和证书',
   'resident.card.noticesHint': '社区和街道的通知、公示，可提出异议',
   'resident.card.messages': '消息',
   'resident.card.messagesHint': '{n} 条未读',
