@@ -86,6 +86,20 @@ export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
   };
 }
 
+/**
+ * An export's rows read through the list's own query, a page at a time (`page(1)`, `page(2)` …),
+ * at most `n` of them: the export shows what the list shows, scope and masking included.
+ */
+export async function* pagedRows<T>(n: number, page: (p: number) => Promise<T[]>): AsyncIterable<T> {
+  let left = n;
+  for (let p = 1; left > 0; p++) {
+    const items = await page(p);
+    if (items.length === 0) break;
+    for (const item of items.slice(0, left)) yield item;
+    left -= items.length;
+  }
+}
+
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Sends an export's answer (the route's last step). */

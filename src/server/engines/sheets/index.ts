@@ -34,6 +34,7 @@ export {
   LEDGER_EXPORT_CAP,
   LEDGER_EXPORT_LIMIT,
   type LedgerExport,
+  pagedRows,
   sendExport,
   sendTemplate,
   XLSX_TYPE,

@@ -20,7 +20,7 @@ import {
 import { IdParams, Ok } from '../../../contract/common.js';
 import { activitiesEngine } from '../../engines/activities/engine.js';
 import { activityKindsOf } from '../../engines/activities/kinds.js';
-import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
+import { exportLedger, localStamp, pagedRows, sendExport } from '../../engines/sheets/index.js';
 import type { Services } from '../../platform/services.js';
 
 /** China local time as shown in exports: 2026-12-07 09:00. */
@@ -87,25 +87,21 @@ export const activitiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         query: req.body,
         count: async () => (await eng.list(ctx, { ...q, pageSize: 1 })).total,
         async *rows(n) {
-          for (let page = 1; (page - 1) * 100 < n; page++) {
-            const batch = await eng.list(ctx, { ...q, page });
-            if (!batch.items.length) break;
-            for (const a of batch.items)
-              yield {
-                title: a.title,
-                kind: a.kindName,
-                owner: `${a.ownerName}（${OWNER_KIND_LABELS[a.ownerKind][zh ? 'zh' : 'en']}）`,
-                area: a.areaName,
-                place: a.placeName,
-                startsAt: stamp(a.startsAt),
-                endsAt: stamp(a.endsAt),
-                capacity: a.capacity,
-                confirmed: a.confirmed,
-                waitlisted: a.waitlisted,
-                checkedIn: a.checkedIn,
-                status: ACTIVITY_STATUS_LABELS[a.status][zh ? 'zh' : 'en'],
-              };
-          }
+          for await (const a of pagedRows(n, async (page) => (await eng.list(ctx, { ...q, page })).items))
+            yield {
+              title: a.title,
+              kind: a.kindName,
+              owner: `${a.ownerName}（${OWNER_KIND_LABELS[a.ownerKind][zh ? 'zh' : 'en']}）`,
+              area: a.areaName,
+              place: a.placeName,
+              startsAt: stamp(a.startsAt),
+              endsAt: stamp(a.endsAt),
+              capacity: a.capacity,
+              confirmed: a.confirmed,
+              waitlisted: a.waitlisted,
+              checkedIn: a.checkedIn,
+              status: ACTIVITY_STATUS_LABELS[a.status][zh ? 'zh' : 'en'],
+            };
         },
         sheetName: zh ? '活动' : 'Activities',
         fileName: zh ? '活动台账' : 'activities',

@@ -23,7 +23,7 @@ import {
 } from '../../../contract/publications.js';
 import { publicationsEngine } from '../../engines/publications/engine.js';
 import { kindInfo } from '../../engines/publications/kinds.js';
-import { exportLedger, sendExport } from '../../engines/sheets/index.js';
+import { exportLedger, pagedRows, sendExport } from '../../engines/sheets/index.js';
 import type { Services } from '../../platform/services.js';
 
 const tags = ['notices'];
@@ -77,25 +77,21 @@ export const noticesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         query: req.body,
         count: async (cap) => Math.min((await pub.list(ctx, { ...q, pageSize: 1 })).total, cap),
         async *rows(n) {
-          for (let page = 1; (page - 1) * 100 < n; page++) {
-            const batch = await pub.list(ctx, { ...q, page });
-            if (batch.items.length === 0) break;
-            for (const p of batch.items)
-              yield {
-                title: p.title,
-                kind: p.kindName,
-                area: p.areaName,
-                audience: AUDIENCE_LABELS[p.audience][ctx.lang],
-                status: STATUS_LABELS[p.status][ctx.lang],
-                version: p.versionNo,
-                publishedAt: p.publishedAt ? p.publishedAt.slice(0, 10) : null,
-                displayUntil: p.displayUntil,
-                objectionUntil: p.objectionUntil,
-                reads: p.reads,
-                objections: p.objections,
-                archive: p.archiveYear ? `${p.archiveClass} ${p.archiveYear}` : p.archiveClass,
-              };
-          }
+          for await (const p of pagedRows(n, async (page) => (await pub.list(ctx, { ...q, page })).items))
+            yield {
+              title: p.title,
+              kind: p.kindName,
+              area: p.areaName,
+              audience: AUDIENCE_LABELS[p.audience][ctx.lang],
+              status: STATUS_LABELS[p.status][ctx.lang],
+              version: p.versionNo,
+              publishedAt: p.publishedAt ? p.publishedAt.slice(0, 10) : null,
+              displayUntil: p.displayUntil,
+              objectionUntil: p.objectionUntil,
+              reads: p.reads,
+              objections: p.objections,
+              archive: p.archiveYear ? `${p.archiveClass} ${p.archiveYear}` : p.archiveClass,
+            };
         },
         sheetName: zh ? '公开事项' : 'Publications',
         fileName: zh ? '公开事项台账' : 'publications',

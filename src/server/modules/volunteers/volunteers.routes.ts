@@ -14,7 +14,7 @@ import {
   VolunteerListQuery,
   VolunteerPage,
 } from '../../../contract/volunteers.js';
-import { exportLedger, localStamp, sendExport } from '../../engines/sheets/index.js';
+import { exportLedger, localStamp, pagedRows, sendExport } from '../../engines/sheets/index.js';
 import { SharedWindow } from '../../platform/http/rate-limit.js';
 import type { Services } from '../../platform/services.js';
 import { volunteersService } from './volunteers.service.js';
@@ -99,22 +99,18 @@ export const volunteersRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         query: req.body,
         count: async () => (await svc.list(ctx, { ...q, pageSize: 1 })).total,
         async *rows(n) {
-          for (let page = 1; (page - 1) * 100 < n; page++) {
-            const batch = await svc.list(ctx, { ...q, page });
-            if (!batch.items.length) break;
-            for (const v of batch.items)
-              yield {
-                volunteerNo: v.volunteerNo ?? '',
-                name: v.name,
-                phone: v.phone ?? '',
-                team: v.teamName ?? '',
-                area: v.areaName,
-                hours: v.confirmedHours,
-                star: v.star,
-                status: VOLUNTEER_STATUS_LABELS[v.status][zh ? 'zh' : 'en'],
-                registeredAt: stamp(v.registeredAt),
-              };
-          }
+          for await (const v of pagedRows(n, async (page) => (await svc.list(ctx, { ...q, page })).items))
+            yield {
+              volunteerNo: v.volunteerNo ?? '',
+              name: v.name,
+              phone: v.phone ?? '',
+              team: v.teamName ?? '',
+              area: v.areaName,
+              hours: v.confirmedHours,
+              star: v.star,
+              status: VOLUNTEER_STATUS_LABELS[v.status][zh ? 'zh' : 'en'],
+              registeredAt: stamp(v.registeredAt),
+            };
         },
         sheetName: zh ? '志愿者' : 'Volunteers',
         fileName: zh ? '志愿者台账' : 'volunteers',
