@@ -101,8 +101,14 @@ export async function boot(
       // Each module's seed is idempotent; the tree being empty says this is the first start.
       const fresh = !(await db.selectFrom('areas').select('id').limit(1).executeTakeFirst());
       const t0 = Date.now();
-      for (const m of modules) if (m.seedDemo) await m.seedDemo(services);
-      if (fresh) log.info(`demo street seeded in ${Date.now() - t0} ms`);
+      const took: string[] = [];
+      for (const m of modules) {
+        if (!m.seedDemo) continue;
+        const t = Date.now();
+        await m.seedDemo(services);
+        took.push(`${m.name} ${Date.now() - t}`);
+      }
+      if (fresh) log.info(`demo street seeded in ${Date.now() - t0} ms (${took.join(', ')})`);
     } else if (config.mode === 'production') {
       await bootstrapProduction(services);
     }
