@@ -21,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   dashboard: async () => (await import('./dashboard.js')).benchDashboard(),
   firstload: async () => (await import('./firstload.js')).benchFirstload(),
   limits: async () => (await import('./limits.js')).benchLimits(),
+  residents: async () => (await import('./residents.js')).benchResidents(),
 };
 
 /** The small sizes of the CI run (each only where not set). */
@@ -45,6 +46,13 @@ const CI_SIZES: Record<string, string> = {
   DASH_BENCH_WARM: '5',
   FIRSTLOAD_RUNS: '1',
   LIMITS_BENCH_N: '300',
+  RES_BENCH_VERIFIED: '100',
+  RES_BENCH_CONCURRENT: '20',
+  RES_BENCH_STAFF: '4',
+  RES_BENCH_SECONDS: '3',
+  RES_BENCH_THINK: '200',
+  RES_BENCH_PEOPLE: '70000',
+  RES_BENCH_BINDS: '10',
 };
 
 installGuard();

@@ -30,6 +30,16 @@ export const SignIn = z.strictObject({
     .regex(/^\d{6}$/, msg('验证码为6位数字', 'The code has 6 digits')),
 });
 
+export const PlaceBody = z.strictObject({ areaId: Id });
+export const Place = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['street', 'community']),
+  streetName: z.string().nullable(),
+});
+/** 更换手机号: the code sent to the new number confirms it. */
+export const PhoneChange = SignIn;
+
 export const BindBody = z.strictObject({
   name: z.string().trim().min(1).max(40),
   idNumber: z.string().trim().min(1).max(30),
@@ -55,6 +65,10 @@ export const ResidentMe = z.object({
   phone: z.string(),
   name: z.string().nullable(),
   communityName: z.string().nullable(),
+  /** Whose notices the account reads: a verified account's community; the community or street an unverified one chose. */
+  place: z.object({ id: Id, name: z.string() }).nullable(),
+  verifiedHow: z.enum(['match', 'officer']).nullable(),
+  verifiedAt: z.string().nullable(),
   members: z.array(Member),
   unread: z.number().int(),
 });
@@ -113,6 +127,8 @@ export const MyRequest = z.object({
   reportedAt: z.string(),
   rating: z.number().int().nullable(),
   forName: z.string().nullable(),
+  /** Filed through the Open311 interface with this account's number (another app, a hotline system). */
+  viaOpen311: z.boolean(),
   abilities: Abilities,
 });
 export const MyRequestStep = z.object({ at: z.string(), text: z.string() });

@@ -121,6 +121,22 @@ describe('the resident channel at 375 px', () => {
     await page.goto(`${BASE}/r/messages`);
     await page.getByRole('heading', { name: '消息' }).waitFor();
     expect(await axeSerious(page)).toEqual([]);
+
+    // 我的 → 设置: verified, how; large text from here too; the number; sign-out.
+    await page.goto(`${BASE}/r/me`);
+    await page.getByRole('link', { name: '设置' }).first().click();
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    const account = (await page.getByTestId('r-settings-account').textContent()) ?? '';
+    expect(account).toContain('已核验');
+    expect(account).toContain('信息比对');
+    expect(await page.getByText('当前登录手机号：139****0001').count()).toBe(1);
+    const large = page.getByRole('checkbox', { name: /大字模式/ });
+    expect(await large.isChecked()).toBe(true); // chosen on the home page above, kept
+    await large.uncheck();
+    expect(await page.locator('.r-app.r-large').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await axeSerious(page)).toEqual([]);
+    await shot(page, 'resident-settings-375');
     await ctx.close();
   }, 180_000);
 
@@ -140,4 +156,59 @@ describe('the resident channel at 375 px', () => {
     await shot(page, 'resident-bind-375');
     await ctx.close();
   }, 120_000);
+
+  it('an unverified account chooses its community and reads its public notices; settings: status, next step, a new number', async () => {
+    const ctx = await phoneContext();
+    const page = await ctx.newPage();
+    const phone = `137${String(Date.now() % 100_000_000).padStart(8, '0')}`;
+    await signIn(page, phone);
+    await page.getByText('还未实名核验').waitFor({ timeout: 20_000 });
+    // Notices: first the place, then its public notices; the rest still asks for verification.
+    await page.getByRole('link', { name: /通知公告/ }).click();
+    await page.locator('#r-place').waitFor({ timeout: 20_000 });
+    expect(await axeSerious(page)).toEqual([]);
+    await shot(page, 'resident-place-375');
+    const v = await page.locator('#r-place option', { hasText: '友谊河社区' }).first().getAttribute('value');
+    await page.locator('#r-place').selectOption(v!);
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByText('正在查看 友谊河社区 的公开通知').waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-testid="resident-notices"], .ant-empty, .jy-empty')
+      .first()
+      .waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await axeSerious(page)).toEqual([]);
+    await shot(page, 'resident-notices-unverified-375');
+    const first = page.locator('[data-testid^="resident-notice-"]').first();
+    if (await first.count()) {
+      await first.click();
+      await page.getByText('返回').first().waitFor({ timeout: 20_000 });
+      expect(await axeSerious(page)).toEqual([]);
+    }
+    await page.goto(`${BASE}/r/me`);
+    await page.waitForURL(/\/r\/bind$/);
+
+    // 我的 → 设置: unverified, what to do next; a new number with a code sent to it.
+    await page.getByRole('link', { name: '我的', exact: true }).click();
+    await page.getByRole('heading', { name: '设置' }).waitFor({ timeout: 20_000 });
+    expect((await page.getByTestId('r-settings-account').textContent()) ?? '').toContain('未核验');
+    await page.getByText('下一步：填写姓名和身份证号在线核验').waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await shot(page, 'resident-settings-unverified-375');
+    const next = `136${String((Date.now() + 7) % 100_000_000).padStart(8, '0')}`;
+    await page.getByRole('button', { name: '更换手机号' }).click();
+    await page.locator('#r-new-phone').fill(next);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    const note = page.locator('.r-note', { hasText: '验证码是' });
+    await note.waitFor({ timeout: 20_000 });
+    await page.locator('#r-new-code').fill(/\d{6}/.exec((await note.textContent()) ?? '')![0]);
+    await page.getByRole('button', { name: '更换手机号' }).click();
+    await page.getByText('手机号已更换').waitFor({ timeout: 20_000 });
+    expect(await page.getByText(`当前登录手机号：${next.slice(0, 3)}****${next.slice(-4)}`).count()).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
+    await shot(page, 'resident-settings-phone-375');
+    await page.getByRole('button', { name: '退出' }).last().click();
+    await page.locator('#r-phone').waitFor({ timeout: 20_000 });
+    await ctx.close();
+  }, 180_000);
 });

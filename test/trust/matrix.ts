@@ -1153,6 +1153,22 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/resident/signin': { kind: 'no-record', reason: 'public: sign-in with the code' },
   'GET /api/resident/me': { kind: 'no-record', reason: 'own resident account (none for staff: 403)' },
   'POST /api/resident/bind': { kind: 'no-record', reason: 'own resident account: binding to the registry' },
+  'GET /api/resident/places': {
+    kind: 'no-record',
+    reason: 'the communities and streets to choose from: names only (none for staff: 403)',
+  },
+  'PUT /api/resident/place': {
+    kind: 'no-record',
+    reason: 'own unverified account: the place whose public notices it reads (residents.test.ts)',
+  },
+  'POST /api/resident/phone/code': {
+    kind: 'no-record',
+    reason: 'own resident account: a code to its new number (rate-limited; residents.test.ts)',
+  },
+  'POST /api/resident/phone': {
+    kind: 'no-record',
+    reason: 'own resident account: the code moves it to the new number (audited; residents.test.ts)',
+  },
   'GET /api/resident/categories': {
     kind: 'no-record',
     reason: 'the resident-facing category list (no records)',

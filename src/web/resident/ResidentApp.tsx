@@ -7,6 +7,7 @@ import { startOutbox } from '../app/offline.js';
 import { useResidentMe } from './api.js';
 import HomePage from './pages/HomePage.js';
 import SignInPage from './pages/SignInPage.js';
+import { ResidentPrefsContext } from './prefs.js';
 import { RESIDENT_ROUTES } from './routes.js';
 import { Failed, Loading } from './ui.js';
 import './resident.css';
@@ -108,16 +109,18 @@ export default function ResidentApp() {
             {t('resident.tabMessages')}
             {me.data.unread > 0 && <span className="r-badge">{me.data.unread}</span>}
           </NavLink>
-          <NavLink to="/r/me">{t('resident.tabMe')}</NavLink>
+          <NavLink to={verified ? '/r/me' : '/r/settings'}>{t('resident.tabMe')}</NavLink>
         </nav>
       </>
     );
   }
 
   return (
-    <div className={`r-app${large ? ' r-large' : ''}`}>
-      {header}
-      <main className="r-main">{body}</main>
-    </div>
+    <ResidentPrefsContext.Provider value={{ large, setLarge, signOut }}>
+      <div className={`r-app${large ? ' r-large' : ''}`}>
+        {header}
+        <main className="r-main">{body}</main>
+      </div>
+    </ResidentPrefsContext.Provider>
   );
 }

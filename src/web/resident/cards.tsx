@@ -39,6 +39,7 @@ export const RESIDENT_CARDS: ResidentCard[] = [
     hint: (_m, t) => t('resident.card.noticesHint'),
     to: '/r/notices',
     icon: '告',
+    public: true,
   },
   {
     key: 'activities',
@@ -61,6 +62,14 @@ export const RESIDENT_CARDS: ResidentCard[] = [
       m.unread ? t('resident.card.messagesHint', { n: m.unread }) : t('resident.card.messagesNone'),
     to: '/r/messages',
     icon: '息',
+    public: true,
+  },
+  {
+    key: 'settings',
+    title: 'resident.card.settings',
+    hint: (_m, t) => t('resident.card.settingsHint'),
+    to: '/r/settings',
+    icon: '设',
     public: true,
   },
 ];

@@ -18,8 +18,14 @@ export const RESIDENT_ROUTES: ResidentRoute[] = [
   { path: 'requests', page: lazy(() => import('./pages/RequestsPage.js')) },
   { path: 'requests/:id', page: lazy(() => import('./pages/RequestPage.js')) },
   { path: 'me', page: lazy(() => import('./pages/MyDataPage.js')) },
-  // The notices module's pages (the publications engine): what the resident's community and street published.
-  { path: 'notices', page: lazy(() => import('../pages/notices/ResidentNoticesPage.js')) },
-  { path: 'notices/:id', page: lazy(() => import('../pages/notices/ResidentNoticePage.js')) },
+  // The notices module's pages (the publications engine): what the resident's community and street
+  // published. An unverified account reads the public ones of the community or street it chose.
+  { path: 'notices', page: lazy(() => import('./pages/NoticesGate.js')), public: true },
+  {
+    path: 'notices/:id',
+    page: lazy(() => import('./pages/NoticesGate.js').then((m) => ({ default: m.NoticeGate }))),
+    public: true,
+  },
+  { path: 'settings', page: lazy(() => import('./pages/SettingsPage.js')), public: true },
   { path: 'messages', page: lazy(() => import('./pages/MessagesPage.js')), public: true },
 ];

@@ -353,6 +353,8 @@ export function caseEngine(s: Services, timings: TimingStore) {
             contactName: input.contactName ?? null,
             contactPhoneEnc: phone ? s.keyring.encrypt(phone) : null,
             contactPhoneTail: phone ? phone.slice(-4) : null,
+            // The resident channel finds a resident's Open311 requests by it (docs/residents.md).
+            contactPhoneHash: phone ? s.keyring.lookupHash(phone) : null,
             contactEmailEnc: origin?.contactEmail ? s.keyring.encrypt(origin.contactEmail) : null,
             // 首问: staff who take a case own it until someone else accepts it.
             ownerUserId: ownsFirst ? ctx.actor.userId : null,

@@ -17,6 +17,11 @@ export interface Message {
   bodyZh: string;
   bodyEn: string;
   caseId: number | null;
+  /**
+   * A number to send to instead of the user's own (a transport that cannot reach it drops the
+   * message): the code confirming a resident's new phone number goes to the new number.
+   */
+  to?: string;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { hashContactPhones } from '../../engines/cases/contact-hash.js';
 import { casePermissions } from '../../engines/cases/registry.js';
 import { startSweep, sweep } from '../../engines/cases/sweep.js';
 import { timingsFor } from '../../engines/cases/timings.js';
@@ -14,6 +15,7 @@ import * as stats from './migrations/202611250100_case_stats.js';
 import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js';
 import * as casePublic from './migrations/202612090200_cases_public.js';
 import * as byPerson from './migrations/202612160100_cases_by_person.js';
+import * as contactHash from './migrations/202612210100_cases_contact_phone_hash.js';
 import { CASES_TYPES } from './types/index.js';
 
 const CODES = CASES_TYPES.map((t) => t.code);
@@ -73,6 +75,7 @@ export const casesModule: ModuleManifest = {
     '202611260100_case_stats_row_triggers': statsRows,
     '202612090200_cases_public': casePublic,
     '202612160100_cases_by_person': byPerson,
+    '202612210100_cases_contact_phone_hash': contactHash,
   },
   routes: casesRoutes,
   // A case's photos and documents are read by whoever may read the case.
@@ -96,6 +99,7 @@ export const casesModule: ModuleManifest = {
   },
   onStart: async (s) => {
     await seedCalendar(s);
+    await hashContactPhones(s);
     // Catch up on deadlines passed while the app was down, before serving.
     await sweep(s, timingsFor(s));
   },

@@ -4,6 +4,7 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import { correctionType } from './correction.js';
 import { devTransportFor } from './dev-transport.js';
 import * as init from './migrations/202612170200_residents_init.js';
+import * as chosenPlace from './migrations/202612210101_residents_chosen_place.js';
 import { residentsRoutes } from './residents.routes.js';
 import { seedDemoResidents } from './residents.seed.js';
 
@@ -40,7 +41,10 @@ export const residentsModule: ModuleManifest = {
     ],
   },
   caseTypes: [correctionType],
-  migrations: { '202612170200_residents_init': init },
+  migrations: {
+    '202612170200_residents_init': init,
+    '202612210101_residents_chosen_place': chosenPlace,
+  },
   routes: residentsRoutes,
   seedDemo: seedDemoResidents,
   // The development transport shows sign-in codes on screen: demo mode only, never in production.

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { REQUEST_CATEGORIES } from '../../../contract/case-codes.js';
+import { EVENT_CATEGORIES, REQUEST_CATEGORIES } from '../../../contract/case-codes.js';
 import { STATE_LABELS } from '../../../contract/cases.js';
 import { IdempotencyKey, IdParams, Ok, pageOf } from '../../../contract/common.js';
 import {
@@ -13,6 +13,9 @@ import {
   MyRequest,
   MyRequestDetail,
   OfficerVerify,
+  PhoneChange,
+  Place,
+  PlaceBody,
   RateBody,
   Rebind,
   RequestReport,
@@ -31,8 +34,8 @@ import { type Meta, residentsService } from './residents.service.js';
 const tags = ['residents'];
 
 /** The resident-facing category list: the request type's leaves, in words. */
-const categoryName = (code: string, lang: 'zh' | 'en') => {
-  const c = REQUEST_CATEGORIES.find((x) => x.code === code);
+const categoryName = (code: string, lang: 'zh' | 'en', type = 'request') => {
+  const c = (type === 'event' ? EVENT_CATEGORIES : REQUEST_CATEGORIES).find((x) => x.code === code);
   return c ? c[lang] : '';
 };
 
@@ -107,6 +110,62 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (req) => svc.bind(req.ctx(), req.body, meta(req)),
   );
 
+  // —— any resident account, verified or not: the place whose public notices it reads, settings ——
+  app.get(
+    '/resident/places',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Communities and streets an unverified account may choose (names only)',
+        response: { 200: z.array(Place) },
+      },
+    },
+    async (req) => svc.places(req.ctx()),
+  );
+
+  app.put(
+    '/resident/place',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Choose the community or street whose public notices an unverified account reads (audited)',
+        body: PlaceBody,
+        response: { 200: ResidentMe },
+      },
+    },
+    async (req) => svc.choosePlace(req.ctx(), req.body.areaId),
+  );
+
+  app.post(
+    '/resident/phone/code',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Change of number, step 1: a code to the new number (rate-limited)',
+        body: CodeRequest,
+        response: { 200: CodeSent },
+      },
+    },
+    async (req) => svc.phoneCode(req.ctx(), req.body.phone, meta(req)),
+  );
+
+  app.post(
+    '/resident/phone',
+    {
+      config: { permission: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Change of number, step 2: the code moves the account to the new number (audited)',
+        body: PhoneChange,
+        response: { 200: ResidentMe },
+      },
+    },
+    async (req) => svc.changePhone(req.ctx(), req.body),
+  );
+
   // —— a verified resident: own data, own requests ——
   app.get(
     '/resident/categories',
@@ -161,11 +220,12 @@ export const residentsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     id: c.id,
     no: c.no,
     title: c.title,
-    category: categoryName(c.category, lang),
+    category: categoryName(c.category, lang, c.type),
     state: STATE_LABELS[c.state as keyof typeof STATE_LABELS]?.[lang] ?? '',
     reportedAt: c.reportedAt.toISOString(),
     rating: c.rating,
     forName: c.forName,
+    viaOpen311: c.channel === 'open311',
     abilities: c.state === 'closed' && c.rating === null && c.reporterUserId === userId ? ['rate'] : [],
   });
 

@@ -44,6 +44,10 @@ const field = (path: string, zh: string, en: string, lang: 'zh' | 'en') =>
 const throttleKey = (phoneHash: string) => `resident:${phoneHash}`;
 const codeHash = (s: Services, phoneHash: string, code: string) =>
   s.keyring.lookupHash(`resident-code:${phoneHash}:${code}`);
+/** A code confirming a change of number: good only for this account moving to this number (never a sign-in). */
+const changeCodeHash = (s: Services, accountId: number, phoneHash: string, code: string) =>
+  s.keyring.lookupHash(`resident-phone:${accountId}:${phoneHash}:${code}`);
+const changeThrottleKey = (accountId: number) => `resident-phone:${accountId}`;
 
 /** The age in whole years on `today` (YYYY-MM-DD) of someone born on `birth`. */
 export function ageOn(birth: string | null, today: string): number | null {
@@ -127,6 +131,37 @@ export function residentsService(s: Services) {
           s.clock.now(),
         ),
       );
+  }
+
+  /** Codes are limited per number (`resendSeconds` apart, so many an hour) and per address; over: 429, audited. */
+  async function codeLimits(
+    cfg: Awaited<ReturnType<typeof residentSettings>>,
+    phoneHash: string,
+    meta: Meta,
+    actorId: number | null,
+    actorName: string,
+  ) {
+    const now = s.clock.now();
+    const hour = new Date(now.getTime() - 3600_000);
+    const counts = (
+      await sql<{ byPhone: number; byIp: number; last: Date | null }>`
+        SELECT (SELECT count(*)::int FROM resident_codes WHERE phone_hash = ${phoneHash} AND created_at > ${hour}) AS "byPhone",
+               (SELECT count(*)::int FROM resident_codes WHERE ip = ${meta.ip} AND created_at > ${hour}) AS "byIp",
+               (SELECT max(created_at) FROM resident_codes WHERE phone_hash = ${phoneHash}) AS last`.execute(
+        s.db,
+      )
+    ).rows[0]!;
+    const wait = counts.last
+      ? Math.ceil((counts.last.getTime() + cfg.resendSeconds * 1000 - now.getTime()) / 1000)
+      : 0;
+    if (
+      wait > 0 ||
+      counts.byPhone >= cfg.codesPerPhonePerHour ||
+      (meta.ip && counts.byIp >= cfg.codesPerAddressPerHour)
+    ) {
+      await auditOwn(meta, actorId, actorName, 'resident.code', { reason: 'rate_limited' });
+      throw new AppError('RATE_LIMITED');
+    }
   }
 
   /** A verified resident's account and person, or 403 (unverified accounts read public notices only). */
@@ -224,26 +259,7 @@ export function residentsService(s: Services) {
       const cfg = await residentSettings(s);
       const now = s.clock.now();
       const phoneHash = s.keyring.lookupHash(phone);
-      const hour = new Date(now.getTime() - 3600_000);
-      const counts = (
-        await sql<{ byPhone: number; byIp: number; last: Date | null }>`
-        SELECT (SELECT count(*)::int FROM resident_codes WHERE phone_hash = ${phoneHash} AND created_at > ${hour}) AS "byPhone",
-               (SELECT count(*)::int FROM resident_codes WHERE ip = ${meta.ip} AND created_at > ${hour}) AS "byIp",
-               (SELECT max(created_at) FROM resident_codes WHERE phone_hash = ${phoneHash}) AS last`.execute(
-          s.db,
-        )
-      ).rows[0]!;
-      const wait = counts.last
-        ? Math.ceil((counts.last.getTime() + cfg.resendSeconds * 1000 - now.getTime()) / 1000)
-        : 0;
-      if (
-        wait > 0 ||
-        counts.byPhone >= cfg.codesPerPhonePerHour ||
-        (meta.ip && counts.byIp >= cfg.codesPerAddressPerHour)
-      ) {
-        await auditOwn(meta, null, 'resident', 'resident.code', { reason: 'rate_limited' });
-        throw new AppError('RATE_LIMITED');
-      }
+      await codeLimits(cfg, phoneHash, meta, null, 'resident');
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const { userId } = await inTx(
         s,
@@ -398,15 +414,179 @@ export function residentsService(s: Services) {
             .executeTakeFirst()
         : null;
       const community = person ? await communityOf(s.db, person.areaId) : null;
+      // Whose public notices an unverified account reads: the community or street it chose.
+      const chosen =
+        !person && a.chosenAreaId
+          ? await s.db
+              .selectFrom('areas')
+              .select(['id', 'name'])
+              .where('id', '=', a.chosenAreaId)
+              .executeTakeFirst()
+          : null;
+      const place = community ? { id: community.id, name: community.name } : (chosen ?? null);
       return {
         accountId: a.id,
         state: a.personId ? 'verified' : 'unverified',
         phone: maskPhone(s.keyring.decrypt(a.phoneEnc))!,
         name: person?.name ?? null,
         communityName: community?.name ?? null,
+        place,
+        verifiedHow: a.personId ? (a.verifiedHow as 'match' | 'officer' | null) : null,
+        verifiedAt: a.verifiedAt ? a.verifiedAt.toISOString() : null,
         members,
         unread: await unreadCount(s.db, ctx.actor.userId),
       };
+    },
+
+    /**
+     * The communities and streets an unverified account may choose, to read their public notices
+     * (area names only: what the public notices already show).
+     */
+    async places(ctx: Ctx) {
+      const a = await accountOf(s.db, ctx.actor.userId);
+      if (!a) throw new AppError('FORBIDDEN');
+      const rows = await sql<{ id: number; name: string; kind: string; streetName: string | null }>`
+        SELECT a.id, a.name, a.kind,
+               (SELECT st.name FROM areas st WHERE st.kind = 'street' AND st.path @> a.path AND st.id <> a.id
+                 ORDER BY nlevel(st.path) DESC LIMIT 1) AS "streetName"
+        FROM areas a WHERE a.kind IN ('street', 'community') AND a.status = 'active'
+        ORDER BY a.path LIMIT 500`.execute(s.db);
+      return rows.rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind as 'street' | 'community',
+        streetName: r.streetName,
+      }));
+    },
+
+    /** An unverified account picks the community (or street) whose public notices it reads (audited). */
+    async choosePlace(ctx: Ctx, areaId: number) {
+      const a = await accountOf(s.db, ctx.actor.userId);
+      if (!a) throw new AppError('FORBIDDEN');
+      if (a.personId) throw new AppError('RESIDENT_ALREADY_VERIFIED');
+      await inTx(s, ctx, async (trx, audit) => {
+        const area = await trx
+          .selectFrom('areas')
+          .select('id')
+          .where('id', '=', areaId)
+          .where('kind', 'in', ['street', 'community'])
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (!area) throw field('areaId', '请选择一个社区或街道', 'Choose a community or a street', ctx.lang);
+        await trx
+          .updateTable('residentAccounts')
+          .set((eb) => ({ chosenAreaId: area.id, version: eb('version', '+', 1) }))
+          .where('id', '=', a.id)
+          .execute();
+        await audit({
+          action: 'resident.place',
+          entityType: 'resident_account',
+          entityId: a.id,
+          detail: { areaId: area.id },
+        });
+      });
+      return this.me(ctx);
+    },
+
+    /**
+     * 更换手机号, step 1: a code to the NEW number (rate-limited as sign-in codes are). A number that
+     * has an account already is refused: two accounts never share a number (re-binding is the window's).
+     */
+    async phoneCode(ctx: Ctx, phone: string, meta: Meta) {
+      const cfg = await residentSettings(s);
+      const a = await accountOf(s.db, ctx.actor.userId);
+      if (!a) throw new AppError('FORBIDDEN');
+      const phoneHash = s.keyring.lookupHash(phone);
+      if (phoneHash === a.phoneHash)
+        throw field('phone', '这就是您现在的手机号', 'This is your number already', ctx.lang);
+      const taken = await s.db
+        .selectFrom('residentAccounts')
+        .select('id')
+        .where('phoneHash', '=', phoneHash)
+        .executeTakeFirst();
+      if (taken) throw new AppError('RESIDENT_PHONE_TAKEN');
+      await codeLimits(cfg, phoneHash, meta, ctx.actor.userId, ctx.actor.username);
+      const now = s.clock.now();
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await inTx(s, ctx, async (trx, audit) => {
+        await trx
+          .insertInto('residentCodes')
+          .values({
+            phoneHash,
+            codeHash: changeCodeHash(s, a.id, phoneHash, code),
+            ip: meta.ip,
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + cfg.codeMinutes * 60_000),
+          })
+          .execute();
+        await audit({
+          action: 'resident.phone_code',
+          entityType: 'resident_account',
+          entityId: a.id,
+          detail: { toTail: phone.slice(-4) },
+        });
+      });
+      await deliver(s, [
+        {
+          userId: ctx.actor.userId,
+          to: phone,
+          kind: 'resident.code',
+          titleZh: '更换手机号验证码',
+          titleEn: 'Code for your new number',
+          bodyZh: `您正在把家园账户的手机号换成本号码，验证码是 ${code}，${cfg.codeMinutes} 分钟内有效。请勿告诉他人。`,
+          bodyEn: `You are moving your Jiayuan account to this number. The code is ${code}, valid for ${cfg.codeMinutes} minutes. Tell nobody.`,
+          caseId: null,
+        },
+      ]);
+      const demoCode = s.config.mode === 'demo' ? devCodeOf(s, ctx.actor.userId) : undefined;
+      return { resendAfter: cfg.resendSeconds, ...(demoCode ? { demoCode } : {}) };
+    },
+
+    /** 更换手机号, step 2: the code sent to the new number moves the account to it (audited; wrong codes lock as at sign-in). */
+    async changePhone(ctx: Ctx, body: { phone: string; code: string }) {
+      const settings = await s.settings.security();
+      const a = await accountOf(s.db, ctx.actor.userId);
+      if (!a) throw new AppError('FORBIDDEN');
+      const now = s.clock.now();
+      const phoneHash = s.keyring.lookupHash(body.phone);
+      const claim = await claimAccount(s.db, changeThrottleKey(a.id), now, settings);
+      if (!claim.granted) throw new AppError('ACCOUNT_LOCKED', { minutes: claim.minutes });
+      try {
+        await inTx(s, ctx, async (trx, audit) => {
+          const used = await sql<{ id: number }>`
+            UPDATE resident_codes SET used_at = ${now}, attempts = attempts + 1
+            WHERE id = (SELECT id FROM resident_codes WHERE phone_hash = ${phoneHash} AND used_at IS NULL
+                          AND expires_at > ${now} ORDER BY created_at DESC LIMIT 1)
+              AND code_hash = ${changeCodeHash(s, a.id, phoneHash, body.code)}
+            RETURNING id`.execute(trx);
+          if (used.rows.length === 0) {
+            if (claim.failures >= settings.lockoutThreshold)
+              throw new AppError('ACCOUNT_LOCKED', { minutes: settings.lockoutMinutes });
+            throw new AppError('RESIDENT_BAD_CODE');
+          }
+          await trx
+            .updateTable('residentAccounts')
+            .set((eb) => ({
+              phoneEnc: s.keyring.encrypt(body.phone),
+              phoneHash,
+              phoneTail: body.phone.slice(-4),
+              version: eb('version', '+', 1),
+            }))
+            .where('id', '=', a.id)
+            .execute();
+          await audit({
+            action: 'resident.phone_change',
+            entityType: 'resident_account',
+            entityId: a.id,
+            detail: { fromTail: a.phoneTail, toTail: body.phone.slice(-4) },
+          });
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw new AppError('RESIDENT_PHONE_TAKEN');
+        throw e;
+      }
+      await clearAccount(s.db, changeThrottleKey(a.id));
+      return this.me(ctx);
     },
 
     async members(actor: Actor, selfId: number) {
@@ -659,16 +839,22 @@ export function residentsService(s: Services) {
         address: string | null;
         forName: string | null;
         reporterUserId: number | null;
+        type: string;
+        channel: string;
       }>`
         SELECT c.id, c.no, c.title, c.category, c.state, c.reported_at AS "reportedAt", c.rating,
-               c.description, c.address, c.reporter_user_id AS "reporterUserId",
+               c.description, c.address, c.reporter_user_id AS "reporterUserId", c.type, c.channel,
                (SELECT p.name FROM resident_acts x JOIN people p ON p.id = x.for_person_id
                  WHERE x.case_id = c.id AND x.for_person_id <> x.by_person_id LIMIT 1) AS "forName"
         FROM cases c
-        WHERE c.type = 'request'
-          AND (c.reporter_user_id = ${ctx.actor.userId}
-               OR c.id IN (SELECT x.case_id FROM resident_acts x JOIN resident_accounts ra ON ra.user_id = ${ctx.actor.userId}
-                           WHERE x.for_person_id = ra.person_id))
+        WHERE ((c.type = 'request'
+               AND (c.reporter_user_id = ${ctx.actor.userId}
+                    OR c.id IN (SELECT x.case_id FROM resident_acts x JOIN resident_accounts ra ON ra.user_id = ${ctx.actor.userId}
+                                WHERE x.for_person_id = ra.person_id)))
+          -- Filed through Open311 with the number this account signed in with (the engine keeps the
+          -- contact phone's keyed hash): requests and events alike, found without decrypting.
+          OR (c.channel = 'open311'
+              AND c.contact_phone_hash = (SELECT ra.phone_hash FROM resident_accounts ra WHERE ra.user_id = ${ctx.actor.userId})))
           ${id !== undefined ? sql`AND c.id = ${id}` : sql``}
         ORDER BY c.reported_at DESC, c.id DESC LIMIT 100`.execute(s.db);
       return rows.rows;

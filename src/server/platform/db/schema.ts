@@ -365,6 +365,8 @@ export interface CasesTable {
   contactName: string | null;
   contactPhoneEnc: string | null;
   contactPhoneTail: string | null;
+  /** Keyed hash of the contact phone (cases migration 202612210100): Open311 requests of a resident. */
+  contactPhoneHash: Opt<string | null>;
   contactEmailEnc: string | null;
   ownerUserId: number | null;
   assigneeUserId: number | null;
@@ -635,6 +637,8 @@ export interface ResidentAccountsTable {
   signedUpAt: TsNull;
   createdAt: CreatedAt;
   version: Opt<number>;
+  /** An unverified account's chosen community or street (residents migration 202612210101). */
+  chosenAreaId: Opt<number | null>;
 }
 
 export interface ResidentCodesTable {

@@ -222,6 +222,11 @@ export const ERRORS = {
     zh: '此人已有核验过的账户；如手机丢失，请办理换绑',
     en: 'This person has a verified account already; for a lost phone, re-bind it',
   },
+  RESIDENT_PHONE_TAKEN: {
+    status: 409,
+    zh: '该号码已有居民账户，不能换绑到本账户；如有疑问请到社区窗口办理',
+    en: 'That number has a resident account already and cannot be moved to this one; ask at the community office',
+  },
   INTERNAL: {
     status: 500,
     zh: '服务器内部错误（请求号 {requestId}）',

@@ -15,7 +15,7 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'resident.tabHome': 'Home',
   'resident.tabRequests': 'My requests',
   'resident.tabMessages': 'Messages',
-  'resident.tabMe': 'My data',
+  'resident.tabMe': 'Me',
   'resident.signIn.title': 'Sign in with your phone',
   'resident.signIn.hint':
     'First time here? You are signed up automatically. Verify your identity after signing in.',
@@ -135,4 +135,39 @@ export const residentEn: Record<keyof typeof residentZh, string> = {
   'residentAccounts.notePlaceholder': 'e.g. ID card checked',
   'residentAccounts.done': 'Verified',
   'nav.residentAccounts': 'Resident accounts',
+  'resident.requests.viaOpen311': 'Filed through another app',
+  'resident.requests.viaOpen311Long':
+    'Filed with your number through another app or hotline (the Open311 interface)',
+  'resident.request.via': 'Filed through',
+  'resident.card.settings': 'Settings',
+  'resident.card.settingsHint': 'Large text, language, change of number, verification',
+  'resident.place.label': 'Community or street',
+  'resident.place.pick': 'Choose a community or a street',
+  'resident.place.none': 'There is no community to choose yet.',
+  'resident.place.save': 'Confirm',
+  'resident.place.wholeStreet': '{name} (the whole street)',
+  'resident.place.hint':
+    'Your account is not verified yet. Choose your community (or street) to read its public notices.',
+  'resident.place.reading': 'Public notices of {name}. Verify your account to see more.',
+  'resident.place.change': 'Choose another',
+  'resident.settings.title': 'Settings',
+  'resident.settings.account': 'Account',
+  'resident.settings.status': 'Verification',
+  'resident.settings.place': 'Community',
+  'resident.settings.verifiedNext':
+    'Your account is verified: you can report problems and see what the community holds about you and your household. A new number can be set below; for a lost phone, go to the community office.',
+  'resident.settings.unverifiedNext':
+    'Your account is not verified yet: you can read the public notices of the community you chose. Next step: verify online with your name and ID number.',
+  'resident.settings.display': 'Display',
+  'resident.settings.largeText': 'Large text (bigger letters and buttons)',
+  'resident.settings.language': 'Language',
+  'resident.settings.phone': 'Mobile number',
+  'resident.settings.phoneNow': 'You sign in with {phone}',
+  'resident.settings.newPhone': 'New mobile number',
+  'resident.settings.changePhone': 'Change number',
+  'resident.settings.codeSent': 'A code was sent to the new number',
+  'resident.settings.phoneChanged': 'Number changed: sign in with the new one from now on.',
+  'resident.settings.phoneHint':
+    'The code goes to the new number; once confirmed you sign in with it. The phone the community holds for you stays as it is: ask for a correction under My data to change it.',
+  'resident.settings.signOutTitle': 'Sign out',
 };

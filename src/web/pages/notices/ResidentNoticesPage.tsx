@@ -33,32 +33,35 @@ export function ResidentNoticesPage({
               dataSource={d.items}
               data-testid="resident-notices"
               renderItem={(n) => (
-                <Link
-                  to={`${basePath}/${n.id}`}
-                  style={{ display: 'block', color: 'inherit', marginBottom: 12 }}
-                  data-testid={`resident-notice-${n.id}`}
-                >
-                  <Card size="small" hoverable styles={{ body: { padding: 16, minHeight: 64 } }}>
-                    <Space direction="vertical" size={4} style={{ width: '100%' }}>
-                      <Space wrap size={6}>
-                        {!n.read && !publicAreaId ? (
-                          <Badge status="error" text={t('resident.notices.unread')} />
-                        ) : null}
-                        <Tag>{n.kindName}</Tag>
-                        {n.corrected ? <Tag color="warning">{t('resident.notices.corrected')}</Tag> : null}
+                // A list item (axe: a <ul> holds only <li>), the whole card its link.
+                <List.Item style={{ display: 'block', padding: 0, borderBlockEnd: 'none' }}>
+                  <Link
+                    to={`${basePath}/${n.id}`}
+                    style={{ display: 'block', color: 'inherit', marginBottom: 12 }}
+                    data-testid={`resident-notice-${n.id}`}
+                  >
+                    <Card size="small" hoverable styles={{ body: { padding: 16, minHeight: 64 } }}>
+                      <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                        <Space wrap size={6}>
+                          {!n.read && !publicAreaId ? (
+                            <Badge status="error" text={t('resident.notices.unread')} />
+                          ) : null}
+                          <Tag>{n.kindName}</Tag>
+                          {n.corrected ? <Tag color="warning">{t('resident.notices.corrected')}</Tag> : null}
+                        </Space>
+                        <Typography.Text strong style={{ fontSize: 17 }}>
+                          {n.title}
+                        </Typography.Text>
+                        <Typography.Text type="secondary" style={{ fontSize: 15 }}>
+                          {n.areaName} · {fmtDay(n.publishedAt)}
+                          {n.objectionUntil
+                            ? ` · ${t('resident.notices.objectUntil', { date: n.objectionUntil })}`
+                            : ''}
+                        </Typography.Text>
                       </Space>
-                      <Typography.Text strong style={{ fontSize: 17 }}>
-                        {n.title}
-                      </Typography.Text>
-                      <Typography.Text type="secondary" style={{ fontSize: 15 }}>
-                        {n.areaName} · {fmtDay(n.publishedAt)}
-                        {n.objectionUntil
-                          ? ` · ${t('resident.notices.objectUntil', { date: n.objectionUntil })}`
-                          : ''}
-                      </Typography.Text>
-                    </Space>
-                  </Card>
-                </Link>
+                    </Card>
+                  </Link>
+                </List.Item>
               )}
             />
             {d.total > d.pageSize ? (

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage, isApiError } from '../../app/api.js';
 import { type MessageKey, useI18n } from '../../app/i18n.js';
 import { rpost, useMyData } from '../api.js';
@@ -37,6 +38,11 @@ export default function MyDataPage() {
   const v = (x: string | number | null) => (x === null || x === '' ? t('resident.empty') : String(x));
   return (
     <Page title={t('resident.data.title')} back="/r">
+      <p>
+        <Link className="r-btn r-secondary r-block" to="/r/settings">
+          {t('resident.settings.title')}
+        </Link>
+      </p>
       <p className="r-hint">{t('resident.data.hint')}</p>
       {sent && (
         <p className="r-note" role="status">

@@ -39,6 +39,12 @@ export default function RequestPage() {
         <dd>
           <span className="r-tag">{r.state}</span>
         </dd>
+        {r.viaOpen311 && (
+          <>
+            <dt>{t('resident.request.via')}</dt>
+            <dd>{t('resident.requests.viaOpen311Long')}</dd>
+          </>
+        )}
         {r.forName && (
           <>
             <dt>{t('resident.report.for')}</dt>

@@ -29,6 +29,7 @@ export default function RequestsPage() {
                 <span className="r-meta" style={{ display: 'block' }}>
                   {r.category} · {fmtTime(r.reportedAt, lang)}
                   {r.forName ? ` · ${t('resident.requests.for', { name: r.forName })}` : ''}
+                  {r.viaOpen311 ? ` · ${t('resident.requests.viaOpen311')}` : ''}
                   {r.rating ? ` · ${t('resident.requests.rated', { n: r.rating })}` : ''}
                 </span>
               </Link>

@@ -1,0 +1,225 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import type { ResidentMe } from '../../../contract/residents.js';
+import { errorMessage, isApiError } from '../../app/api.js';
+import { useI18n } from '../../app/i18n.js';
+import { rpost, useResidentMe } from '../api.js';
+import { useResidentPrefs } from '../prefs.js';
+import { Failed, FieldError, fmtTime, Loading, Page } from '../ui.js';
+import { PlacePicker } from './NoticesGate.js';
+
+/** 更换手机号: a code to the new number, then the code (the account moves to the number; audited). */
+function PhoneChange({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [wait, setWait] = useState(0);
+  const [sent, setSent] = useState(false);
+  const [demoCode, setDemoCode] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (wait <= 0) return;
+    const h = setTimeout(() => setWait(wait - 1), 1000);
+    return () => clearTimeout(h);
+  }, [wait]);
+  const fail = (e: unknown, fallback: string) => {
+    if (isApiError(e) && e.issues.length)
+      setErrors(Object.fromEntries(e.issues.map((i) => [i.path.replace(/^body\./, ''), i.message])));
+    else setErrors({ [fallback]: errorMessage(e) });
+  };
+  const getCode = async () => {
+    setErrors({});
+    setBusy(true);
+    try {
+      const r = await rpost<{ resendAfter: number; demoCode?: string }>('/api/resident/phone/code', {
+        phone: phone.trim(),
+      });
+      setWait(r.resendAfter);
+      setDemoCode(r.demoCode ?? null);
+      setSent(true);
+    } catch (e) {
+      fail(e, 'phone');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault();
+    setErrors({});
+    setBusy(true);
+    try {
+      const me = await rpost<ResidentMe>('/api/resident/phone', { phone: phone.trim(), code: code.trim() });
+      qc.setQueryData(['resident', 'me'], me);
+      onDone();
+    } catch (e) {
+      fail(e, 'code');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="r-form" onSubmit={submit} noValidate>
+      <div>
+        <label htmlFor="r-new-phone">{t('resident.settings.newPhone')}</label>
+        <div className="r-row">
+          <input
+            id="r-new-phone"
+            name="phone"
+            inputMode="tel"
+            autoComplete="tel"
+            maxLength={11}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            aria-invalid={!!errors.phone}
+            aria-describedby={errors.phone ? 'r-new-phone-err' : undefined}
+          />
+          <button type="button" className="r-btn r-secondary" onClick={getCode} disabled={busy || wait > 0}>
+            {wait > 0 ? t('resident.signIn.resend', { s: wait }) : t('resident.signIn.getCode')}
+          </button>
+        </div>
+        <FieldError id="r-new-phone-err" text={errors.phone} />
+      </div>
+      {sent && (
+        <p className="r-note" role="status">
+          {demoCode ? t('resident.signIn.demoCode', { code: demoCode }) : t('resident.settings.codeSent')}
+        </p>
+      )}
+      <div>
+        <label htmlFor="r-new-code">{t('resident.signIn.code')}</label>
+        <input
+          id="r-new-code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          aria-invalid={!!errors.code}
+          aria-describedby={errors.code ? 'r-new-code-err' : undefined}
+        />
+        <FieldError id="r-new-code-err" text={errors.code} />
+      </div>
+      <button type="submit" className="r-btn r-block" disabled={busy || !sent}>
+        {t('resident.settings.changePhone')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * 我的 → 设置: language, large text, the number (changed with a code to the new number), the
+ * account's verification and what to do next, the place an unverified account reads notices of,
+ * and signing out.
+ */
+export default function SettingsPage() {
+  const { t, lang, setLang } = useI18n();
+  const me = useResidentMe();
+  const prefs = useResidentPrefs();
+  const [changing, setChanging] = useState(false);
+  const [changed, setChanged] = useState(false);
+  if (me.isPending) return <Loading />;
+  if (me.error) return <Failed error={me.error} retry={() => void me.refetch()} />;
+  const m = me.data;
+  const verified = m.state === 'verified';
+  return (
+    <Page title={t('resident.settings.title')} back="/r">
+      <h2>{t('resident.settings.account')}</h2>
+      <dl className="r-dl" data-testid="r-settings-account">
+        <dt>{t('resident.settings.status')}</dt>
+        <dd>
+          <span className="r-tag">
+            {verified ? t('residentAccounts.state.verified') : t('residentAccounts.state.unverified')}
+          </span>
+        </dd>
+        {verified && m.verifiedHow && (
+          <>
+            <dt>{t('residentAccounts.how')}</dt>
+            <dd>
+              {t(m.verifiedHow === 'officer' ? 'residentAccounts.how.officer' : 'residentAccounts.how.match')}
+              {m.verifiedAt ? ` · ${fmtTime(m.verifiedAt, lang)}` : ''}
+            </dd>
+          </>
+        )}
+        {m.name && (
+          <>
+            <dt>{t('resident.data.name')}</dt>
+            <dd>{m.name}</dd>
+          </>
+        )}
+        {m.place && (
+          <>
+            <dt>{t('resident.settings.place')}</dt>
+            <dd>{m.place.name}</dd>
+          </>
+        )}
+      </dl>
+      {verified ? (
+        <p className="r-hint">{t('resident.settings.verifiedNext')}</p>
+      ) : (
+        <div className="r-note">
+          <p>{t('resident.settings.unverifiedNext')}</p>
+          <p>{t('resident.bind.window')}</p>
+          <Link className="r-btn" to="/r/bind">
+            {t('resident.unverifiedAction')}
+          </Link>
+        </div>
+      )}
+      {!verified && (
+        <>
+          <h2>{t('resident.settings.place')}</h2>
+          <PlacePicker me={m} />
+        </>
+      )}
+
+      <h2>{t('resident.settings.display')}</h2>
+      <div className="r-form">
+        <label className="r-check">
+          <input type="checkbox" checked={prefs.large} onChange={(e) => prefs.setLarge(e.target.checked)} />{' '}
+          {t('resident.settings.largeText')}
+        </label>
+        <fieldset className="r-fieldset">
+          <legend>{t('resident.settings.language')}</legend>
+          <label className="r-check">
+            <input type="radio" name="r-lang" checked={lang !== 'en'} onChange={() => setLang('zh-CN')} />{' '}
+            <span lang="zh-CN">中文</span>
+          </label>
+          <label className="r-check">
+            <input type="radio" name="r-lang" checked={lang === 'en'} onChange={() => setLang('en')} />{' '}
+            <span lang="en">English</span>
+          </label>
+        </fieldset>
+      </div>
+
+      <h2>{t('resident.settings.phone')}</h2>
+      <p>
+        {t('resident.settings.phoneNow', { phone: m.phone })}
+        {changed && (
+          <span className="r-note" role="status" style={{ display: 'block' }}>
+            {t('resident.settings.phoneChanged')}
+          </span>
+        )}
+      </p>
+      {changing ? (
+        <PhoneChange
+          onDone={() => {
+            setChanging(false);
+            setChanged(true);
+          }}
+        />
+      ) : (
+        <button type="button" className="r-btn r-secondary r-block" onClick={() => setChanging(true)}>
+          {t('resident.settings.changePhone')}
+        </button>
+      )}
+      <p className="r-hint">{t('resident.settings.phoneHint')}</p>
+
+      <h2>{t('resident.settings.signOutTitle')}</h2>
+      <button type="button" className="r-btn r-block" onClick={() => void prefs.signOut()}>
+        {t('resident.signOut')}
+      </button>
+    </Page>
+  );
+}
