@@ -119,8 +119,8 @@ export function patrolsService({ s }: VisitsContext) {
     },
 
     async patrols(ctx: Ctx, q: z.infer<typeof PatrolListQuery>) {
-      const { ids, total } = await visitsRepo(s.db).patrolIds(ctx.actor, q);
-      return { items: await patrolsById(ctx, ids), total };
+      const { ids, total, exact } = await visitsRepo(s.db).patrolIds(ctx.actor, q);
+      return { items: await patrolsById(ctx, ids), total, totalExact: exact };
     },
   };
 }

@@ -155,8 +155,8 @@ export function visitRecordsService({ s, timings }: VisitsContext) {
     },
 
     async visits(ctx: Ctx, q: z.infer<typeof VisitListQuery>) {
-      const { ids, total } = await visitsRepo(s.db).visitIds(ctx.actor, q);
-      return { items: await visitsById(ctx, ids), total };
+      const { ids, total, exact } = await visitsRepo(s.db).visitIds(ctx.actor, q);
+      return { items: await visitsById(ctx, ids), total, totalExact: exact };
     },
   };
 }
