@@ -157,7 +157,11 @@ export default function HousesPage() {
         }
         card={{
           title: (h) => h.address,
-          fields: ['use', 'ownerName', 'residents', 'floorArea'],
+          // Opened from the rentals to-do: the rental's end date is what the worker came for.
+          fields:
+            filters.rentalEndsWithinDays === undefined
+              ? ['use', 'ownerName', 'residents', 'floorArea']
+              : ['use', 'rentalEndsOn', 'ownerName', 'residents'],
         }}
       />
     </>
