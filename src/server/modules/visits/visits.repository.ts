@@ -397,7 +397,8 @@ export function visitsRepo(conn: Conn) {
         page: number;
         pageSize: number;
       },
-      opts: { count?: boolean } = {},
+      /** `countCap`: counted exactly up to this many (an export's row cap), else platform/db/count.ts's default */
+      opts: { count?: boolean; countCap?: number } = {},
     ) {
       let base = conn
         .selectFrom('visits as v')
@@ -422,7 +423,7 @@ export function visitsRepo(conn: Conn) {
       const total =
         opts.count === false
           ? { total: -1, exact: true }
-          : await countTotal(conn, base.select(sql`1`.as('x')));
+          : await countTotal(conn, base.select(sql`1`.as('x')), { cap: opts.countCap });
       return { ids: ids.map((r) => r.id), total: total.total, exact: total.exact };
     },
 
@@ -500,7 +501,8 @@ export function visitsRepo(conn: Conn) {
         page: number;
         pageSize: number;
       },
-      opts: { count?: boolean } = {},
+      /** `countCap`: counted exactly up to this many (an export's row cap), else platform/db/count.ts's default */
+      opts: { count?: boolean; countCap?: number } = {},
     ) {
       let base = conn.selectFrom('patrols as pt').where(patrolVisible(actor));
       if (q.mine === 'true') base = base.where('pt.userId', '=', actor.userId);
@@ -526,7 +528,7 @@ export function visitsRepo(conn: Conn) {
       const total =
         opts.count === false
           ? { total: -1, exact: true }
-          : await countTotal(conn, base.select(sql`1`.as('x')));
+          : await countTotal(conn, base.select(sql`1`.as('x')), { cap: opts.countCap });
       return { ids: ids.map((r) => r.id), total: total.total, exact: total.exact };
     },
 

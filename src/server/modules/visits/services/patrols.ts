@@ -118,8 +118,9 @@ export function patrolsService({ s }: VisitsContext) {
       return p;
     },
 
-    async patrols(ctx: Ctx, q: z.infer<typeof PatrolListQuery>) {
-      const { ids, total, exact } = await visitsRepo(s.db).patrolIds(ctx.actor, q);
+    /** `countCap`: an export's row cap, so its count is exact up to it (never an estimate under it). */
+    async patrols(ctx: Ctx, q: z.infer<typeof PatrolListQuery>, opts: { countCap?: number } = {}) {
+      const { ids, total, exact } = await visitsRepo(s.db).patrolIds(ctx.actor, q, opts);
       return { items: await patrolsById(ctx, ids), total, totalExact: exact };
     },
   };

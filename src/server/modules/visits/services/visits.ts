@@ -154,8 +154,9 @@ export function visitRecordsService({ s, timings }: VisitsContext) {
       return v;
     },
 
-    async visits(ctx: Ctx, q: z.infer<typeof VisitListQuery>) {
-      const { ids, total, exact } = await visitsRepo(s.db).visitIds(ctx.actor, q);
+    /** `countCap`: an export's row cap, so its count is exact up to it (never an estimate under it). */
+    async visits(ctx: Ctx, q: z.infer<typeof VisitListQuery>, opts: { countCap?: number } = {}) {
+      const { ids, total, exact } = await visitsRepo(s.db).visitIds(ctx.actor, q, opts);
       return { items: await visitsById(ctx, ids), total, totalExact: exact };
     },
   };
