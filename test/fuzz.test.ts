@@ -73,6 +73,8 @@ const AUDITED = new Set([
   'POST /api/areas/export',
   'POST /api/areas/:id/staff/export',
   'POST /api/visit-rules/export',
+  'POST /api/visit-pairs/export',
+  'POST /api/open311/keys/export',
   'POST /api/resident-accounts/export',
   // issue 19
   'POST /api/activities/export',

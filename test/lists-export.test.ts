@@ -122,4 +122,81 @@ describe('exports of the ledger lists', () => {
     expect((await lastAudit('visit_rule.export'))?.actorName).toBeTruthy();
     expect((await security.post('/api/visit-rules/export', {})).statusCode).toBe(403);
   });
+
+  it('exports the pairings (结对帮扶) in scope, with the search applied and digits in notes masked', async () => {
+    const people = (await street.get(`/api/people?pageSize=2&areaId=${grid1}`)).json().items as {
+      id: number;
+      name: string;
+    }[];
+    const helper = await t.db
+      .selectFrom('users')
+      .select(['id', 'displayName'])
+      .where('username', '=', 'grid_a')
+      .executeTakeFirstOrThrow();
+    const made = await street.post('/api/visit-pairs', {
+      personId: people[0]!.id,
+      userId: helper.id,
+      note: '每周电话 13812345678',
+    });
+    expect(made.statusCode, made.body).toBe(201);
+
+    const r = await street.post('/api/visit-pairs/export', {});
+    expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
+    expect(String(r.headers['content-disposition'])).toContain('visit-pairs');
+    const { rows, text } = await sheet(r.rawPayload);
+    expect(rows[0]![0]).toContain('导出人');
+    expect(rows[1]).toEqual(['帮扶对象', '帮扶人', '备注']);
+    const listed = (await street.get('/api/visit-pairs')).json();
+    expect(Number(r.headers['x-export-rows'])).toBe(listed.length);
+    expect(text).toContain(people[0]!.name);
+    expect(text).toContain(helper.displayName);
+    expect(text).not.toContain('13812345678');
+    expect(text).toMatch(/138\*+5678/);
+    const audit = await lastAudit('visit_pair.export');
+    expect(audit?.detail).toMatchObject({ rows: listed.length });
+
+    // The page's search narrows the export as it narrows the list; English headers for English.
+    const none = await street.post(
+      '/api/visit-pairs/export',
+      { q: '没有这个名字' },
+      { 'accept-language': 'en' },
+    );
+    expect(none.statusCode).toBe(200);
+    expect(none.headers['x-export-rows']).toBe('0');
+    expect((await sheet(none.rawPayload)).rows[1]).toEqual(['Person', 'Helper', 'Note']);
+    // A grid worker sees only the pairings they help with; the security administrator none at all.
+    const mine = await gridA.post('/api/visit-pairs/export', {});
+    expect(mine.statusCode).toBe(200);
+    expect(Number(mine.headers['x-export-rows'])).toBe((await gridA.get('/api/visit-pairs')).json().length);
+    expect((await security.post('/api/visit-pairs/export', {})).statusCode).toBe(403);
+    expect((await street.post('/api/visit-pairs/export', { sort: 'x' })).statusCode).toBe(400);
+  });
+
+  it('exports the Open311 keys by their tails only, to the security administrator', async () => {
+    const made = await security.post('/api/open311/keys', { name: '12345热线对接', areaId: community });
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json() as { key: string; tail: string };
+    await security.post(`/api/open311/keys/${made.json().id}/revoke`);
+    const again = await security.post('/api/open311/keys', { name: '政务平台', areaId: community });
+    expect(again.statusCode, again.body).toBe(201);
+
+    const r = await security.post('/api/open311/keys/export', {});
+    expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
+    const { rows, text } = await sheet(r.rawPayload);
+    expect(rows[0]![0]).toContain('导出人');
+    expect(rows[1]).toEqual(['名称', '密钥尾号', '受理区域', '创建时间', '状态']);
+    const listed = (await security.get('/api/open311/keys')).json();
+    expect(Number(r.headers['x-export-rows'])).toBe(listed.length);
+    expect(text).toContain('12345热线对接');
+    expect(text).toContain(`…${key.tail}`);
+    expect(text).not.toContain(key.key);
+    // 2026-12-07T02:00Z is 10:00 in China
+    expect(text).toContain('2026-12-07 10:00');
+    expect(text).toContain('已停用（2026-12-07）');
+    expect(text).toContain('有效');
+    expect((await lastAudit('open311_key.export'))?.detail).toMatchObject({ rows: listed.length });
+    const en = await security.post('/api/open311/keys/export', {}, { 'accept-language': 'en' });
+    expect((await sheet(en.rawPayload)).rows[1]).toEqual(['Name', 'Key ends', 'Area', 'Created', 'Status']);
+    expect((await street.post('/api/open311/keys/export', {})).statusCode).toBe(403);
+  });
 });

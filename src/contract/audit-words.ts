@@ -479,6 +479,18 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '{actor} 导出了区域工作人员（{rows} 条）',
     "{actor} exported an area's staff ({rows} rows)",
   ),
+  'visit_pair.export': w(
+    '导出结对帮扶',
+    'Export pairings',
+    '{actor} 导出了结对帮扶台账（{rows} 条）',
+    '{actor} exported the pairings ({rows} rows)',
+  ),
+  'open311_key.export': w(
+    '导出接入密钥',
+    'Export access keys',
+    '{actor} 导出了 Open311 接入密钥台账（{rows} 条）',
+    '{actor} exported the Open311 access keys ({rows} rows)',
+  ),
   'visit_rule.export': w(
     '导出走访规则',
     'Export visit rules',

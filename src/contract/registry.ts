@@ -305,6 +305,8 @@ export const HouseListItem = z.object({
   /** active people living in the house */
   residents: z.number(),
   households: z.number(),
+  /** the end date of the house's latest rental (出租), when it has one with an end */
+  rentalEndsOn: z.string().nullable().optional(),
 });
 export type HouseListItem = z.infer<typeof HouseListItem>;
 
@@ -313,6 +315,8 @@ export const HouseListQuery = ListQuery.extend({
   sort: sortParam(HOUSE_SORTS),
   areaId: Id.optional(),
   use: z.union([HouseUse, z.literal('unknown')]).optional(),
+  /** Houses let out (use rental) whose latest rental ends within this many days, or has ended. */
+  rentalEndsWithinDays: z.coerce.number().int().min(0).max(366).optional(),
 });
 
 // —— import ——

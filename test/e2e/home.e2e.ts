@@ -77,6 +77,29 @@ describe('home workbench', () => {
     await page.context().close();
   });
 
+  it('the rented-houses to-do opens the houses let out whose rental ends within 30 days, at the desk and on a phone', async () => {
+    for (const mobile of [false, true]) {
+      const page = await home('community_admin', mobile);
+      const todo = page.getByTestId('todo-registry.rentalsExpiring');
+      await todo.waitFor({ timeout: 20_000 });
+      expect(await todo.innerText()).toContain('出租房屋租期 30 天内到期或已到期');
+      const n = await countOf(page, 'registry.rentalsExpiring');
+      await todo.click();
+      await page.waitForURL(
+        (u) => u.pathname === '/houses' && u.searchParams.get('rentalEndsWithinDays') === '30',
+        { timeout: 15_000 },
+      );
+      await page.getByTestId('houses-rental-ending').waitFor({ timeout: 15_000 });
+      const rows = page.locator('[data-testid^="house-row-"]');
+      if (n > 0) {
+        await rows.first().waitFor({ timeout: 15_000 });
+        expect(await rows.count()).toBe(Math.min(n, 20));
+      }
+      await shot(page, `home-rentals-expiring-${mobile ? 375 : 1366}`);
+      await page.context().close();
+    }
+  });
+
   it('sys_admin has no to-dos: a clean empty state, no error', async () => {
     const page = await home('sys_admin', false);
     await page.getByTestId('home-no-todos').waitFor({ timeout: 20_000 });

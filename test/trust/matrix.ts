@@ -1313,6 +1313,12 @@ export const MATRIX: Record<string, Entry> = {
     records: [{ record: 'open311Key', perm: 'open311.manage' }],
     request: () => get('/api/open311/keys'),
   },
+  'POST /api/open311/keys/export': {
+    kind: 'list',
+    permission: 'open311.manage',
+    records: [{ record: 'open311Key', perm: 'open311.manage' }],
+    request: () => post('/api/open311/keys/export', {}),
+  },
   'POST /api/open311/keys': {
     kind: 'record',
     permission: 'open311.manage',
@@ -1743,6 +1749,12 @@ export const MATRIX: Record<string, Entry> = {
     permission: 'authenticated',
     records: [{ record: 'visitPair', perm: 'visit.manage' }],
     request: () => get('/api/visit-pairs'),
+  },
+  'POST /api/visit-pairs/export': {
+    kind: 'list',
+    permission: 'visit.read',
+    records: [{ record: 'visitPair', perm: 'visit.manage' }],
+    request: () => post('/api/visit-pairs/export', {}),
   },
   'POST /api/visit-pairs': {
     kind: 'record',

@@ -6,7 +6,6 @@ import {
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Drawer, Empty, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useMe } from './auth.js';
 import { hasMessage, type TFunction, useT } from './i18n.js';
@@ -19,6 +18,7 @@ import {
   startOutbox,
   subscribeOutbox,
 } from './offline.js';
+import { fmtTime } from './time.js';
 import { useIsMobile } from './ui.js';
 
 function subscribeOnline(cb: () => void) {
@@ -109,7 +109,7 @@ function OutboxRow({ item }: { item: OutboxItem }) {
           )}
         </div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {dayjs(item.createdAt).format('MM-DD HH:mm')}
+          {fmtTime(item.createdAt, 'MM-DD HH:mm')}
           {item.attachments.length > 0 ? (
             <>
               {' · '}

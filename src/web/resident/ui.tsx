@@ -59,6 +59,7 @@ export function FieldError({ id, text }: { id: string; text?: string }) {
 
 export const fmtTime = (iso: string, lang: string) =>
   new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

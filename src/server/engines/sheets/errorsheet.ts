@@ -1,17 +1,19 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { RowError } from './read.js';
+import { inLanguage, type RowError } from './read.js';
 
 /**
  * The rows that failed, as an .xlsx the user fixes and imports again: the original columns
- * (header in row 1, so the importer finds it), then 原行号 and 错误原因. The original columns
+ * (header in row 1, so the importer finds it), then 原行号 and 错误原因 (Row, What is wrong in English). The original columns
  * are text cells (numFmt '@'), so an ID number keeps its 18 digits when edited and re-imported.
  * Values are written back exactly as read (no export quoting), so a fixed row re-imports as is.
  */
 export async function writeErrorSheet(
   headers: string[],
   rows: { rowNo: number; cells: (string | null)[]; errors: RowError[] }[],
+  lang: 'zh' | 'en' = 'zh',
 ): Promise<Buffer> {
+  const zh = lang === 'zh';
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -27,7 +29,9 @@ export async function writeErrorSheet(
   });
   wb.creator = 'Jiayuan (家园)';
   wb.created = new Date();
-  const ws = wb.addWorksheet('导入失败的行', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const ws = wb.addWorksheet(zh ? '导入失败的行' : 'Rows not imported', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
   const n = headers.length;
   ws.columns = [
     ...headers.map((h, i) => ({
@@ -39,7 +43,7 @@ export async function writeErrorSheet(
     { key: 'reason', width: 60 },
   ];
 
-  const head = ws.addRow([...headers, '原行号', '错误原因']);
+  const head = ws.addRow([...headers, zh ? '原行号' : 'Row', zh ? '错误原因' : 'What is wrong']);
   head.font = { bold: true };
   head.eachCell((c) => {
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
@@ -49,7 +53,10 @@ export async function writeErrorSheet(
   for (const r of rows) {
     const cells: (string | number | null)[] = [];
     for (let i = 0; i < n; i++) cells.push(r.cells[i] ?? null);
-    const reason = r.errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；');
+    // In the reader's language (each error keeps both), whatever language the file was imported in.
+    const reason = inLanguage(r.errors, lang)
+      .map((e) => (e.column ? `${e.column}${zh ? '：' : ': '}${e.message}` : e.message))
+      .join(zh ? '；' : '; ');
     const row = ws.addRow([...cells, r.rowNo, reason]);
     for (let i = 1; i <= n; i++) row.getCell(i).numFmt = '@';
     const rc = row.getCell(n + 2);

@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { receiveFile } from '../../platform/http/upload.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import type { HeaderTable } from './headers.js';
-import { LedgerError, type RowError, readLedger } from './read.js';
+import { inLanguage, LedgerError, type RowError, readLedger } from './read.js';
 
 /**
  * A ledger import in one request (organisations, houses, disputes: ledgers of hundreds or a few
@@ -344,8 +344,9 @@ export async function importJobOf(s: Services, ctx: Ctx, id: number) {
     updated: j.updated,
     unchanged: j.unchanged,
     failed: j.failed,
-    errors: (j.errors ?? []) as RowError[],
-    warnings: (j.warnings ?? []) as RowError[],
+    // In the reader's language, whatever language the file was imported in.
+    errors: inLanguage((j.errors ?? []) as RowError[], ctx.lang),
+    warnings: inLanguage((j.warnings ?? []) as RowError[], ctx.lang),
     createdAt: j.createdAt.toISOString(),
     finishedAt: j.finishedAt ? j.finishedAt.toISOString() : null,
   };

@@ -54,6 +54,7 @@ export {
   withLedgerUpload,
 } from './imports.js';
 export {
+  inLanguage,
   isTotalRow,
   LEDGER_LIMITS,
   type Ledger,
@@ -62,5 +63,6 @@ export {
   type LedgerRow,
   type RowError,
   readLedger,
+  rowError,
 } from './read.js';
 export { localStamp, safeCell, type WriteXlsxOptions, writeXlsx, type XlsxColumn } from './xlsx.js';

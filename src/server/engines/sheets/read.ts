@@ -27,6 +27,22 @@ export interface RowError {
   row: number;
   column: string;
   message: string;
+  /**
+   * The message in both languages (kept with the job): the job, its rows and its error sheet are
+   * shown in the language of whoever reads them, not in the one the file was uploaded in.
+   */
+  zh?: string;
+  en?: string;
+}
+
+/** A row's error in both languages; `message` in the importing request's. */
+export function rowError(row: number, column: string, zh: string, en: string, lang: 'zh' | 'en'): RowError {
+  return { row, column, message: lang === 'zh' ? zh : en, zh, en };
+}
+
+/** A job's errors or warnings as the reader's language shows them (older jobs: as recorded). */
+export function inLanguage(errors: readonly RowError[], lang: 'zh' | 'en'): RowError[] {
+  return errors.map((e) => ({ row: e.row, column: e.column, message: e[lang] ?? e.message }));
 }
 
 export interface Ledger {

@@ -15,6 +15,7 @@ import {
 } from '../../engines/sheets/index.js';
 import { pathInScope } from '../../platform/access/scope.js';
 import { AppError, formatMessage } from '../../platform/errors/app-error.js';
+import { toIssues } from '../../platform/errors/issues.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 
 /**
@@ -289,9 +290,9 @@ export function disputeImport(s: Services) {
         const raw = read.raw(r.cells);
         const rowErrors: RowError[] = [];
         const err = (f: Field, a: string, b: string) =>
-          rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
+          rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(a, b), zh: a, en: b });
         const warn = (f: Field, a: string, b: string) =>
-          warnings.push({ row: r.rowNo, column: read.column(f), message: t(a, b) });
+          warnings.push({ row: r.rowNo, column: read.column(f), message: t(a, b), zh: a, en: b });
 
         const category = raw.category ? CATEGORY_WORDS.get(key(raw.category)) : undefined;
         if (raw.category && !category)
@@ -427,7 +428,10 @@ export function disputeImport(s: Services) {
           parties,
         });
         if (!body.success) {
-          for (const i of body.error.issues) {
+          // zod's words in both languages (not its raw English), as a 400 would say them.
+          const inZh = toIssues(body.error.issues, 'zh');
+          const inEn = toIssues(body.error.issues, 'en');
+          inZh.forEach((i, k) => {
             const f = (
               {
                 title: 'title',
@@ -435,9 +439,16 @@ export function disputeImport(s: Services) {
                 address: 'address',
                 parties: partyColumn,
               } as Record<string, Field>
-            )[String(i.path[0])];
-            errors.push({ row: r.rowNo, column: f ? read.column(f) : '', message: i.message });
-          }
+            )[i.path.split('.')[0]!];
+            const en = inEn[k]?.message ?? i.message;
+            errors.push({
+              row: r.rowNo,
+              column: f ? read.column(f) : '',
+              message: t(i.message, en),
+              zh: i.message,
+              en,
+            });
+          });
           continue;
         }
         try {
@@ -451,7 +462,10 @@ export function disputeImport(s: Services) {
           const issues = e.issues ?? [];
           if (issues.length)
             for (const i of issues) errors.push({ row: r.rowNo, column: '', message: i.message });
-          else errors.push({ row: r.rowNo, column: '', message: formatMessage(e.code, lang, e.params) });
+          else {
+            const [a, b] = [formatMessage(e.code, 'zh', e.params), formatMessage(e.code, 'en', e.params)];
+            errors.push({ row: r.rowNo, column: '', message: t(a, b), zh: a, en: b });
+          }
         }
       }
       errors.sort((a, b) => a.row - b.row);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Open311Key, Open311KeyCreate, Open311KeyCreated } from '../../../contract/cases.js';
 import { IdParams } from '../../../contract/common.js';
+import { sendExport } from '../../engines/sheets/index.js';
 import type { Services } from '../../platform/services.js';
 import { open311KeysService } from './open311.service.js';
 
@@ -23,6 +24,19 @@ export const open311Routes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => svc.list(req.ctx()),
+  );
+
+  app.post(
+    '/open311/keys/export',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Export the Open311 API keys in scope as .xlsx (audited)',
+        body: z.strictObject({}),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportKeys(req.ctx())),
   );
 
   app.post(

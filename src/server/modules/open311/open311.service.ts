@@ -14,6 +14,7 @@ import { cleanInput } from '../../../contract/text.js';
 import { caseEngine, newToken } from '../../engines/cases/engine.js';
 import { caseTypesOf } from '../../engines/cases/registry.js';
 import { timingsFor } from '../../engines/cases/timings.js';
+import { exportLedger, localStamp } from '../../engines/sheets/index.js';
 import { Actor } from '../../platform/access/actor.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { unstorableTextPath } from '../../platform/http/text.js';
@@ -48,6 +49,51 @@ export function open311KeysService(s: Services) {
   return {
     async list(ctx: Ctx) {
       return (await open311Repo(s.db).listKeys(ctx.actor)).map(presentKey);
+    },
+
+    /**
+     * The keys ledger as .xlsx on the sheets engine (limited, audited, watermarked): the keys in
+     * scope, each by its last characters only (never the key), in the asker's language.
+     */
+    async exportKeys(ctx: Ctx) {
+      const l = ctx.lang;
+      let keys: KeyRow[] | undefined;
+      const load = async () => {
+        keys ??= await open311Repo(s.db).listKeys(ctx.actor);
+        return keys;
+      };
+      return exportLedger(s, ctx, {
+        action: 'open311_key.export',
+        entityType: 'open311_key',
+        query: {},
+        count: async () => (await load()).length,
+        async *rows(n) {
+          for (const k of (await load()).slice(0, n))
+            yield {
+              name: k.name,
+              tail: `…${k.tail}`,
+              areaName: k.areaName,
+              createdAt: localStamp(k.createdAt).time,
+              status: k.revokedAt
+                ? pick(
+                    l,
+                    `已停用（${localStamp(k.revokedAt).date}）`,
+                    `Revoked (${localStamp(k.revokedAt).date})`,
+                  )
+                : pick(l, '有效', 'Active'),
+            };
+        },
+        sheetName: pick(l, '接入密钥', 'Access keys'),
+        fileName: pick(l, 'Open311接入密钥', 'open311 keys'),
+        asciiName: 'open311-keys',
+        columns: [
+          { header: pick(l, '名称', 'Name'), key: 'name', width: 20 },
+          { header: pick(l, '密钥尾号', 'Key ends'), key: 'tail', width: 12 },
+          { header: pick(l, '受理区域', 'Area'), key: 'areaName', width: 18 },
+          { header: pick(l, '创建时间', 'Created'), key: 'createdAt', width: 17 },
+          { header: pick(l, '状态', 'Status'), key: 'status', width: 18 },
+        ],
+      });
     },
 
     async create(ctx: Ctx, input: Z<typeof Open311KeyCreate>): Promise<Z<typeof Open311KeyCreated>> {

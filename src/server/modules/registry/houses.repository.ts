@@ -8,6 +8,8 @@ export interface HouseFilter {
   q?: string;
   areaId?: number;
   use?: string;
+  /** let out, the latest rental ending on or before this date (China's today + n days) */
+  rentalEndsBy?: string;
 }
 export type HouseSort = { key: 'address' | 'floorArea' | 'residents'; desc: boolean };
 
@@ -22,7 +24,13 @@ export interface HouseRow {
   ownerName: string | null;
   residents: number;
   households: number;
+  rentalEndsOn: string | null;
 }
+
+/** The end date of a house's latest rental (by start; the index rentals_house serves it). */
+export const latestRentalEnd = sql<
+  string | null
+>`(SELECT to_char(r.end_date, 'YYYY-MM-DD') FROM rentals r WHERE r.house_id = a.id ORDER BY r.start_date DESC, r.id DESC LIMIT 1)`;
 
 /**
  * The queries about houses (an area of kind house), their facts (house_info), rentals and
@@ -52,6 +60,10 @@ export function housesRepo(db: Conn) {
       q = q.where(sql<SqlBool>`a.path <@ (SELECT r.path FROM areas r WHERE r.id = ${f.areaId})`);
     if (f.use === 'unknown') q = q.where('hi.use', 'is', null);
     else if (f.use) q = q.where('hi.use', '=', f.use);
+    if (f.rentalEndsBy)
+      q = q
+        .where('hi.use', '=', 'rental')
+        .where(sql<SqlBool>`${latestRentalEnd}::date <= ${f.rentalEndsBy}::date`);
     return q;
   }
 
@@ -69,6 +81,7 @@ export function housesRepo(db: Conn) {
         'o.name as ownerName',
         residents.as('residents'),
         householdCount.as('households'),
+        latestRentalEnd.as('rentalEndsOn'),
       ]);
   }
 

@@ -3,11 +3,13 @@ import type { z } from 'zod';
 import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { ImportConfirm, ImportField, ImportJob, ImportPreview } from '../../../contract/registry.js';
 import {
+  inLanguage,
   LEDGER_LIMITS,
   LedgerError,
   type LedgerLimits,
   type RowError,
   readLedger,
+  rowError,
   writeErrorSheet,
 } from '../../engines/sheets/index.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
@@ -33,8 +35,9 @@ export const ERROR_SHEET_HOURS = 24;
 const BATCH = 1000;
 const KEEP = 5000;
 
-const RESTARTED =
-  '服务重启，导入未完成，未写入任何数据，请重新确认导入 / The server restarted before the import finished; nothing was written: confirm it again';
+const RESTARTED_ZH = '服务重启，导入未完成，未写入任何数据，请重新确认导入';
+const RESTARTED_EN = 'The server restarted before the import finished; nothing was written: confirm it again';
+const RESTARTED = `${RESTARTED_ZH} / ${RESTARTED_EN}`;
 
 /** At start: jobs a stop or crash left queued or running wrote nothing (one transaction): fail them. */
 export async function failUnfinishedImports(s: Services): Promise<void> {
@@ -42,7 +45,9 @@ export async function failUnfinishedImports(s: Services): Promise<void> {
     .updateTable('imports')
     .set({
       status: 'failed',
-      errors: JSON.stringify([{ row: 0, column: '', message: RESTARTED }]),
+      errors: JSON.stringify([
+        { row: 0, column: '', message: RESTARTED, zh: RESTARTED_ZH, en: RESTARTED_EN },
+      ]),
       finishedAt: s.clock.now(),
     })
     .where('status', 'in', ['queued', 'running'])
@@ -75,7 +80,8 @@ interface ImportRow {
 
 type Column = { index: number; header: string; field: Field | null };
 
-export function presentJob(j: ImportRow): Job {
+/** A job as its reader sees it: errors and warnings in the reader's language. */
+export function presentJob(j: ImportRow, lang: 'zh' | 'en'): Job {
   return {
     id: j.id,
     kind: (j.kind ?? 'people') as Job['kind'],
@@ -88,8 +94,8 @@ export function presentJob(j: ImportRow): Job {
     updated: j.updated,
     unchanged: j.unchanged,
     failed: j.failed,
-    errors: (j.errors ?? []) as RowError[],
-    warnings: (j.warnings ?? []) as RowError[],
+    errors: inLanguage((j.errors ?? []) as RowError[], lang),
+    warnings: inLanguage((j.warnings ?? []) as RowError[], lang),
     createdAt: j.createdAt.toISOString(),
     finishedAt: j.finishedAt ? j.finishedAt.toISOString() : null,
   };
@@ -261,14 +267,13 @@ export function importService(s: Services) {
         .set({
           status: 'failed',
           errors: JSON.stringify([
-            {
-              row: 0,
-              column: '',
-              message:
-                ctx.lang === 'zh'
-                  ? '导入失败，未写入任何数据，请重试'
-                  : 'The import failed and wrote nothing; try again',
-            },
+            rowError(
+              0,
+              '',
+              '导入失败，未写入任何数据，请重试',
+              'The import failed and wrote nothing; try again',
+              ctx.lang,
+            ),
           ]),
           finishedAt: s.clock.now(),
         })
@@ -566,11 +571,11 @@ export function importService(s: Services) {
       setImmediate(() => {
         run(ctx, id).catch((e) => s.log.error(e));
       });
-      return presentJob(queued);
+      return presentJob(queued, ctx.lang);
     },
 
     async get(ctx: Ctx, id: number): Promise<Job> {
-      return presentJob(await visibleJob(ctx, id));
+      return presentJob(await visibleJob(ctx, id), ctx.lang);
     },
 
     async mine(ctx: Ctx, page: number, pageSize: number) {
@@ -582,7 +587,7 @@ export function importService(s: Services) {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .execute()) as ImportRow[];
-      return { items: rows.map(presentJob), total, page, pageSize };
+      return { items: rows.map((r) => presentJob(r, ctx.lang)), total, page, pageSize };
     },
 
     /** The failed rows with their original cells and what was wrong, as a workbook to fix and re-import. */
@@ -613,6 +618,7 @@ export function importService(s: Services) {
           cells: JSON.parse(s.keyring.decrypt(r.cellsEnc)) as (string | null)[],
           errors: byRow.get(r.rowNo) ?? [],
         })),
+        ctx.lang,
       );
       await s.db.transaction().execute(async (trx) =>
         writeAudit(

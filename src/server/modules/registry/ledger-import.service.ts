@@ -33,6 +33,8 @@ export const LEDGER_IMPORT_MAX_ROWS = 20_000;
 
 type Lang = 'zh' | 'en';
 const t = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+/** A row error's message in the request's language, both kept (the job is read in its reader's). */
+const both = (lang: Lang, zh: string, en: string) => ({ message: t(lang, zh, en), zh, en });
 
 /**
  * The organisations (单位) and houses (房屋) ledgers imported in one request: every row checked
@@ -141,9 +143,9 @@ export function ledgerImportService(s: Services) {
         const raw = read.raw(r.cells);
         const rowErrors: RowError[] = [];
         const err = (f: OrgField, zh: string, en: string) =>
-          rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(lang, zh, en) });
+          rowErrors.push({ row: r.rowNo, column: read.column(f), ...both(lang, zh, en) });
         const warn = (f: OrgField, zh: string, en: string) =>
-          warnings.push({ row: r.rowNo, column: read.column(f), message: t(lang, zh, en) });
+          warnings.push({ row: r.rowNo, column: read.column(f), ...both(lang, zh, en) });
         const text = (f: OrgField, max: number) => {
           const v = cleanText(raw[f]);
           if (v && Array.from(v).length > max) {
@@ -204,7 +206,7 @@ export function ledgerImportService(s: Services) {
             rowErrors.push({
               row: r.rowNo,
               column: read.column(creditCode ? 'creditCode' : 'name'),
-              message: t(lang, `与第${first}行是同一单位`, `the same organisation as row ${first}`),
+              ...both(lang, `与第${first}行是同一单位`, `the same organisation as row ${first}`),
             });
           } else seen.set(k, r.rowNo);
         }
@@ -268,7 +270,7 @@ export function ledgerImportService(s: Services) {
             errors.push({
               row: g.rowNo,
               column: read.column('creditCode'),
-              message: t(
+              ...both(
                 lang,
                 '该统一社会信用代码已由其他社区登记，不能在此修改',
                 'this credit code is registered by another community: it cannot be changed here',
@@ -410,9 +412,9 @@ export function ledgerImportService(s: Services) {
         const raw = read.raw(r.cells);
         const rowErrors: RowError[] = [];
         const err = (f: HouseField, zhm: string, en: string) =>
-          rowErrors.push({ row: r.rowNo, column: read.column(f), message: t(lang, zhm, en) });
+          rowErrors.push({ row: r.rowNo, column: read.column(f), ...both(lang, zhm, en) });
         const warn = (f: HouseField, zhm: string, en: string) =>
-          warnings.push({ row: r.rowNo, column: read.column(f), message: t(lang, zhm, en) });
+          warnings.push({ row: r.rowNo, column: read.column(f), ...both(lang, zhm, en) });
 
         // Find the house.
         let candidates: Known[] = [];
@@ -504,7 +506,7 @@ export function ledgerImportService(s: Services) {
             errors.push({
               row: g.rowNo,
               column: '',
-              message: t(lang, '您不能修改这套房屋', 'you may not change this house'),
+              ...both(lang, '您不能修改这套房屋', 'you may not change this house'),
             });
             continue;
           }
@@ -539,7 +541,7 @@ export function ledgerImportService(s: Services) {
               warnings.push({
                 row: g.rowNo,
                 column: read.column(g.ownerId ? 'ownerIdNumber' : 'ownerName'),
-                message: t(
+                ...both(
                   lang,
                   found.length
                     ? `该房屋登记了多位“${g.ownerName}”：请填写产权人身份证号，产权人未更新`

@@ -51,7 +51,7 @@ async function xlsx(rows: (string | number | null)[][]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-function upload(c: Client, url: string, name: string, buffer: Buffer) {
+function upload(c: Client, url: string, name: string, buffer: Buffer, lang?: 'zh' | 'en') {
   const boundary = `----jy${randomBytes(8).toString('hex')}`;
   const payload = Buffer.concat([
     Buffer.from(
@@ -64,7 +64,10 @@ function upload(c: Client, url: string, name: string, buffer: Buffer) {
     method: 'POST',
     url,
     payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      ...(lang ? { 'accept-language': lang } : {}),
+    },
   });
 }
 
@@ -428,5 +431,102 @@ describe('people import', () => {
       { name: '周女', relationToHead: 'daughter' },
       { name: '周子', relationToHead: 'son' },
     ]);
+  });
+});
+
+describe('import errors in the reader’s language', () => {
+  const CJK = /[\u4e00-\u9fff]/;
+  type Err = { row: number; column: string; message: string };
+  const byRow = (errs: Err[], row: number) => errs.find((e) => e.row === row)!;
+
+  it('organisations: imported in English, the errors are English; read in Chinese, Chinese; the error sheet follows its reader', async () => {
+    const file = await xlsx([
+      ['单位名称', '单位类别', '联系电话'],
+      ['语言测试超市', '企业', '13912345678'],
+      ['', '企业', ''], // no name
+      ['语言测试协会', '协会', '12345'], // a phone that is not one: a warning, left empty
+    ]);
+    const r = await upload(street, `/api/organisations/import?areaId=${grid1}`, 'orgs.xlsx', file, 'en');
+    expect(r.statusCode, r.body).toBe(200);
+    const job = r.json();
+    expect(job).toMatchObject({ kind: 'organisations', status: 'done', failed: 1 });
+    const en = byRow(job.errors, 3);
+    expect(en.column).toBe('单位名称'); // the ledger's own title
+    expect(en.message).not.toMatch(CJK);
+    expect(job.warnings[0].message).not.toMatch(CJK);
+
+    // The same job read by a Chinese reader.
+    const zh = (await street.get(`/api/imports/${job.id}`, { 'accept-language': 'zh' })).json();
+    expect(byRow(zh.errors, 3).message).toMatch(CJK);
+    expect(zh.warnings[0].message).toMatch(CJK);
+    expect((await street.get(`/api/imports/${job.id}`, { 'accept-language': 'en' })).json().errors).toEqual(
+      job.errors,
+    );
+
+    const sheetEn = await sheet(
+      (await street.post(`/api/imports/${job.id}/errors.xlsx`, undefined, { 'accept-language': 'en' }))
+        .rawPayload,
+    );
+    expect(sheetEn.rows[0]).toEqual(['单位名称', '单位类别', '联系电话', 'Row', 'What is wrong']);
+    expect(sheetEn.rows[1]![3]).toBe('3');
+    expect(sheetEn.rows[1]![4]).toBe(`单位名称: ${en.message}`);
+    const sheetZh = await sheet(
+      (await street.post(`/api/imports/${job.id}/errors.xlsx`, undefined, { 'accept-language': 'zh' }))
+        .rawPayload,
+    );
+    expect(sheetZh.rows[0]!.slice(3)).toEqual(['原行号', '错误原因']);
+    expect(sheetZh.rows[1]![4]).toBe(`单位名称：${byRow(zh.errors, 3).message}`);
+  });
+
+  it('people: imported in Chinese, a bad ID reads in English for an English reader, and the other way round', async () => {
+    const house = (
+      await sql<{ id: number }>`
+        SELECT h.id FROM areas h, areas g WHERE g.id = ${grid1} AND h.kind = 'house' AND h.path <@ g.path
+        ORDER BY h.id OFFSET 4 LIMIT 1`.execute(t.db)
+    ).rows[0]!.id;
+    const good = makeId('43068119800101001');
+    const bad = `${good.slice(0, 17)}${good[17] === '1' ? '2' : '1'}`; // a wrong check digit
+    const file = await xlsx([
+      ['姓名', '身份证号'],
+      ['语言甲', good],
+      ['语言乙', bad],
+    ]);
+    for (const [asked, other] of [
+      ['zh', 'en'],
+      ['en', 'zh'],
+    ] as const) {
+      const up = await upload(street, '/api/people/import', `people-${asked}.xlsx`, file, asked);
+      expect(up.statusCode, up.body).toBe(200);
+      const p = up.json() as { id: number; columns: { index: number; field: string | null }[] };
+      const mapping = Object.fromEntries(p.columns.map((c) => [String(c.index), c.field]));
+      const conf = await street.post(
+        `/api/imports/${p.id}/confirm`,
+        { mapping, areaId: house, residenceType: 'resident' },
+        { 'accept-language': asked },
+      );
+      expect(conf.statusCode, conf.body).toBe(202);
+      let job: { status: string; errors: Err[] } = conf.json();
+      for (let i = 0; i < 200 && job.status !== 'done' && job.status !== 'failed'; i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        job = (await street.get(`/api/imports/${p.id}`, { 'accept-language': asked })).json();
+      }
+      expect(job.status).toBe('done');
+      const mine = byRow(job.errors, 3);
+      expect(mine.column).toBe('身份证号');
+      expect(CJK.test(mine.message), `${asked}: ${mine.message}`).toBe(asked === 'zh');
+      const theirs = byRow(
+        (await street.get(`/api/imports/${p.id}`, { 'accept-language': other })).json().errors,
+        3,
+      );
+      expect(CJK.test(theirs.message), `${other}: ${theirs.message}`).toBe(other === 'zh');
+      const es = await sheet(
+        (await street.post(`/api/imports/${p.id}/errors.xlsx`, undefined, { 'accept-language': other }))
+          .rawPayload,
+      );
+      expect(es.rows[0]!.slice(-2)).toEqual(
+        other === 'zh' ? ['原行号', '错误原因'] : ['Row', 'What is wrong'],
+      );
+      expect(es.rows[1]![es.rows[1]!.length - 1]).toContain(theirs.message);
+    }
   });
 });

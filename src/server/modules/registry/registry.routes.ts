@@ -540,6 +540,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           floorArea: h.floorArea,
           residents: h.residents,
           households: h.households,
+          rentalEndsOn: h.rentalEndsOn,
         })),
         total,
         totalExact: exact,

@@ -65,7 +65,7 @@ export async function exportVisits(
   ctx: Ctx,
   q: Omit<z.infer<typeof VisitListQuery>, keyof Paged>,
 ) {
-  const first = await svc.visits(ctx, { ...q, page: 1, pageSize: PAGE });
+  const first = await svc.visits(ctx, { ...q, page: 1, pageSize: PAGE }, { countCap: VISIT_EXPORT_CAP });
   const n = Math.min(first.total, VISIT_EXPORT_CAP);
   return auditedXlsx(s, ctx, {
     action: 'visit.export',
@@ -115,7 +115,7 @@ export async function exportPatrols(
   ctx: Ctx,
   q: Omit<z.infer<typeof PatrolListQuery>, keyof Paged>,
 ) {
-  const first = await svc.patrols(ctx, { ...q, page: 1, pageSize: PAGE });
+  const first = await svc.patrols(ctx, { ...q, page: 1, pageSize: PAGE }, { countCap: VISIT_EXPORT_CAP });
   const n = Math.min(first.total, VISIT_EXPORT_CAP);
   return auditedXlsx(s, ctx, {
     action: 'patrol.export',

@@ -3,6 +3,7 @@ import { TAG_CODES, type TagCode, tagPermission } from '../../../contract/tags.j
 import type { Actor } from '../../platform/access/actor.js';
 import { areaLabelSql } from '../../platform/access/area-label.js';
 import { inSubtree } from '../../platform/access/scope.js';
+import { countTotal } from '../../platform/db/count.js';
 import type { Conn } from '../../platform/db/index.js';
 import { escapeLike } from '../../platform/db/index.js';
 import type { PatrolsTable, VisitRulesTable, VisitsTable } from '../../platform/db/schema.js';
@@ -131,7 +132,8 @@ export function visitsRepo(conn: Conn) {
 
     // —— pairs ——
 
-    pairs(actor: Actor, q: { personId?: number; userId?: number }) {
+    /** Pairings the actor manages or is the helper of (the list shows 500; an export up to `limit`). */
+    pairs(actor: Actor, q: { personId?: number; userId?: number }, limit = 500) {
       let query = conn
         .selectFrom('visitPairs as vp')
         .innerJoin('people as p', 'p.id', 'vp.personId')
@@ -147,7 +149,7 @@ export function visitsRepo(conn: Conn) {
         ])
         .where(sql<SqlBool>`(${pathsIn(actor, 'visit.manage', 'a.path')} OR vp.user_id = ${actor.userId})`)
         .orderBy('vp.id', 'desc')
-        .limit(500);
+        .limit(limit);
       if (q.personId) query = query.where('vp.personId', '=', q.personId);
       if (q.userId) query = query.where('vp.userId', '=', q.userId);
       return query.execute();
@@ -395,7 +397,8 @@ export function visitsRepo(conn: Conn) {
         page: number;
         pageSize: number;
       },
-      opts: { count?: boolean } = {},
+      /** `countCap`: counted exactly up to this many (an export's row cap), else platform/db/count.ts's default */
+      opts: { count?: boolean; countCap?: number } = {},
     ) {
       let base = conn
         .selectFrom('visits as v')
@@ -416,11 +419,12 @@ export function visitsRepo(conn: Conn) {
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
       const total =
         opts.count === false
-          ? { n: -1 }
-          : await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-      return { ids: ids.map((r) => r.id), total: total.n };
+          ? { total: -1, exact: true }
+          : await countTotal(conn, base.select(sql`1`.as('x')), { cap: opts.countCap });
+      return { ids: ids.map((r) => r.id), total: total.total, exact: total.exact };
     },
 
     // —— patrols ——
@@ -497,7 +501,8 @@ export function visitsRepo(conn: Conn) {
         page: number;
         pageSize: number;
       },
-      opts: { count?: boolean } = {},
+      /** `countCap`: counted exactly up to this many (an export's row cap), else platform/db/count.ts's default */
+      opts: { count?: boolean; countCap?: number } = {},
     ) {
       let base = conn.selectFrom('patrols as pt').where(patrolVisible(actor));
       if (q.mine === 'true') base = base.where('pt.userId', '=', actor.userId);
@@ -519,11 +524,12 @@ export function visitsRepo(conn: Conn) {
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .execute();
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
       const total =
         opts.count === false
-          ? { n: -1 }
-          : await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-      return { ids: ids.map((r) => r.id), total: total.n };
+          ? { total: -1, exact: true }
+          : await countTotal(conn, base.select(sql`1`.as('x')), { cap: opts.countCap });
+      return { ids: ids.map((r) => r.id), total: total.total, exact: total.exact };
     },
 
     // —— supervision figures ——

@@ -198,9 +198,17 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         response: { 200: pageOf(Visit) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const r = await svc.visits(req.ctx(), req.query);
-      return { items: r.items, total: r.total, page: req.query.page, pageSize: req.query.pageSize };
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
+      if (!r.totalExact) reply.header('x-total-estimated', 'true');
+      return {
+        items: r.items,
+        total: r.total,
+        totalExact: r.totalExact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
     },
   );
 
@@ -289,6 +297,23 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   );
 
   app.post(
+    '/visit-pairs/export',
+    {
+      config: { permission: 'visit.read' },
+      schema: {
+        tags,
+        summary: 'Export the pairings (结对帮扶) in scope as .xlsx (audited)',
+        body: z.strictObject({
+          personId: Id.optional(),
+          userId: Id.optional(),
+          q: z.string().trim().max(100).optional(),
+        }),
+      },
+    },
+    async (req, reply) => sendExport(reply, await svc.exportPairs(req.ctx(), req.body)),
+  );
+
+  app.post(
     '/visit-pairs',
     {
       config: { permission: 'visit.manage' },
@@ -360,9 +385,17 @@ export const visitsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       config: { permission: 'authenticated' },
       schema: { tags, querystring: PatrolListQuery, response: { 200: pageOf(Patrol) } },
     },
-    async (req) => {
+    async (req, reply) => {
       const r = await svc.patrols(req.ctx(), req.query);
-      return { items: r.items, total: r.total, page: req.query.page, pageSize: req.query.pageSize };
+      // The true total when counting is cheap, else the planner's estimate, said to be one.
+      if (!r.totalExact) reply.header('x-total-estimated', 'true');
+      return {
+        items: r.items,
+        total: r.total,
+        totalExact: r.totalExact,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      };
     },
   );
 

@@ -14,6 +14,7 @@ import {
 import { exportLedger, headerTable, type RowError, readImport } from '../../engines/sheets/index.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { toIssues } from '../../platform/errors/issues.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { keyOf, matterVisible, type WindowService, wordsOf } from './window.service.js';
 
@@ -239,13 +240,14 @@ export function windowImport(s: Services, svc: WindowService) {
       }
       const p = MatterInput.safeParse(candidate);
       if (!p.success) {
-        for (const i of p.error.issues.slice(0, 3)) {
-          const f = String(i.path[0] ?? 'name') as F;
-          const message = i.message.includes('||') ? i.message.split('||')[zh ? 0 : 1]! : i.message;
+        // zod's words in the request's language (a contract message is bilingual; a built-in one
+        // comes from zod's locale), as a 400 would say them.
+        for (const i of toIssues(p.error.issues.slice(0, 3), ctx.lang)) {
+          const f = (i.path.split('.')[0] || 'name') as F;
           errors.push({
             row: r.rowNo,
-            column: LABELS[f] ? read.column(f) : String(i.path.join('.')),
-            message,
+            column: LABELS[f] ? read.column(f) : i.path,
+            message: i.message,
           });
         }
         continue;

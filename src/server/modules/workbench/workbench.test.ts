@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
@@ -57,6 +58,8 @@ async function listTotal(c: Client, i: Item): Promise<number> {
     }
     case '/visits/plans':
       return (await c.get(`/api/visits/plans?${q}&pageSize=1`)).json().total;
+    case '/houses':
+      return (await c.get(`/api/houses?${q}&pageSize=1`)).json().total;
     default:
       throw new Error(`no list for ${i.path}`);
   }
@@ -78,6 +81,7 @@ describe('each role sees its own to-dos', () => {
         'cases.unread',
         'cases.verify',
         'registry.floatingExpiring',
+        'registry.rentalsExpiring',
         'visits.today',
       ].sort(),
     );
@@ -184,5 +188,83 @@ describe('speed', () => {
     console.log(`workbench median ms per source (street_admin): ${JSON.stringify(median)}`);
     // The whole request (3 sources counted concurrently, session and JSON) on a shared 2-core VM.
     for (const v of Object.values(ms)) expect(v).toBeLessThan(250);
+  });
+});
+
+describe('rented houses whose rental ends (出租房屋到期)', () => {
+  it('counts let-out houses whose latest rental ends within 30 days or has ended, and the count opens that list', async () => {
+    const before = t.clock.now();
+    // 02:00 UTC on 7 Dec 2026 is 10:00 in China: today is 2026-12-07, and 30 days on is 2027-01-06.
+    t.clock.set('2026-12-07T02:00:00Z');
+    try {
+      const grid = (
+        await sql<{ id: number }>`
+          SELECT a.id FROM areas a JOIN user_roles ur ON ur.area_id = a.id JOIN users u ON u.id = ur.user_id
+          WHERE u.username = 'grid_a' AND a.kind = 'grid' LIMIT 1`.execute(t.db)
+      ).rows[0]!.id;
+      const houses = (
+        await sql<{ id: number }>`
+          SELECT h.id FROM areas h, areas g WHERE g.id = ${grid} AND h.kind = 'house' AND h.status = 'active'
+            AND h.path <@ g.path AND NOT EXISTS (SELECT 1 FROM rentals r WHERE r.house_id = h.id)
+          ORDER BY h.id LIMIT 6`.execute(t.db)
+      ).rows.map((r) => r.id);
+      expect(houses.length).toBe(6);
+      const [a, b, c, d, e, f] = houses as [number, number, number, number, number, number];
+      const countNow = async () => countOf(await workbench(as.grid_a!), 'registry.rentalsExpiring')!;
+      const base = await countNow();
+
+      const letOut = async (house: number, use: 'rental' | 'owner', rentals: [string, string | null][]) => {
+        await sql`
+          INSERT INTO house_info (area_id, use) VALUES (${house}, ${use})
+          ON CONFLICT (area_id) DO UPDATE SET use = EXCLUDED.use`.execute(t.db);
+        for (const [start, end] of rentals)
+          await sql`INSERT INTO rentals (house_id, use, start_date, end_date)
+                    VALUES (${house}, 'residence', ${start}::date, ${end}::date)`.execute(t.db);
+      };
+      await letOut(a, 'rental', [['2026-01-07', '2027-01-06']]); // ends on the 30th day: counted
+      await letOut(b, 'rental', [['2026-01-08', '2027-01-07']]); // the 31st day: not yet
+      await letOut(c, 'rental', [['2025-12-01', '2026-11-30']]); // ended a week ago: counted
+      await letOut(d, 'rental', [
+        ['2025-11-01', '2026-10-31'], // ended, but renewed:
+        ['2026-11-01', '2027-10-31'], // the latest rental runs on: not counted
+      ]);
+      await letOut(e, 'owner', [['2026-01-01', '2026-12-20']]); // no longer let out: not counted
+      await letOut(f, 'rental', [['2026-06-01', null]]); // no end date: not counted
+
+      expect(await countNow()).toBe(base + 2);
+      const item = (await workbench(as.grid_a!)).find((i) => i.key === 'registry.rentalsExpiring')!;
+      expect(item).toMatchObject({
+        group: 'expiring',
+        path: '/houses',
+        query: { rentalEndsWithinDays: '30' },
+      });
+      expect(item.label).toBe('出租房屋租期 30 天内到期或已到期');
+      expect(await listTotal(as.grid_a!, item)).toBe(item.count);
+
+      const list = (await as.grid_a!.get('/api/houses?rentalEndsWithinDays=30&pageSize=100')).json();
+      const byId = new Map(
+        list.items.map((h: { id: number; rentalEndsOn: string }) => [h.id, h.rentalEndsOn]),
+      );
+      expect(byId.get(a)).toBe('2027-01-06');
+      expect(byId.get(c)).toBe('2026-11-30');
+      for (const x of [b, d, e, f]) expect(byId.has(x), `house ${x}`).toBe(false);
+      // The ledger shows each house's latest rental end whatever the filter.
+      const all = (await as.grid_a!.get(`/api/houses?areaId=${grid}&use=rental&pageSize=100`)).json();
+      expect(all.items.find((h: { id: number }) => h.id === d).rentalEndsOn).toBe('2027-10-31');
+
+      // Another community's worker does not count our houses; English labels for English.
+      const en = (await workbench(as.grid_a!, 'en')).find((i) => i.key === 'registry.rentalsExpiring');
+      expect(en?.label).toBe('Rentals ending within 30 days or ended');
+      const other = await workbench(as.sec_002!);
+      const otherList = (await as.sec_002!.get('/api/houses?rentalEndsWithinDays=30&pageSize=100')).json();
+      expect(otherList.items.map((h: { id: number }) => h.id)).not.toContain(a);
+      expect(countOf(other, 'registry.rentalsExpiring') ?? 0).toBe(otherList.total);
+      // A bad filter is refused, naming it.
+      const bad = await as.grid_a!.get('/api/houses?rentalEndsWithinDays=-1');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('rentalEndsWithinDays');
+    } finally {
+      t.clock.set(before);
+    }
   });
 });

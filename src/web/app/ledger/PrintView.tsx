@@ -1,10 +1,10 @@
 import { CloseOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Space } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useMe } from '../auth.js';
 import { useT } from '../i18n.js';
+import { fmtTime } from '../time.js';
 import './ledger.css';
 
 /**
@@ -88,7 +88,7 @@ export function PrintHeader({ title, area, meta }: { title: string; area?: strin
       {areas ? <div className="jy-print-area">{areas}</div> : null}
       <h1 className="jy-print-title">{title}</h1>
       <div className="jy-print-meta">
-        <span>{t('ledger.printedOn', { date: dayjs().format('YYYY-MM-DD HH:mm') })}</span>
+        <span>{t('ledger.printedOn', { date: fmtTime(Date.now(), 'YYYY-MM-DD HH:mm') })}</span>
         {me ? <span>{t('ledger.printedBy', { name: me.user.displayName })}</span> : null}
         {meta ? <span>{meta}</span> : null}
       </div>

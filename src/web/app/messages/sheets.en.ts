@@ -13,6 +13,8 @@ export const sheetsEn: Record<keyof typeof sheetsZh, string> = {
   'sheets.house.floorArea': 'Floor area (m²)',
   'sheets.house.residents': 'Residents',
   'sheets.house.households': 'Households',
+  'sheets.house.rentalEndsOn': 'Rented until',
+  'sheets.house.rentalEnding': 'Rented houses whose rental ends within {n} days or has ended',
   'sheets.house.search': 'Search room, compound or building',
   'sheets.house.empty': 'No houses',
   'sheets.house.emptyFiltered': 'No houses match the filters',

@@ -11,6 +11,8 @@ export const sheetsZh = {
   'sheets.house.floorArea': '建筑面积（㎡）',
   'sheets.house.residents': '在住人数',
   'sheets.house.households': '户数',
+  'sheets.house.rentalEndsOn': '租期至',
+  'sheets.house.rentalEnding': '租期 {n} 天内到期或已到期的出租房屋',
   'sheets.house.search': '搜索房号、小区或楼栋',
   'sheets.house.empty': '没有房屋',
   'sheets.house.emptyFiltered': '没有符合条件的房屋',

@@ -11,6 +11,7 @@ import type {
 import type { Page } from '../../../contract/common.js';
 import type { Certificate, Volunteer } from '../../../contract/volunteers.js';
 import { api, type Query } from '../../app/api.js';
+import { fmtTime } from '../../app/time.js';
 
 export type { Activity, Certificate, RollEntry, Volunteer };
 export type QrCode = z.infer<typeof QrCodeSchema>;
@@ -76,14 +77,6 @@ export function useActivityAction<V, R>(fn: (v: V) => Promise<R>) {
   });
 }
 
-export const fmt = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-export const fmtDay = (iso: string) =>
-  new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+export const fmt = (iso: string) => fmtTime(iso, 'MM/DD HH:mm');
+export const fmtDay = (iso: string) => fmtTime(iso, 'YYYY/M/D');
 export const hoursOf = (min: number) => Math.round((min / 60) * 10) / 10;

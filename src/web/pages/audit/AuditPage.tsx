@@ -22,6 +22,7 @@ import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { chinaDayEnd, chinaDayStart, fmtTime } from '../../app/time.js';
 import { PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
 
 interface VerifyResult {
@@ -61,7 +62,7 @@ const groupOf = (code: string): Group => {
 
 const VALUE_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 const SENTENCE_STYLE = { overflowWrap: 'anywhere', lineHeight: 1.6 } as const;
-const time = (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm:ss');
+const time = (v: string) => fmtTime(v, 'YYYY-MM-DD HH:mm:ss');
 
 function Result({ ok }: { ok: boolean }) {
   const { t } = useI18n();
@@ -185,8 +186,8 @@ export default function AuditPage() {
     action: sp.get('action') || undefined,
     q: sp.get('q')?.trim() || undefined,
     success: success === 'true' || success === 'false' ? success : undefined,
-    from: fromDay ? dayjs(fromDay).startOf('day').toISOString() : undefined,
-    to: toDay ? dayjs(toDay).endOf('day').toISOString() : undefined,
+    from: fromDay ? chinaDayStart(fromDay) : undefined,
+    to: toDay ? chinaDayEnd(toDay) : undefined,
     sort: lp.sort,
   };
   const fetchPage = (page: number, pageSize: number, signal?: AbortSignal) =>

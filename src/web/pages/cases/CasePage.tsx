@@ -19,7 +19,6 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
@@ -34,6 +33,7 @@ import { api } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import { CaseActionBar } from './CaseActions.js';
 import { SupervisionTag } from './CasesPage.js';
@@ -61,7 +61,7 @@ import {
 
 const dash = <Typography.Text type="secondary">—</Typography.Text>;
 const or = (v: ReactNode) => (v === null || v === undefined || v === '' ? dash : v);
-const fmt = (v: string | null | undefined) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : null);
+const fmt = (v: string | null | undefined) => (v ? fmtTime(v, 'YYYY-MM-DD HH:mm') : null);
 
 type RevealField = 'contactPhone' | 'partyIdNumber' | 'partyPhone';
 const PURPOSES = ['verify', 'visit', 'service'] as const;
@@ -272,7 +272,7 @@ function CaseTimeline({ id }: { id: number }) {
                 <Typography.Text strong>{kindLabel(t, e.kind)}</Typography.Text>
                 <Typography.Text>{e.actor}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {dayjs(e.at).format('YYYY-MM-DD HH:mm')}
+                  {fmtTime(e.at, 'YYYY-MM-DD HH:mm')}
                 </Typography.Text>
                 {e.toState && e.toState !== e.fromState ? (
                   <Tag color="default" style={{ marginInlineEnd: 0, fontSize: 11 }}>

@@ -20,6 +20,7 @@ import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { type TFunction, useT } from '../../app/i18n.js';
 import { FilterTag, Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { useArea } from '../areas/queries.js';
 import { CaseSheets } from './print.js';
@@ -150,7 +151,7 @@ export function CaseCard({
       <div className="jy-case-card-meta">
         <span>{c.categoryName}</span>
         <span>{c.areaName}</span>
-        <span>{dayjs(c.reportedAt).format('MM-DD HH:mm')}</span>
+        <span>{fmtTime(c.reportedAt, 'MM-DD HH:mm')}</span>
         {c.assignee ? <span>{t('case.assigneeShort', { name: c.assignee.name })}</span> : null}
         {c.outcome ? <span>{codes.label(DISPUTE_OUTCOMES, c.outcome)}</span> : null}
       </div>
@@ -263,7 +264,7 @@ export default function CasesPage() {
     located,
     areaId,
   ].filter(Boolean).length;
-  const fmtDay = (d: string | undefined) => (d ? dayjs(d).format('MM-DD') : '…');
+  const fmtDay = (d: string | undefined) => (d ? fmtTime(d, 'MM-DD') : '…');
   /** Filters that have no control of their own (from a dashboard drill): removable tags. */
   const drillTags = [
     ...(areaId
@@ -376,7 +377,7 @@ export default function CasesPage() {
   });
 
   const open = (c: CaseListItem) => navigate(`/cases/${c.id}`);
-  const day = (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '');
+  const day = (v: string | null) => (v ? fmtTime(v, 'YYYY-MM-DD HH:mm') : '');
 
   if (types.length === 0) {
     return <Empty description={t('error.forbidden')} />;

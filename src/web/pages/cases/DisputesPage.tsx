@@ -1,6 +1,5 @@
 import { PrinterOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Cascader, Col, Row, Select, Skeleton, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactElement, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { DISPUTE_OUTCOMES, DISPUTE_SCALES } from '../../../contract/case-codes.js';
@@ -8,6 +7,7 @@ import { CASE_STATES } from '../../../contract/cases.js';
 import { useCan } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, PageHeader, useDebounced, useIsMobile } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
@@ -148,7 +148,7 @@ export default function DisputesPage() {
       key: 'reportedAt',
       title: t('dispute.registeredAt'),
       sort: 'reportedAt',
-      text: (c) => dayjs(c.reportedAt).format('YYYY-MM-DD'),
+      text: (c) => fmtTime(c.reportedAt, 'YYYY-MM-DD'),
     },
     {
       key: 'due',
@@ -156,7 +156,7 @@ export default function DisputesPage() {
       sort: 'stageDueAt',
       render: (c) =>
         c.stageDueAt ? <DeadlineTag due={c.stageDueAt} slaLevel={c.slaLevel} now={now} /> : '—',
-      text: (c) => (c.stageDueAt ? dayjs(c.stageDueAt).format('YYYY-MM-DD HH:mm') : ''),
+      text: (c) => (c.stageDueAt ? fmtTime(c.stageDueAt, 'YYYY-MM-DD HH:mm') : ''),
     },
   ];
 

@@ -1,6 +1,7 @@
 import { DatePicker, Segmented, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useT } from '../../app/i18n.js';
+import { chinaToday } from '../../app/time.js';
 import { useIsMobile } from '../../app/ui.js';
 
 export type PeriodKind = 'month' | 'quarter' | 'year' | 'custom';
@@ -13,7 +14,7 @@ export interface Period {
 const D = 'YYYY-MM-DD';
 
 /** This month / quarter / year, whole (cases closed today count whatever the browser's time zone). */
-export function periodOf(kind: Exclude<PeriodKind, 'custom'>, today: Dayjs = dayjs()): Period {
+export function periodOf(kind: Exclude<PeriodKind, 'custom'>, today: Dayjs = chinaToday()): Period {
   let start = today.startOf('month');
   let end = today.endOf('month');
   if (kind === 'quarter') {

@@ -1,7 +1,6 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { useQueries } from '@tanstack/react-query';
 import { Button, Dropdown, Skeleton } from 'antd';
-import dayjs from 'dayjs';
 import { Fragment, useState } from 'react';
 import {
   DISPUTE_OUTCOMES,
@@ -12,6 +11,7 @@ import {
 import { api } from '../../app/api.js';
 import { hasMessage, type TFunction, useT } from '../../app/i18n.js';
 import { PrintHeader, PrintSignatures, PrintView } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState } from '../../app/ui.js';
 import { type Case, caseKeys, type TimelineEntry } from './queries.js';
 import { useCaseCodes, useCaseTypeName } from './shared.js';
@@ -19,7 +19,7 @@ import { useCaseCodes, useCaseTypeName } from './shared.js';
 /** Printed forms of a case: 办理单 (every type) and 调解协议书 (a dispute). A4, the community's header. */
 export type CaseForm = 'sheet' | 'agreement';
 
-const at = (v: string | null | undefined) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '');
+const at = (v: string | null | undefined) => (v ? fmtTime(v, 'YYYY-MM-DD HH:mm') : '');
 
 /** The community's header of a case's forms: its street and community (not the grid). */
 const areaOf = (c: Case) => c.areaPathNames.slice(0, 2).join(' ') || c.areaName;
@@ -220,7 +220,7 @@ export function MediationAgreement({ c, timeline }: { c: Case; timeline: Timelin
         ]}
       />
       <p className="jy-print-date">
-        {concluded ? dayjs(concluded.at).format('YYYY 年 M 月 D 日') : t('ledger.agreement.blankDate')}
+        {concluded ? fmtTime(concluded.at, 'YYYY 年 M 月 D 日') : t('ledger.agreement.blankDate')}
       </p>
     </div>
   );

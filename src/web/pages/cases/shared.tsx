@@ -9,7 +9,6 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { Image, Progress, Space, Tag, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import {
   type Category,
@@ -21,6 +20,7 @@ import {
 import { errorMessage } from '../../app/api.js';
 import { useCan } from '../../app/auth.js';
 import { type TFunction, useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { useIsMobile } from '../../app/ui.js';
 import { AreaMap, type MapMarker, type MapShape } from '../areas/AreaMap.js';
 import type { LngLat } from '../areas/geo.js';
@@ -229,7 +229,7 @@ export function DeadlineTag({
   const { text, overdue } = deadlineText(t, due, now ?? ticking);
   const color = slaColor(slaLevel, overdue);
   return (
-    <Tooltip title={`${label ? `${label}：` : ''}${dayjs(due).format('YYYY-MM-DD HH:mm')}`}>
+    <Tooltip title={`${label ? `${label}：` : ''}${fmtTime(due, 'YYYY-MM-DD HH:mm')}`}>
       <Tag
         color={color}
         icon={overdue || slaLevel >= 1 ? <WarningOutlined /> : <ClockCircleOutlined />}

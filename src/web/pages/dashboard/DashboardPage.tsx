@@ -23,6 +23,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { download } from '../../app/api.js';
 import { type MessageKey, type TFunction, useI18n, useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import { type Period, PeriodPicker } from '../cases/period.js';
@@ -288,7 +289,7 @@ function Freshness({ d }: { d: Dashboard }) {
   const t = useT();
   return (
     <Space size={6} className="jy-dash-fresh" data-testid="dash-fresh">
-      <span>{t('dash.computedAt', { time: dayjs(d.computedAt).format('HH:mm:ss') })}</span>
+      <span>{t('dash.computedAt', { time: fmtTime(d.computedAt, 'HH:mm:ss') })}</span>
       {d.cached ? (
         <Tooltip title={t('dash.cachedHint')}>
           <Tag style={{ marginInlineEnd: 0 }} data-testid="dash-cached">

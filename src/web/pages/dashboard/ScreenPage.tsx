@@ -1,11 +1,11 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Spin } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../app/api.js';
 import { useMe } from '../../app/auth.js';
 import { type MessageKey, useI18n, useT } from '../../app/i18n.js';
+import { chinaDay, fmtTime } from '../../app/time.js';
 import { ErrorState, Forbidden } from '../../app/ui.js';
 import { useAreaMap } from '../areas/queries.js';
 import type { CaseListItem } from '../cases/queries.js';
@@ -30,8 +30,6 @@ const COUNTERS: { key: string; label: MessageKey; tone?: 'warn' | 'good' }[] = [
 ];
 
 const num = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-/** Today in China (the server's days). */
-const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** "/screen": the street command centre's wall (1920×1080, dark, no app shell). */
 export default function ScreenPage() {
@@ -82,7 +80,7 @@ function Screen() {
   const navigate = useNavigate();
   const [sp, setSp] = useSearchParams();
   const areaId = num(sp.get('areaId'));
-  const today = chinaToday();
+  const today = chinaDay();
   const stage = useStage();
   const view = useDashboard({ areaId, from: today, to: today }, { refetchInterval: REFRESH_MS });
   const d = view.data;
@@ -185,13 +183,13 @@ function Screen() {
           <Clock
             render={(now) => (
               <span className="jy-screen-clock" data-testid="screen-clock">
-                <span>{now.format('YYYY-MM-DD')}</span>
-                <strong>{now.format('HH:mm:ss')}</strong>
+                <span>{fmtTime(now, 'YYYY-MM-DD')}</span>
+                <strong>{fmtTime(now, 'HH:mm:ss')}</strong>
               </span>
             )}
           />
           <span className="jy-screen-updated" data-testid="screen-updated">
-            {t('screen.updatedAt', { time: dayjs(updatedAt).format('HH:mm:ss') })}
+            {t('screen.updatedAt', { time: fmtTime(updatedAt, 'HH:mm:ss') })}
             {view.isFetching ? ' ·' : ''}
           </span>
         </div>
@@ -295,7 +293,7 @@ function Screen() {
                     type: 'category',
                     boundaryGap: false,
                     data: trend.data.months.map((m) =>
-                      lang === 'en' ? dayjs(`${m.month}-01`).format('MMM') : `${Number(m.month.slice(5))}月`,
+                      lang === 'en' ? fmtTime(`${m.month}-01`, 'MMM') : `${Number(m.month.slice(5))}月`,
                     ),
                     axisLabel: { color: '#9fb4d6', fontSize: 13 },
                     axisLine: { lineStyle: { color: 'rgba(90,150,255,0.35)' } },
@@ -486,7 +484,6 @@ function childKindName(t: ReturnType<typeof useT>, d: Dashboard): string {
 
 function LatestCase({ c }: { c: CaseListItem }) {
   const t = useT();
-  const at = dayjs(c.reportedAt);
   // No titles: the screen is seen by everyone in the room.
   return (
     <li data-testid={`screen-case-${c.id}`} className={c.slaLevel > 0 ? 'late' : ''}>
@@ -496,7 +493,7 @@ function LatestCase({ c }: { c: CaseListItem }) {
       </div>
       <div className="jy-screen-case-meta">
         <span className="jy-screen-case-time">
-          {at.isSame(dayjs(), 'day') ? at.format('HH:mm') : at.format('MM-DD HH:mm')}
+          {fmtTime(c.reportedAt, chinaDay(c.reportedAt) === chinaDay() ? 'HH:mm' : 'MM-DD HH:mm')}
         </span>
         <span className="jy-screen-case-area">{c.areaName}</span>
       </div>

@@ -4,6 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { type KeyboardEvent, type ReactNode, useEffect, useState } from 'react';
 import type { FigureUnit } from '../../../contract/dashboard.js';
 import { type TFunction, useT } from '../../app/i18n.js';
+import { chinaToday } from '../../app/time.js';
 import { type Period, type PeriodKind, periodOf } from '../cases/period.js';
 import type { DashboardFigure } from './queries.js';
 
@@ -18,7 +19,7 @@ const D = /^\d{4}-\d{2}-\d{2}$/;
  * The period in the URL: `from`/`to` (so a shared link shows the same days); which preset it is
  * follows from the dates (this month's dates are "this month"). This month by default.
  */
-export function readDashPeriod(sp: URLSearchParams, today: Dayjs = dayjs()): Period {
+export function readDashPeriod(sp: URLSearchParams, today: Dayjs = chinaToday()): Period {
   const from = sp.get('from');
   const to = sp.get('to');
   if (from && to && D.test(from) && D.test(to) && from <= to) {

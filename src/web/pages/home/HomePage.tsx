@@ -15,6 +15,7 @@ import { Link } from 'react-router';
 import type { TodoGroup } from '../../../contract/workbench.js';
 import { useAuth } from '../../app/auth.js';
 import { type MessageKey, useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, useIsMobile } from '../../app/ui.js';
 import { NotificationRow, useOpenNotification } from '../cases/NotificationBell.js';
 import { useNotifications } from '../cases/queries.js';
@@ -161,7 +162,9 @@ export default function HomePage() {
             {t('home.welcome', { name: me.user.displayName })}
           </Typography.Title>
           <Space wrap size={[4, 4]} style={{ marginTop: 4 }}>
-            <Typography.Text type="secondary">{dayjs().format(t('workbench.dateFormat'))}</Typography.Text>
+            <Typography.Text type="secondary">
+              {fmtTime(Date.now(), t('workbench.dateFormat'))}
+            </Typography.Text>
             {places.slice(0, 3).map((r) => (
               <Tag key={r.assignmentId} color="blue" style={{ marginInlineEnd: 0 }}>
                 {r.roleName} · {r.areaName}
@@ -179,7 +182,7 @@ export default function HomePage() {
         <Alert
           type="warning"
           showIcon
-          title={t('home.passwordExpires', { date: expiresAt.format('YYYY-MM-DD') })}
+          title={t('home.passwordExpires', { date: fmtTime(expiresAt, 'YYYY-MM-DD') })}
           action={<Link to="/profile">{t('home.changeNow')}</Link>}
         />
       ) : null}

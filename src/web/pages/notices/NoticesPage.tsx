@@ -6,6 +6,7 @@ import { PUBLICATION_STATUSES, type PublicationStatus } from '../../../contract/
 import { useCan } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { chinaDay } from '../../app/time.js';
 import { PageHeader } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { fetchNotices, type PublicationItem, useNoticeKinds, useNotices } from './queries.js';
@@ -33,7 +34,7 @@ export default function NoticesPage() {
     sort: lp.sort,
   };
   const list = useNotices({ ...filters, page: lp.page, pageSize: lp.pageSize });
-  const thisYear = new Date().getFullYear();
+  const thisYear = Number(chinaDay().slice(0, 4));
   const classes = [...new Set((kinds.data ?? []).map((k) => k.archiveClass))];
 
   const filterControls: ReactElement[] = [

@@ -9,6 +9,7 @@ import {
   STATUS_LABELS,
 } from '../../../contract/publications.js';
 import { useI18n } from '../../app/i18n.js';
+import { fmtTime as chinaTime } from '../../app/time.js';
 
 /** The language key of the contract's code tables. */
 export function useL(): 'zh' | 'en' {
@@ -33,10 +34,6 @@ export const audienceText = (a: Audience, l: 'zh' | 'en') => AUDIENCE_LABELS[a][
 export const channelsText = (c: Channel[], l: 'zh' | 'en') => c.map((x) => CHANNEL_LABELS[x][l]).join('、');
 export const countingText = (c: 'civil' | 'wday', l: 'zh' | 'en') => COUNTING_LABELS[c][l];
 
-/** An instant as a China date and time (YYYY-MM-DD HH:mm). */
-export function fmtTime(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
-}
-export const fmtDay = (iso: string | null) => (iso ? fmtTime(iso).slice(0, 10) : '—');
+/** An instant as a China date and time (YYYY-MM-DD HH:mm), through the app's one time helper. */
+export const fmtTime = (iso: string | null): string => chinaTime(iso, 'YYYY-MM-DD HH:mm', '—');
+export const fmtDay = (iso: string | null) => chinaTime(iso, 'YYYY-MM-DD', '—');

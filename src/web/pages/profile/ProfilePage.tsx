@@ -15,12 +15,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import type { Me } from '../../../contract/auth.js';
 import { api } from '../../app/api.js';
 import { meKey, useMe } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, QueryState, useNotify } from '../../app/ui.js';
 import { PasswordForm } from '../auth/PasswordForm.js';
 
@@ -218,13 +218,13 @@ export default function ProfilePage() {
                         key: 'e',
                         label: t('profile.passwordExpires'),
                         children: data.user.passwordExpiresAt
-                          ? dayjs(data.user.passwordExpiresAt).format('YYYY-MM-DD')
+                          ? fmtTime(data.user.passwordExpiresAt, 'YYYY-MM-DD')
                           : t('profile.never'),
                       },
                       {
                         key: 's',
                         label: t('profile.sessionExpires'),
-                        children: `${dayjs(data.session.expiresAt).format('YYYY-MM-DD HH:mm')} (${t(
+                        children: `${fmtTime(data.session.expiresAt, 'YYYY-MM-DD HH:mm')} (${t(
                           'profile.idle',
                           {
                             n: Math.round(data.session.idleTimeoutSeconds / 60),

@@ -10,7 +10,7 @@ import { PageHeader, useDebounced } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { useArea } from '../areas/queries.js';
 import { fetchHouses, type HouseListItem, useHouses } from './queries.js';
-import { useCodes } from './shared.js';
+import { ExpiryText, useCodes } from './shared.js';
 
 const USE_COLOR: Record<string, string> = {
   owner: 'blue',
@@ -32,6 +32,8 @@ export default function HousesPage() {
     q: sp.get('q') || undefined,
     areaId: num(sp.get('areaId')),
     use: sp.get('use') || undefined,
+    // the workbench's "rentals ending" to-do opens the ledger with this
+    rentalEndsWithinDays: num(sp.get('rentalEndsWithinDays')),
     sort: lp.sort,
   };
   const [search, setSearch] = useState(filters.q ?? '');
@@ -41,7 +43,9 @@ export default function HousesPage() {
   }, [q, filters.q, update]);
   const list = useHouses({ ...filters, page: lp.page, pageSize: lp.pageSize });
   const area = useArea(filters.areaId ?? null);
-  const activeFilters = [filters.areaId, filters.use].filter(Boolean).length;
+  const activeFilters = [filters.areaId, filters.use, filters.rentalEndsWithinDays !== undefined].filter(
+    Boolean,
+  ).length;
   const useText = (h: HouseListItem) =>
     h.use ? codes.label(HOUSE_USES, h.use) : t('sheets.house.useUnknown');
 
@@ -68,11 +72,31 @@ export default function HousesPage() {
     },
     { key: 'residents', title: t('sheets.house.residents'), sort: 'residents', align: 'right' },
     { key: 'households', title: t('sheets.house.households'), align: 'right' },
+    {
+      key: 'rentalEndsOn',
+      title: t('sheets.house.rentalEndsOn'),
+      // Shown for houses let out; the date is coloured when near or past (as registrations are).
+      hidden: filters.rentalEndsWithinDays === undefined,
+      text: (h) => (h.use === 'rental' && h.rentalEndsOn ? h.rentalEndsOn : ''),
+      render: (h) => (h.use === 'rental' && h.rentalEndsOn ? <ExpiryText date={h.rentalEndsOn} /> : null),
+    },
   ];
 
   return (
     <>
       <PageHeader title={t('sheets.houses')} />
+      {filters.rentalEndsWithinDays !== undefined ? (
+        <div style={{ marginBottom: 8 }}>
+          <Tag
+            closable
+            color="orange"
+            onClose={() => update({ rentalEndsWithinDays: undefined })}
+            data-testid="houses-rental-ending"
+          >
+            {t('sheets.house.rentalEnding', { n: filters.rentalEndsWithinDays })}
+          </Tag>
+        </div>
+      ) : null}
       <Ledger<HouseListItem>
         id="houses"
         title={t('sheets.houses')}
@@ -114,7 +138,7 @@ export default function HousesPage() {
           />,
         ]}
         activeFilters={activeFilters}
-        onReset={() => update({ areaId: undefined, use: undefined })}
+        onReset={() => update({ areaId: undefined, use: undefined, rentalEndsWithinDays: undefined })}
         exportTo={{ path: '/api/houses/export', body: filters, fileName: 'houses.xlsx' }}
         print={{
           area: area.data?.name,
@@ -133,7 +157,11 @@ export default function HousesPage() {
         }
         card={{
           title: (h) => h.address,
-          fields: ['use', 'ownerName', 'residents', 'floorArea'],
+          // Opened from the rentals to-do: the rental's end date is what the worker came for.
+          fields:
+            filters.rentalEndsWithinDays === undefined
+              ? ['use', 'ownerName', 'residents', 'floorArea']
+              : ['use', 'rentalEndsOn', 'ownerName', 'residents'],
         }}
       />
     </>

@@ -25,13 +25,13 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { RESIDENCE_TYPES } from '../../../contract/codes.js';
 import { IMPORT_FIELDS } from '../../../contract/registry.js';
 import { api, download } from '../../app/api.js';
 import { useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, emptyText, PageHeader, useIsMobile, useNotify } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import {
@@ -540,7 +540,7 @@ export function RecentImports({ onOpen }: { onOpen: (id: number) => void }) {
           title: t('import.at'),
           dataIndex: 'createdAt',
           render: (v: string) => (
-            <span style={{ whiteSpace: 'nowrap' }}>{dayjs(v).format('YYYY-MM-DD HH:mm')}</span>
+            <span style={{ whiteSpace: 'nowrap' }}>{fmtTime(v, 'YYYY-MM-DD HH:mm')}</span>
           ),
         },
         {

@@ -24,7 +24,6 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
@@ -42,6 +41,7 @@ import { TAGS, type TagCode, tagIdentifiers } from '../../../contract/tags.js';
 import { api } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { hasMessage, useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, emptyText, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 import {
   describeTagField,
@@ -252,7 +252,7 @@ function HistoryTab({ personId }: { personId: number }) {
           title: t('history.at'),
           dataIndex: 'at',
           render: (v: string) => (
-            <span style={{ whiteSpace: 'nowrap' }}>{dayjs(v).format('YYYY-MM-DD HH:mm')}</span>
+            <span style={{ whiteSpace: 'nowrap' }}>{fmtTime(v, 'YYYY-MM-DD HH:mm')}</span>
           ),
         },
         { title: t('history.actor'), dataIndex: 'actorName', render: (v: string | null) => v ?? '—' },

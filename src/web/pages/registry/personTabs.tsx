@@ -1,7 +1,6 @@
 import { RightOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Descriptions, Empty, Pagination, Skeleton, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import type { CaseListItem, CaseState } from '../../../contract/cases.js';
@@ -11,6 +10,7 @@ import type { Visit } from '../../../contract/visits.js';
 import { api } from '../../app/api.js';
 import type { MessageKey } from '../../app/i18n.js';
 import { useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, RowList } from '../../app/ui.js';
 import { CaseStateTag, CaseTypeTag } from '../cases/shared.js';
 import type { House, Household, Person } from './queries.js';
@@ -173,7 +173,7 @@ function VisitsTab({ person }: { person: Person }) {
             render={(v) => (
               <div>
                 <Space wrap size={[8, 4]}>
-                  <Link to={`/visits/${v.id}`}>{dayjs(v.visitedAt).format('YYYY-MM-DD HH:mm')}</Link>
+                  <Link to={`/visits/${v.id}`}>{fmtTime(v.visitedAt, 'YYYY-MM-DD HH:mm')}</Link>
                   {v.ruleName ? <Tag>{v.ruleName}</Tag> : null}
                   <Typography.Text type="secondary">{v.visitor.name}</Typography.Text>
                 </Space>
@@ -234,7 +234,7 @@ function CasesTab({ person }: { person: Person }) {
                 </Space>
                 <div>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {c.no} · {c.categoryName} · {dayjs(c.reportedAt).format('YYYY-MM-DD')}
+                    {c.no} · {c.categoryName} · {fmtTime(c.reportedAt, 'YYYY-MM-DD')}
                   </Typography.Text>
                 </div>
               </div>

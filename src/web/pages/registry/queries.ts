@@ -17,6 +17,7 @@ import type {
 } from '../../../contract/registry.js';
 import { TAG_CODES, type TagCode, tagPermission } from '../../../contract/tags.js';
 import { api } from '../../app/api.js';
+import { chinaDay } from '../../app/time.js';
 
 export type { Person, PersonListItem };
 export type House = z.infer<typeof HouseSchema>;
@@ -63,6 +64,7 @@ export interface HouseParams {
   q?: string;
   areaId?: number;
   use?: string;
+  rentalEndsWithinDays?: number;
   sort?: string;
   page: number;
   pageSize: number;
@@ -202,7 +204,6 @@ export function daysUntil(date: string | null | undefined): number | null {
   if (!date) return null;
   const d = new Date(`${date.slice(0, 10)}T00:00:00`);
   if (Number.isNaN(d.getTime())) return null;
-  const today = new Date();
-  today.setHours(0, 0, 0, 0);
+  const today = new Date(`${chinaDay()}T00:00:00`);
   return Math.round((d.getTime() - today.getTime()) / 86_400_000);
 }

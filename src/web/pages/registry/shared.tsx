@@ -9,6 +9,7 @@ import { useCan } from '../../app/auth.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { hasMessage, type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { kindLabel } from '../../app/labels.js';
+import { chinaToday, fmtTime } from '../../app/time.js';
 import { useDebounced } from '../../app/ui.js';
 import { useAreaNodes } from '../areas/queries.js';
 import { type PersonListItem, type ResidenceType, type RevealResult, usePersonSearch } from './queries.js';
@@ -96,8 +97,8 @@ export function PersonStatusTag({ status }: { status: 'active' | 'moved_out' | '
 export function ExpiryText({ date }: { date: string | null | undefined }) {
   const t = useT();
   if (!date) return <Typography.Text type="secondary">—</Typography.Text>;
-  const days = dayjs(date).startOf('day').diff(dayjs().startOf('day'), 'day');
-  const text = dayjs(date).format('YYYY-MM-DD');
+  const days = dayjs(date.slice(0, 10)).diff(chinaToday(), 'day');
+  const text = fmtTime(date, 'YYYY-MM-DD');
   if (days < 0) {
     return (
       <Tooltip title={t('people.expiredDays', { n: -days })}>

@@ -7,6 +7,7 @@ import { api } from '../../app/api.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { type MessageKey, useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, useDebounced } from '../../app/ui.js';
 
 type Params = { q?: string; state?: string; sort?: string; page: number; pageSize: number };
@@ -110,7 +111,7 @@ export default function ResidentAccountsPage() {
   const stateLabel = (s: ResidentAccount['state']) => t(`residentAccounts.state.${s}` as MessageKey);
   const howLabel = (h: ResidentAccount['verifiedHow']) =>
     h ? t(`residentAccounts.how.${h}` as MessageKey) : '—';
-  const time = (x: string | null) => (x ? new Date(x).toLocaleString() : '—');
+  const time = (x: string | null) => fmtTime(x, 'YYYY-MM-DD HH:mm', '—');
   const columns: LedgerColumn<ResidentAccount>[] = [
     { key: 'name', title: t('residentAccounts.name'), text: (a) => a.name ?? '—' },
     { key: 'phone', title: t('residentAccounts.phone'), text: (a) => a.phone },

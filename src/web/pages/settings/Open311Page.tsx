@@ -1,12 +1,12 @@
 import { CopyOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { FormModal, useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, useNotify } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { caseKeys, type Open311Key, type Open311KeyCreated, useOpen311Keys } from '../cases/queries.js';
@@ -87,11 +87,9 @@ export default function Open311Page() {
       },
     });
 
-  const time = (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm');
+  const time = (v: string) => fmtTime(v, 'YYYY-MM-DD HH:mm');
   const statusText = (k: Open311Key) =>
-    k.revokedAt
-      ? t('open311.revokedAt', { at: dayjs(k.revokedAt).format('YYYY-MM-DD') })
-      : t('open311.active');
+    k.revokedAt ? t('open311.revokedAt', { at: fmtTime(k.revokedAt, 'YYYY-MM-DD') }) : t('open311.active');
   const revokeButton = (k: Open311Key) =>
     k.revokedAt ? null : (
       <Button
@@ -166,6 +164,7 @@ export default function Open311Page() {
         testId="open311-table"
         emptyText={t('open311.empty')}
         saveFilters={false}
+        exportTo={{ path: '/api/open311/keys/export', body: {}, fileName: 'open311-keys.xlsx' }}
         print
         card={{
           title: (k) => k.name,

@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Form, InputNumber, Row, Space, Switch, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect } from 'react';
 import type { AddressThrottle, SecuritySettings } from '../../../contract/auth.js';
 import { api } from '../../app/api.js';
 import { useSubmit } from '../../app/forms.js';
 import { useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, emptyText, PageHeader, QueryState, useIsMobile, useNotify } from '../../app/ui.js';
 
 const key = ['settings', 'security'] as const;
@@ -60,7 +60,7 @@ function AddressThrottles() {
             {
               title: t('security.lastAttempt'),
               dataIndex: 'lastAt',
-              render: (v: string) => dayjs(v).format('MM-DD HH:mm:ss'),
+              render: (v: string) => fmtTime(v, 'MM-DD HH:mm:ss'),
             },
             {
               title: t('security.addressState'),

@@ -1,11 +1,11 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import type { PendingGrant } from '../../../contract/users.js';
 import { api } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, useNotify } from '../../app/ui.js';
 import { userKeys } from './queries.js';
 
@@ -66,7 +66,7 @@ export default function RoleGrantsPage() {
       <Typography.Text type="secondary">{t('grants.own')}</Typography.Text>
     );
 
-  const time = (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm');
+  const time = (v: string) => fmtTime(v, 'YYYY-MM-DD HH:mm');
   const columns: LedgerColumn<PendingGrant>[] = [
     {
       key: 'user',

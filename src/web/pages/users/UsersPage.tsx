@@ -1,7 +1,6 @@
 import { DownOutlined, PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, type MenuProps, Select, Space, Tag, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import type { UserSummary } from '../../../contract/users.js';
 import { api } from '../../app/api.js';
@@ -9,6 +8,7 @@ import { useCan } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { UserStatusTag } from '../../app/labels.js';
 import { Ledger, type LedgerColumn, useLedgerParams } from '../../app/ledger/Ledger.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, useDebounced, useNotify } from '../../app/ui.js';
 import { OneTimePasswordModal } from './OneTimePassword.js';
 import { USER_ABILITY, useRoles, userKeys, useUsers } from './queries.js';
@@ -148,7 +148,7 @@ export default function UsersPage() {
       key: 'lastLoginAt',
       title: t('users.lastLogin'),
       sort: 'lastLoginAt',
-      text: (u) => (u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : ''),
+      text: (u) => (u.lastLoginAt ? fmtTime(u.lastLoginAt, 'YYYY-MM-DD HH:mm') : ''),
     },
     {
       key: 'actions',

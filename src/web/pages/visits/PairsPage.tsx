@@ -172,6 +172,11 @@ export default function PairsPage() {
         emptyText={q ? t('pair.emptyFiltered') : t('pair.empty')}
         saveFilters={false}
         search={{ value: search, onChange: (v) => lp.update({ q: v }), placeholder: t('pair.search') }}
+        exportTo={{
+          path: '/api/visit-pairs/export',
+          body: { q: q || undefined },
+          fileName: 'visit-pairs.xlsx',
+        }}
         print
         card={{
           title: (p) => personCell(p),

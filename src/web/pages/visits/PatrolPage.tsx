@@ -1,6 +1,5 @@
 import { AimOutlined, AlertOutlined, ArrowLeftOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useAuth } from '../../app/auth.js';
@@ -128,7 +127,7 @@ function LivePatrol({ p }: { p: Patrol }) {
           </div>
         </div>
         <Typography.Text type="secondary" style={{ display: 'block', textAlign: 'center', fontSize: 12 }}>
-          {p.areaName} · {t('patrol.startedAt', { at: dayjs(p.startedAt).format('HH:mm') })}
+          {p.areaName} · {t('patrol.startedAt', { at: fmtTime(p.startedAt, 'HH:mm') })}
           {tracker.patrolId === p.id && tracker.geo === 'watching' ? (
             <>
               {' · '}

@@ -28,6 +28,7 @@ import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
 import { submit } from '../../app/offline.js';
 import { useOnline } from '../../app/outbox.js';
+import { fmtTime } from '../../app/time.js';
 import { ErrorState, emptyText, PageHeader, useDebounced, useIsMobile, useNotify } from '../../app/ui.js';
 import { LocationField, type Point } from '../cases/LocationField.js';
 import { uuid } from '../cases/queries.js';
@@ -130,7 +131,7 @@ function SavedView({
         title={t('visit.saved')}
         subTitle={t('visit.savedHint', {
           name: person.name,
-          at: dayjs(visit.visitedAt).format('MM-DD HH:mm'),
+          at: fmtTime(visit.visitedAt, 'MM-DD HH:mm'),
         })}
         style={{ padding: '16px 0 0' }}
         extra={

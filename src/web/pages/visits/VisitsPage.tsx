@@ -22,7 +22,7 @@ export function VisitCard({ v, onOpen }: { v: Visit; onOpen: () => void }) {
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'center' }}>
         <span style={{ fontWeight: 600 }}>{v.personName}</span>
         <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
-          {dayjs(v.visitedAt).format('MM-DD HH:mm')}
+          {fmtTime(v.visitedAt, 'MM-DD HH:mm')}
         </Typography.Text>
       </div>
       <div className="jy-case-card-title" style={{ fontWeight: 400 }}>

@@ -9,13 +9,13 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { Button, Card, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import { useCan } from '../../app/auth.js';
 import { type TFunction, useI18n, useT } from '../../app/i18n.js';
 import { useOnline } from '../../app/outbox.js';
+import { fmtTime as chinaTime } from '../../app/time.js';
 import { useIsMobile } from '../../app/ui.js';
 import type { CaseType } from '../cases/queries.js';
 import type { ReportPrefillState } from '../cases/ReportPage.js';
@@ -171,8 +171,9 @@ export function methodLabel(t: TFunction, m: string): string {
   return m === 'home' || m === 'phone' || m === 'elsewhere' ? t(`visit.method.${m}`) : m;
 }
 
-export function fmtTime(v: string | null | undefined): string {
-  return v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—';
+/** A time in China's zone (the app's one helper), '—' when none. */
+export function fmtTime(v: string | null | undefined, format = 'YYYY-MM-DD HH:mm'): string {
+  return chinaTime(v, format, '—');
 }
 
 // —— findings become cases ——

@@ -4,6 +4,7 @@ import { APPLICATION_DEPARTMENTS } from '../../../contract/window.js';
 import { errorMessage } from '../../app/api.js';
 import { useAuth } from '../../app/auth.js';
 import { useT } from '../../app/i18n.js';
+import { fmtTime } from '../../app/time.js';
 import { PageHeader, QueryState } from '../../app/ui.js';
 import { AreaTreeSelect } from '../areas/AreaTreeSelect.js';
 import { type Ticket, useQueue, useQueueAction } from './queries.js';
@@ -117,8 +118,7 @@ export default function QueuePage() {
               },
               {
                 title: t('window.queue.col.issued'),
-                render: (_, r) =>
-                  new Date(r.issuedAt).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' }),
+                render: (_, r) => fmtTime(r.issuedAt, 'HH:mm'),
                 width: 100,
               },
               { title: t('window.queue.col.window'), render: (_, r) => r.windowNo ?? '—', width: 80 },

@@ -272,10 +272,11 @@ export function normalizeRow(
     const h = i === undefined ? '' : (headers[i] ?? '').trim();
     return h || FIELD_LABELS[f][lang === 'zh' ? 0 : 1];
   };
+  // Both languages kept: the job and its error sheet are shown in their reader's language.
   const err = (f: ImportField, zh: string, en: string) =>
-    errors.push({ row: rowNo, column: column(f), message: t(zh, en) });
+    errors.push({ row: rowNo, column: column(f), message: t(zh, en), zh, en });
   const warn = (f: ImportField, zh: string, en: string) =>
-    warnings.push({ row: rowNo, column: column(f), message: t(zh, en) });
+    warnings.push({ row: rowNo, column: column(f), message: t(zh, en), zh, en });
 
   const text = (f: ImportField): string | null => {
     const v = cleanText(raw[f]);
@@ -452,5 +453,7 @@ export function duplicateError(
     row: rowNo,
     column: idColumn || (lang === 'zh' ? '身份证号' : 'ID number'),
     message: lang === 'zh' ? `与第${firstRowNo}行重复` : `duplicate of row ${firstRowNo}`,
+    zh: `与第${firstRowNo}行重复`,
+    en: `duplicate of row ${firstRowNo}`,
   };
 }

@@ -7,6 +7,11 @@ import { type Ctx, inTx } from '../../../platform/services.js';
 import type { HouseFilter, HouseSort } from '../houses.repository.js';
 import { blank, endsBeforeStart, type RegistryContext } from './common.js';
 
+/** A calendar date plus n days (YYYY-MM-DD). */
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Houses (房屋: an area of kind house): their use, owner and floor area, and their rentals. */
 export function housesService({
   s,
@@ -15,11 +20,19 @@ export function housesService({
   personScope,
   mustFindHouse,
   noSuchPerson,
+  today,
 }: RegistryContext) {
   type ListQ = Omit<z.infer<typeof HouseListQuery>, 'page' | 'pageSize'>;
   /** The houses ledger's filter: the actor's houses (scope in the SQL), by name, place and use. */
   function houseFilter(ctx: Ctx, q: ListQ): HouseFilter {
-    return { scope: pathInScope(ctx.actor, 'house.read', 'a.path'), q: q.q, areaId: q.areaId, use: q.use };
+    return {
+      scope: pathInScope(ctx.actor, 'house.read', 'a.path'),
+      q: q.q,
+      areaId: q.areaId,
+      use: q.use,
+      rentalEndsBy:
+        q.rentalEndsWithinDays === undefined ? undefined : addDays(today(), q.rentalEndsWithinDays),
+    };
   }
   function houseSort(sort: string | undefined): HouseSort {
     return {

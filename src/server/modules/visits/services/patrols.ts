@@ -118,9 +118,10 @@ export function patrolsService({ s }: VisitsContext) {
       return p;
     },
 
-    async patrols(ctx: Ctx, q: z.infer<typeof PatrolListQuery>) {
-      const { ids, total } = await visitsRepo(s.db).patrolIds(ctx.actor, q);
-      return { items: await patrolsById(ctx, ids), total };
+    /** `countCap`: an export's row cap, so its count is exact up to it (never an estimate under it). */
+    async patrols(ctx: Ctx, q: z.infer<typeof PatrolListQuery>, opts: { countCap?: number } = {}) {
+      const { ids, total, exact } = await visitsRepo(s.db).patrolIds(ctx.actor, q, opts);
+      return { items: await patrolsById(ctx, ids), total, totalExact: exact };
     },
   };
 }

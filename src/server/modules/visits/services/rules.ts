@@ -4,10 +4,14 @@ import { exportLedger } from '../../../engines/sheets/index.js';
 import type { Conn } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { type Ctx, inTx } from '../../../platform/services.js';
+import { maskDigits } from '../visits.export.js';
 import { redatePlans, refreshPlans } from '../visits.plans.js';
 import { presentRule } from '../visits.presenter.js';
 import { type RuleRow, visitsRepo } from '../visits.repository.js';
 import { field, type VisitsContext } from './common.js';
+
+/** Rows one pairings export may hold. */
+export const PAIR_EXPORT_CAP = 20_000;
 
 /** Visit rules (who is visited how often, with which form) and pairings (结对帮扶). */
 export function rulesService({ s, timings, today }: VisitsContext) {
@@ -190,6 +194,51 @@ export function rulesService({ s, timings, today }: VisitsContext) {
 
     async pairs(ctx: Ctx, q: { personId?: number; userId?: number }) {
       return visitsRepo(s.db).pairs(ctx.actor, q);
+    },
+
+    /**
+     * The pairings ledger (结对帮扶) as .xlsx on the sheets engine: the same scope as the list, the
+     * page's search (person or helper name) applied, digits in notes masked, in the asker's language.
+     */
+    async exportPairs(ctx: Ctx, q: { personId?: number; userId?: number; q?: string }) {
+      const zh = ctx.lang === 'zh';
+      const text = q.q?.trim();
+      let rows: Awaited<ReturnType<ReturnType<typeof visitsRepo>['pairs']>> | undefined;
+      const load = async () => {
+        rows ??= (await visitsRepo(s.db).pairs(ctx.actor, q, PAIR_EXPORT_CAP + 1)).filter(
+          (p) => !text || p.personName.includes(text) || p.userName.includes(text),
+        );
+        return rows;
+      };
+      return exportLedger(s, ctx, {
+        action: 'visit_pair.export',
+        entityType: 'visit_pair',
+        query: { ...q, q: text ? maskDigits(text) : undefined },
+        count: async () => (await load()).length,
+        async *rows(n) {
+          for (const p of (await load()).slice(0, n))
+            yield {
+              personName: p.personName,
+              userName: p.userName,
+              note: p.note ? maskDigits(p.note) : null,
+            };
+        },
+        cap: PAIR_EXPORT_CAP,
+        sheetName: zh ? '结对帮扶' : 'Pairings',
+        fileName: zh ? '结对帮扶' : 'pairings',
+        asciiName: 'visit-pairs',
+        columns: zh
+          ? [
+              { header: '帮扶对象', key: 'personName', width: 12 },
+              { header: '帮扶人', key: 'userName', width: 12 },
+              { header: '备注', key: 'note', width: 36 },
+            ]
+          : [
+              { header: 'Person', key: 'personName', width: 14 },
+              { header: 'Helper', key: 'userName', width: 14 },
+              { header: 'Note', key: 'note', width: 36 },
+            ],
+      });
     },
 
     async addPair(ctx: Ctx, input: { personId: number; userId: number; note?: string }) {

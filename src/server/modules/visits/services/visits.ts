@@ -154,9 +154,10 @@ export function visitRecordsService({ s, timings }: VisitsContext) {
       return v;
     },
 
-    async visits(ctx: Ctx, q: z.infer<typeof VisitListQuery>) {
-      const { ids, total } = await visitsRepo(s.db).visitIds(ctx.actor, q);
-      return { items: await visitsById(ctx, ids), total };
+    /** `countCap`: an export's row cap, so its count is exact up to it (never an estimate under it). */
+    async visits(ctx: Ctx, q: z.infer<typeof VisitListQuery>, opts: { countCap?: number } = {}) {
+      const { ids, total, exact } = await visitsRepo(s.db).visitIds(ctx.actor, q, opts);
+      return { items: await visitsById(ctx, ids), total, totalExact: exact };
     },
   };
 }
