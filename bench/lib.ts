@@ -51,3 +51,35 @@ export async function templateAppEnv(): Promise<Record<string, string>> {
     JIAYUAN_SEED_DEMO: 'false',
   };
 }
+
+/** A statement as the pg client sent it: text, parameters, prepared-statement name. */
+export interface Stmt {
+  text: string;
+  values?: unknown[];
+  name?: string;
+}
+
+/**
+ * Runs `fn` while recording every statement this process's pg clients send (at the pg client,
+ * so kysely's, prepared and raw ones alike), in order. Whatever else runs meanwhile in this
+ * process is recorded too: call it when only `fn` queries.
+ */
+export async function recordStatements<T>(fn: () => Promise<T>): Promise<{ value: T; stmts: Stmt[] }> {
+  const { default: pg } = await import('pg');
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  const stmts: Stmt[] = [];
+  proto.query = function (this: unknown, config: unknown, values?: unknown, ...rest: unknown[]) {
+    if (typeof config === 'string') stmts.push({ text: config, values: values as unknown[] });
+    else if (config && typeof config === 'object' && 'text' in config) {
+      const c = config as Stmt;
+      stmts.push({ text: c.text, values: c.values, ...(c.name ? { name: c.name } : {}) });
+    }
+    return original.call(this, config, values, ...rest);
+  };
+  try {
+    return { value: await fn(), stmts };
+  } finally {
+    proto.query = original;
+  }
+}

@@ -31,6 +31,8 @@ const CI_SIZES: Record<string, string> = {
   BENCH_PEOPLE: '64000',
   BENCH_IMPORT_ROWS: '300',
   BENCH_QUERIES: '5',
+  // The whole-street export cut to a sheet of 5,000 rows (the app's EXPORT_CAP).
+  BENCH_EXPORT_ROWS: '5000',
   CASES_BENCH_N: '3000',
   CASES_BENCH_N_SMALL: '1000',
   CASES_BENCH_FLOW: '60',

@@ -184,6 +184,41 @@ try {
   const where = (await sql<{ r: boolean }>`SELECT pg_is_in_recovery() AS r`.execute(src.db)).rows[0]!.r;
   check(src.replica && where, `figures are read from the replica (pg_is_in_recovery() there: ${where})`);
 
+  // The dashboard's cache (dashboard.service.ts) takes its snapshot and checks "nothing committed
+  // since" on the connection it reads the figures from: on a hot standby, pg_current_snapshot()
+  // must answer and move on as the replica replays the primary's commits.
+  const snapOf = async (db: Db) =>
+    (await sql<{ s: string }>`SELECT pg_current_snapshot()::text AS s`.execute(db)).rows[0]!.s;
+  const snap0 = await snapOf(src.db);
+  const probe = await sql<{
+    x: string;
+  }>`INSERT INTO drill_writes (pad) VALUES ('probe') RETURNING pg_current_xact_id()::text AS x`.execute(
+    primary,
+  );
+  const xid = probe.rows[0]!.x;
+  let seen = false;
+  let waited = 0;
+  const w0 = performance.now();
+  for (let i = 0; i < 100 && !seen; i++) {
+    const s = await snapOf(src.db);
+    seen = (
+      await sql<{ v: boolean }>`SELECT pg_visible_in_snapshot(${xid}::xid8, ${s}::pg_snapshot) AS v`.execute(
+        src.db,
+      )
+    ).rows[0]!.v;
+    if (!seen) await sleep(20);
+  }
+  waited = Math.round(performance.now() - w0);
+  const before = (
+    await sql<{
+      v: boolean;
+    }>`SELECT pg_visible_in_snapshot(${xid}::xid8, ${snap0}::pg_snapshot) AS v`.execute(src.db)
+  ).rows[0]!.v;
+  check(
+    !before && seen,
+    `the dashboard cache's snapshot on the replica (${snap0}) sees a primary commit once replayed (${waited} ms): its bound is the lag`,
+  );
+
   // ——— b. lag under a write mix ———
   console.log(`\n## the write mix on the primary: ${RATE} single-row transactions/s for ${SECONDS} s`);
   const lags: number[] = [];

@@ -13,6 +13,11 @@ export interface Config {
    * exports and reports read from it; when it is down they read the primary (platform/db/replica.ts).
    */
   readDatabaseUrl: string | null;
+  /**
+   * A ceiling on the rows of every ledger export (EXPORT_CAP), below each ledger's own cap (the
+   * people ledger's 100,000); null: the ledgers' own caps. The benches' small CI run uses it.
+   */
+  exportCap: number | null;
   dataDir: string;
   embeddedPgPort: number;
   /** Key file for data encrypted at rest (TOTP secrets, later ID numbers and phones). */
@@ -56,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
     readDatabaseUrl: env.READ_DATABASE_URL || null,
+    exportCap: env.EXPORT_CAP ? int('EXPORT_CAP', env.EXPORT_CAP, 100_000) : null,
     dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', env.EMBEDDED_PG_PORT, 54329),
     keyFile: path.resolve(env.JIAYUAN_KEY_FILE ?? path.join(dataDir, 'keys', 'master.key')),

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/index.js';
+import type { Conn, Db } from '../../platform/db/index.js';
+import type { ReadSource } from '../../platform/db/replica.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
 import { localStamp, writeXlsx, type XlsxColumn } from './xlsx.js';
@@ -16,10 +17,13 @@ export interface LedgerExport {
   entityType: string | null;
   /** the list's filter and sort as asked (identifiers in it already masked by the caller) */
   query: unknown;
-  /** how many rows the filter matches, counted up to `cap + 1` */
-  count(cap: number): Promise<number>;
-  /** the rows, at most `n`, each already masked and in words (labels, not codes) */
-  rows(n: number): AsyncIterable<Record<string, string | number | null>>;
+  /**
+   * how many rows the filter matches, counted up to `cap + 1`; `db` is where to read them: the
+   * read replica when one is configured and answers (READ_DATABASE_URL), else the primary
+   */
+  count(cap: number, db: Db): Promise<number>;
+  /** the rows, at most `n`, each already masked and in words (labels, not codes), read from `db` */
+  rows(n: number, db: Db): AsyncIterable<Record<string, string | number | null>>;
   sheetName: string;
   /** file name without the date: 组织单位 → 组织单位-2026-12-07.xlsx; `asciiName` for old clients */
   fileName: string;
@@ -39,13 +43,18 @@ export interface LedgerExport {
  * per-user lock with the entry), audited (query and row count) in its own transaction before the
  * first byte leaves, then streamed with the exporter's watermark. What it holds is the caller's:
  * scope in the SQL, identifiers masked, codes as words.
+ *
+ * The count and the rows read through `readSource` (the replica when READ_DATABASE_URL is set and
+ * it answers, issue 22): an export is a figure some seconds old at most (the replica's lag); the
+ * limit check and the audit entry stay on the primary. Exports whose queries take the `db` they
+ * are given read the replica; the others read the primary as before.
  */
 export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
   const now = s.clock.now();
   const stamp = localStamp(now);
   const perHour = e.limit?.perHour ?? LEDGER_EXPORT_LIMIT;
   const actions = e.limit?.actions ?? [e.action];
-  const cap = e.cap ?? LEDGER_EXPORT_CAP;
+  const cap = Math.min(e.cap ?? LEDGER_EXPORT_CAP, s.config.exportCap ?? Number.POSITIVE_INFINITY);
   const used = async (conn: Conn) => {
     const r = await conn
       .selectFrom('auditLog')
@@ -57,7 +66,8 @@ export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
     if ((r?.n ?? 0) >= perHour) throw new AppError('RATE_LIMITED');
   };
   await used(s.db);
-  const matched = await e.count(cap + 1);
+  const src = await readSource(s);
+  const matched = await e.count(cap + 1, src.db);
   const capped = matched > cap;
   const n = Math.min(matched, cap);
   await inTx(s, ctx, async (trx, audit) => {
@@ -69,7 +79,7 @@ export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
   const out = new PassThrough();
   const who = `${ctx.actor.displayName}（${ctx.actor.username}）`;
   const watermark = e.watermark?.(who, stamp.time) ?? `导出人 ${who} ${stamp.time} 仅限工作使用，注意保密`;
-  writeXlsx(out, { sheetName: e.sheetName, columns: e.columns, rows: e.rows(n), watermark })
+  writeXlsx(out, { sheetName: e.sheetName, columns: e.columns, rows: e.rows(n, src.db), watermark })
     .then(() => {
       if (!out.writableEnded) out.end();
     })
@@ -84,6 +94,11 @@ export async function exportLedger(s: Services, ctx: Ctx, e: LedgerExport) {
     capped,
     disposition: `attachment; filename="${e.asciiName}-${stamp.date}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
   };
+}
+
+/** Where figures and exports read: `services.reads` (a replica, or the primary when it is down). */
+export async function readSource(s: Pick<Services, 'db' | 'reads'>): Promise<ReadSource> {
+  return s.reads ? s.reads.use() : { db: s.db, lagMs: 0, replica: false };
 }
 
 /**

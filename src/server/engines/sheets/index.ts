@@ -35,6 +35,7 @@ export {
   LEDGER_EXPORT_LIMIT,
   type LedgerExport,
   pagedRows,
+  readSource,
   sendExport,
   sendTemplate,
   XLSX_TYPE,

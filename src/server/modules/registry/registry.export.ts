@@ -4,6 +4,7 @@ import { maskId, maskPhone } from '../../../contract/identifiers.js';
 import type { PersonListQuery } from '../../../contract/registry.js';
 import { TAGS, type TagCode } from '../../../contract/tags.js';
 import { exportLedger } from '../../engines/sheets/export.js';
+import type { Db } from '../../platform/db/index.js';
 import type { Ctx, Services } from '../../platform/services.js';
 import { ageOn, visibleTags } from './registry.policy.js';
 import { addressOf, maskedId, maskedPhone, shownBirthDate } from './registry.presenter.js';
@@ -55,7 +56,6 @@ type Query = Omit<z.infer<typeof PersonListQuery>, 'page' | 'pageSize' | 'sort'>
  */
 export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, q: Query) {
   const filter = svc.exportFilter(ctx, q);
-  const repo = registryRepo(s.db, s.keyring);
   const { page: _p, pageSize: _ps, ...asked } = q as Query & { page?: number; pageSize?: number };
   // The query is audited; a search by a whole ID number or phone is recorded masked, like any
   // identifier the app shows (tails, as typed: they name no one).
@@ -68,7 +68,9 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
         desc: asked.sort.startsWith('-'),
       }
     : null;
-  async function* records(n: number) {
+  // Count and rows read where exportLedger says (the read replica when there is one).
+  async function* records(n: number, db: Db) {
+    const repo = registryRepo(db, s.keyring);
     let after = 0;
     let left = n;
     let offset = 0;
@@ -116,7 +118,7 @@ export async function exportPeople(s: Services, svc: RegistryService, ctx: Ctx, 
     action: 'person.export',
     entityType: 'person',
     query,
-    count: (cap) => repo.count(filter, cap),
+    count: (cap, db) => registryRepo(db, s.keyring).count(filter, cap),
     rows: records,
     sheetName: '实有人口',
     fileName: '实有人口',
