@@ -1430,6 +1430,33 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'no-record',
     reason: 'a team in an area where the actor holds volunteer.manage',
   },
+  // —— venues (issue 19): scope, overlap and approval covered by venues.test.ts, matrix fixtures to come ——
+  'GET /api/venues/rooms': {
+    kind: 'no-record',
+    reason:
+      'rooms of the areas the actor covers (venue.read), or around them (venue.book) — venues.test.ts; matrix fixture still to write',
+  },
+  'POST /api/venues/rooms': {
+    kind: 'no-record',
+    reason: 'a room in an area where the actor holds venue.manage (the service checks the area)',
+  },
+  'GET /api/venues/bookings': {
+    kind: 'no-record',
+    reason:
+      "staff: their areas' bookings; others: their own, and others' as busy without name or purpose (venues.test.ts)",
+  },
+  'POST /api/venues/bookings': {
+    kind: 'no-record',
+    reason: 'a booking of a room the actor may see; residents only where the room allows it (venues.test.ts)',
+  },
+  'POST /api/venues/bookings/:id/decide': {
+    kind: 'no-record',
+    reason: 'approval and use by venue.manage over the room; cancel by the booker too (venues.test.ts)',
+  },
+  'GET /api/venues/usage': {
+    kind: 'no-record',
+    reason: '场地使用率 of the rooms in the areas the actor covers (venue.read)',
+  },
 
   // —— window (catalogue scope: ancestors and descendants of the actor's node, window.test.ts) ——
   'GET /api/window/matters': {
