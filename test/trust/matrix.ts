@@ -1430,6 +1430,41 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'no-record',
     reason: 'a team in an area where the actor holds volunteer.manage',
   },
+  // —— the time bank (issue 19): timebank.test.ts covers caps, gifts, redemption and the invariant ——
+  'GET /api/timebank/me': {
+    kind: 'no-record',
+    reason: 'one’s own account and movements (others’ names masked)',
+  },
+  'POST /api/timebank/gift': {
+    kind: 'no-record',
+    reason: 'from one’s own account, to a volunteer of one’s own street or its pool (timebank.test.ts)',
+  },
+  'POST /api/timebank/redeem': {
+    kind: 'no-record',
+    reason: 'from one’s own account, at an accredited service of one’s own street (timebank.test.ts)',
+  },
+  'GET /api/timebank/services': { kind: 'no-record', reason: 'the accredited services of one’s own street' },
+  'POST /api/timebank/services': {
+    kind: 'no-record',
+    reason: 'a service in an area where the actor holds volunteer.manage (the service checks the area)',
+  },
+  'GET /api/timebank/scheme': {
+    kind: 'no-record',
+    reason: 'the setting of a street the actor reads (volunteer.read over the street)',
+  },
+  'PUT /api/timebank/scheme': {
+    kind: 'no-record',
+    reason:
+      'the setting of a street where the actor holds volunteer.manage over the street (timebank.test.ts)',
+  },
+  'GET /api/timebank/accounts': {
+    kind: 'no-record',
+    reason: 'accounts of the areas the actor reads (scope in SQL), people’s names masked',
+  },
+  'GET /api/timebank/check': {
+    kind: 'no-record',
+    reason: 'the ledger invariant over the streets around the actor’s areas: sums only, no names',
+  },
   // —— venues (issue 19): scope, overlap and approval covered by venues.test.ts, matrix fixtures to come ——
   'GET /api/venues/rooms': {
     kind: 'no-record',

@@ -206,6 +206,7 @@ export const ERRORS = {
     en: 'The room is already booked {from}–{to}: choose another time or room',
   },
   VENUE_RULE: { status: 409, zh: '{zh}', en: '{en}' },
+  TIMEBANK_RULE: { status: 409, zh: '{zh}', en: '{en}' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,
