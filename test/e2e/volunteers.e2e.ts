@@ -179,7 +179,11 @@ describe('room booking journey', () => {
     await worker.goto(`${BASE}/venues`);
     await worker.getByText('会议室', { exact: true }).first().waitFor({ timeout: 15_000 });
     await shot(worker, 'venues-rooms-1366');
-    const rooms = await call<{ items: { id: number; name: string }[] }>(worker, 'GET', '/api/venues/rooms?q=会议室');
+    const rooms = await call<{ items: { id: number; name: string }[] }>(
+      worker,
+      'GET',
+      '/api/venues/rooms?q=会议室',
+    );
     const room = rooms.items.find((r) => r.name === '会议室')!;
     // next Monday (China time), so the slot is always ahead and inside the rules' window
     const today = new Date(Date.now() + 8 * 3_600_000);

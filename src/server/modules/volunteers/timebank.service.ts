@@ -507,7 +507,7 @@ export function timebankService(s: Services) {
             .where('volunteerNo', '=', input.toVolunteerNo)
             .where(sql<SqlBool>`area_path <@ ${me.street.path}::ltree`)
             .executeTakeFirst();
-          if (!v || v.status !== 'active')
+          if (v?.status !== 'active')
             throw new AppError('VALIDATION_FAILED', { fields: 'toVolunteerNo' }, [
               { path: 'toVolunteerNo', code: 'invalid', message: '本街道没有这个志愿者编号' },
             ]);
