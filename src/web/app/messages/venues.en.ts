@@ -1,5 +1,7 @@
 /** English texts of venues (issue 19); spread into `en` in messages.en.ts. */
 export const venuesEn: Record<keyof typeof import('./venues.zh-CN.js').venuesZh, string> = {
+  'act.room': 'Room (optional)',
+  'act.roomHint': 'A room of the community is booked for the activity; otherwise type the place',
   'nav.venues': 'Rooms',
   'nav.venueCalendar': 'Room bookings',
   'module.venues': 'Rooms',

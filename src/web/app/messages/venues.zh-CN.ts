@@ -1,5 +1,7 @@
 /** Chinese texts of venues (场地, issue 19); spread into `zh` in messages.zh-CN.ts. */
 export const venuesZh = {
+  'act.room': '场地（可选）',
+  'act.roomHint': '选择社区场地时自动预约该场地；不选则填写地点',
   'nav.venues': '场地',
   'nav.venueCalendar': '场地预约',
   'module.venues': '场地',
