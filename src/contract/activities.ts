@@ -59,7 +59,10 @@ export const ActivityCreate = z
     ownerName: Text(60),
     title: Text(80),
     description: z.string().trim().max(2000).default(''),
-    placeName: Text(120),
+    /** A room of the venues module: the activity books it (approved when the organiser may approve). */
+    roomId: Id.optional(),
+    /** Where, in words; taken from the room when one is booked. */
+    placeName: z.string().trim().max(120).default(''),
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),
     startsAt: Instant,
@@ -77,7 +80,11 @@ export const ActivityCreate = z
     riskText: z.string().trim().max(500).optional(),
   })
   .refine((a) => a.endsAt > a.startsAt, { path: ['endsAt'], message: '结束时间须晚于开始时间' })
-  .refine((a) => a.reserved <= a.capacity, { path: ['reserved'], message: '预留名额不能超过总名额' });
+  .refine((a) => a.reserved <= a.capacity, { path: ['reserved'], message: '预留名额不能超过总名额' })
+  .refine((a) => a.roomId !== undefined || a.placeName.length > 0, {
+    path: ['placeName'],
+    message: '请填写活动地点或选择场地',
+  });
 export type ActivityCreate = z.infer<typeof ActivityCreate>;
 
 export const Activity = z.object({

@@ -171,3 +171,67 @@ describe('volunteer journey', () => {
     await shot(stranger, 'certificate-verify-375');
   }, 300_000);
 });
+
+describe('room booking journey', () => {
+  it('a worker sees the rooms, books one on next week’s calendar (approved at once) and cancels it; a resident sees the week on a phone', async () => {
+    const worker = await context(false);
+    await login(worker, 'community_worker');
+    await worker.goto(`${BASE}/venues`);
+    await worker.getByText('会议室', { exact: true }).first().waitFor({ timeout: 15_000 });
+    await shot(worker, 'venues-rooms-1366');
+    const rooms = await call<{ items: { id: number; name: string }[] }>(
+      worker,
+      'GET',
+      '/api/venues/rooms?q=会议室',
+    );
+    const room = rooms.items.find((r) => r.name === '会议室')!;
+    // next Monday (China time), so the slot is always ahead and inside the rules' window
+    const today = new Date(Date.now() + 8 * 3_600_000);
+    const dow = today.getUTCDay() === 0 ? 7 : today.getUTCDay();
+    const monday = new Date(today.getTime() + (8 - dow) * 86_400_000).toISOString().slice(0, 10);
+    await worker.goto(`${BASE}/venues/calendar?week=${monday}&room=${room.id}`);
+    await worker.getByTestId(`day-${monday}`).waitFor({ timeout: 15_000 });
+    await worker.getByTestId('booking-new').click();
+    await worker.getByTestId('booking-from').fill('15:00');
+    await worker.getByTestId('booking-to').fill('16:30');
+    await worker.getByTestId('booking-purpose').fill('楼栋长例会');
+    await worker.getByTestId('booking-submit').click();
+    const card = worker.getByTestId(`day-${monday}`).getByText('楼栋长例会');
+    await card.waitFor({ timeout: 15_000 });
+    expect(await worker.getByTestId(`day-${monday}`).textContent()).toContain('已批准');
+    await shot(worker, 'venues-calendar-1366');
+    // the same slot again: refused, in words
+    const again = await worker.request.fetch(`${BASE}/api/venues/bookings`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-csrf-token': (await worker.context().cookies()).find((c) => c.name === 'jy_csrf')?.value ?? '',
+      },
+      data: JSON.stringify({
+        roomId: room.id,
+        startsAt: `${monday}T15:30:00+08:00`,
+        endsAt: `${monday}T16:00:00+08:00`,
+        purpose: '重叠',
+      }),
+    });
+    expect(again.status()).toBe(409);
+    expect((await again.json()).message).toContain('已有预约');
+
+    const resident = await context(true);
+    await login(resident, 'resident');
+    await resident.goto(`${BASE}/venues/calendar?week=${monday}`);
+    await resident.getByTestId(`day-${monday}`).waitFor({ timeout: 15_000 });
+    // someone else's booking shows as busy, without its purpose
+    expect(await resident.getByTestId(`day-${monday}`).textContent()).not.toContain('楼栋长例会');
+    await shot(resident, 'venues-calendar-375');
+
+    const mine = await call<{ items: { id: number; purpose: string }[] }>(
+      worker,
+      'GET',
+      `/api/venues/bookings?from=${monday}&to=${monday}&roomId=${room.id}`,
+    );
+    const b = mine.items.find((x) => x.purpose === '楼栋长例会')!;
+    await worker.getByTestId(`booking-${b.id}-cancel`).click();
+    await worker.getByTestId(`booking-${b.id}`).getByText('已取消').waitFor({ timeout: 15_000 });
+  }, 180_000);
+});

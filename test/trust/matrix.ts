@@ -1452,6 +1452,68 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'no-record',
     reason: 'a team in an area where the actor holds volunteer.manage',
   },
+  // —— the time bank (issue 19): timebank.test.ts covers caps, gifts, redemption and the invariant ——
+  'GET /api/timebank/me': {
+    kind: 'no-record',
+    reason: 'one’s own account and movements (others’ names masked)',
+  },
+  'POST /api/timebank/gift': {
+    kind: 'no-record',
+    reason: 'from one’s own account, to a volunteer of one’s own street or its pool (timebank.test.ts)',
+  },
+  'POST /api/timebank/redeem': {
+    kind: 'no-record',
+    reason: 'from one’s own account, at an accredited service of one’s own street (timebank.test.ts)',
+  },
+  'GET /api/timebank/services': { kind: 'no-record', reason: 'the accredited services of one’s own street' },
+  'POST /api/timebank/services': {
+    kind: 'no-record',
+    reason: 'a service in an area where the actor holds volunteer.manage (the service checks the area)',
+  },
+  'GET /api/timebank/scheme': {
+    kind: 'no-record',
+    reason: 'the setting of a street the actor reads (volunteer.read over the street)',
+  },
+  'PUT /api/timebank/scheme': {
+    kind: 'no-record',
+    reason:
+      'the setting of a street where the actor holds volunteer.manage over the street (timebank.test.ts)',
+  },
+  'GET /api/timebank/accounts': {
+    kind: 'no-record',
+    reason: 'accounts of the areas the actor reads (scope in SQL), people’s names masked',
+  },
+  'GET /api/timebank/check': {
+    kind: 'no-record',
+    reason: 'the ledger invariant over the streets around the actor’s areas: sums only, no names',
+  },
+  // —— venues (issue 19): scope, overlap and approval covered by venues.test.ts, matrix fixtures to come ——
+  'GET /api/venues/rooms': {
+    kind: 'no-record',
+    reason:
+      'rooms of the areas the actor covers (venue.read), or around them (venue.book) — venues.test.ts; matrix fixture still to write',
+  },
+  'POST /api/venues/rooms': {
+    kind: 'no-record',
+    reason: 'a room in an area where the actor holds venue.manage (the service checks the area)',
+  },
+  'GET /api/venues/bookings': {
+    kind: 'no-record',
+    reason:
+      "staff: their areas' bookings; others: their own, and others' as busy without name or purpose (venues.test.ts)",
+  },
+  'POST /api/venues/bookings': {
+    kind: 'no-record',
+    reason: 'a booking of a room the actor may see; residents only where the room allows it (venues.test.ts)',
+  },
+  'POST /api/venues/bookings/:id/decide': {
+    kind: 'no-record',
+    reason: 'approval and use by venue.manage over the room; cancel by the booker too (venues.test.ts)',
+  },
+  'GET /api/venues/usage': {
+    kind: 'no-record',
+    reason: '场地使用率 of the rooms in the areas the actor covers (venue.read)',
+  },
 
   // —— window (catalogue scope: ancestors and descendants of the actor's node, window.test.ts) ——
   'GET /api/window/matters': {

@@ -12,6 +12,7 @@ import { open311Module } from './open311/open311.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { residentsModule } from './residents/residents.manifest.js';
 import { systemModule } from './system/system.manifest.js';
+import { venuesModule } from './venues/venues.manifest.js';
 import { visitsModule } from './visits/visits.manifest.js';
 import { volunteersModule } from './volunteers/volunteers.manifest.js';
 import { windowModule } from './window/window.manifest.js';
@@ -32,6 +33,7 @@ export const MODULES: ModuleManifest[] = [
   windowModule,
   activitiesModule,
   volunteersModule,
+  venuesModule,
   dashboardModule,
   workbenchModule,
   auditModule,

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
+  BlockOutlined,
   CalendarOutlined,
   CarryOutOutlined,
   CheckSquareOutlined,
@@ -71,6 +72,7 @@ export interface NavItem {
     | 'activities'
     | 'volunteers'
     | 'myActivities'
+    | 'venues'
     | 'areas'
     | 'people'
     | 'houses'
@@ -202,6 +204,14 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.volunteers',
     icon: <HeartOutlined />,
     permission: 'volunteer.read',
+  },
+  {
+    key: 'venues',
+    path: '/venues',
+    label: 'nav.venues',
+    icon: <BlockOutlined />,
+    anyPermission: ['venue.read', 'venue.book'],
+    also: ['/venues/calendar'],
   },
   {
     key: 'myActivities',

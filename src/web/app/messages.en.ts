@@ -8,6 +8,7 @@ import { phoneEn } from './messages/phone.en.js';
 import { residentEn } from './messages/resident.en.js';
 import { seedEn } from './messages/seed.en.js';
 import { sheetsEn } from './messages/sheets.en.js';
+import { venuesEn } from './messages/venues.en.js';
 import { windowEn } from './messages/window.en.js';
 import { wordsEn } from './messages/words.en.js';
 import type { MessageKey } from './messages.zh-CN.js';
@@ -1398,6 +1399,7 @@ export const en: Record<MessageKey, string> = {
   'case.areaFilter': 'Area: {name}',
   ...phoneEn,
   ...activitiesEn,
+  ...venuesEn,
   ...listsEn,
   ...ledgerEn,
   ...sheetsEn,

@@ -8,6 +8,7 @@ import { phoneZh } from './messages/phone.zh-CN.js';
 import { residentZh } from './messages/resident.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
 import { sheetsZh } from './messages/sheets.zh-CN.js';
+import { venuesZh } from './messages/venues.zh-CN.js';
 import { windowZh } from './messages/window.zh-CN.js';
 import { wordsZh } from './messages/words.zh-CN.js';
 
@@ -1372,6 +1373,7 @@ export const zh = {
   'case.areaFilter': '区域：{name}',
   ...phoneZh,
   ...activitiesZh,
+  ...venuesZh,
   ...listsZh,
   ...ledgerZh,
   ...sheetsZh,

@@ -92,6 +92,8 @@ const ActivityPage = lazy(() => import('../pages/activities/ActivityPage.js'));
 const MyActivitiesPage = lazy(() => import('../pages/activities/MyActivitiesPage.js'));
 const CheckinPage = lazy(() => import('../pages/activities/CheckinPage.js'));
 const VolunteersPage = lazy(() => import('../pages/volunteers/VolunteersPage.js'));
+const RoomsPage = lazy(() => import('../pages/venues/RoomsPage.js'));
+const VenueCalendarPage = lazy(() => import('../pages/venues/CalendarPage.js'));
 const CertificatePage = lazy(() => import('../pages/volunteers/CertificatePage.js'));
 const VerifyCertificatePage = lazy(() => import('../pages/volunteers/VerifyCertificatePage.js'));
 
@@ -214,6 +216,23 @@ export const router = createBrowserRouter([
             ),
           },
           { path: 'volunteers/certificates/:id', element: <CertificatePage /> },
+          // Rooms and their calendar: whoever may see rooms (staff by scope; bookers the rooms around them).
+          {
+            path: 'venues',
+            element: (
+              <Require anyOf={['venue.read', 'venue.book']}>
+                <RoomsPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'venues/calendar',
+            element: (
+              <Require anyOf={['venue.read', 'venue.book']}>
+                <VenueCalendarPage />
+              </Require>
+            ),
+          },
           {
             path: 'dashboard',
             element: (

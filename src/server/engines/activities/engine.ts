@@ -339,6 +339,26 @@ export function activitiesEngine(s: Services) {
           })
           .returning('id')
           .executeTakeFirstOrThrow();
+        if (input.roomId !== undefined) {
+          const rooms = kinds().rooms;
+          if (!rooms)
+            throw new AppError('VALIDATION_FAILED', { fields: 'roomId' }, [
+              { path: 'roomId', code: 'invalid', message: '没有这个场地' },
+            ]);
+          const booked = await rooms.book(trx, s, ctx, {
+            roomId: input.roomId,
+            activityId: row.id,
+            title: input.title,
+            startsAt: input.startsAt,
+            endsAt: input.endsAt,
+            capacity: input.capacity,
+          });
+          await trx
+            .updateTable('activities')
+            .set({ placeName: booked.placeName })
+            .where('id', '=', row.id)
+            .execute();
+        }
         await audit({
           action: 'activity.create',
           entityType: 'activity',

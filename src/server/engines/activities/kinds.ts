@@ -2,7 +2,7 @@ import { type ColumnType, type Generated, sql } from 'kysely';
 import type { Conn, Tx } from '../../platform/db/index.js';
 import type { ErrorCode } from '../../platform/errors/catalogue.js';
 import type { ModuleManifest } from '../../platform/module.js';
-import type { Services } from '../../platform/services.js';
+import type { Ctx, Services } from '../../platform/services.js';
 
 /**
  * The activities engine (issue 19, docs/activities.md): a module declares its kinds of activity
@@ -45,10 +45,26 @@ export interface ActivityKindDef {
   roundMinutes?: number;
 }
 
+/**
+ * Rooms an activity may book (the venues module declares it): the engine books the room in the
+ * activity's own transaction, so an activity and its booking are written together or not at all.
+ */
+export interface ActivityRoomBooker {
+  /** Books the room for the activity (throws a coded error when taken or not allowed); returns the room's name. */
+  book(
+    trx: Tx,
+    s: Services,
+    ctx: Ctx,
+    r: { roomId: number; activityId: number; title: string; startsAt: Date; endsAt: Date; capacity: number },
+  ): Promise<{ placeName: string }>;
+}
+
 declare module '../../platform/module.js' {
   interface ModuleManifest {
     /** The kinds of activity this module declares; the activities engine serves them. */
     activityKinds?: ActivityKindDef[];
+    /** Rooms activities may book (at most one module declares it: venues). */
+    activityRooms?: ActivityRoomBooker;
   }
 }
 
@@ -57,7 +73,11 @@ const CODE = /^[a-z][a-z0-9_]{1,23}$/;
 /** The kinds every loaded module declared, checked at start: a bad or duplicate code refuses to start. */
 export class ActivityKindRegistry {
   private readonly byCode = new Map<string, ActivityKindDef & { module: string }>();
-  constructor(declared: { module: string; def: ActivityKindDef }[]) {
+  constructor(
+    declared: { module: string; def: ActivityKindDef }[],
+    /** Who books rooms for activities; absent without the venues module (then no room can be named). */
+    readonly rooms?: ActivityRoomBooker,
+  ) {
     for (const { module, def } of declared) {
       if (!CODE.test(def.code))
         throw new Error(`module ${module} declares activity kind with bad code "${def.code}"`);
@@ -88,8 +108,12 @@ export class ActivityKindRegistry {
 }
 
 export function collectActivityKinds(modules: ModuleManifest[]): ActivityKindRegistry {
+  const rooms = modules.filter((m) => m.activityRooms);
+  if (rooms.length > 1)
+    throw new Error(`activity rooms declared twice: ${rooms.map((m) => m.name).join(', ')}`);
   return new ActivityKindRegistry(
     modules.flatMap((m) => (m.activityKinds ?? []).map((def) => ({ module: m.name, def }))),
+    rooms[0]?.activityRooms,
   );
 }
 

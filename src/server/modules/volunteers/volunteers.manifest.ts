@@ -1,5 +1,7 @@
 import { type ModuleManifest, perm } from '../../platform/module.js';
 import * as init from './migrations/202612200200_volunteers_init.js';
+import * as timebank from './migrations/202612210302_volunteers_timebank.js';
+import { timebankRoutes } from './timebank.routes.js';
 import { volunteersRoutes } from './volunteers.routes.js';
 import { seedDemoVolunteers } from './volunteers.seed.js';
 import { volunteerKind } from './volunteers.service.js';
@@ -34,8 +36,14 @@ export const volunteersModule: ModuleManifest = {
     party_member: ['volunteer.apply'],
     resident: ['volunteer.apply'],
   },
-  migrations: { '202612200200_volunteers_init': init },
-  routes: volunteersRoutes,
+  migrations: {
+    '202612200200_volunteers_init': init,
+    '202612210302_volunteers_timebank': timebank,
+  },
+  routes: async (app, opts) => {
+    await volunteersRoutes(app as never, opts);
+    await timebankRoutes(app as never, opts);
+  },
   activityKinds: [volunteerKind],
   seedDemo: seedDemoVolunteers,
 };

@@ -16,6 +16,7 @@ import { areaLabelSql } from '../../platform/access/area-label.js';
 import { pathInScope } from '../../platform/access/scope.js';
 import { AppError, notFound } from '../../platform/errors/app-error.js';
 import { type Ctx, inTx, type Services } from '../../platform/services.js';
+import { creditService } from './timebank.service.js';
 
 type Opt<T> = ColumnType<T, T | undefined, T>;
 export interface VolunteersTable {
@@ -99,13 +100,15 @@ export const volunteerKind: ActivityKindDef = {
     };
   },
   // Confirmed hours land on the volunteer's record (stars, certificates) in the same transaction.
-  onConfirm: async (trx, _s, records) => {
+  onConfirm: async (trx, s, records) => {
     for (const r of records)
       await trx
         .updateTable('volunteers')
         .set((eb) => ({ confirmedMinutes: eb('confirmedMinutes', '+', r.creditedMinutes) }))
         .where('userId', '=', r.userId)
         .execute();
+    // where the street runs a time bank, confirmed service earns coins within its caps
+    await creditService(trx, s, records);
   },
 };
 

@@ -200,6 +200,13 @@ export const ERRORS = {
     zh: '请先注册为志愿者并通过社区审核',
     en: 'Register as a volunteer and be verified by the community first',
   },
+  BOOKING_OVERLAP: {
+    status: 409,
+    zh: '该场地在 {from}–{to} 已有预约，请换一个时间或场地',
+    en: 'The room is already booked {from}–{to}: choose another time or room',
+  },
+  VENUE_RULE: { status: 409, zh: '{zh}', en: '{en}' },
+  TIMEBANK_RULE: { status: 409, zh: '{zh}', en: '{en}' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   DB_UNAVAILABLE: {
     status: 503,

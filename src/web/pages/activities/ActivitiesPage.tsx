@@ -1,4 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, DatePicker, Drawer, Form, Input, InputNumber, Select, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -152,7 +153,8 @@ interface FormValues {
   ownerName: string;
   title: string;
   description?: string;
-  placeName: string;
+  placeName?: string;
+  roomId?: number;
   time: [Dayjs, Dayjs];
   deadlineHours: number;
   capacity: number;
@@ -179,6 +181,16 @@ function NewActivity({
   const [form] = Form.useForm<FormValues>();
   const kinds = useKinds();
   const risky = Form.useWatch('risky', form);
+  const roomId = Form.useWatch('roomId', form);
+  // Rooms the organiser may book (venues): the activity books the chosen one and takes its name.
+  const rooms = useQuery({
+    queryKey: ['venues', 'rooms', 'pick'],
+    queryFn: () =>
+      api.get<{ items: { id: number; name: string; capacity: number }[] }>('/api/venues/rooms', {
+        pageSize: 100,
+      }),
+    enabled: open,
+  });
   const create = useActivityAction((v: FormValues) =>
     api.post<Activity>('/api/activities', {
       kind: v.kind,
@@ -187,7 +199,8 @@ function NewActivity({
       ownerName: v.ownerName,
       title: v.title,
       description: v.description ?? '',
-      placeName: v.placeName,
+      placeName: v.placeName ?? '',
+      ...(v.roomId ? { roomId: v.roomId } : {}),
       startsAt: v.time[0].toISOString(),
       endsAt: v.time[1].toISOString(),
       deadlineHours: v.deadlineHours,
@@ -241,9 +254,21 @@ function NewActivity({
         <Form.Item name="ownerName" label={t('act.owner')} rules={[{ required: true }]}>
           <Input maxLength={60} />
         </Form.Item>
-        <Form.Item name="placeName" label={t('act.place')} rules={[{ required: true }]}>
-          <Input maxLength={120} />
+        <Form.Item name="roomId" label={t('act.room')} extra={t('act.roomHint')}>
+          <Select
+            allowClear
+            data-testid="act-room"
+            options={(rooms.data?.items ?? []).map((r) => ({
+              value: r.id,
+              label: `${r.name}（${r.capacity}）`,
+            }))}
+          />
         </Form.Item>
+        {roomId ? null : (
+          <Form.Item name="placeName" label={t('act.place')} rules={[{ required: true }]}>
+            <Input maxLength={120} />
+          </Form.Item>
+        )}
         <Form.Item name="time" label={t('act.time')} rules={[{ required: true }]}>
           <DatePicker.RangePicker
             showTime={{ format: 'HH:mm' }}
