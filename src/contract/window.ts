@@ -272,7 +272,13 @@ export const ApplicationDetail = z.strictObject({
   intake: z.enum(['complete', 'gap']),
   missing: z.array(z.string().max(100)).max(40).default([]),
   acceptedOn: day,
-  dueOn: day,
+  /**
+   * The matter's promised limit it was accepted under (null: 即办件, due the day accepted). The
+   * promised date itself is the case's own `dueAt` (the engine's deadline, set from this at
+   * acceptance and again in full after 补正), not a copy here.
+   */
+  promisedLimit: z.number().int().min(0).nullable(),
+  limitUnit: z.enum(['wday', 'day']).default('wday'),
   supplementDueOn: day.nullable().default(null),
   forwardDueOn: day.nullable().default(null),
   instant: z.boolean(),
@@ -283,6 +289,16 @@ export const ApplicationDetail = z.strictObject({
   authorisation: z.string().max(200).nullable().default(null),
 });
 export type ApplicationDetail = z.infer<typeof ApplicationDetail>;
+
+/** What an acceptance answers: the case, its detail and its promised date (the case's `dueAt`). */
+export const ApplicationAccepted = z.object({
+  id: z.number(),
+  detail: ApplicationDetail,
+  dueAt: z.string(),
+  /** the China date of `dueAt` */
+  dueOn: z.string(),
+});
+export type ApplicationAccepted = z.infer<typeof ApplicationAccepted>;
 
 /** The window desk's acceptance: the matter, who applies, which materials were handed in. */
 export const ApplicationAccept = z.strictObject({

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Category, Limit } from '../../../contract/case-codes.js';
 import type { CaseAction, CaseState, CaseType, Stage } from '../../../contract/cases.js';
 import type { CasesTable } from '../../platform/db/schema.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
 
 export type CaseRow = Selectable<CasesTable>;
 
@@ -89,6 +90,16 @@ export interface CaseTypeDef {
   categories: Category[];
   actions: Partial<Record<CaseAction, ActionDef>>;
   stages: StageDefaults;
+  /**
+   * The case's own handling deadline (办理时限 of the case rather than of its category), e.g. a
+   * service application's promised date, from its `detail` and the instant its clock starts: at
+   * creation (`from` = reported), and again when the case comes back from `pending` (`resume`:
+   * the full limit restarts from `from`, not the remainder). It becomes the case's `due_at`, so
+   * the sweep, red cards, overdue lists and on-time figures use it. Absent or null: the
+   * category's handling limit (`case_limits` overrides included). A case limit override for the
+   * type's handle stage does not apply to cases that set their own.
+   */
+  ownDue?: (c: { detail: unknown; from: Date }, calendar: WorkCalendar) => Date | null;
   /** Days after closing within which the case may be reopened. */
   reopenDays: number;
   /** Indicator keys this type reports (engine/indicators.ts). */

@@ -796,11 +796,9 @@ export function caseEngine(s: Services, timings: TimingStore) {
       case 'suspend':
         return { patch: {}, data: {}, notify: parties };
       case 'resume': {
-        // Back from the pending list with a fresh handling limit, counted from now.
-        const dueAt = timing.calendar.add(
-          now,
-          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
-        );
+        // Back from the pending list with a fresh handling limit, counted from now (a type with
+        // its own deadline restarts it in full: a service application after 补正).
+        const dueAt = timing.restart(def, c, now);
         return { patch: { dueAt }, data: { dueAt: dueAt.toISOString() }, notify: parties };
       }
       case 'supervise':
@@ -813,10 +811,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         return { patch: {}, data: {}, notify: [c.assigneeUserId ?? c.ownerUserId] };
       case 'reopen': {
         // Reopened work gets a fresh handling limit; the reopening itself is counted.
-        const dueAt = timing.calendar.add(
-          now,
-          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
-        );
+        const dueAt = timing.restart(def, c, now);
         return {
           patch: { closedAt: null, resolvedAt: null, rating: null, reopenCount: c.reopenCount + 1, dueAt },
           data: { dueAt: dueAt.toISOString() },

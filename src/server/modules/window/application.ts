@@ -1,7 +1,9 @@
 import type { Category } from '../../../contract/case-codes.js';
 import { caseCreateSchema } from '../../../contract/cases.js';
 import { APPLICATION_DEPARTMENTS, ApplicationDetail } from '../../../contract/window.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
 import type { CaseTypeDef } from '../../engines/cases/definition.js';
+import { promisedDue } from './window.rules.js';
 
 const whour = (amount: number) => ({ amount, unit: 'whour' as const });
 const wday = (amount: number) => ({ amount, unit: 'wday' as const });
@@ -53,6 +55,16 @@ export const applicationType: CaseTypeDef = {
     dispatch: { normal: whour(1), urgent: whour(1) },
     sign: { normal: whour(1), urgent: whour(1) },
     verify: { normal: whour(4), urgent: whour(2) },
+  },
+  // The promised date is the case's own deadline (due_at): from the day after acceptance, and in
+  // full again from the day after the materials arrive when it comes back from 补正 (resume).
+  ownDue: ({ detail, from }, cal) => {
+    const d = detail as Partial<ApplicationDetail>;
+    if (d.promisedLimit === undefined) return null;
+    return promisedDue(cal, chinaDate(from), {
+      promisedLimit: d.promisedLimit,
+      limitUnit: d.limitUnit ?? 'wday',
+    });
   },
   reopenDays: 0,
   indicators: ['closureRate', 'onTimeRate', 'avgHours'],

@@ -10,8 +10,9 @@ import {
 
 /**
  * The window's figures (design/modules/window.md §5; docs/indicators.md "Window"), per grouping
- * area, over `service_application` cases: the promised dates are the ones the desk set in the
- * case's `detail` (China dates), so 按时 compares the China day of conclusion with `dueOn`.
+ * area, over `service_application` cases: the promised date is the case's own deadline
+ * (`due_at`, the close of office on the promised day, set by the engine from the matter's limit),
+ * so 按时 compares the conclusion with `due_at` and "due in the period" is its China day.
  */
 const drill = {
   path: '/cases',
@@ -136,6 +137,8 @@ export function windowIndicators(): IndicatorSource {
     async compute(db, q: IndicatorQuery, keys) {
       const closedDay = sql`to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
       const acceptedIn = sql`c.reported_at >= ${q.from} AND c.reported_at < ${q.to}`;
+      const dueDay = sql`to_char(c.due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+      const dueIn = sql`${dueDay} BETWEEN ${q.fromDay} AND ${q.toDay}`;
       const closedIn = sql`c.state = 'closed' AND c.closed_at >= ${q.from} AND c.closed_at < ${q.to}`;
       const r = await sql<Record<string, unknown>>`
         SELECT ${groupAt('c.area_path', q.level)} AS grp,
@@ -143,9 +146,8 @@ export function windowIndicators(): IndicatorSource {
           count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean)::int AS instant,
           count(*) FILTER (WHERE ${acceptedIn} AND (c.detail->>'instant')::boolean AND c.state = 'closed'
             AND ${closedDay} = c.detail->>'acceptedOn')::int AS instantdone,
-          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state <> 'rejected')::int AS due,
-          count(*) FILTER (WHERE c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay} AND c.state = 'closed'
-            AND ${closedDay} <= c.detail->>'dueOn')::int AS ontime,
+          count(*) FILTER (WHERE ${dueIn} AND c.state <> 'rejected')::int AS due,
+          count(*) FILTER (WHERE ${dueIn} AND c.state = 'closed' AND c.closed_at <= c.due_at)::int AS ontime,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gapterminated,
           count(*) FILTER (WHERE ${closedIn})::int AS closed,
@@ -154,7 +156,7 @@ export function windowIndicators(): IndicatorSource {
           count(*) FILTER (WHERE ${closedIn} AND c.rating <= 2)::int AS bad
         FROM cases c
         WHERE c.type = 'service_application'
-          AND (${acceptedIn} OR (c.closed_at >= ${q.from} AND c.closed_at < ${q.to}) OR c.detail->>'dueOn' BETWEEN ${q.fromDay} AND ${q.toDay})
+          AND (${acceptedIn} OR (c.closed_at >= ${q.from} AND c.closed_at < ${q.to}) OR ${dueIn})
           AND ${underNode('c.area_path', q, 'service_application.read')}
         GROUP BY 1`.execute(db);
       const cells = [];

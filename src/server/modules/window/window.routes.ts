@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
 import {
   ApplicationAccept,
-  ApplicationDetail,
+  ApplicationAccepted,
   BookingCreate,
   Matter,
   MatterImportResult,
@@ -158,7 +158,7 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         summary:
           'Accept an application at the window: materials checked against the matter version, promised dates set; a service_application case',
         body: ApplicationAccept,
-        response: { 201: z.object({ id: z.number(), detail: ApplicationDetail }) },
+        response: { 201: ApplicationAccepted },
       },
     },
     async (req, reply) => {
