@@ -278,6 +278,8 @@ export const ApplicationDetail = z.strictObject({
    * acceptance and again in full after 补正), not a copy here.
    */
   promisedLimit: z.number().int().min(0).nullable(),
+  /** the matter's legal limit (法定时限, same unit): no extension runs past it (rule 10) */
+  legalLimit: z.number().int().min(1).nullable().default(null),
   limitUnit: z.enum(['wday', 'day']).default('wday'),
   supplementDueOn: day.nullable().default(null),
   forwardDueOn: day.nullable().default(null),

@@ -100,6 +100,18 @@ export interface CaseTypeDef {
    * type's handle stage does not apply to cases that set their own.
    */
   ownDue?: (c: { detail: unknown; from: Date }, calendar: WorkCalendar) => Date | null;
+  /**
+   * The latest a case of the type may be due (a service application's legal limit, 法定时限),
+   * counted from where its own deadline was last counted from (`clock_from`): an extension that
+   * would end after it is refused on `amount`, at the request and at the decision. Absent or
+   * null: no ceiling.
+   */
+  latestDue?: (c: { detail: unknown; from: Date }, calendar: WorkCalendar) => Date | null;
+  /**
+   * The type's own words for engine states and actions, shown by the case pages in place of the
+   * common ones (a service application's `pending` is 待补正, its `suspend` 告知补正).
+   */
+  words?: Partial<Record<CaseState | CaseAction, { zh: string; en: string }>>;
   /** Days after closing within which the case may be reopened. */
   reopenDays: number;
   /** Indicator keys this type reports (engine/indicators.ts). */

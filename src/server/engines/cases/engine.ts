@@ -299,7 +299,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
               ctx.lang,
             );
         }
-        const { acceptDueAt, dueAt } = timing.plan(def, { ...input, reportedAt: now });
+        const { acceptDueAt, dueAt, clockFrom } = timing.plan(def, { ...input, reportedAt: now });
         const idRow = await sql<{
           id: number;
         }>`SELECT nextval(pg_get_serial_sequence('cases', 'id'))::bigint AS id`.execute(trx);
@@ -360,6 +360,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             reportedAt: now,
             acceptDueAt,
             dueAt,
+            clockFrom,
             externalToken: origin?.token ?? null,
             sourceKind: input.source?.kind ?? null,
             sourceId: input.source?.id ?? null,
@@ -528,6 +529,29 @@ export function caseEngine(s: Services, timings: TimingStore) {
       }
     },
   };
+
+  /** 延期 within the legal limit (`CaseTypeDef.latestDue`): refused on `amount` past it. */
+  function beyondLegal(
+    ctx: Ctx,
+    def: CaseTypeDef,
+    c: CaseRow,
+    timing: Timing,
+    amount: number,
+    unit: 'wday' | 'whour',
+  ) {
+    const latest = timing.latest(def, c);
+    if (!latest) return;
+    const after = timing.calendar.add(c.dueAt, { amount, unit });
+    if (after.getTime() > latest.getTime()) {
+      const day = chinaDate(latest);
+      throw field(
+        'amount',
+        `延期后超过法定办结时限（${day}），不能延期`,
+        `The extension would run past the legal limit (${day})`,
+        ctx.lang,
+      );
+    }
+  }
 
   function conflict(ctx: Ctx, c: CaseRow) {
     return new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
@@ -768,6 +792,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
           notify: [c.assigneeUserId, c.ownerUserId],
         };
       case 'extend_request':
+        beyondLegal(ctx, def, c, timing, input.amount, input.unit);
         return {
           patch: {
             pendingExtension: JSON.stringify({
@@ -786,6 +811,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         const req = c.pendingExtension as { amount: number; unit: 'wday' | 'whour' } | null;
         if (!input.approved || !req)
           return { patch: { pendingExtension: null }, data: { approved: false }, notify: [c.assigneeUserId] };
+        beyondLegal(ctx, def, c, timing, req.amount, req.unit);
         const dueAt = timing.calendar.add(c.dueAt, { amount: req.amount, unit: req.unit });
         return {
           patch: { pendingExtension: null, dueAt, extensionCount: c.extensionCount + 1 },
@@ -799,7 +825,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
         // Back from the pending list with a fresh handling limit, counted from now (a type with
         // its own deadline restarts it in full: a service application after 补正).
         const dueAt = timing.restart(def, c, now);
-        return { patch: { dueAt }, data: { dueAt: dueAt.toISOString() }, notify: parties };
+        return {
+          patch: { dueAt, ...(def.ownDue ? { clockFrom: now } : {}) },
+          data: { dueAt: dueAt.toISOString() },
+          notify: parties,
+        };
       }
       case 'supervise':
         return {
@@ -813,7 +843,14 @@ export function caseEngine(s: Services, timings: TimingStore) {
         // Reopened work gets a fresh handling limit; the reopening itself is counted.
         const dueAt = timing.restart(def, c, now);
         return {
-          patch: { closedAt: null, resolvedAt: null, rating: null, reopenCount: c.reopenCount + 1, dueAt },
+          patch: {
+            closedAt: null,
+            resolvedAt: null,
+            rating: null,
+            reopenCount: c.reopenCount + 1,
+            dueAt,
+            ...(def.ownDue ? { clockFrom: now } : {}),
+          },
           data: { dueAt: dueAt.toISOString() },
           notify: [c.assigneeUserId, c.ownerUserId],
         };

@@ -39,10 +39,16 @@ export class Timing {
     if (own) {
       // The case's own deadline; acceptance is never due after it (a 即办件 is due today).
       if (own.getTime() < acceptDueAt.getTime()) acceptDueAt = own;
-      return { acceptDueAt, dueAt: own };
+      return { acceptDueAt, dueAt: own, clockFrom: c.reportedAt as Date | null };
     }
     const dueAt = this.calendar.add(this.calendar.add(acceptDueAt, L('dispatch')), L('handle'));
-    return { acceptDueAt, dueAt };
+    return { acceptDueAt, dueAt, clockFrom: null as Date | null };
+  }
+
+  /** The legal ceiling of the case's deadline (`CaseTypeDef.latestDue`), or null. */
+  latest(def: CaseTypeDef, c: Pick<CaseRow, 'detail' | 'clockFrom'>): Date | null {
+    if (!def.latestDue || !c.clockFrom) return null;
+    return def.latestDue({ detail: c.detail ?? {}, from: c.clockFrom }, this.calendar);
   }
 
   /** A fresh handling deadline from `from`: the case's own (full restart) or its category's limit. */

@@ -73,6 +73,7 @@ export function windowApplications(s: Services, svc: WindowService) {
       missing: missing.map((x) => x.name),
       acceptedOn,
       promisedLimit: m.promisedLimit,
+      legalLimit: m.legalLimit,
       limitUnit: m.limitUnit === 'day' ? 'day' : 'wday',
       supplementDueOn: d.supplementDueOn,
       forwardDueOn: d.forwardDueOn,

@@ -73,6 +73,15 @@ const FIGURES: FigureDef[] = [
     'down',
   ),
   F(
+    'supplementRate',
+    '告知补正率',
+    'Sent back for 补正',
+    'rate',
+    '期内受理的办件中经过告知补正（待补正）的比例',
+    'Of applications accepted in the period, the share sent back for missing materials (补正)',
+    'down',
+  ),
+  F(
     'ratedRate',
     '主动评价率',
     'Rated',
@@ -150,6 +159,8 @@ export function windowIndicators(): IndicatorSource {
           count(*) FILTER (WHERE ${dueIn} AND c.state = 'closed' AND c.closed_at <= c.due_at)::int AS ontime,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gapterminated,
+          count(*) FILTER (WHERE ${acceptedIn} AND EXISTS (
+            SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'suspend'))::int AS supplemented,
           count(*) FILTER (WHERE ${closedIn})::int AS closed,
           count(*) FILTER (WHERE ${closedIn} AND c.rating IS NOT NULL)::int AS rated,
           count(*) FILTER (WHERE ${closedIn} AND c.rating >= 3)::int AS satisfied,
@@ -186,6 +197,7 @@ export function windowIndicators(): IndicatorSource {
             'window.instantRate': ['instantdone', 'instant'],
             'window.onTimeRate': ['ontime', 'due'],
             'window.gapTerminationRate': ['gapterminated', 'gap'],
+            'window.supplementRate': ['supplemented', 'accepted'],
             'window.ratedRate': ['rated', 'closed'],
             'window.satisfaction': ['satisfied', 'rated'],
             'window.badRate': ['bad', 'rated'],

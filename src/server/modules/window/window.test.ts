@@ -408,6 +408,7 @@ describe('the window figures on the dashboard', () => {
     expect(fig('applications')).toMatchObject({ value: 2 });
     expect(fig('onTimeRate')).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
     expect(fig('gapTerminationRate')).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(fig('supplementRate')).toMatchObject({ numerator: 0, denominator: 2 });
     expect(fig('ratedRate')).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
     expect(fig('satisfaction')).toMatchObject({ numerator: 0, denominator: 1 });
     expect(fig('badRate')).toMatchObject({ numerator: 1, denominator: 1 });

@@ -396,6 +396,8 @@ export interface CasesTable {
   sourceId: ColumnType<number | null, number | null | undefined, number | null>;
   /** May be shown outside (Open311, the big screen); disputes never (cases migration 202612090200). */
   public: Opt<boolean>;
+  /** Where a type's own deadline (`ownDue`) was last counted from (cases migration 202612210500). */
+  clockFrom: TsNull;
   version: Opt<number>;
   updatedAt: Timestamp;
 }
