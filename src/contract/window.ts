@@ -337,11 +337,15 @@ export const SlotCreate = z
     capacity: z.number().int().min(1).max(200),
     /** 错时 hours (before 8:30, at noon, after 17:30, weekends): a configurable label, rule 15 */
     offHours: z.boolean().default(false),
+    /** staff the slot needs on the roster; default 2 for 错时 hours (rule 15 ⚠ local), else 1 */
+    minStaff: z.number().int().min(1).max(20).optional(),
   })
   .refine((s) => s.ends > s.starts, {
     path: ['ends'],
     message: msg('结束时间须晚于开始时间', 'The end must follow the start'),
   });
+/** Rule 15 (local, 沈阳大东区 ⚠): at least two staff in 错时 hours; a configurable default. */
+export const MIN_OFF_HOURS_STAFF = 2;
 export type SlotCreate = z.infer<typeof SlotCreate>;
 
 export const Slot = z.object({
@@ -355,8 +359,60 @@ export const Slot = z.object({
   booked: z.number(),
   offHours: z.boolean(),
   closed: z.boolean(),
+  minStaff: z.number(),
 });
 export type Slot = z.infer<typeof Slot>;
+
+// —— rosters (排班, rule 15) ——
+
+export const RosterCreate = z
+  .strictObject({
+    areaId: Id,
+    day,
+    starts: hhmm,
+    ends: hhmm,
+    windowNo: z.number().int().min(1).max(99),
+    /** the staff member on duty (a staff account) */
+    userId: Id,
+    offHours: z.boolean().default(false),
+  })
+  .refine((s) => s.ends > s.starts, {
+    path: ['ends'],
+    message: msg('结束时间须晚于开始时间', 'The end must follow the start'),
+  });
+export type RosterCreate = z.infer<typeof RosterCreate>;
+
+export const RosterEntry = z.object({
+  id: z.number(),
+  areaId: z.number(),
+  day: z.string(),
+  starts: z.string(),
+  ends: z.string(),
+  windowNo: z.number(),
+  userId: z.number(),
+  staffName: z.string(),
+  offHours: z.boolean(),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+
+/** A day's roster of a hall and each slot's staff against its minimum (the coverage check). */
+export const RosterDay = z.object({
+  entries: z.array(RosterEntry),
+  coverage: z.array(
+    z.object({
+      slotId: z.number(),
+      starts: z.string(),
+      ends: z.string(),
+      group: z.string(),
+      offHours: z.boolean(),
+      minStaff: z.number(),
+      /** roster entries covering the whole slot */
+      staff: z.number(),
+      ok: z.boolean(),
+    }),
+  ),
+});
+export type RosterDay = z.infer<typeof RosterDay>;
 
 export const SlotQuery = z.strictObject({ areaId: Id, day: day.optional() });
 

@@ -173,3 +173,94 @@ describe('补正 stops the clock and restarts it in full; 延期 within the lega
     expect(fig('onTimeRate')).toMatchObject({ numerator: 1, denominator: 1 });
   });
 });
+
+describe('rosters: who staffs which window when, and the 错时 minimum', () => {
+  const uid = async (username: string) =>
+    (await t.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow())
+      .id;
+
+  it('counts each slot’s staff against its minimum (错时: 2 by default); an overlapping shift is 409', async () => {
+    // Sat 12-19 morning duty (错时, weekend): the slot needs 2
+    const slot = await secretary.post('/api/window/slots', {
+      areaId: communityId,
+      day: '2026-12-19',
+      starts: '08:30',
+      ends: '11:30',
+      group: '民政',
+      capacity: 10,
+      offHours: true,
+    });
+    expect(slot.statusCode, slot.body).toBe(200);
+    expect(slot.json().minStaff).toBe(2);
+    // a noon 错时 slot on Sun 12-20 nobody is rostered for
+    const noon = await secretary.post('/api/window/slots', {
+      areaId: communityId,
+      day: '2026-12-20',
+      starts: '11:30',
+      ends: '13:00',
+      group: '社保',
+      capacity: 5,
+      offHours: true,
+    });
+    expect(noon.statusCode, noon.body).toBe(200);
+
+    const workerId = await uid('community_worker');
+    const secretaryId = await uid('community_admin');
+    const shift = (userId: number, starts: string, ends: string, windowNo: number) =>
+      secretary.post('/api/window/rosters', {
+        areaId: communityId,
+        day: '2026-12-19',
+        starts,
+        ends,
+        windowNo,
+        userId,
+        offHours: true,
+      });
+    const a = await shift(workerId, '08:00', '12:00', 1);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(a.json()).toMatchObject({ windowNo: 1, staffName: expect.any(String) });
+    let day = (await worker.get(`/api/window/rosters?areaId=${communityId}&day=2026-12-19`)).json();
+    expect(day.coverage).toEqual([
+      expect.objectContaining({ starts: '08:30', minStaff: 2, staff: 1, ok: false }),
+    ]);
+    // the same person cannot be on two windows at once
+    const twice = await shift(workerId, '11:00', '13:00', 2);
+    expect(twice.statusCode).toBe(409);
+    // a shift that does not cover the whole slot does not count
+    expect((await shift(secretaryId, '09:00', '11:30', 2)).statusCode).toBe(200);
+    day = (await worker.get(`/api/window/rosters?areaId=${communityId}&day=2026-12-19`)).json();
+    expect(day.coverage[0]).toMatchObject({ staff: 1, ok: false });
+    const part = day.entries.find((e: { starts: string }) => e.starts === '09:00');
+    expect((await secretary.del(`/api/window/rosters/${part.id}`)).statusCode).toBe(204);
+    expect((await shift(secretaryId, '08:30', '11:30', 2)).statusCode).toBe(200);
+    day = (await worker.get(`/api/window/rosters?areaId=${communityId}&day=2026-12-19`)).json();
+    expect(day.coverage[0]).toMatchObject({ staff: 2, ok: true });
+    expect(day.entries).toHaveLength(2);
+  });
+
+  it('refuses an unknown staff member on userId, and a worker without window.manage', async () => {
+    const body = {
+      areaId: communityId,
+      day: '2026-12-19',
+      starts: '14:00',
+      ends: '17:30',
+      windowNo: 1,
+      userId: 99999999,
+    };
+    const bad = await secretary.post('/api/window/rosters', body);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().issues[0].path).toBe('userId');
+    const noRight = await worker.post('/api/window/rosters', {
+      ...body,
+      userId: await uid('community_worker'),
+    });
+    expect(noRight.statusCode).toBe(403);
+  });
+
+  it('错时覆盖率 by hand: of the two 错时 slots (12-19 staffed 2/2, 12-20 noon 0/2), one covered → 1/2', async () => {
+    const r = await street.get(`/api/dashboard?areaId=${communityId}&from=2026-12-01&to=2026-12-31`);
+    expect(r.statusCode, r.body).toBe(200);
+    const fig = r.json().figures.find((f: { key: string }) => f.key === 'window.offHoursCoverage');
+    expect(fig).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+  });
+});

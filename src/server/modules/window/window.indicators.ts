@@ -131,14 +131,28 @@ const FIGURES: FigureDef[] = [
     formula: { zh: '期内叫号后未到的排队号', en: 'Tickets called in the period whose holder did not come' },
     drill: { path: '/window/queue', query: {} },
   },
+  {
+    key: 'window.offHoursCoverage',
+    section: 'cases',
+    zh: '错时覆盖率',
+    en: 'Off-hours staffing',
+    unit: 'rate',
+    kind: 'flow',
+    better: 'up',
+    formula: {
+      zh: '期内错时时段中，排班人数达到最低人数（默认 2 人）的比例',
+      en: 'Of off-hours (错时) slots in the period, the share whose roster reaches the minimum staff (default 2)',
+    },
+    drill: { path: '/window/queue', query: {} },
+  },
 ];
 
-const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows']);
+const QUEUE_KEYS = new Set(['window.meanWait', 'window.noShows', 'window.offHoursCoverage']);
 
 // Column aliases are single lower-case words: the database layer camel-cases snake_case result keys.
 export function windowIndicators(): IndicatorSource {
   return {
-    changedBy: ['case', 'area', 'window_ticket'],
+    changedBy: ['case', 'area', 'window_ticket', 'window_slot', 'window_roster'],
     figures: (actor) =>
       FIGURES.filter((f) =>
         QUEUE_KEYS.has(f.key) ? actor.can('window.read') : actor.can('service_application.read'),
@@ -188,6 +202,20 @@ export function windowIndicators(): IndicatorSource {
             keys,
           ),
         );
+      }
+      if (keys.has('window.offHoursCoverage')) {
+        const c = await sql<Record<string, unknown>>`
+          SELECT ${groupAt('a.path', q.level)} AS grp,
+            count(*)::int AS slots,
+            count(*) FILTER (WHERE (
+              SELECT count(DISTINCT r.user_id) FROM window_rosters r
+              WHERE r.area_id = sl.area_id AND r.day = sl.day AND r.starts <= sl.starts AND r.ends >= sl.ends
+            ) >= sl.min_staff)::int AS covered
+          FROM window_slots sl JOIN areas a ON a.id = sl.area_id
+          WHERE sl.off_hours AND sl.day BETWEEN ${q.fromDay}::date AND ${q.toDay}::date
+            AND ${underNode('a.path', q, 'window.read')}
+          GROUP BY 1`.execute(db);
+        cells.push(...cellsOf(c.rows, { 'window.offHoursCoverage': ['covered', 'slots'] }, keys));
       }
       return cells.concat(
         cellsOf(

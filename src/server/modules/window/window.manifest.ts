@@ -3,6 +3,7 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import { applicationType } from './application.js';
 import * as catalogue from './migrations/202612170100_window_catalogue.js';
 import * as queue from './migrations/202612170200_window_queue.js';
+import * as rosters from './migrations/202612210400_window_rosters.js';
 import { windowIndicators } from './window.indicators.js';
 import { windowRoutes } from './window.routes.js';
 import { seedDemoWindow } from './window.seed.js';
@@ -33,7 +34,11 @@ export const windowModule: ModuleManifest = {
     community_worker: ['window.read', ...app('read', 'report', 'accept', 'verify')],
     grid_worker: ['window.read'],
   },
-  migrations: { '202612170100_window_catalogue': catalogue, '202612170200_window_queue': queue },
+  migrations: {
+    '202612170100_window_catalogue': catalogue,
+    '202612170200_window_queue': queue,
+    '202612210400_window_rosters': rosters,
+  },
   routes: windowRoutes,
   caseTypes: [applicationType],
   indicators: windowIndicators(),

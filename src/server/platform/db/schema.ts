@@ -530,6 +530,21 @@ export interface WindowSlotsTable {
   booked: Generated<number>;
   offHours: Generated<boolean>;
   closed: Generated<boolean>;
+  /** staff the slot needs on the roster (window migration 202612210400) */
+  minStaff: Generated<number>;
+  createdAt: Generated<Date>;
+}
+/** Who staffs which window when (window migration 202612210400). */
+export interface WindowRostersTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  starts: string;
+  ends: string;
+  windowNo: number;
+  userId: number;
+  offHours: Generated<boolean>;
+  createdBy: number | null;
   createdAt: Generated<Date>;
 }
 export interface WindowBookingsTable {
@@ -707,6 +722,7 @@ export interface DB {
   publicationBoardPhotos: PublicationBoardPhotosTable;
   windowMatters: WindowMattersTable;
   windowSlots: WindowSlotsTable;
+  windowRosters: WindowRostersTable;
   windowBookings: WindowBookingsTable;
   windowTickets: WindowTicketsTable;
 }
