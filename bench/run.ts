@@ -21,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   dashboard: async () => (await import('./dashboard.js')).benchDashboard(),
   firstload: async () => (await import('./firstload.js')).benchFirstload(),
   limits: async () => (await import('./limits.js')).benchLimits(),
+  window: async () => (await import('./window.js')).benchWindow(),
 };
 
 /** The small sizes of the CI run (each only where not set). */
@@ -45,6 +46,11 @@ const CI_SIZES: Record<string, string> = {
   DASH_BENCH_WARM: '5',
   FIRSTLOAD_RUNS: '1',
   LIMITS_BENCH_N: '300',
+  WINDOW_BENCH_APPS: '1000',
+  WINDOW_BENCH_RATINGS: '250',
+  WINDOW_BENCH_FLOW: '40',
+  WINDOW_BENCH_CONNECTIONS: '4',
+  WINDOW_BENCH_WARM: '5',
 };
 
 installGuard();

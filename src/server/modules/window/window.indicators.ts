@@ -73,6 +73,22 @@ const FIGURES: FigureDef[] = [
     'down',
   ),
   F(
+    'proxies',
+    '代办量',
+    'Done by a proxy (代办)',
+    'count',
+    '期内受理的办件中由代办员代办的件数',
+    'Applications accepted in the period that a proxy (代办员) handled for the applicant',
+  ),
+  F(
+    'proxyOnTimeRate',
+    '代办按时办结率',
+    'Proxy applications on time',
+    'rate',
+    '承诺办结日在期内的代办件中，在承诺日或之前办结的比例',
+    'Of proxy applications due in the period, the share concluded by the promised date',
+  ),
+  F(
     'supplementRate',
     '告知补正率',
     'Sent back for 补正',
@@ -173,6 +189,10 @@ export function windowIndicators(): IndicatorSource {
           count(*) FILTER (WHERE ${dueIn} AND c.state = 'closed' AND c.closed_at <= c.due_at)::int AS ontime,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap')::int AS gap,
           count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'intake' = 'gap' AND c.state = 'rejected')::int AS gapterminated,
+          count(*) FILTER (WHERE ${acceptedIn} AND c.detail->>'agentKind' = 'proxy')::int AS proxies,
+          count(*) FILTER (WHERE ${dueIn} AND c.state <> 'rejected' AND c.detail->>'agentKind' = 'proxy')::int AS proxydue,
+          count(*) FILTER (WHERE ${dueIn} AND c.state = 'closed' AND c.closed_at <= c.due_at
+            AND c.detail->>'agentKind' = 'proxy')::int AS proxyontime,
           count(*) FILTER (WHERE ${acceptedIn} AND EXISTS (
             SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'suspend'))::int AS supplemented,
           count(*) FILTER (WHERE ${closedIn})::int AS closed,
@@ -226,6 +246,8 @@ export function windowIndicators(): IndicatorSource {
             'window.onTimeRate': ['ontime', 'due'],
             'window.gapTerminationRate': ['gapterminated', 'gap'],
             'window.supplementRate': ['supplemented', 'accepted'],
+            'window.proxies': ['proxies'],
+            'window.proxyOnTimeRate': ['proxyontime', 'proxydue'],
             'window.ratedRate': ['rated', 'closed'],
             'window.satisfaction': ['satisfied', 'rated'],
             'window.badRate': ['bad', 'rated'],
