@@ -292,6 +292,14 @@ export const ApplicationDetail = z.strictObject({
 });
 export type ApplicationDetail = z.infer<typeof ApplicationDetail>;
 
+/** A 差评 rectification case's detail: the application and the rating that opened it. */
+export const RectificationDetail = z.strictObject({
+  applicationId: Id,
+  applicationNo: z.string().max(40),
+  rating: z.number().int().min(1).max(2),
+});
+export type RectificationDetail = z.infer<typeof RectificationDetail>;
+
 /** What an acceptance answers: the case, its detail and its promised date (the case's `dueAt`). */
 export const ApplicationAccepted = z.object({
   id: z.number(),

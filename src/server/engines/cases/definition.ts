@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Category, Limit } from '../../../contract/case-codes.js';
-import type { CaseAction, CaseState, CaseType, Stage } from '../../../contract/cases.js';
+import type { CaseAction, CaseState, CaseTransition, CaseType, Stage } from '../../../contract/cases.js';
 import type { CasesTable } from '../../platform/db/schema.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 
@@ -42,6 +42,21 @@ export interface ActionDef {
   who: readonly Rule[];
   /** A further condition on the case (e.g. only one pending extension). */
   guard?: (c: CaseRow, now: Date) => Refusal | null;
+  /**
+   * A case of another type this action opens with it, in the same statement (a 差评 rating opens
+   * a rectification case): filed in the same area, owned by the same owner (谁办理谁负责), its
+   * deadlines from its own type. Null: none.
+   */
+  raises?: (c: CaseRow, input: CaseTransition) => Raised | null;
+}
+
+/** What an action raises: a new case of a declared type. */
+export interface Raised {
+  type: string;
+  category: string;
+  title: string;
+  description: string;
+  detail: Record<string, unknown>;
 }
 
 export interface StageDefaults {

@@ -484,6 +484,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
           );
         }
+        const raised = await raise(ctx, c, def, input, now, timing);
         const heard = notice(c, eff.notify, ctx.actor.userId, {
           kind: input.action,
           state: to,
@@ -503,10 +504,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
               from: c.state as CaseState,
               to: moved ? to : null,
               comment: input.comment ?? null,
-              data: eff.data,
+              data: raised ? { ...eff.data, raisedId: raised.id, raisedNo: raised.no } : eff.data,
               location: input.location,
             }),
             extraEvents: eff.events ?? [],
+            raised,
             attachmentIds: [...new Set(input.attachmentIds ?? [])],
             notice: heard,
             audit: auditRow(
@@ -553,6 +555,79 @@ export function caseEngine(s: Services, timings: TimingStore) {
     }
   }
 
+  /**
+   * The case an action raises (`ActionDef.raises`), as rows written by the transition's own
+   * statement: the case in `reported` with its type's deadlines, its report entry and audit.
+   */
+  async function raise(
+    ctx: Ctx,
+    c: CaseRow,
+    def: CaseTypeDef,
+    input: CaseTransition,
+    now: Date,
+    timing: Timing,
+  ) {
+    const r = def.actions[input.action]?.raises?.(c, input) ?? null;
+    if (!r) return null;
+    const rdef = defOf(r.type);
+    const idRow = await sql<{
+      id: number;
+    }>`SELECT nextval(pg_get_serial_sequence('cases', 'id'))::bigint AS id`.execute(s.db);
+    const id = Number(idRow.rows[0]!.id);
+    const base = { category: r.category, urgency: 'normal' as const, reportedAt: now, detail: r.detail };
+    const { acceptDueAt, dueAt, clockFrom } = timing.plan(rdef, base);
+    const no = caseNo(rdef, id, now);
+    return {
+      id,
+      no,
+      row: {
+        id,
+        no,
+        type: rdef.code,
+        category: r.category,
+        urgency: 'normal',
+        state: 'reported',
+        title: r.title,
+        description: r.description,
+        areaId: c.areaId,
+        areaPath: c.areaPath,
+        channel: 'staff',
+        reporterUserId: c.reporterUserId,
+        reporterPersonId: c.reporterPersonId,
+        contactName: c.contactName,
+        ownerUserId: c.ownerUserId,
+        detail: JSON.stringify(r.detail),
+        reportedAt: now,
+        acceptDueAt,
+        dueAt,
+        clockFrom,
+        public: false,
+        ...stageFields(
+          timing,
+          rdef,
+          { category: r.category, urgency: 'normal', dueAt, acceptDueAt },
+          'reported',
+          now,
+        ),
+      },
+      event: eventRow(ctx, id, 'report', now, {
+        to: 'reported',
+        comment: r.description,
+        data: { raisedBy: c.id, raisedByNo: c.no },
+      }),
+      audit: auditRow(
+        ctx.audit,
+        {
+          action: 'case.report',
+          entityType: 'case',
+          entityId: id,
+          detail: { no, type: rdef.code, raisedBy: c.no },
+        },
+        now,
+      ),
+    };
+  }
+
   function conflict(ctx: Ctx, c: CaseRow) {
     return new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
   }
@@ -572,6 +647,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
     w: {
       event: ReturnType<typeof eventRow>;
       extraEvents: ReturnType<typeof eventRow>[];
+      raised: Awaited<ReturnType<typeof raise>>;
       attachmentIds: number[];
       notice: ReturnType<typeof notice>;
       audit: ReturnType<typeof auditRow>;
@@ -599,6 +675,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
     );
     cte('e', sql`${insertFrom('caseEvents', w.event, 'u')} RETURNING id`);
     for (const [i, x] of w.extraEvents.entries()) cte(`e${i}`, insertFrom('caseEvents', x, 'u'));
+    if (w.raised) {
+      cte('r', sql`${insertFrom('cases', w.raised.row, 'u')} RETURNING id`);
+      cte('re', insertFrom('caseEvents', w.raised.event, 'r'));
+      cte('ra', insertFrom('auditLog', w.raised.audit, 'r'));
+    }
     if (ids.length > 0)
       cte(
         'l',

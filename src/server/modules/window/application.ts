@@ -88,6 +88,17 @@ export const applicationType: CaseTypeDef = {
       who: [{ relation: 'reporter' }, { perm: 'accept' }],
       guard: (c) =>
         c.rating !== null ? { zh: '该办件已评价', en: 'This application has been rated already' } : null,
+      // 差评 (1–2★, rule 16) opens a rectification case with the rating, in the same statement.
+      raises: (c, input) =>
+        input.action === 'rate' && input.rating <= 2
+          ? {
+              type: 'rating_rectification',
+              category: 'rectify.rating',
+              title: `差评整改：${c.title}`.slice(0, 100),
+              description: input.comment?.trim() || `办件 ${c.no} 获 ${input.rating} 星差评`,
+              detail: { applicationId: c.id, applicationNo: c.no, rating: input.rating },
+            }
+          : null,
     },
     comment: {
       from: ['reported', 'handling', 'pending', 'dispatched', 'feedback', 'closed'],

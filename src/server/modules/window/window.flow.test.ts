@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, stayLoggedIn, type TestApp } from '../../../../test/helpers/app.js';
 import { DEMO } from '../../platform/demo.js';
@@ -262,5 +263,69 @@ describe('rosters: who staffs which window when, and the 错时 minimum', () => 
     expect(r.statusCode, r.body).toBe(200);
     const fig = r.json().figures.find((f: { key: string }) => f.key === 'window.offHoursCoverage');
     expect(fig).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+  });
+});
+
+describe('差评 opens a rectification case that runs to the re-rating', () => {
+  it('2★ on Mon 12-21 opens ZG due Mon 12-28 17:30 (5 wd from 12-22), owned by the handler; 核实 → 整改 → 审核 → 复评', async () => {
+    const m = (await worker.get('/api/window/matters?q=RS0001')).json().items[0];
+    const a = await worker.post('/api/window/applications', {
+      matterId: m.id,
+      areaId: communityId,
+      applicantName: '赵丽娟',
+      provided: [0, 1, 2],
+    });
+    const appId = a.json().id;
+    expect((await secretary.post(`/api/cases/${appId}/transitions`, { action: 'accept' })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await worker.post(`/api/cases/${appId}/transitions`, { action: 'verify', passed: true })).statusCode,
+    ).toBe(200);
+    const rate = await worker.post(`/api/cases/${appId}/transitions`, {
+      action: 'rate',
+      rating: 2,
+      comment: '窗口让我跑了两趟',
+    });
+    expect(rate.statusCode, rate.body).toBe(200);
+    const z = await t.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('type', '=', 'rating_rectification')
+      .where(sql<boolean>`detail->>'applicationId' = ${String(appId)}`)
+      .executeTakeFirstOrThrow();
+    expect(z).toMatchObject({ state: 'reported', areaId: communityId, description: '窗口让我跑了两趟' });
+    expect(z.no).toMatch(/^ZG20261221/);
+    expect(z.dueAt.toISOString()).toBe('2026-12-28T09:30:00.000Z');
+    const secretaryId = (
+      await t.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'community_admin')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(z.ownerUserId).toBe(secretaryId); // 谁办理谁负责: the one who took the application up
+    // a 3★ rating opens nothing: only the bottom two levels are 差评
+    const go = (c: Client, body: Record<string, unknown>) => c.post(`/api/cases/${z.id}/transitions`, body);
+    expect((await go(secretary, { action: 'accept', comment: '已电话回访核实' })).statusCode).toBe(200);
+    expect(
+      (await go(secretary, { action: 'feedback', comment: '整改：材料清单张贴上墙，一次告知' })).statusCode,
+    ).toBe(200);
+    const review = await go(street, { action: 'verify', passed: true });
+    expect(review.statusCode, review.body).toBe(200);
+    expect(review.json().state).toBe('closed');
+    const again = await go(worker, { action: 'rate', rating: 4 });
+    expect(again.statusCode, again.body).toBe(200);
+    // the re-rating opens nothing more, and 按期整改率 counts it once it is due (running period)
+    const n = await t.db
+      .selectFrom('cases')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('type', '=', 'rating_rectification')
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+    t.clock.set('2026-12-29T02:00:00Z');
+    const d = await street.get(`/api/dashboard?areaId=${communityId}&from=2026-12-01&to=2026-12-31`);
+    const fig = d.json().figures.find((f: { key: string }) => f.key === 'window.rectifiedOnTime');
+    expect(fig).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
   });
 });

@@ -122,6 +122,14 @@ const FIGURES: FigureDef[] = [
     'Of rated applications concluded in the period, the share rated 1–2 stars',
     'down',
   ),
+  F(
+    'rectifiedOnTime',
+    '按期整改率',
+    'Rectified on time',
+    'rate',
+    '整改期限在期内的差评整改件中，按期整改完毕（审核通过）的比例',
+    'Of rating rectifications due in the period, the share closed by their deadline',
+  ),
   {
     key: 'window.meanWait',
     section: 'cases',
@@ -205,6 +213,17 @@ export function windowIndicators(): IndicatorSource {
           AND ${underNode('c.area_path', q, 'service_application.read')}
         GROUP BY 1`.execute(db);
       const cells = [];
+      if (keys.has('window.rectifiedOnTime')) {
+        const rr = await sql<Record<string, unknown>>`
+          SELECT ${groupAt('c.area_path', q.level)} AS grp,
+            count(*)::int AS due,
+            count(*) FILTER (WHERE c.state = 'closed' AND c.closed_at <= c.due_at)::int AS ontime
+          FROM cases c
+          WHERE c.type = 'rating_rectification' AND ${dueIn}
+            AND ${underNode('c.area_path', q, 'rating_rectification.read')}
+          GROUP BY 1`.execute(db);
+        cells.push(...cellsOf(rr.rows, { 'window.rectifiedOnTime': ['ontime', 'due'] }, keys));
+      }
       if (keys.has('window.meanWait') || keys.has('window.noShows')) {
         const w = await sql<Record<string, unknown>>`
           SELECT ${groupAt('a.path', q.level)} AS grp,

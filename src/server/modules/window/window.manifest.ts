@@ -4,11 +4,13 @@ import { applicationType } from './application.js';
 import * as catalogue from './migrations/202612170100_window_catalogue.js';
 import * as queue from './migrations/202612170200_window_queue.js';
 import * as rosters from './migrations/202612210400_window_rosters.js';
+import { rectificationType } from './rectification.js';
 import { windowIndicators } from './window.indicators.js';
 import { windowRoutes } from './window.routes.js';
 import { seedDemoWindow } from './window.seed.js';
 
-const app = (...verbs: string[]) => verbs.map((v) => `service_application.${v}`);
+const app = (...verbs: string[]) =>
+  verbs.flatMap((v) => [`service_application.${v}`, `rating_rectification.${v}`]);
 const P = (name: string, zh: string, en: string) => perm('window', name, zh, en);
 
 /** The one-stop service window (一窗受理, design/modules/window.md; docs/window.md). */
@@ -23,6 +25,7 @@ export const windowModule: ModuleManifest = {
       'Maintain the matter catalogue (import, new versions)',
     ),
     ...casePermissions('window', applicationType),
+    ...casePermissions('window', rectificationType),
   ],
   grants: {
     street_admin: ['window.read', 'window.manage', ...app('read', 'report', 'accept', 'verify', 'supervise')],
@@ -40,7 +43,7 @@ export const windowModule: ModuleManifest = {
     '202612210400_window_rosters': rosters,
   },
   routes: windowRoutes,
-  caseTypes: [applicationType],
+  caseTypes: [applicationType, rectificationType],
   indicators: windowIndicators(),
   seedDemo: seedDemoWindow,
 };
