@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   firstload: async () => (await import('./firstload.js')).benchFirstload(),
   limits: async () => (await import('./limits.js')).benchLimits(),
   residents: async () => (await import('./residents.js')).benchResidents(),
+  window: async () => (await import('./window.js')).benchWindow(),
 };
 
 /** The small sizes of the CI run (each only where not set). */
@@ -55,6 +56,11 @@ const CI_SIZES: Record<string, string> = {
   RES_BENCH_THINK: '200',
   RES_BENCH_PEOPLE: '70000',
   RES_BENCH_BINDS: '10',
+  WINDOW_BENCH_APPS: '1000',
+  WINDOW_BENCH_RATINGS: '250',
+  WINDOW_BENCH_FLOW: '40',
+  WINDOW_BENCH_CONNECTIONS: '4',
+  WINDOW_BENCH_WARM: '5',
 };
 
 installGuard();

@@ -170,6 +170,8 @@ export const CaseTypeInfo = z.object({
     z.object({ code: z.string(), parent: z.string().nullable(), zh: z.string(), en: z.string() }),
   ),
   actions: z.array(z.string()),
+  /** the type's own words for states and actions (absent: the common ones) */
+  words: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })).optional(),
 });
 export type CaseTypeInfo = z.infer<typeof CaseTypeInfo>;
 

@@ -272,7 +272,15 @@ export const ApplicationDetail = z.strictObject({
   intake: z.enum(['complete', 'gap']),
   missing: z.array(z.string().max(100)).max(40).default([]),
   acceptedOn: day,
-  dueOn: day,
+  /**
+   * The matter's promised limit it was accepted under (null: 即办件, due the day accepted). The
+   * promised date itself is the case's own `dueAt` (the engine's deadline, set from this at
+   * acceptance and again in full after 补正), not a copy here.
+   */
+  promisedLimit: z.number().int().min(0).nullable(),
+  /** the matter's legal limit (法定时限, same unit): no extension runs past it (rule 10) */
+  legalLimit: z.number().int().min(1).nullable().default(null),
+  limitUnit: z.enum(['wday', 'day']).default('wday'),
   supplementDueOn: day.nullable().default(null),
   forwardDueOn: day.nullable().default(null),
   instant: z.boolean(),
@@ -283,6 +291,24 @@ export const ApplicationDetail = z.strictObject({
   authorisation: z.string().max(200).nullable().default(null),
 });
 export type ApplicationDetail = z.infer<typeof ApplicationDetail>;
+
+/** A 差评 rectification case's detail: the application and the rating that opened it. */
+export const RectificationDetail = z.strictObject({
+  applicationId: Id,
+  applicationNo: z.string().max(40),
+  rating: z.number().int().min(1).max(2),
+});
+export type RectificationDetail = z.infer<typeof RectificationDetail>;
+
+/** What an acceptance answers: the case, its detail and its promised date (the case's `dueAt`). */
+export const ApplicationAccepted = z.object({
+  id: z.number(),
+  detail: ApplicationDetail,
+  dueAt: z.string(),
+  /** the China date of `dueAt` */
+  dueOn: z.string(),
+});
+export type ApplicationAccepted = z.infer<typeof ApplicationAccepted>;
 
 /** The window desk's acceptance: the matter, who applies, which materials were handed in. */
 export const ApplicationAccept = z.strictObject({
@@ -319,11 +345,15 @@ export const SlotCreate = z
     capacity: z.number().int().min(1).max(200),
     /** 错时 hours (before 8:30, at noon, after 17:30, weekends): a configurable label, rule 15 */
     offHours: z.boolean().default(false),
+    /** staff the slot needs on the roster; default 2 for 错时 hours (rule 15 ⚠ local), else 1 */
+    minStaff: z.number().int().min(1).max(20).optional(),
   })
   .refine((s) => s.ends > s.starts, {
     path: ['ends'],
     message: msg('结束时间须晚于开始时间', 'The end must follow the start'),
   });
+/** Rule 15 (local, 沈阳大东区 ⚠): at least two staff in 错时 hours; a configurable default. */
+export const MIN_OFF_HOURS_STAFF = 2;
 export type SlotCreate = z.infer<typeof SlotCreate>;
 
 export const Slot = z.object({
@@ -337,8 +367,60 @@ export const Slot = z.object({
   booked: z.number(),
   offHours: z.boolean(),
   closed: z.boolean(),
+  minStaff: z.number(),
 });
 export type Slot = z.infer<typeof Slot>;
+
+// —— rosters (排班, rule 15) ——
+
+export const RosterCreate = z
+  .strictObject({
+    areaId: Id,
+    day,
+    starts: hhmm,
+    ends: hhmm,
+    windowNo: z.number().int().min(1).max(99),
+    /** the staff member on duty (a staff account) */
+    userId: Id,
+    offHours: z.boolean().default(false),
+  })
+  .refine((s) => s.ends > s.starts, {
+    path: ['ends'],
+    message: msg('结束时间须晚于开始时间', 'The end must follow the start'),
+  });
+export type RosterCreate = z.infer<typeof RosterCreate>;
+
+export const RosterEntry = z.object({
+  id: z.number(),
+  areaId: z.number(),
+  day: z.string(),
+  starts: z.string(),
+  ends: z.string(),
+  windowNo: z.number(),
+  userId: z.number(),
+  staffName: z.string(),
+  offHours: z.boolean(),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+
+/** A day's roster of a hall and each slot's staff against its minimum (the coverage check). */
+export const RosterDay = z.object({
+  entries: z.array(RosterEntry),
+  coverage: z.array(
+    z.object({
+      slotId: z.number(),
+      starts: z.string(),
+      ends: z.string(),
+      group: z.string(),
+      offHours: z.boolean(),
+      minStaff: z.number(),
+      /** roster entries covering the whole slot */
+      staff: z.number(),
+      ok: z.boolean(),
+    }),
+  ),
+});
+export type RosterDay = z.infer<typeof RosterDay>;
 
 export const SlotQuery = z.strictObject({ areaId: Id, day: day.optional() });
 

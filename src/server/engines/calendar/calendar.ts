@@ -118,6 +118,14 @@ export class WorkCalendar {
   }
 
   /**
+   * The close of office on a China date (the end of its last office period): the instant a limit
+   * counted in whole days ends, "due on that day" (a service application's promised date).
+   */
+  closeOf(date: string): Date {
+    return new Date(dayNumber(date) * DAY + this.bounds[this.bounds.length - 1]! - CST);
+  }
+
+  /**
    * The instant `limit` after `start`. wmin/whour/wday count office minutes on working days
    * (wday = amount × minutesPerDay; whour = amount × 60); 'day' = calendar days (start + amount × 24 h).
    * Counting begins at the next office period start when `start` is outside office time; an amount

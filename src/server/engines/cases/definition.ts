@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Category, Limit } from '../../../contract/case-codes.js';
-import type { CaseAction, CaseState, CaseType, Stage } from '../../../contract/cases.js';
+import type { CaseAction, CaseState, CaseTransition, CaseType, Stage } from '../../../contract/cases.js';
 import type { CasesTable } from '../../platform/db/schema.js';
+import type { WorkCalendar } from '../calendar/calendar.js';
 
 export type CaseRow = Selectable<CasesTable>;
 
@@ -41,6 +42,21 @@ export interface ActionDef {
   who: readonly Rule[];
   /** A further condition on the case (e.g. only one pending extension). */
   guard?: (c: CaseRow, now: Date) => Refusal | null;
+  /**
+   * A case of another type this action opens with it, in the same statement (a 差评 rating opens
+   * a rectification case): filed in the same area, owned by the same owner (谁办理谁负责), its
+   * deadlines from its own type. Null: none.
+   */
+  raises?: (c: CaseRow, input: CaseTransition) => Raised | null;
+}
+
+/** What an action raises: a new case of a declared type. */
+export interface Raised {
+  type: string;
+  category: string;
+  title: string;
+  description: string;
+  detail: Record<string, unknown>;
 }
 
 export interface StageDefaults {
@@ -89,6 +105,28 @@ export interface CaseTypeDef {
   categories: Category[];
   actions: Partial<Record<CaseAction, ActionDef>>;
   stages: StageDefaults;
+  /**
+   * The case's own handling deadline (办理时限 of the case rather than of its category), e.g. a
+   * service application's promised date, from its `detail` and the instant its clock starts: at
+   * creation (`from` = reported), and again when the case comes back from `pending` (`resume`:
+   * the full limit restarts from `from`, not the remainder). It becomes the case's `due_at`, so
+   * the sweep, red cards, overdue lists and on-time figures use it. Absent or null: the
+   * category's handling limit (`case_limits` overrides included). A case limit override for the
+   * type's handle stage does not apply to cases that set their own.
+   */
+  ownDue?: (c: { detail: unknown; from: Date }, calendar: WorkCalendar) => Date | null;
+  /**
+   * The latest a case of the type may be due (a service application's legal limit, 法定时限),
+   * counted from where its own deadline was last counted from (`clock_from`): an extension that
+   * would end after it is refused on `amount`, at the request and at the decision. Absent or
+   * null: no ceiling.
+   */
+  latestDue?: (c: { detail: unknown; from: Date }, calendar: WorkCalendar) => Date | null;
+  /**
+   * The type's own words for engine states and actions, shown by the case pages in place of the
+   * common ones (a service application's `pending` is 待补正, its `suspend` 告知补正).
+   */
+  words?: Partial<Record<CaseState | CaseAction, { zh: string; en: string }>>;
   /** Days after closing within which the case may be reopened. */
   reopenDays: number;
   /** Indicator keys this type reports (engine/indicators.ts). */

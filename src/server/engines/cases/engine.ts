@@ -299,7 +299,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
               ctx.lang,
             );
         }
-        const { acceptDueAt, dueAt } = timing.plan(def, { ...input, reportedAt: now });
+        const { acceptDueAt, dueAt, clockFrom } = timing.plan(def, { ...input, reportedAt: now });
         const idRow = await sql<{
           id: number;
         }>`SELECT nextval(pg_get_serial_sequence('cases', 'id'))::bigint AS id`.execute(trx);
@@ -362,6 +362,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             reportedAt: now,
             acceptDueAt,
             dueAt,
+            clockFrom,
             externalToken: origin?.token ?? null,
             sourceKind: input.source?.kind ?? null,
             sourceId: input.source?.id ?? null,
@@ -485,6 +486,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
             stageFields(timing, def, { ...c, dueAt: eff.patch.dueAt as Date }, to, c.stageStartedAt ?? now),
           );
         }
+        const raised = await raise(ctx, c, def, input, now, timing);
         const heard = notice(c, eff.notify, ctx.actor.userId, {
           kind: input.action,
           state: to,
@@ -504,10 +506,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
               from: c.state as CaseState,
               to: moved ? to : null,
               comment: input.comment ?? null,
-              data: eff.data,
+              data: raised ? { ...eff.data, raisedId: raised.id, raisedNo: raised.no } : eff.data,
               location: input.location,
             }),
             extraEvents: eff.events ?? [],
+            raised,
             attachmentIds: [...new Set(input.attachmentIds ?? [])],
             notice: heard,
             audit: auditRow(
@@ -531,6 +534,102 @@ export function caseEngine(s: Services, timings: TimingStore) {
     },
   };
 
+  /** 延期 within the legal limit (`CaseTypeDef.latestDue`): refused on `amount` past it. */
+  function beyondLegal(
+    ctx: Ctx,
+    def: CaseTypeDef,
+    c: CaseRow,
+    timing: Timing,
+    amount: number,
+    unit: 'wday' | 'whour',
+  ) {
+    const latest = timing.latest(def, c);
+    if (!latest) return;
+    const after = timing.calendar.add(c.dueAt, { amount, unit });
+    if (after.getTime() > latest.getTime()) {
+      const day = chinaDate(latest);
+      throw field(
+        'amount',
+        `延期后超过法定办结时限（${day}），不能延期`,
+        `The extension would run past the legal limit (${day})`,
+        ctx.lang,
+      );
+    }
+  }
+
+  /**
+   * The case an action raises (`ActionDef.raises`), as rows written by the transition's own
+   * statement: the case in `reported` with its type's deadlines, its report entry and audit.
+   */
+  async function raise(
+    ctx: Ctx,
+    c: CaseRow,
+    def: CaseTypeDef,
+    input: CaseTransition,
+    now: Date,
+    timing: Timing,
+  ) {
+    const r = def.actions[input.action]?.raises?.(c, input) ?? null;
+    if (!r) return null;
+    const rdef = defOf(r.type);
+    const idRow = await sql<{
+      id: number;
+    }>`SELECT nextval(pg_get_serial_sequence('cases', 'id'))::bigint AS id`.execute(s.db);
+    const id = Number(idRow.rows[0]!.id);
+    const base = { category: r.category, urgency: 'normal' as const, reportedAt: now, detail: r.detail };
+    const { acceptDueAt, dueAt, clockFrom } = timing.plan(rdef, base);
+    const no = caseNo(rdef, id, now);
+    return {
+      id,
+      no,
+      row: {
+        id,
+        no,
+        type: rdef.code,
+        category: r.category,
+        urgency: 'normal',
+        state: 'reported',
+        title: r.title,
+        description: r.description,
+        areaId: c.areaId,
+        areaPath: c.areaPath,
+        channel: 'staff',
+        reporterUserId: c.reporterUserId,
+        reporterPersonId: c.reporterPersonId,
+        contactName: c.contactName,
+        ownerUserId: c.ownerUserId,
+        detail: JSON.stringify(r.detail),
+        reportedAt: now,
+        acceptDueAt,
+        dueAt,
+        clockFrom,
+        public: false,
+        ...stageFields(
+          timing,
+          rdef,
+          { category: r.category, urgency: 'normal', dueAt, acceptDueAt },
+          'reported',
+          now,
+        ),
+      },
+      event: eventRow(ctx, id, 'report', now, {
+        to: 'reported',
+        comment: r.description,
+        data: { raisedBy: c.id, raisedByNo: c.no },
+      }),
+      audit: auditRow(
+        ctx.audit,
+        {
+          action: 'case.report',
+          entityType: 'case',
+          entityId: id,
+          detail: { no, type: rdef.code, raisedBy: c.no },
+        },
+        now,
+      ),
+    };
+  }
+
   function conflict(ctx: Ctx, c: CaseRow) {
     return new AppError('CASE_CONFLICT', { state: STATE_LABELS[c.state as CaseState][ctx.lang] });
   }
@@ -550,6 +649,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
     w: {
       event: ReturnType<typeof eventRow>;
       extraEvents: ReturnType<typeof eventRow>[];
+      raised: Awaited<ReturnType<typeof raise>>;
       attachmentIds: number[];
       notice: ReturnType<typeof notice>;
       audit: ReturnType<typeof auditRow>;
@@ -577,6 +677,11 @@ export function caseEngine(s: Services, timings: TimingStore) {
     );
     cte('e', sql`${insertFrom('caseEvents', w.event, 'u')} RETURNING id`);
     for (const [i, x] of w.extraEvents.entries()) cte(`e${i}`, insertFrom('caseEvents', x, 'u'));
+    if (w.raised) {
+      cte('r', sql`${insertFrom('cases', w.raised.row, 'u')} RETURNING id`);
+      cte('re', insertFrom('caseEvents', w.raised.event, 'r'));
+      cte('ra', insertFrom('auditLog', w.raised.audit, 'r'));
+    }
     if (ids.length > 0)
       cte(
         'l',
@@ -770,6 +875,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
           notify: [c.assigneeUserId, c.ownerUserId],
         };
       case 'extend_request':
+        beyondLegal(ctx, def, c, timing, input.amount, input.unit);
         return {
           patch: {
             pendingExtension: JSON.stringify({
@@ -788,6 +894,7 @@ export function caseEngine(s: Services, timings: TimingStore) {
         const req = c.pendingExtension as { amount: number; unit: 'wday' | 'whour' } | null;
         if (!input.approved || !req)
           return { patch: { pendingExtension: null }, data: { approved: false }, notify: [c.assigneeUserId] };
+        beyondLegal(ctx, def, c, timing, req.amount, req.unit);
         const dueAt = timing.calendar.add(c.dueAt, { amount: req.amount, unit: req.unit });
         return {
           patch: { pendingExtension: null, dueAt, extensionCount: c.extensionCount + 1 },
@@ -798,12 +905,14 @@ export function caseEngine(s: Services, timings: TimingStore) {
       case 'suspend':
         return { patch: {}, data: {}, notify: parties };
       case 'resume': {
-        // Back from the pending list with a fresh handling limit, counted from now.
-        const dueAt = timing.calendar.add(
-          now,
-          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
-        );
-        return { patch: { dueAt }, data: { dueAt: dueAt.toISOString() }, notify: parties };
+        // Back from the pending list with a fresh handling limit, counted from now (a type with
+        // its own deadline restarts it in full: a service application after 补正).
+        const dueAt = timing.restart(def, c, now);
+        return {
+          patch: { dueAt, ...(def.ownDue ? { clockFrom: now } : {}) },
+          data: { dueAt: dueAt.toISOString() },
+          notify: parties,
+        };
       }
       case 'supervise':
         return {
@@ -815,12 +924,16 @@ export function caseEngine(s: Services, timings: TimingStore) {
         return { patch: {}, data: {}, notify: [c.assigneeUserId ?? c.ownerUserId] };
       case 'reopen': {
         // Reopened work gets a fresh handling limit; the reopening itself is counted.
-        const dueAt = timing.calendar.add(
-          now,
-          timing.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'),
-        );
+        const dueAt = timing.restart(def, c, now);
         return {
-          patch: { closedAt: null, resolvedAt: null, rating: null, reopenCount: c.reopenCount + 1, dueAt },
+          patch: {
+            closedAt: null,
+            resolvedAt: null,
+            rating: null,
+            reopenCount: c.reopenCount + 1,
+            dueAt,
+            ...(def.ownDue ? { clockFrom: now } : {}),
+          },
           data: { dueAt: dueAt.toISOString() },
           notify: [c.assigneeUserId, c.ownerUserId],
         };

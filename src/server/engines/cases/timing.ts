@@ -29,11 +29,34 @@ export class Timing {
   }
 
   /** Deadlines fixed at report: acceptance, and the overall deadline (accept + dispatch + handle). */
-  plan(def: CaseTypeDef, c: { category: string; urgency: 'normal' | 'urgent'; reportedAt: Date }) {
+  plan(
+    def: CaseTypeDef,
+    c: { category: string; urgency: 'normal' | 'urgent'; reportedAt: Date; detail?: unknown },
+  ) {
     const L = (s: Stage) => this.limit(def, c.category, c.urgency, s);
-    const acceptDueAt = this.calendar.add(c.reportedAt, L('accept'));
+    let acceptDueAt = this.calendar.add(c.reportedAt, L('accept'));
+    const own = def.ownDue?.({ detail: c.detail ?? {}, from: c.reportedAt }, this.calendar) ?? null;
+    if (own) {
+      // The case's own deadline; acceptance is never due after it (a 即办件 is due today).
+      if (own.getTime() < acceptDueAt.getTime()) acceptDueAt = own;
+      return { acceptDueAt, dueAt: own, clockFrom: c.reportedAt as Date | null };
+    }
     const dueAt = this.calendar.add(this.calendar.add(acceptDueAt, L('dispatch')), L('handle'));
-    return { acceptDueAt, dueAt };
+    return { acceptDueAt, dueAt, clockFrom: null as Date | null };
+  }
+
+  /** The legal ceiling of the case's deadline (`CaseTypeDef.latestDue`), or null. */
+  latest(def: CaseTypeDef, c: Pick<CaseRow, 'detail' | 'clockFrom'>): Date | null {
+    if (!def.latestDue || !c.clockFrom) return null;
+    return def.latestDue({ detail: c.detail ?? {}, from: c.clockFrom }, this.calendar);
+  }
+
+  /** A fresh handling deadline from `from`: the case's own (full restart) or its category's limit. */
+  restart(def: CaseTypeDef, c: Pick<CaseRow, 'category' | 'urgency' | 'detail'>, from: Date): Date {
+    const own = def.ownDue?.({ detail: c.detail ?? {}, from }, this.calendar) ?? null;
+    return (
+      own ?? this.calendar.add(from, this.limit(def, c.category, c.urgency as 'normal' | 'urgent', 'handle'))
+    );
   }
 
   /** The deadline of the stage a case enters at `start` in `state` (null: no clock runs). */

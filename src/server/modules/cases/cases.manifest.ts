@@ -16,6 +16,7 @@ import * as statsRows from './migrations/202611260100_case_stats_row_triggers.js
 import * as casePublic from './migrations/202612090200_cases_public.js';
 import * as byPerson from './migrations/202612160100_cases_by_person.js';
 import * as contactHash from './migrations/202612210100_cases_contact_phone_hash.js';
+import * as clockFrom from './migrations/202612210500_cases_clock_from.js';
 import { CASES_TYPES } from './types/index.js';
 
 const CODES = CASES_TYPES.map((t) => t.code);
@@ -76,6 +77,7 @@ export const casesModule: ModuleManifest = {
     '202612090200_cases_public': casePublic,
     '202612160100_cases_by_person': byPerson,
     '202612210100_cases_contact_phone_hash': contactHash,
+    '202612210500_cases_clock_from': clockFrom,
   },
   routes: casesRoutes,
   // A case's photos and documents are read by whoever may read the case.

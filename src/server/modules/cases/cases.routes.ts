@@ -87,6 +87,7 @@ export const casesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         en: d.en,
         categories: d.categories.map((c) => ({ code: c.code, parent: c.parent, zh: c.zh, en: c.en })),
         actions: Object.entries(d.actions).flatMap(([a, def]) => (def ? [a] : [])),
+        ...(d.words ? { words: d.words } : {}),
       })),
   );
 

@@ -3,6 +3,7 @@ import {
   type ApplicationDetail,
   departmentCategory,
 } from '../../../contract/window.js';
+import { chinaDate } from '../../engines/calendar/calendar.js';
 import { calendarFor } from '../../engines/calendar/store.js';
 import { caseEngine } from '../../engines/cases/engine.js';
 import { timingsFor } from '../../engines/cases/timings.js';
@@ -71,7 +72,9 @@ export function windowApplications(s: Services, svc: WindowService) {
       intake: gap ? 'gap' : 'complete',
       missing: missing.map((x) => x.name),
       acceptedOn,
-      dueOn: d.dueOn,
+      promisedLimit: m.promisedLimit,
+      legalLimit: m.legalLimit,
+      limitUnit: m.limitUnit === 'day' ? 'day' : 'wday',
       supplementDueOn: d.supplementDueOn,
       forwardDueOn: d.forwardDueOn,
       instant: m.instant,
@@ -98,7 +101,12 @@ export function windowApplications(s: Services, svc: WindowService) {
       } as never,
       idempotencyKey ? { idempotencyKey } : {},
     );
-    return { id: r.id, detail };
+    const row = await s.db
+      .selectFrom('cases')
+      .select('dueAt')
+      .where('id', '=', r.id)
+      .executeTakeFirstOrThrow();
+    return { id: r.id, detail, dueAt: row.dueAt.toISOString(), dueOn: chinaDate(row.dueAt) };
   }
 
   return { accept };

@@ -3,11 +3,14 @@ import { type ModuleManifest, perm } from '../../platform/module.js';
 import { applicationType } from './application.js';
 import * as catalogue from './migrations/202612170100_window_catalogue.js';
 import * as queue from './migrations/202612170200_window_queue.js';
+import * as rosters from './migrations/202612210400_window_rosters.js';
+import { rectificationType } from './rectification.js';
 import { windowIndicators } from './window.indicators.js';
 import { windowRoutes } from './window.routes.js';
 import { seedDemoWindow } from './window.seed.js';
 
-const app = (...verbs: string[]) => verbs.map((v) => `service_application.${v}`);
+const app = (...verbs: string[]) =>
+  verbs.flatMap((v) => [`service_application.${v}`, `rating_rectification.${v}`]);
 const P = (name: string, zh: string, en: string) => perm('window', name, zh, en);
 
 /** The one-stop service window (一窗受理, design/modules/window.md; docs/window.md). */
@@ -22,6 +25,7 @@ export const windowModule: ModuleManifest = {
       'Maintain the matter catalogue (import, new versions)',
     ),
     ...casePermissions('window', applicationType),
+    ...casePermissions('window', rectificationType),
   ],
   grants: {
     street_admin: ['window.read', 'window.manage', ...app('read', 'report', 'accept', 'verify', 'supervise')],
@@ -33,9 +37,13 @@ export const windowModule: ModuleManifest = {
     community_worker: ['window.read', ...app('read', 'report', 'accept', 'verify')],
     grid_worker: ['window.read'],
   },
-  migrations: { '202612170100_window_catalogue': catalogue, '202612170200_window_queue': queue },
+  migrations: {
+    '202612170100_window_catalogue': catalogue,
+    '202612170200_window_queue': queue,
+    '202612210400_window_rosters': rosters,
+  },
   routes: windowRoutes,
-  caseTypes: [applicationType],
+  caseTypes: [applicationType, rectificationType],
   indicators: windowIndicators(),
   seedDemo: seedDemoWindow,
 };

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { BookingCreate, SlotCreate, Ticket, TicketCall, TicketIssue } from '../../../contract/window.js';
+import {
+  type BookingCreate,
+  MIN_OFF_HOURS_STAFF,
+  type SlotCreate,
+  type Ticket,
+  type TicketCall,
+  type TicketIssue,
+} from '../../../contract/window.js';
 import { chinaDate } from '../../engines/calendar/calendar.js';
 import { areaIdInScope } from '../../platform/access/scope.js';
 import type { Tx } from '../../platform/db/index.js';
@@ -44,6 +51,7 @@ export function windowQueue(s: Services) {
           matterGroup: input.group,
           capacity: input.capacity,
           offHours: input.offHours,
+          minStaff: input.minStaff ?? (input.offHours ? MIN_OFF_HOURS_STAFF : 1),
         })
         .returningAll()
         .executeTakeFirstOrThrow();

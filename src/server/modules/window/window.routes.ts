@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Id, IdParams, pageOf } from '../../../contract/common.js';
 import {
   ApplicationAccept,
-  ApplicationDetail,
+  ApplicationAccepted,
   BookingCreate,
   Matter,
   MatterImportResult,
@@ -12,6 +12,9 @@ import {
   MatterListQuery,
   NoticeQuery,
   Queue,
+  RosterCreate,
+  RosterDay,
+  RosterEntry,
   Slot,
   SlotCreate,
   SlotQuery,
@@ -31,6 +34,7 @@ import type { Services } from '../../platform/services.js';
 import { windowApplications } from './window.applications.js';
 import { windowImport } from './window.import.js';
 import { windowQueue } from './window.queue.js';
+import { windowRoster } from './window.roster.js';
 import { windowService } from './window.service.js';
 
 const tags = ['window'];
@@ -53,6 +57,7 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   const imp = windowImport(s, svc);
   const apps = windowApplications(s, svc);
   const q = windowQueue(s);
+  const roster = windowRoster(s);
 
   // Appointments and the queue (叫号).
   app.post(
@@ -80,6 +85,44 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (req) => q.slots(req.ctx(), req.query),
+  );
+  // Rosters (排班): who staffs which window when; the day's coverage against each slot's minimum.
+  app.post(
+    '/window/rosters',
+    {
+      config: { permission: 'window.manage' },
+      schema: {
+        tags,
+        summary: 'Put a staff member on a window for a shift (错时 marked); an overlapping shift is 409',
+        body: RosterCreate,
+        response: { 200: RosterEntry },
+      },
+    },
+    async (req) => roster.add(req.ctx(), req.body),
+  );
+  app.get(
+    '/window/rosters',
+    {
+      config: { permission: 'window.read' },
+      schema: {
+        tags,
+        summary: 'A hall’s roster of a day (default today) and each slot’s staff against its minimum',
+        querystring: SlotQuery,
+        response: { 200: RosterDay },
+      },
+    },
+    async (req) => roster.day(req.ctx(), req.query),
+  );
+  app.delete(
+    '/window/rosters/:id',
+    {
+      config: { permission: 'window.manage' },
+      schema: { tags, summary: 'Take a shift off the roster', params: IdParams },
+    },
+    async (req, reply) => {
+      await roster.remove(req.ctx(), req.params.id);
+      return reply.code(204).send();
+    },
   );
   app.post(
     '/window/slots/:id/bookings',
@@ -158,7 +201,7 @@ export const windowRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         summary:
           'Accept an application at the window: materials checked against the matter version, promised dates set; a service_application case',
         body: ApplicationAccept,
-        response: { 201: z.object({ id: z.number(), detail: ApplicationDetail }) },
+        response: { 201: ApplicationAccepted },
       },
     },
     async (req, reply) => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { limitProblem, MatterInput } from '../../../contract/window.js';
 import { WorkCalendar } from '../../engines/calendar/calendar.js';
 import { CN_CALENDAR } from '../../engines/calendar/calendar-cn.js';
+import { Timing } from '../../engines/cases/timing.js';
+import { APPLICATION_CATEGORIES, applicationType } from './application.js';
 import { parseMaterials } from './window.import.js';
 import { addWorkingDays, deadlinesAt, dueAfter, extendedDue } from './window.rules.js';
 
@@ -97,5 +99,61 @@ describe('a materials cell from the county sheet', () => {
       { name: '户口簿', necessity: 'gap_ok', form: '复印件', copies: 1, source: null, review: null },
       { name: '银行卡', necessity: 'optional', form: '原件', copies: 1, source: null, review: null },
     ]);
+  });
+});
+
+describe('the promised date is the case’s own deadline (engine: CaseTypeDef.ownDue)', () => {
+  // China time is UTC+8: 17:30 China = 09:30Z, the close of office on the promised day.
+  const timing = new Timing(cal, []);
+  const category = APPLICATION_CATEGORIES[1]!.code;
+  const detail = (promisedLimit: number | null, limitUnit: 'wday' | 'day' = 'wday') => ({
+    promisedLimit,
+    limitUnit,
+  });
+
+  it('accepted Tue 09-29 10:15 with 5 wd, across 国庆 and the 调休 Saturday → due 10-12 17:30', () => {
+    const reportedAt = new Date('2026-09-29T02:15:00Z');
+    const p = timing.plan(applicationType, { category, urgency: 'normal', reportedAt, detail: detail(5) });
+    expect(p.dueAt.toISOString()).toBe('2026-10-12T09:30:00.000Z');
+    // taking it up is due 4 office hours later: 10:15–12:00 and 14:00–16:15 the same day
+    expect(p.acceptDueAt.toISOString()).toBe('2026-09-29T08:15:00.000Z');
+  });
+
+  it('a 即办件 accepted 09-29 16:00 is due at 17:30 that day; taking it up is never due later', () => {
+    const reportedAt = new Date('2026-09-29T08:00:00Z');
+    const p = timing.plan(applicationType, { category, urgency: 'normal', reportedAt, detail: detail(null) });
+    expect(p.dueAt.toISOString()).toBe('2026-09-29T09:30:00.000Z');
+    expect(p.acceptDueAt.toISOString()).toBe('2026-09-29T09:30:00.000Z');
+  });
+
+  it('calendar days: 09-29 + 10 days → 10-09 17:30, holidays counted', () => {
+    const reportedAt = new Date('2026-09-29T02:15:00Z');
+    const p = timing.plan(applicationType, {
+      category,
+      urgency: 'normal',
+      reportedAt,
+      detail: detail(10, 'day'),
+    });
+    expect(p.dueAt.toISOString()).toBe('2026-10-09T09:30:00.000Z');
+  });
+
+  it('after 补正 the full limit restarts from the day after the materials arrive: Fri 10-09 + 5 wd → 10-15', () => {
+    // 10-10 (调休 Sat), 10-12, 10-13, 10-14, 10-15
+    const at = new Date('2026-10-09T07:00:00Z');
+    const due = timing.restart(applicationType, { category, urgency: 'normal', detail: detail(5) }, at);
+    expect(due.toISOString()).toBe('2026-10-15T09:30:00.000Z');
+  });
+
+  it('an approved extension of 2 wd from the close of 10-12 ends at the close of 10-14', () => {
+    expect(cal.add(new Date('2026-10-12T09:30:00Z'), { amount: 2, unit: 'wday' }).toISOString()).toBe(
+      '2026-10-14T09:30:00.000Z',
+    );
+  });
+
+  it('a type without its own deadline keeps its category’s handling limit', () => {
+    const reportedAt = new Date('2026-09-29T02:15:00Z');
+    const p = timing.plan(applicationType, { category, urgency: 'normal', reportedAt, detail: {} });
+    // accept 4 wh (09-29 16:15) + dispatch 1 wh (16:15–17:15) + 20 wd of the category
+    expect(p.dueAt.getTime()).toBeGreaterThan(new Date('2026-10-27T00:00:00Z').getTime());
   });
 });

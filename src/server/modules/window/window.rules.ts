@@ -65,6 +65,23 @@ export function deadlinesAt(
   };
 }
 
+/**
+ * The promised date of an application whose clock starts at `from` (a China date): the limit
+ * counted from the next day (rule 8), due at the close of office that day. 即办件 (no limit): due
+ * the day itself.
+ */
+export function promisedDue(
+  cal: WorkCalendar,
+  from: string,
+  limit: { promisedLimit: number | null; limitUnit: string },
+): Date {
+  const d =
+    limit.promisedLimit === null
+      ? from
+      : dueAfter(cal, from, limit.promisedLimit, limit.limitUnit === 'day' ? 'day' : 'wday');
+  return cal.closeOf(d);
+}
+
 /** 延期 (rule 10): an approved extension of `n` working days moves the due date on from the old one. */
 export function extendedDue(cal: WorkCalendar, dueOn: string, n: number): string {
   return addWorkingDays(cal, dueOn, n);

@@ -312,20 +312,31 @@ describe('applications (办件) on the case engine', () => {
       intake: 'gap',
       missing: ['医疗诊断证明'],
       acceptedOn: '2026-12-07',
-      dueOn: '2026-12-21',
+      promisedLimit: 10,
       supplementDueOn: '2026-12-10',
       forwardDueOn: '2026-12-10',
       matterVersion: 1,
       agentName: '吴晓明',
     });
+    // the promised date is the case's own deadline: the close of office (17:30 China) on 12-21
+    expect(r.json()).toMatchObject({ dueOn: '2026-12-21', dueAt: '2026-12-21T09:30:00.000Z' });
     const id = r.json().id;
     const c = (await worker.get(`/api/cases/${id}`)).json();
     expect(c).toMatchObject({ type: 'service_application', state: 'reported', channel: 'window' });
+    expect(new Date(c.dueAt).toISOString()).toBe('2026-12-21T09:30:00.000Z');
     expect(c.no).toMatch(/^BJ20261207/);
 
     // back office takes it up, concludes, and the applicant's paper rating (2★) is entered
     const go = (body: Record<string, unknown>) => secretary.post(`/api/cases/${id}/transitions`, body);
     expect((await go({ action: 'accept' })).statusCode).toBe(200);
+    // the handling stage (the sweep's yellow and red cards) runs to the promised date
+    const row = await t.db
+      .selectFrom('cases')
+      .select(['stageDueAt', 'dueAt'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.stageDueAt?.toISOString()).toBe('2026-12-21T09:30:00.000Z');
+    expect(row.dueAt.toISOString()).toBe('2026-12-21T09:30:00.000Z');
     const done = await worker.post(`/api/cases/${id}/transitions`, {
       action: 'verify',
       passed: true,
@@ -357,9 +368,10 @@ describe('two staff at once', () => {
     expect(r.json().detail).toMatchObject({
       intake: 'complete',
       missing: [],
-      dueOn: '2026-12-07',
+      promisedLimit: null,
       instant: true,
     });
+    expect(r.json().dueOn).toBe('2026-12-07');
     const id = r.json().id;
     const [a, b] = await Promise.all([
       worker.post(`/api/cases/${id}/transitions`, { action: 'accept' }),
@@ -396,6 +408,9 @@ describe('the window figures on the dashboard', () => {
     expect(fig('applications')).toMatchObject({ value: 2 });
     expect(fig('onTimeRate')).toMatchObject({ numerator: 1, denominator: 1, value: 1 });
     expect(fig('gapTerminationRate')).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(fig('supplementRate')).toMatchObject({ numerator: 0, denominator: 2 });
+    // the 容缺 one was done by a proxy (代办员 吴晓明), not yet due in the period
+    expect(fig('proxies')).toMatchObject({ value: 1 });
     expect(fig('ratedRate')).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
     expect(fig('satisfaction')).toMatchObject({ numerator: 0, denominator: 1 });
     expect(fig('badRate')).toMatchObject({ numerator: 1, denominator: 1 });

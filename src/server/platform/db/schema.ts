@@ -398,6 +398,8 @@ export interface CasesTable {
   sourceId: ColumnType<number | null, number | null | undefined, number | null>;
   /** May be shown outside (Open311, the big screen); disputes never (cases migration 202612090200). */
   public: Opt<boolean>;
+  /** Where a type's own deadline (`ownDue`) was last counted from (cases migration 202612210500). */
+  clockFrom: TsNull;
   version: Opt<number>;
   updatedAt: Timestamp;
 }
@@ -530,6 +532,21 @@ export interface WindowSlotsTable {
   booked: Generated<number>;
   offHours: Generated<boolean>;
   closed: Generated<boolean>;
+  /** staff the slot needs on the roster (window migration 202612210400) */
+  minStaff: Generated<number>;
+  createdAt: Generated<Date>;
+}
+/** Who staffs which window when (window migration 202612210400). */
+export interface WindowRostersTable {
+  id: Generated<number>;
+  areaId: number;
+  day: ColumnType<string, string, string>;
+  starts: string;
+  ends: string;
+  windowNo: number;
+  userId: number;
+  offHours: Generated<boolean>;
+  createdBy: number | null;
   createdAt: Generated<Date>;
 }
 export interface WindowBookingsTable {
@@ -709,6 +726,7 @@ export interface DB {
   publicationBoardPhotos: PublicationBoardPhotosTable;
   windowMatters: WindowMattersTable;
   windowSlots: WindowSlotsTable;
+  windowRosters: WindowRostersTable;
   windowBookings: WindowBookingsTable;
   windowTickets: WindowTicketsTable;
 }

@@ -45,7 +45,14 @@ import {
   useAssignable,
   useCaseSearch,
 } from './queries.js';
-import { attachmentIdsOf, PhotoInput, type PhotoItem, photosReadyRule, useCaseCodes } from './shared.js';
+import {
+  attachmentIdsOf,
+  PhotoInput,
+  type PhotoItem,
+  photosReadyRule,
+  useCaseCodes,
+  useTypeWords,
+} from './shared.js';
 
 /** The order actions are offered in: the next step of the flow first. */
 const ORDER: CaseAction[] = [
@@ -119,8 +126,8 @@ interface ActionValues {
   referredTo?: string;
 }
 
-export function actionLabel(t: TFunction, a: CaseAction): string {
-  return t(`caseAction.${a}`);
+export function actionLabel(t: TFunction, a: CaseAction, own?: (key: string) => string | null): string {
+  return own?.(a) ?? t(`caseAction.${a}`);
 }
 
 function toTransition(action: CaseAction, v: ActionValues): CaseTransition {
@@ -540,6 +547,7 @@ function ActionModal({ c, action, onClose }: { c: Case; action: CaseAction | nul
   const t = useT();
   const qc = useQueryClient();
   const codes = useCaseCodes();
+  const own = useTypeWords(c.type);
   const [form] = Form.useForm<ActionValues>();
   const { busy, run, ok } = useSubmit(form);
 
@@ -550,7 +558,7 @@ function ActionModal({ c, action, onClose }: { c: Case; action: CaseAction | nul
         const updated = await transition(c.id, toTransition(action, v), c.version);
         qc.setQueryData(caseKeys.detail(c.id), updated);
         await invalidateCases(qc);
-        ok(t('action.done', { action: actionLabel(t, action) }));
+        ok(t('action.done', { action: actionLabel(t, action, own) }));
         onClose();
       },
       async (e) => {
@@ -571,12 +579,12 @@ function ActionModal({ c, action, onClose }: { c: Case; action: CaseAction | nul
   return (
     <FormModal<ActionValues>
       open={action !== null}
-      title={action ? `${actionLabel(t, action)} · ${c.no}` : ''}
+      title={action ? `${actionLabel(t, action, own)} · ${c.no}` : ''}
       onClose={onClose}
       form={form}
       onFinish={onFinish}
       busy={busy}
-      okText={action ? actionLabel(t, action) : undefined}
+      okText={action ? actionLabel(t, action, own) : undefined}
       okButtonProps={{ danger: action ? DANGER.has(action) : false, 'data-testid': 'action-submit' }}
       initialValues={{ unit: 'wday', date: action === 'mediate' ? dayjs() : undefined }}
       data-testid={action ? `action-form-${action}` : undefined}
@@ -621,6 +629,7 @@ export function CaseActionBar({ c }: { c: Case }) {
   const t = useT();
   const mobile = useIsMobile();
   const [action, setAction] = useState<CaseAction | null>(null);
+  const own = useTypeWords(c.type);
   const abilities = ORDER.filter((a) => c.abilities.includes(a));
   const blocked = (c.blocked ?? []).filter((b) => !c.abilities.includes(b.action));
   if (abilities.length === 0 && blocked.length === 0) return null;
@@ -663,7 +672,7 @@ export function CaseActionBar({ c }: { c: Case }) {
             onClick={() => setAction(a)}
             data-testid={`action-${a}`}
           >
-            {actionLabel(t, a)}
+            {actionLabel(t, a, own)}
           </Button>
         ))}
         {blocked.map((b) => (
@@ -674,7 +683,7 @@ export function CaseActionBar({ c }: { c: Case }) {
               autoInsertSpace={false}
               data-testid={`action-${b.action}-blocked`}
             >
-              {actionLabel(t, b.action)}
+              {actionLabel(t, b.action, own)}
             </Button>
           </Tooltip>
         ))}
@@ -685,7 +694,7 @@ export function CaseActionBar({ c }: { c: Case }) {
               items: rest.map((a) => ({
                 key: a,
                 danger: DANGER.has(a),
-                label: <span data-testid={`action-${a}`}>{actionLabel(t, a)}</span>,
+                label: <span data-testid={`action-${a}`}>{actionLabel(t, a, own)}</span>,
               })),
               onClick: ({ key }) => setAction(key as CaseAction),
             }}

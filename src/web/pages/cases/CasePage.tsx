@@ -529,7 +529,7 @@ function CaseDetail({ c }: { c: Case }) {
       />
       <Space size={[6, 6]} wrap style={{ marginBottom: 12 }}>
         <CaseTypeTag type={c.type} />
-        <CaseStateTag state={c.state} />
+        <CaseStateTag state={c.state} type={c.type} />
         <UrgencyTag urgency={c.urgency} hideNormal />
         <Tag style={{ marginInlineEnd: 0 }}>{c.categoryName}</Tag>
         <SupervisionTag level={c.supervisionLevel} />

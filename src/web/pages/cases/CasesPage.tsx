@@ -144,7 +144,7 @@ export function CaseCard({
         <span style={{ display: 'inline-flex', gap: 4 }}>
           {showType ? <CaseTypeTag type={c.type} /> : null}
           <UrgencyTag urgency={c.urgency} hideNormal />
-          <CaseStateTag state={c.state} />
+          <CaseStateTag state={c.state} type={c.type} />
         </span>
       </div>
       <div className="jy-case-card-title">{c.title}</div>
@@ -429,7 +429,7 @@ export default function CasesPage() {
     {
       key: 'state',
       title: t('common.status'),
-      render: (c) => <CaseStateTag state={c.state} />,
+      render: (c) => <CaseStateTag state={c.state} type={c.type} />,
       text: (c) => t(`caseState.${c.state}`),
     },
     {

@@ -129,11 +129,25 @@ export const STATE_HEX: Record<CaseState, string> = {
 
 export const SLA_HEX = ['#52c41a', '#faad14', '#f5222d', '#a8071a'] as const;
 
-export function CaseStateTag({ state }: { state: CaseState }) {
+/**
+ * A case type's own words for a state or action (`words` of `GET /api/cases/types`, e.g. 待补正
+ * for a service application's `pending`), or null for the common one.
+ */
+export function useTypeWords(type: string | undefined): (key: string) => string | null {
+  const lang = useCodeLang();
+  const declared = useCaseTypes().data;
+  return useMemo(() => {
+    const words = (declared ?? []).find((d) => d.code === type)?.words ?? {};
+    return (key: string) => words[key]?.[lang] ?? null;
+  }, [declared, type, lang]);
+}
+
+export function CaseStateTag({ state, type }: { state: CaseState; type?: string }) {
   const t = useT();
+  const own = useTypeWords(type);
   return (
     <Tag color={STATE_COLOR[state]} style={{ marginInlineEnd: 0 }} data-testid="case-state">
-      {t(`caseState.${state}`)}
+      {own(state) ?? t(`caseState.${state}`)}
     </Tag>
   );
 }

@@ -57,7 +57,7 @@ export default function MatterPage() {
       },
       {
         onSuccess: (r) => {
-          void message.success(t('window.desk.accepted', { due: r.detail.dueOn }));
+          void message.success(t('window.desk.accepted', { due: r.dueOn }));
           navigate(`/cases/${r.id}`);
         },
         onError: (e) => void message.error(errorMessage(e)),

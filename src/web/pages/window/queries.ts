@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { Page } from '../../../contract/common.js';
 import type {
   ApplicationAccept,
-  ApplicationDetail,
+  ApplicationAccepted,
   Matter,
   MatterImportResult,
 } from '../../../contract/window.js';
@@ -54,7 +54,7 @@ export function useImportCatalogue() {
 export function useAcceptApplication() {
   return useMutation({
     mutationFn: (body: Partial<ApplicationAccept>) =>
-      request<{ id: number; detail: ApplicationDetail }>('/api/window/applications', {
+      request<ApplicationAccepted>('/api/window/applications', {
         method: 'POST',
         body,
         headers: { 'Idempotency-Key': crypto.randomUUID() },
