@@ -53,7 +53,15 @@ export const INCOME_KIND_LABELS: Record<IncomeKind, Label> = {
   relief: { zh: '低保/救济', en: 'Minimum living allowance' },
 };
 
-export const DEV_STAGES = ['applicant', 'activist', 'candidate', 'probationary', 'extended', 'full', 'cancelled'] as const;
+export const DEV_STAGES = [
+  'applicant',
+  'activist',
+  'candidate',
+  'probationary',
+  'extended',
+  'full',
+  'cancelled',
+] as const;
 export type DevStage = (typeof DEV_STAGES)[number];
 export const DEV_STAGE_LABELS: Record<DevStage, Label> = {
   applicant: { zh: '入党申请人', en: 'Applicant' },
@@ -147,7 +155,10 @@ export const PartyMemberCreate = z.strictObject({
   orgId: Id,
   personId: Id.optional(),
   name: z.string().trim().min(2).max(20),
-  phone: z.string().regex(/^1\d{10}$/).optional(),
+  phone: z
+    .string()
+    .regex(/^1\d{10}$/)
+    .optional(),
   status: z.enum(MEMBER_STATUSES).default('full'),
   kinds: z.array(z.enum(MEMBER_KINDS)).max(5).default(['resident']),
   admittedOn: Day.optional(),
@@ -243,7 +254,10 @@ export type DuesRow = z.infer<typeof DuesRow>;
 export const DuesQuery = z.strictObject({
   orgId: Id.optional(),
   memberId: Id.optional(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional(),
   state: z.enum(['paid', 'arrears', 'exempt']).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CN_CALENDAR } from '../../engines/calendar/calendar-cn.js';
 import { DEFAULT_PERIODS, WorkCalendar } from '../../engines/calendar/calendar.js';
+import { CN_CALENDAR } from '../../engines/calendar/calendar-cn.js';
 import { civilDeadline, civilMonthsAfter } from '../../engines/calendar/months.js';
-import { type DevState, devWarnings, dueItems, duesFor, nextSteps, orgWarnings, wholeYears } from './party.rules.js';
+import {
+  type DevState,
+  devWarnings,
+  dueItems,
+  duesFor,
+  nextSteps,
+  orgWarnings,
+  wholeYears,
+} from './party.rules.js';
 
 const days = CN_CALENDAR.flatMap((y) => y.days);
 const cal = new WorkCalendar({
@@ -66,12 +74,21 @@ describe('recruitment due dates (dev-2014)', () => {
     expect(items).toEqual([expect.objectContaining({ rule: 'talk', date: '2026-02-28', state: 'open' })]);
     const late = dueItems(cal, base({ dates: { applied: '2026-01-31', talk: '2026-03-02' } }), '2026-03-10');
     expect(late[0]!.state).toBe('late');
-    expect(devWarnings(base({ dates: { applied: '2026-01-31', talk: '2026-03-02' } }), late)[0]!.code).toBe('talk');
+    expect(devWarnings(base({ dates: { applied: '2026-01-31', talk: '2026-03-02' } }), late)[0]!.code).toBe(
+      'talk',
+    );
   });
   it('a year as activist, short training, probation from a leap day', () => {
     const s = base({
       stage: 'probationary',
-      dates: { applied: '2022-06-01', talk: '2022-06-10', activist: '2022-09-01', candidate: '2023-08-01', prereview: '2024-02-01', admit: '2024-02-29' },
+      dates: {
+        applied: '2022-06-01',
+        talk: '2022-06-10',
+        activist: '2022-09-01',
+        candidate: '2023-08-01',
+        prereview: '2024-02-01',
+        admit: '2024-02-29',
+      },
       trainingDays: 2,
       trainingHours: 16,
     });

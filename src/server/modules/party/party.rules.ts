@@ -22,7 +22,8 @@ export function duesFor(
   base: number,
   rounding: DuesRounding = 'fen',
 ): { rate: number; due: number } {
-  if (kind === 'student' || kind === 'unemployed' || kind === 'relief') return { rate: 0, due: FIXED_DUES_FEN / 100 };
+  if (kind === 'student' || kind === 'unemployed' || kind === 'relief')
+    return { rate: 0, due: FIXED_DUES_FEN / 100 };
   const fen = Math.round(base * 100);
   let rate: number;
   if (kind === 'retired') rate = fen <= 500_000 ? 0.5 : 1;
@@ -64,7 +65,11 @@ export function orgWarnings(
       });
   }
   if (reelectionInDays !== null && reelectionInDays < 0)
-    w.push({ code: 'term', zh: '委员会任期已届满，应及时换届', en: 'The committee’s term has ended: re-election is due' });
+    w.push({
+      code: 'term',
+      zh: '委员会任期已届满，应及时换届',
+      en: 'The committee’s term has ended: re-election is due',
+    });
   else if (reelectionInDays !== null && reelectionInDays <= 180)
     w.push({
       code: 'term-soon',
@@ -142,7 +147,10 @@ export const DEV_RULES: Record<string, { zh: string; en: string }> = {
     en: 'Approval past the 6-month limit',
   },
   oath: { zh: '审批后一个月内入党宣誓', en: 'Oath within 1 month of approval' },
-  probation: { zh: '预备期一年，期满讨论转正', en: 'Probation of 1 year, then the decision on full membership' },
+  probation: {
+    zh: '预备期一年，期满讨论转正',
+    en: 'Probation of 1 year, then the decision on full membership',
+  },
   extension: { zh: '延长预备期不超过一年', en: 'Probation extended by at most a year' },
   age: { zh: '入党申请人须年满十八岁', en: 'An applicant must be 18 or over' },
 };
@@ -166,14 +174,16 @@ export function dueItems(cal: WorkCalendar, s: DevState, today: string): DueItem
   const d = s.dates;
   const out: DueItem[] = [];
   if (d.applied) out.push(item('talk', 'deadline', civilDeadline(cal, d.applied, 1), d.talk, today));
-  if (d.activist) out.push(item('activistYear', 'earliest', civilMonthsAfter(d.activist, 12), d.candidate, today));
+  if (d.activist)
+    out.push(item('activistYear', 'earliest', civilMonthsAfter(d.activist, 12), d.candidate, today));
   if (d.prereview) out.push(item('meeting', 'deadline', civilDeadline(cal, d.prereview, 1), d.admit, today));
   if (d.admit) {
     out.push(item('approve', 'deadline', civilDeadline(cal, d.admit, 3), d.approve, today));
     if (!d.approve || d.approve > civilDeadline(cal, d.admit, 3))
       out.push(item('approveMax', 'deadline', civilDeadline(cal, d.admit, 6), d.approve, today));
     const end = civilMonthsAfter(d.admit, 12);
-    if (s.stage !== 'cancelled') out.push(item('probation', 'earliest', s.extendedUntil ?? end, d.full, today));
+    if (s.stage !== 'cancelled')
+      out.push(item('probation', 'earliest', s.extendedUntil ?? end, d.full, today));
     if (s.extendedUntil)
       out.push({
         ...item('extension', 'deadline', civilMonthsAfter(end, 12), s.extendedUntil, today),
@@ -190,9 +200,17 @@ export function devWarnings(s: DevState, due: DueItem[]): OrgWarning[] {
     if (i.state === 'late')
       w.push({ code: i.rule, zh: `逾期：${i.zh}（应于 ${i.date} 前）`, en: `Late: ${i.en} (by ${i.date})` });
     if (i.state === 'overdue')
-      w.push({ code: i.rule, zh: `已逾期：${i.zh}（应于 ${i.date} 前）`, en: `Overdue: ${i.en} (by ${i.date})` });
+      w.push({
+        code: i.rule,
+        zh: `已逾期：${i.zh}（应于 ${i.date} 前）`,
+        en: `Overdue: ${i.en} (by ${i.date})`,
+      });
     if (i.state === 'early')
-      w.push({ code: i.rule, zh: `过早：${i.zh}（不早于 ${i.date}）`, en: `Too early: ${i.en} (not before ${i.date})` });
+      w.push({
+        code: i.rule,
+        zh: `过早：${i.zh}（不早于 ${i.date}）`,
+        en: `Too early: ${i.en} (not before ${i.date})`,
+      });
   }
   if (s.dates.candidate && s.trainingDays < 3 && s.trainingHours < 24)
     w.push({ code: 'training', ...DEV_RULES.training! });
@@ -204,7 +222,10 @@ export function devWarnings(s: DevState, due: DueItem[]): OrgWarning[] {
 /** The steps that may be recorded now (never a decision: what the records allow next). */
 export function nextSteps(s: DevState): DevStep[] {
   return (Object.keys(STEP_FLOW) as DevStep[]).filter(
-    (step) => STEP_FLOW[step].from.includes(s.stage) && !s.dates[step] && (REQUIRES[step] ?? []).every((r) => s.dates[r]),
+    (step) =>
+      STEP_FLOW[step].from.includes(s.stage) &&
+      !s.dates[step] &&
+      (REQUIRES[step] ?? []).every((r) => s.dates[r]),
   );
 }
 
