@@ -11,6 +11,7 @@ import {
   DownOutlined,
   EnvironmentOutlined,
   FileTextOutlined,
+  FlagOutlined,
   FundOutlined,
   HeartOutlined,
   HistoryOutlined,
@@ -70,6 +71,7 @@ export interface NavItem {
     | 'notices'
     | 'activities'
     | 'volunteers'
+    | 'party'
     | 'myActivities'
     | 'areas'
     | 'people'
@@ -202,6 +204,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'nav.volunteers',
     icon: <HeartOutlined />,
     permission: 'volunteer.read',
+  },
+  {
+    key: 'party',
+    path: '/party',
+    label: 'nav.party',
+    icon: <FlagOutlined />,
+    permission: 'party.read',
   },
   {
     key: 'myActivities',

@@ -91,6 +91,7 @@ const ActivitiesPage = lazy(() => import('../pages/activities/ActivitiesPage.js'
 const ActivityPage = lazy(() => import('../pages/activities/ActivityPage.js'));
 const MyActivitiesPage = lazy(() => import('../pages/activities/MyActivitiesPage.js'));
 const CheckinPage = lazy(() => import('../pages/activities/CheckinPage.js'));
+const PartyPage = lazy(() => import('../pages/party/PartyPage.js'));
 const VolunteersPage = lazy(() => import('../pages/volunteers/VolunteersPage.js'));
 const CertificatePage = lazy(() => import('../pages/volunteers/CertificatePage.js'));
 const VerifyCertificatePage = lazy(() => import('../pages/volunteers/VerifyCertificatePage.js'));
@@ -214,6 +215,14 @@ export const router = createBrowserRouter([
             ),
           },
           { path: 'volunteers/certificates/:id', element: <CertificatePage /> },
+          {
+            path: 'party',
+            element: (
+              <Require permission="party.read">
+                <PartyPage />
+              </Require>
+            ),
+          },
           {
             path: 'dashboard',
             element: (
