@@ -272,7 +272,15 @@ export function partyService(s: Services) {
         .orderBy('o.id')
         .execute();
       const now = today();
+      // a unit's counts cover its subtree (a 总支 counts its branches' members)
+      const total = (id: number, key: 'members' | 'fullMembers', depth = 0): number =>
+        depth > 6
+          ? 0
+          : rows
+              .filter((c) => c.parentId === id)
+              .reduce((n, c) => n + total(c.id, key, depth + 1), rows.find((r) => r.id === id)![key]);
       return rows.map((o) => {
+        o = { ...o, members: total(o.id, 'members'), fullMembers: total(o.id, 'fullMembers') };
         const end = dayOf(o.termEnd);
         const countdown = end ? daysBetween(now, end) : null;
         return {

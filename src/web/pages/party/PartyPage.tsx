@@ -82,9 +82,9 @@ function Warnings({ list }: { list: { code: string; zh: string; en: string }[] }
   const word = useWord();
   if (!list.length) return <>—</>;
   return (
-    <Space size={[4, 4]} wrap>
+    <Space size={[4, 4]} wrap style={{ maxWidth: 360 }}>
       {list.map((w) => (
-        <Tag key={w.code + w.zh} color="orange">
+        <Tag key={w.code + w.zh} color="orange" style={{ whiteSpace: 'normal' }}>
           {word(w)}
         </Tag>
       ))}
