@@ -744,6 +744,43 @@ export const AUDIT_ACTIONS: Record<string, AuditActionWords> = {
     '{actor} 新建了志愿服务队“{name}”',
     '{actor} created the volunteer team “{name}”',
   ),
+  // issue 21: party building
+  'party.org.create': w(
+    '新建党组织',
+    'Create a Party unit',
+    '{actor} 新建了党组织“{name}”',
+    '{actor} created the Party unit “{name}”',
+  ),
+  'party.member.create': w(
+    '登记党员',
+    'Register a Party member',
+    '{actor} 登记了党员{target}',
+    '{actor} registered the Party member {target}',
+  ),
+  'party.member.export': w(
+    '导出党员名册',
+    'Export Party members',
+    '{actor} 导出了党员名册（{rows} 条）',
+    '{actor} exported the Party members ({rows} rows)',
+  ),
+  'party.development.create': w(
+    '登记入党申请',
+    'Record an application to join',
+    '{actor} 登记了入党申请{target}',
+    '{actor} recorded the application {target}',
+  ),
+  'party.development.step': w(
+    '登记发展党员步骤',
+    'Record a recruitment step',
+    '{actor} 登记了发展党员{target}的一个步骤（{date}）',
+    '{actor} recorded a recruitment step of {target} ({date})',
+  ),
+  'party.dues.pay': w(
+    '登记党费缴纳',
+    'Record a dues payment',
+    '{actor} 登记了 {month} 的党费（{paid} 元）',
+    '{actor} recorded dues for {month} ({paid} yuan)',
+  ),
 };
 
 /** The words of an action; an action nobody described reads as "other operation", never as its code. */

@@ -1515,6 +1515,51 @@ export const MATRIX: Record<string, Entry> = {
     reason: '场地使用率 of the rooms in the areas the actor covers (venue.read)',
   },
 
+  // —— party building (issue 21): party roles only; scope in SQL and refusals in party.test.ts,
+  // matrix record fixtures still to write ——
+  'GET /api/party/orgs': {
+    kind: 'no-record',
+    reason: 'Party units of areas the actor covers (party.read, sensitive)',
+  },
+  'POST /api/party/orgs': {
+    kind: 'no-record',
+    reason: 'a unit on an area where the actor holds party.manage',
+  },
+  'GET /api/party/members': {
+    kind: 'no-record',
+    reason: 'members of units in the actor’s areas, phones masked (party.test.ts)',
+  },
+  'GET /api/party/members/:id': { kind: 'no-record', reason: 'one member of a unit in the actor’s areas' },
+  'POST /api/party/members': {
+    kind: 'no-record',
+    reason: 'a member in a branch where the actor holds party.manage',
+  },
+  'POST /api/party/members/export': {
+    kind: 'no-record',
+    reason: 'the same list as .xlsx, masked, watermarked and audited',
+  },
+  'GET /api/party/developments': {
+    kind: 'no-record',
+    reason: 'recruitment cases of branches in the actor’s areas (party.test.ts)',
+  },
+  'GET /api/party/developments/:id': {
+    kind: 'no-record',
+    reason: 'one recruitment case in the actor’s areas',
+  },
+  'POST /api/party/developments': {
+    kind: 'no-record',
+    reason: 'an application in a branch where the actor holds party.manage',
+  },
+  'POST /api/party/developments/:id/steps': {
+    kind: 'no-record',
+    reason: 'a step on a case where the actor holds party.manage (party.test.ts)',
+  },
+  'GET /api/party/dues': { kind: 'no-record', reason: 'dues of members in the actor’s areas' },
+  'POST /api/party/dues/payments': {
+    kind: 'no-record',
+    reason: 'a payment for a member where the actor holds party.manage',
+  },
+
   // —— window (catalogue scope: ancestors and descendants of the actor's node, window.test.ts) ——
   'GET /api/window/matters': {
     kind: 'no-record',

@@ -9,6 +9,7 @@ import { casesModule } from './cases/cases.manifest.js';
 import { dashboardModule } from './dashboard/dashboard.manifest.js';
 import { noticesModule } from './notices/notices.manifest.js';
 import { open311Module } from './open311/open311.manifest.js';
+import { partyModule } from './party/party.manifest.js';
 import { registryModule } from './registry/registry.manifest.js';
 import { residentsModule } from './residents/residents.manifest.js';
 import { systemModule } from './system/system.manifest.js';
@@ -34,6 +35,7 @@ export const MODULES: ModuleManifest[] = [
   activitiesModule,
   volunteersModule,
   venuesModule,
+  partyModule,
   dashboardModule,
   workbenchModule,
   auditModule,

@@ -12,6 +12,7 @@ import {
   DownOutlined,
   EnvironmentOutlined,
   FileTextOutlined,
+  FlagOutlined,
   FundOutlined,
   HeartOutlined,
   HistoryOutlined,
@@ -71,6 +72,7 @@ export interface NavItem {
     | 'notices'
     | 'activities'
     | 'volunteers'
+    | 'party'
     | 'myActivities'
     | 'venues'
     | 'areas'
@@ -212,6 +214,13 @@ export const NAV_ITEMS: NavItem[] = [
     icon: <BlockOutlined />,
     anyPermission: ['venue.read', 'venue.book'],
     also: ['/venues/calendar'],
+  },
+  {
+    key: 'party',
+    path: '/party',
+    label: 'nav.party',
+    icon: <FlagOutlined />,
+    permission: 'party.read',
   },
   {
     key: 'myActivities',

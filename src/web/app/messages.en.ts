@@ -4,6 +4,7 @@ import { homeEn } from './messages/home.en.js';
 import { ledgerEn } from './messages/ledger.en.js';
 import { listsEn } from './messages/lists.en.js';
 import { noticesEn } from './messages/notices.en.js';
+import { partyEn } from './messages/party.en.js';
 import { phoneEn } from './messages/phone.en.js';
 import { residentEn } from './messages/resident.en.js';
 import { seedEn } from './messages/seed.en.js';
@@ -1410,4 +1411,5 @@ export const en: Record<MessageKey, string> = {
   ...residentEn,
   ...noticesEn,
   ...windowEn,
+  ...partyEn,
 };

@@ -4,6 +4,7 @@ import { homeZh } from './messages/home.zh-CN.js';
 import { ledgerZh } from './messages/ledger.zh-CN.js';
 import { listsZh } from './messages/lists.zh-CN.js';
 import { noticesZh } from './messages/notices.zh-CN.js';
+import { partyZh } from './messages/party.zh-CN.js';
 import { phoneZh } from './messages/phone.zh-CN.js';
 import { residentZh } from './messages/resident.zh-CN.js';
 import { seedZh } from './messages/seed.zh-CN.js';
@@ -1384,6 +1385,7 @@ export const zh = {
   ...residentZh,
   ...noticesZh,
   ...windowZh,
+  ...partyZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

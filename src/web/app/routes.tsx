@@ -91,6 +91,7 @@ const ActivitiesPage = lazy(() => import('../pages/activities/ActivitiesPage.js'
 const ActivityPage = lazy(() => import('../pages/activities/ActivityPage.js'));
 const MyActivitiesPage = lazy(() => import('../pages/activities/MyActivitiesPage.js'));
 const CheckinPage = lazy(() => import('../pages/activities/CheckinPage.js'));
+const PartyPage = lazy(() => import('../pages/party/PartyPage.js'));
 const VolunteersPage = lazy(() => import('../pages/volunteers/VolunteersPage.js'));
 const RoomsPage = lazy(() => import('../pages/venues/RoomsPage.js'));
 const VenueCalendarPage = lazy(() => import('../pages/venues/CalendarPage.js'));
@@ -230,6 +231,14 @@ export const router = createBrowserRouter([
             element: (
               <Require anyOf={['venue.read', 'venue.book']}>
                 <VenueCalendarPage />
+              </Require>
+            ),
+          },
+          {
+            path: 'party',
+            element: (
+              <Require permission="party.read">
+                <PartyPage />
               </Require>
             ),
           },

@@ -185,6 +185,7 @@ export const ERRORS = {
     en: 'The objection window ended on {until}: objections are no longer taken',
   },
   ACTIVITY_RULE: { status: 409, zh: '{zh}', en: '{en}' },
+  PARTY_RULE: { status: 409, zh: '{zh}', en: '{en}' },
   QR_INVALID: {
     status: 400,
     zh: '签到码无效，请扫描活动现场显示的二维码',
