@@ -6,8 +6,9 @@ import { errorMessage, isApiError } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 import { rpost, useResidentMe } from '../api.js';
 import { useResidentPrefs } from '../prefs.js';
-import { Failed, FieldError, fmtTime, Loading, Page } from '../ui.js';
+import { Failed, fmtTime, Loading, Page } from '../ui.js';
 import { PlacePicker } from './NoticesGate.js';
+import { PhoneCodeFields } from './PhoneCodeFields.js';
 
 /** 更换手机号: a code to the new number, then the code (the account moves to the number; audited). */
 function PhoneChange({ onDone }: { onDone: () => void }) {
@@ -62,46 +63,12 @@ function PhoneChange({ onDone }: { onDone: () => void }) {
   };
   return (
     <form className="r-form" onSubmit={submit} noValidate>
-      <div>
-        <label htmlFor="r-new-phone">{t('resident.settings.newPhone')}</label>
-        <div className="r-row">
-          <input
-            id="r-new-phone"
-            name="phone"
-            inputMode="tel"
-            autoComplete="tel"
-            maxLength={11}
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            aria-invalid={!!errors.phone}
-            aria-describedby={errors.phone ? 'r-new-phone-err' : undefined}
-          />
-          <button type="button" className="r-btn r-secondary" onClick={getCode} disabled={busy || wait > 0}>
-            {wait > 0 ? t('resident.signIn.resend', { s: wait }) : t('resident.signIn.getCode')}
-          </button>
-        </div>
-        <FieldError id="r-new-phone-err" text={errors.phone} />
-      </div>
-      {sent && (
-        <p className="r-note" role="status">
-          {demoCode ? t('resident.signIn.demoCode', { code: demoCode }) : t('resident.settings.codeSent')}
-        </p>
-      )}
-      <div>
-        <label htmlFor="r-new-code">{t('resident.signIn.code')}</label>
-        <input
-          id="r-new-code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          aria-invalid={!!errors.code}
-          aria-describedby={errors.code ? 'r-new-code-err' : undefined}
-        />
-        <FieldError id="r-new-code-err" text={errors.code} />
-      </div>
+      <PhoneCodeFields
+        id="r-new"
+        phoneLabel={t('resident.settings.newPhone')}
+        sentText={t('resident.settings.codeSent')}
+        {...{ phone, setPhone, code, setCode, errors, busy, wait, sent, demoCode, getCode }}
+      />
       <button type="submit" className="r-btn r-block" disabled={busy || !sent}>
         {t('resident.settings.changePhone')}
       </button>

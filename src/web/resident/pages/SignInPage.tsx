@@ -2,7 +2,8 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage, isApiError } from '../../app/api.js';
 import { useT } from '../../app/i18n.js';
 import { rpost } from '../api.js';
-import { FieldError, Page } from '../ui.js';
+import { Page } from '../ui.js';
+import { PhoneCodeFields } from './PhoneCodeFields.js';
 
 /** 手机号 + 验证码: sign in, or sign up on the first time. */
 export default function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
@@ -60,46 +61,12 @@ export default function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
     <Page title={t('resident.signIn.title')}>
       <p className="r-hint">{t('resident.signIn.hint')}</p>
       <form className="r-form" onSubmit={submit} noValidate>
-        <div>
-          <label htmlFor="r-phone">{t('resident.signIn.phone')}</label>
-          <div className="r-row">
-            <input
-              id="r-phone"
-              name="phone"
-              inputMode="tel"
-              autoComplete="tel"
-              maxLength={11}
-              value={phone}
-              onChange={(e) => setPhone(e.target.value)}
-              aria-invalid={!!errors.phone}
-              aria-describedby={errors.phone ? 'r-phone-err' : undefined}
-            />
-            <button type="button" className="r-btn r-secondary" onClick={getCode} disabled={busy || wait > 0}>
-              {wait > 0 ? t('resident.signIn.resend', { s: wait }) : t('resident.signIn.getCode')}
-            </button>
-          </div>
-          <FieldError id="r-phone-err" text={errors.phone} />
-        </div>
-        {sent && (
-          <p className="r-note" role="status">
-            {demoCode ? t('resident.signIn.demoCode', { code: demoCode }) : t('resident.signIn.sent')}
-          </p>
-        )}
-        <div>
-          <label htmlFor="r-code">{t('resident.signIn.code')}</label>
-          <input
-            id="r-code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            aria-invalid={!!errors.code}
-            aria-describedby={errors.code ? 'r-code-err' : undefined}
-          />
-          <FieldError id="r-code-err" text={errors.code} />
-        </div>
+        <PhoneCodeFields
+          id="r"
+          phoneLabel={t('resident.signIn.phone')}
+          sentText={t('resident.signIn.sent')}
+          {...{ phone, setPhone, code, setCode, errors, busy, wait, sent, demoCode, getCode }}
+        />
         <button type="submit" className="r-btn r-block" disabled={busy}>
           {t('resident.signIn.submit')}
         </button>
