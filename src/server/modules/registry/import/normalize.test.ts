@@ -147,20 +147,46 @@ describe('normalizeRow', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual([
-      { row: 9, column: '姓名', message: expect.stringContaining('纯数字') },
+      {
+        row: 9,
+        column: '姓名',
+        message: expect.stringContaining('纯数字'),
+        zh: expect.stringContaining('纯数字'),
+        en: 'the name "12345" is only digits: are the columns shifted?',
+      },
       {
         row: 9,
         column: '身份证号',
         message: '身份证号为科学计数法（4.10105E+17），精度已丢失，请将该列设为文本后重新导出',
+        zh: '身份证号为科学计数法（4.10105E+17），精度已丢失，请将该列设为文本后重新导出',
+        en: 'the ID number is in scientific notation (4.10105E+17): digits were lost; format the column as text and export again',
       },
     ]);
+    // Each error keeps both languages (an error sheet is read in its reader's); `message` is the
+    // language the row was read in.
     const en = normalizeRow(row({ 身份证号: id }), mapping, headers, 9, { today, lang: 'en' });
-    expect(!en.ok && en.errors).toEqual([{ row: 9, column: '姓名', message: 'the name is required' }]);
+    expect(!en.ok && en.errors).toEqual([
+      {
+        row: 9,
+        column: '姓名',
+        message: 'the name is required',
+        en: 'the name is required',
+        zh: expect.any(String),
+      },
+    ]);
   });
 
   it('an unmapped ID column is named by its field', () => {
     const r = normalizeRow(['张三'], ['name'], ['姓名'], 2, { today, lang: 'zh' });
-    expect(!r.ok && r.errors).toEqual([{ row: 2, column: '身份证号', message: '身份证号为空' }]);
+    expect(!r.ok && r.errors).toEqual([
+      {
+        row: 2,
+        column: '身份证号',
+        message: '身份证号为空',
+        zh: '身份证号为空',
+        en: 'the ID number is empty',
+      },
+    ]);
   });
 
   it('warnings: sex, birth date, phone, labels; the ID wins', () => {
@@ -230,6 +256,14 @@ describe('normalizeRow', () => {
         lang: 'zh',
       },
     );
-    expect(!r.ok && r.errors).toEqual([{ row: 2, column: '备注', message: expect.stringContaining('500') }]);
+    expect(!r.ok && r.errors).toEqual([
+      {
+        row: 2,
+        column: '备注',
+        message: expect.stringContaining('500'),
+        zh: expect.stringContaining('500'),
+        en: expect.stringContaining('500'),
+      },
+    ]);
   });
 });
