@@ -104,7 +104,8 @@ describe('the window desk', () => {
       .poll(async () => (await page.getByTestId('case-state').first().textContent()) ?? '', {
         timeout: 15_000,
       })
-      .toBe('已结案');
+      // A service application speaks its own words (application.ts): 办结, not a case's 结案.
+      .toBe('已办结');
     await act(page, 'rate', async (form) => {
       await form.locator('.ant-rate-star').nth(1).click();
     });

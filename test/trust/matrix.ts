@@ -1607,6 +1607,18 @@ export const MATRIX: Record<string, Entry> = {
     kind: 'no-record',
     reason: 'a hall’s slots, area-scoped in SQL (window.test.ts)',
   },
+  'POST /api/window/rosters': {
+    kind: 'no-record',
+    reason: 'a shift in an area the service checks (window.manage there; window.flow.test.ts: 403 for a reader)',
+  },
+  'GET /api/window/rosters': {
+    kind: 'no-record',
+    reason: 'a hall’s roster of a day, area-scoped in SQL (window.flow.test.ts)',
+  },
+  'DELETE /api/window/rosters/:id': {
+    kind: 'no-record',
+    reason: 'a shift the service finds within the actor’s window.manage areas',
+  },
   'POST /api/window/slots/:id/bookings': {
     kind: 'no-record',
     reason: 'a booking of a slot read within window.read (window.test.ts)',
