@@ -1609,7 +1609,8 @@ export const MATRIX: Record<string, Entry> = {
   },
   'POST /api/window/rosters': {
     kind: 'no-record',
-    reason: 'a shift in an area the service checks (window.manage there; window.flow.test.ts: 403 for a reader)',
+    reason:
+      'a shift in an area the service checks (window.manage there; window.flow.test.ts: 403 for a reader)',
   },
   'GET /api/window/rosters': {
     kind: 'no-record',
