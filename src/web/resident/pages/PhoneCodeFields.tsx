@@ -1,5 +1,58 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { errorMessage, isApiError } from '../../app/api.js';
 import { useT } from '../../app/i18n.js';
+import { rpost } from '../api.js';
 import { FieldError } from '../ui.js';
+
+/**
+ * The state of a phone-and-code form: `getCode` asks `codeUrl` for a code (with the resend
+ * countdown and the demo transport's code), `submit(send)` runs `send(phone, code)` and puts a
+ * 400's field errors on their fields (else the whole error on the code).
+ */
+export function usePhoneCode(codeUrl: string) {
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [wait, setWait] = useState(0);
+  const [sent, setSent] = useState(false);
+  const [demoCode, setDemoCode] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (wait <= 0) return;
+    const h = setTimeout(() => setWait(wait - 1), 1000);
+    return () => clearTimeout(h);
+  }, [wait]);
+  const run = async (fallback: string, work: () => Promise<void>) => {
+    setErrors({});
+    setBusy(true);
+    try {
+      await work();
+    } catch (e) {
+      if (isApiError(e) && e.issues.length)
+        setErrors(Object.fromEntries(e.issues.map((i) => [i.path.replace(/^body\./, ''), i.message])));
+      else setErrors({ [fallback]: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const getCode = () =>
+    run('phone', async () => {
+      const r = await rpost<{ resendAfter: number; demoCode?: string }>(codeUrl, { phone: phone.trim() });
+      setWait(r.resendAfter);
+      setDemoCode(r.demoCode ?? null);
+      setSent(true);
+    });
+  const submit = (send: (phone: string, code: string) => Promise<void>) => (ev: FormEvent) => {
+    ev.preventDefault();
+    void run('code', () => send(phone.trim(), code.trim()));
+  };
+  return {
+    busy,
+    sent,
+    submit,
+    fields: { phone, setPhone, code, setCode, errors, busy, wait, sent, demoCode, getCode },
+  };
+}
 
 /**
  * A mobile number with its "get code" button and the one-time code: signing in and changing the

@@ -1,75 +1,33 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { ResidentMe } from '../../../contract/residents.js';
-import { errorMessage, isApiError } from '../../app/api.js';
 import { useI18n } from '../../app/i18n.js';
 import { rpost, useResidentMe } from '../api.js';
 import { useResidentPrefs } from '../prefs.js';
 import { Failed, fmtTime, Loading, Page } from '../ui.js';
 import { PlacePicker } from './NoticesGate.js';
-import { PhoneCodeFields } from './PhoneCodeFields.js';
+import { PhoneCodeFields, usePhoneCode } from './PhoneCodeFields.js';
 
 /** 更换手机号: a code to the new number, then the code (the account moves to the number; audited). */
 function PhoneChange({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
-  const [wait, setWait] = useState(0);
-  const [sent, setSent] = useState(false);
-  const [demoCode, setDemoCode] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    if (wait <= 0) return;
-    const h = setTimeout(() => setWait(wait - 1), 1000);
-    return () => clearTimeout(h);
-  }, [wait]);
-  const fail = (e: unknown, fallback: string) => {
-    if (isApiError(e) && e.issues.length)
-      setErrors(Object.fromEntries(e.issues.map((i) => [i.path.replace(/^body\./, ''), i.message])));
-    else setErrors({ [fallback]: errorMessage(e) });
-  };
-  const getCode = async () => {
-    setErrors({});
-    setBusy(true);
-    try {
-      const r = await rpost<{ resendAfter: number; demoCode?: string }>('/api/resident/phone/code', {
-        phone: phone.trim(),
-      });
-      setWait(r.resendAfter);
-      setDemoCode(r.demoCode ?? null);
-      setSent(true);
-    } catch (e) {
-      fail(e, 'phone');
-    } finally {
-      setBusy(false);
-    }
-  };
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
-    setErrors({});
-    setBusy(true);
-    try {
-      const me = await rpost<ResidentMe>('/api/resident/phone', { phone: phone.trim(), code: code.trim() });
-      qc.setQueryData(['resident', 'me'], me);
-      onDone();
-    } catch (e) {
-      fail(e, 'code');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const pc = usePhoneCode('/api/resident/phone/code');
+  const submit = pc.submit(async (phone, code) => {
+    const me = await rpost<ResidentMe>('/api/resident/phone', { phone, code });
+    qc.setQueryData(['resident', 'me'], me);
+    onDone();
+  });
   return (
     <form className="r-form" onSubmit={submit} noValidate>
       <PhoneCodeFields
         id="r-new"
         phoneLabel={t('resident.settings.newPhone')}
         sentText={t('resident.settings.codeSent')}
-        {...{ phone, setPhone, code, setCode, errors, busy, wait, sent, demoCode, getCode }}
+        {...pc.fields}
       />
-      <button type="submit" className="r-btn r-block" disabled={busy || !sent}>
+      <button type="submit" className="r-btn r-block" disabled={pc.busy || !pc.sent}>
         {t('resident.settings.changePhone')}
       </button>
     </form>
